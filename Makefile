@@ -1,0 +1,50 @@
+# fazhi: the two commands a new user needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-postgres test-browser lint format bench system-deps clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+## run: install, migrate SQLite under var/, load demo data if empty, serve http://127.0.0.1:8000
+run: $(STAMP)
+	$(BIN)/fazhi run
+
+## system-deps: Debian packages the tests need (Chromium for the browser tests)
+system-deps:
+	bash scripts/system-deps.sh
+
+## test: the whole suite on SQLite, browser tests included (installs what it needs first)
+test: $(STAMP) system-deps
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run -v0
+	$(BIN)/pytest -q
+
+## test-postgres: the same suite on PostgreSQL (DATABASE_URL must point at it)
+test-postgres: $(STAMP)
+	$(BIN)/pytest -q -m "not browser"
+
+## test-browser: only the browser tests
+test-browser: $(STAMP) system-deps
+	$(BIN)/pytest -q -m browser
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## bench: the benchmark suite; writes bench/results.json
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf var/fazhi.sqlite3* var/media var/static

@@ -1,0 +1,125 @@
+"""Core API: who am I, the units I may see, the working-day calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from . import scoping, workdays
+
+router = Router(tags=["core"])
+prefix = ""
+
+
+class MembershipOut(Schema):
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    role: str
+    role_name: str
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    display_name: str
+    is_superuser: bool
+    memberships: list[MembershipOut]
+    permissions: list[str]
+
+
+class UnitOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+    kind_name: str
+    parent_id: int | None
+    depth: int
+
+    @staticmethod
+    def resolve_kind_name(obj):
+        return obj.get_kind_display()
+
+
+@router.get("/me", response=MeOut, summary="当前用户与其单位、角色")
+def me(request):
+    user = request.user
+    memberships = [
+        MembershipOut(
+            unit_id=m.unit_id,
+            unit_code=m.unit.code,
+            unit_name=m.unit.name,
+            role=m.role,
+            role_name=m.get_role_display(),
+        )
+        for m in user.memberships.select_related("unit").order_by("unit__path")
+    ]
+    from .roles import ROLE_PERMISSIONS
+
+    perms = sorted({p for m in memberships for p in ROLE_PERMISSIONS.get(m.role, ())})
+    return MeOut(
+        id=user.pk,
+        username=user.username,
+        display_name=user.display_name,
+        is_superuser=user.is_superuser,
+        memberships=memberships,
+        permissions=perms,
+    )
+
+
+@router.get("/units/", response=list[UnitOut], summary="可见的单位（本单位及下级）")
+@paginate(LimitOffsetPagination)
+def list_units(request, kind: str | None = None, parent: int | None = None, q: str | None = None):
+    qs = scoping.visible_units(request.user).order_by("path")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if parent is not None:
+        qs = qs.filter(parent_id=parent)
+    if q:
+        qs = qs.filter(name__contains=q)
+    return qs
+
+
+@router.get("/units/{unit_id}", response=UnitOut, summary="单位详情")
+def get_unit(request, unit_id: int):
+    return get_object_or_404(scoping.visible_units(request.user), pk=unit_id)
+
+
+class WorkdayOut(Schema):
+    date: dt.date
+    working_day: bool
+    provisional: bool
+    source: str
+
+
+class DeadlineOut(Schema):
+    start: dt.date
+    working_days: int
+    due: dt.date
+    provisional: bool
+
+
+@router.get("/calendar/day", response=WorkdayOut, summary="某日是否工作日")
+def calendar_day(request, date: dt.date):
+    return WorkdayOut(
+        date=date,
+        working_day=workdays.is_working_day(date),
+        provisional=workdays.is_provisional(date),
+        source=workdays.year_status(date.year),
+    )
+
+
+@router.get("/calendar/deadline", response=DeadlineOut, summary="按工作日计算期限")
+def calendar_deadline(request, start: dt.date, working_days: int):
+    if not 0 <= working_days <= 400:
+        from ninja.errors import HttpError
+
+        raise HttpError(400, "working_days 应在 0 到 400 之间")
+    d = workdays.add_working_days(start, working_days)
+    return DeadlineOut(
+        start=start, working_days=working_days, due=d.date, provisional=d.provisional
+    )

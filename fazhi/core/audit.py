@@ -1,0 +1,92 @@
+"""Write and verify the audit log. Every security event and ledger change calls ``record``.
+
+The write shares the caller's transaction (a business change and its audit row commit
+together or not at all) and takes the chain head's row lock, so rows chain linearly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from . import context
+from .models.audit import AuditChainHead, AuditEvent, AuditEventType
+
+E = AuditEventType
+
+
+def record(
+    event: str,
+    *,
+    obj=None,
+    unit=None,
+    outcome: str = "ok",
+    detail: dict | None = None,
+    user=None,
+    username: str = "",
+) -> AuditEvent:
+    actor = context.current()
+    if user is None:
+        user = actor.user
+    if user is not None and not getattr(user, "is_authenticated", False):
+        user = None
+    if unit is None and obj is not None:
+        unit = getattr(obj, "unit", None)
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+        row = AuditEvent(
+            at=timezone.now(),
+            event=event,
+            outcome=outcome,
+            user_id=getattr(user, "pk", None),
+            username=(getattr(user, "username", "") or username)[:150],
+            unit_id=getattr(unit, "pk", None),
+            unit_name=(getattr(unit, "name", "") or "")[:100],
+            object_type=obj._meta.label_lower if obj is not None and hasattr(obj, "_meta") else "",
+            object_id=str(getattr(obj, "pk", "") or "")[:64],
+            object_label=str(obj)[:200] if obj is not None else "",
+            ip=actor.ip,
+            channel=actor.channel,
+            detail=detail or {},
+            prev_hash=head.last_hash,
+        )
+        row.hash = row.compute_hash()
+        row.save()
+        head.last_hash = row.hash
+        head.count += 1
+        head.save(update_fields=["last_hash", "count"])
+    return row
+
+
+@dataclass
+class VerifyResult:
+    checked: int
+    broken_ids: list[int]
+
+    @property
+    def ok(self) -> bool:
+        return not self.broken_ids
+
+
+def verify(batch: int = 5000) -> VerifyResult:
+    """Recompute the chain; name every row whose hash or link does not hold."""
+    prev = ""
+    broken: list[int] = []
+    checked = 0
+    last_id = 0
+    while True:
+        rows = list(AuditEvent.objects.filter(id__gt=last_id).order_by("id")[:batch])
+        if not rows:
+            break
+        for row in rows:
+            checked += 1
+            if row.prev_hash != prev or row.compute_hash() != row.hash:
+                broken.append(row.id)
+            prev = row.hash
+            last_id = row.id
+    head = AuditChainHead.objects.filter(id=1).first()
+    if head is not None and checked and head.last_hash != prev:
+        broken.append(last_id)
+    return VerifyResult(checked=checked, broken_ids=broken)

@@ -1,0 +1,24 @@
+"""Helpers shared by fazhi's management commands."""
+
+from __future__ import annotations
+
+from django.core.management.base import CommandError
+
+from fazhi.core.models import Unit
+
+
+def resolve_unit(ref: str) -> Unit:
+    """UNIT on the command line: a unit's code or its exact name."""
+    try:
+        return Unit.objects.by_ref(ref)
+    except Unit.DoesNotExist as exc:
+        raise CommandError(str(exc))
+
+
+def resolve_user(username: str):
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(username__iexact=username).first()
+    if user is None:
+        raise CommandError(f"找不到用户“{username}”")
+    return user

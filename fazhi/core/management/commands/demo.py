@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from fazhi.core import demo
+
+
+class Command(BaseCommand):
+    help = (
+        "生成确定性的演示数据：示范县、四个乡镇（含一个开发区）、十二个村(社区)、每个角色一个用户"
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale", default="small", choices=sorted(demo.SCALES), help="数据规模"
+        )
+        parser.add_argument(
+            "--seed", type=int, default=2026, help="随机种子（同一种子得到同样的数据）"
+        )
+        parser.add_argument("--year", type=int, default=None, help="台账年度（默认今年）")
+
+    def handle(self, *args, scale, seed, year, **options):
+        if not settings.DEMO_MODE:
+            raise CommandError("演示数据只能在演示模式下生成（FAZHI_DEMO=1），生产环境不设默认账号")
+        if demo.exists():
+            raise CommandError("演示数据已存在（示范县）；如需重建，请先删除数据库")
+        demo.build(scale=scale, seed=seed, year=year, log=lambda s: self.stdout.write(s))
+        self.stdout.write(self.style.SUCCESS("演示数据已生成"))
+        self.stdout.write(demo.logins_table())

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from fazhi.core import audit, context
+from fazhi.core.management.base import resolve_user
+from fazhi.core.models import ApiToken
+
+
+class Command(BaseCommand):
+    help = "API 令牌：create USER [--name N] [--days D] 创建（只显示一次）；revoke PREFIX 吊销；list USER 列出"
+
+    def add_arguments(self, parser):
+        parser.add_argument("action", choices=["create", "revoke", "list"])
+        parser.add_argument("target", help="用户名（create/list）或令牌前缀（revoke）")
+        parser.add_argument("--name", default="CLI")
+        parser.add_argument("--days", type=int, default=365, help="有效天数，0 表示不过期")
+
+    def handle(self, *args, action, target, name, days, **options):
+        if action == "revoke":
+            tokens = list(ApiToken.objects.filter(prefix=target, revoked=False))
+            if len(tokens) != 1:
+                raise CommandError(f"找不到唯一的有效令牌“{target}”")
+            with transaction.atomic():
+                tokens[0].revoked = True
+                tokens[0].save(update_fields=["revoked"])
+                with context.acting(channel="cli"):
+                    audit.record(
+                        audit.E.TOKEN,
+                        user=tokens[0].user,
+                        detail={"action": "revoke", "prefix": target},
+                    )
+            self.stdout.write("已吊销")
+            return
+        user = resolve_user(target)
+        if action == "list":
+            for t in ApiToken.objects.filter(user=user).order_by("-created_at"):
+                state = "已吊销" if t.revoked else "有效"
+                self.stdout.write(f"{t.prefix}  {t.name}  {t.created_at:%Y-%m-%d}  {state}")
+            return
+        if days < 0:
+            raise CommandError("--days 不能为负数")
+        with transaction.atomic():
+            token, key = ApiToken.issue(user, name, days=days or None)
+            with context.acting(channel="cli"):
+                audit.record(
+                    audit.E.TOKEN, user=user, detail={"action": "create", "prefix": token.prefix}
+                )
+        self.stdout.write(key)

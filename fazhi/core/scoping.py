@@ -1,0 +1,113 @@
+"""The one place that decides what a user may see and change.
+
+A user sees the records of the units they are a member of and every unit below them,
+as far as their role there allows. Every view, API endpoint, export and CLI command
+scopes through ``scope_q`` / ``visible_to`` and checks changes through ``can``.
+What a user may not see answers 404 (``get_visible_or_404``), never 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.http import Http404
+
+from .roles import Perm, role_allows
+
+
+@dataclass(frozen=True)
+class Grant:
+    unit_id: int
+    path: str
+    role: str
+
+
+def grants(user) -> list[Grant]:
+    """The user's memberships, cached on the user object for the request."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, "_fazhi_grants", None)
+    if cached is None:
+        cached = [
+            Grant(m.unit_id, m.unit.path, m.role)
+            for m in user.memberships.select_related("unit").filter(unit__active=True)
+        ]
+        user._fazhi_grants = cached
+    return cached
+
+
+def clear_cache(user) -> None:
+    if hasattr(user, "_fazhi_grants"):
+        del user._fazhi_grants
+
+
+def paths_for(user, perm: str = Perm.VIEW) -> list[str]:
+    """Root paths of the subtrees where ``user`` holds ``perm``; minimal (no nested duplicates)."""
+    paths = sorted({g.path for g in grants(user) if role_allows(g.role, perm)})
+    minimal: list[str] = []
+    for p in paths:
+        if not any(p.startswith(m) for m in minimal):
+            minimal.append(p)
+    return minimal
+
+
+def is_global(user) -> bool:
+    return bool(getattr(user, "is_superuser", False) and user.is_active)
+
+
+def scope_q(user, perm: str = Perm.VIEW, *, field: str = "unit") -> Q:
+    """A Q restricting a queryset over ``field`` (a FK to Unit) to what ``user`` may ``perm``."""
+    if is_global(user):
+        return Q()
+    paths = paths_for(user, perm)
+    if not paths:
+        return Q(pk__in=[])
+    q = Q()
+    for p in paths:
+        q |= Q(**{f"{field}__path__startswith": p})
+    return q
+
+
+def unit_scope_q(user, perm: str = Perm.VIEW) -> Q:
+    """The same for the Unit table itself."""
+    if is_global(user):
+        return Q()
+    paths = paths_for(user, perm)
+    if not paths:
+        return Q(pk__in=[])
+    q = Q()
+    for p in paths:
+        q |= Q(path__startswith=p)
+    return q
+
+
+def can(user, perm: str, unit) -> bool:
+    """May ``user`` do ``perm`` on records of ``unit`` (a Unit, or anything with ``.unit``)?"""
+    if unit is None:
+        return False
+    if not hasattr(unit, "path"):
+        unit = unit.unit
+    if is_global(user):
+        return True
+    return any(unit.path.startswith(g.path) and role_allows(g.role, perm) for g in grants(user))
+
+
+def has_perm_anywhere(user, perm: str) -> bool:
+    return is_global(user) or any(role_allows(g.role, perm) for g in grants(user))
+
+
+def get_visible_or_404(queryset, user, perm: str = Perm.VIEW, **lookup):
+    """One object the user may ``perm``, or Http404 (also for what does not exist)."""
+    model = queryset.model
+    field = getattr(model, "scope_field", "unit")
+    try:
+        return queryset.filter(scope_q(user, perm, field=field)).get(**lookup)
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise Http404("not found")
+
+
+def visible_units(user, perm: str = Perm.VIEW):
+    from .models import Unit
+
+    return Unit.objects.filter(unit_scope_q(user, perm))

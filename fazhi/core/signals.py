@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from . import audit, workdays
+from .models import CalendarDay, CalendarYear
+
+
+@receiver(user_logged_in)
+def _login_ok(sender, request, user, **kwargs):
+    audit.record(audit.E.LOGIN_OK, user=user)
+
+
+@receiver(user_login_failed)
+def _login_failed(sender, credentials, request=None, **kwargs):
+    audit.record(
+        audit.E.LOGIN_FAILED, outcome="failed", username=str(credentials.get("username", ""))[:150]
+    )
+
+
+@receiver(user_logged_out)
+def _logout(sender, request, user, **kwargs):
+    if user is not None:
+        audit.record(audit.E.LOGOUT, user=user)
+
+
+@receiver([post_save, post_delete], sender=CalendarDay)
+@receiver([post_save, post_delete], sender=CalendarYear)
+def _calendar_changed(sender, **kwargs):
+    workdays.clear_cache()

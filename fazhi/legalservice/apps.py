@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LegalserviceConfig(AppConfig):
+    name = "fazhi.legalservice"
+    verbose_name = "法律服务"

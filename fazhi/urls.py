@@ -1,0 +1,41 @@
+"""URLs: the web shell, one prefix per mechanism app, the API, health and login."""
+
+from __future__ import annotations
+
+import importlib
+
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from fazhi.api import api
+from fazhi.web import views as web_views
+
+urlpatterns = [
+    path("healthz", web_views.healthz, name="healthz"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "account/password/",
+        auth_views.PasswordChangeView.as_view(success_url="/account/password/done/"),
+        name="password_change",
+    ),
+    path(
+        "account/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("api/v1/", api.urls),
+    path("django-admin/", admin.site.urls),
+    path("", include("fazhi.web.urls")),
+]
+
+# Each mechanism app mounts its pages under /<label>/ from its own urls.py.
+for _config in apps.get_app_configs():
+    if _config.name.startswith("fazhi.") and _config.label not in ("core", "web"):
+        try:
+            importlib.import_module(f"{_config.name}.urls")
+        except ModuleNotFoundError:
+            continue
+        urlpatterns.append(path(f"{_config.label}/", include(f"{_config.name}.urls")))

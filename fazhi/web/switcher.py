@@ -1,0 +1,48 @@
+"""The unit and year the user is working on, kept in the session."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from fazhi.core import scoping
+from fazhi.core.models import Unit
+from fazhi.core.models.units import TOWNSHIP_KINDS, UnitKind
+
+SESSION_UNIT = "fazhi_unit_id"
+SESSION_YEAR = "fazhi_year"
+
+
+def current_year(request, *, default_only: bool = False) -> int:
+    default = timezone.localdate().year
+    if default_only:
+        return default
+    try:
+        year = int(request.GET.get("year") or request.session.get(SESSION_YEAR) or default)
+    except (TypeError, ValueError):
+        year = default
+    return year if 2000 <= year <= default + 1 else default
+
+
+def current_unit(request) -> Unit | None:
+    cached = getattr(request, "_fazhi_unit", None)
+    if cached is not None:
+        return cached
+    visible = scoping.visible_units(request.user)
+    unit = None
+    unit_id = request.session.get(SESSION_UNIT)
+    if unit_id:
+        unit = visible.filter(pk=unit_id).first()
+    if unit is None:
+        unit = visible.order_by("depth", "path").first()
+    if unit is None and scoping.grants(request.user):
+        unit = Unit.objects.filter(pk=scoping.grants(request.user)[0].unit_id).first()
+    request._fazhi_unit = unit
+    return unit
+
+
+def switch_choices(request) -> list[Unit]:
+    return list(
+        scoping.visible_units(request.user)
+        .filter(kind__in={UnitKind.COUNTY, UnitKind.DEPARTMENT, *TOWNSHIP_KINDS})
+        .order_by("path")[:200]
+    )

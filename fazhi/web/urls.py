@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "web"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("switch/", views.switch, name="switch"),
+    path("system/units/", views.units, name="units"),
+    path("system/units/<int:pk>/history/", views.unit_history, name="unit_history"),
+    path("system/calendar/", views.calendar, name="calendar"),
+    path("account/tokens/", views.tokens, name="tokens"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path(
+        "attachments/upload/<int:ct>/<str:object_id>/",
+        views.attachment_upload,
+        name="attachment_upload",
+    ),
+]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LedgerAppConfig(AppConfig):
+    name = "tests.ledgerapp"
+    label = "ledgerapp"

@@ -1,0 +1,16 @@
+"""A minimal ledger used only by the tests of the shared machinery (history, scoping, attachments)."""
+
+from django.db import models
+
+from fazhi.core.history import history
+from fazhi.core.models import LedgerModel
+
+
+class Note(LedgerModel):
+    title = models.CharField(max_length=100)
+    amount = models.IntegerField(default=0)
+
+    history = history()
+
+    def __str__(self):
+        return self.title
