@@ -15,3 +15,10 @@ PASSWORD_HASHERS = [
 MEDIA_ROOT = tempfile.mkdtemp(prefix="fazhi-test-media-")
 DEMO_MODE = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+
+# A file, not shared-cache memory: the live server thread of the browser tests and the
+# test's own connection then lock rows, not whole tables.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.path.join(tempfile.mkdtemp(prefix="fazhi-test-db-"), "test.sqlite3")
+    }  # noqa: F405

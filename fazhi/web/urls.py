@@ -10,6 +10,14 @@ urlpatterns = [
     path("system/units/<int:pk>/history/", views.unit_history, name="unit_history"),
     path("system/calendar/", views.calendar, name="calendar"),
     path("account/tokens/", views.tokens, name="tokens"),
+    path("my/", views.my_work, name="my_work"),
+    path("my/notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
+    path("system/documents/", views.document_templates, name="document_templates"),
+    path(
+        "system/documents/<str:key>/default.docx",
+        views.document_template_default,
+        name="document_template_default",
+    ),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path(
         "attachments/upload/<int:ct>/<str:object_id>/",

@@ -239,3 +239,83 @@ def tokens(request):
             "new_key": new_key,
         },
     )
+
+
+@login_required
+def my_work(request):
+    from django.utils import timezone
+
+    from fazhi.core import reminders
+
+    today = timezone.localdate()
+    items = reminders.my_work(request.user, today)
+    notes = request.user.notifications.all()[:10]
+    return render(
+        request,
+        "web/my_work.html",
+        {
+            "items": items,
+            "today": today,
+            "notifications": notes,
+            "horizon": reminders.horizon(today),
+        },
+    )
+
+
+@login_required
+@require_POST
+def notification_read(request, pk: int):
+    from django.utils import timezone
+
+    note = request.user.notifications.filter(pk=pk).first()
+    if note is None:
+        raise Http404
+    note.read_at = timezone.now()
+    note.save(update_fields=["read_at"])
+    return redirect("web:my_work")
+
+
+@login_required
+def document_templates(request):
+    from fazhi.core import documents
+
+    can_configure = scoping.has_perm_anywhere(request.user, Perm.CONFIGURE)
+    if request.method == "POST":
+        if not can_configure:
+            raise PermissionDenied("只有管理员可以更换文书模板")
+        key = request.POST.get("key", "")
+        try:
+            if request.POST.get("action") == "reset":
+                documents.reset_template(key, user=request.user)
+                messages.success(request, "已恢复内置模板")
+            else:
+                upload = request.FILES.get("file")
+                if upload is None:
+                    raise DomainError("请选择 .docx 模板文件")
+                documents.replace_template(
+                    key, upload.read(documents.MAX_TEMPLATE_BYTES + 1), user=request.user
+                )
+                messages.success(request, "模板已更换")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("web:document_templates")
+    from fazhi.core.models import DocumentTemplate
+
+    overrides = set(DocumentTemplate.objects.values_list("key", flat=True))
+    specs = sorted(documents.REGISTRY.values(), key=lambda s: s.key)
+    return render(
+        request,
+        "web/document_templates.html",
+        {"specs": specs, "overrides": overrides, "can_configure": can_configure},
+    )
+
+
+@login_required
+def document_template_default(request, key: str):
+    from fazhi.core import documents
+
+    if key not in documents.REGISTRY:
+        raise Http404
+    return documents.docx_response(
+        f"{documents.REGISTRY[key].title}-模板.docx", documents.default_template(key)
+    )

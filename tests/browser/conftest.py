@@ -28,7 +28,9 @@ FLAGS = [
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make system-deps` (apt-get install chromium)")
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: run `make system-deps` (apt-get install chromium)"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -13,7 +13,14 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 def seed_core(world):
     note = Note.objects.create(unit=world.township_a, title=f"{MARKER} 笔记")
     att = attachments.attach(note, SimpleUploadedFile("证据.png", PNG), user=world.admin_a)
-    return {"note": note, "attachment": att}
+    from django.utils import timezone
+
+    from fazhi.core.models import Notification
+
+    notice = Notification.objects.create(
+        user=world.admin_a, day=timezone.localdate(), title=f"{MARKER} 提醒", items=[]
+    )
+    return {"note": note, "attachment": att, "notification": notice}
 
 
 SEEDERS = [seed_core]
@@ -24,6 +31,11 @@ ROUTES = {
         "ct": ContentType.objects.get_for_model(Note).pk,
         "object_id": str(o["note"].pk),
     },
+}
+ROUTES["web:notification_read"] = lambda w, o: {"pk": o["notification"].pk}
+EXEMPT = {
+    "web:document_template_default": "built-in document layouts with placeholders: no records",
+    "web:my_work": "lists only the requesting user's own items (tested in core)",
 }
 API_ROUTES = {
     "/api/v1/units/{unit_id}": lambda w, o: {"unit_id": w.township_a.pk},

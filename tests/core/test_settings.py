@@ -5,7 +5,7 @@ import sys
 
 def _check_deploy(extra_env):
     env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("FAZHI_")},
+        **{k: v for k, v in os.environ.items() if not k.startswith(("FAZHI_", "DJANGO_"))},
         "DJANGO_SETTINGS_MODULE": "fazhi.settings",
         **extra_env,
     }

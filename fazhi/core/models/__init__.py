@@ -2,7 +2,10 @@ from .attachments import Attachment
 from .audit import AuditChainHead, AuditEvent
 from .base import LedgerModel, UnitScopedQuerySet
 from .calendar import CalendarDay, CalendarYear
+from .documents import DocumentTemplate
+from .notifications import Notification
 from .tokens import ApiToken
+from .transitions import TransitionRecord
 from .units import Membership, Unit, UnitKind
 from .users import User
 
@@ -13,10 +16,13 @@ __all__ = [
     "AuditEvent",
     "CalendarDay",
     "CalendarYear",
+    "DocumentTemplate",
     "LedgerModel",
     "Membership",
+    "Notification",
     "Unit",
     "UnitKind",
+    "TransitionRecord",
     "UnitScopedQuerySet",
     "User",
 ]

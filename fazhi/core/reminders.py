@@ -1,0 +1,141 @@
+"""What falls due, from every mechanism: ``fazhi remind`` and the "我的待办" page.
+
+Each app registers a provider in ``<app>/reminders.py``::
+
+    @reminders.register
+    def due(today, *, user=None, units=None):
+        # yield DueItem(...) for open items with a due date; when ``user`` is given, only
+        # that user's own items (handler / assignee); ``units`` limits to a subtree list.
+        ...
+
+``fazhi remind`` (daily, cron or systemd timer) collects items due within 3 working days
+or overdue and writes ONE digest notification per user per day (re-running the same
+day replaces nothing and creates nothing new). County supervisors get a digest of the
+overdue items in their subtree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db import IntegrityError, transaction
+
+from . import workdays
+from .models import Membership, Notification
+from .roles import Role
+
+
+@dataclass(frozen=True)
+class DueItem:
+    kind: str  # mechanism label, e.g. "矛盾纠纷"
+    label: str  # what, e.g. "东风镇 2026-0012 邻里纠纷：调解期限"
+    due: dt.date
+    url: str
+    unit_id: int
+    unit_path: str
+    assignee_id: int | None = None
+    provisional: bool = False
+    supervised: bool = False
+
+    def overdue_on(self, today: dt.date) -> bool:
+        return self.due < today
+
+    def as_dict(self, today: dt.date) -> dict:
+        return {
+            "kind": self.kind,
+            "label": self.label,
+            "due": self.due.isoformat(),
+            "url": self.url,
+            "overdue": self.overdue_on(today),
+            "provisional": self.provisional,
+            "supervised": self.supervised,
+        }
+
+
+Provider = Callable[..., Iterable[DueItem]]
+_PROVIDERS: list[Provider] = []
+_discovered = False
+
+
+def register(fn: Provider) -> Provider:
+    if fn not in _PROVIDERS:
+        _PROVIDERS.append(fn)
+    return fn
+
+
+def _discover() -> None:
+    global _discovered
+    if _discovered:
+        return
+    for config in apps.get_app_configs():
+        if config.name.startswith("fazhi."):
+            try:
+                importlib.import_module(f"{config.name}.reminders")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{config.name}.reminders":
+                    raise
+    _discovered = True
+
+
+def collect(today: dt.date, *, user=None) -> list[DueItem]:
+    _discover()
+    items: list[DueItem] = []
+    for provider in _PROVIDERS:
+        items.extend(provider(today, user=user))
+    items.sort(key=lambda i: (i.due, i.label))
+    return items
+
+
+def my_work(user, today: dt.date) -> list[DueItem]:
+    """The user's own open items, by due date."""
+    return collect(today, user=user)
+
+
+def horizon(today: dt.date, days: int = 3) -> dt.date:
+    return workdays.add_working_days(today, days).date
+
+
+def run(today: dt.date) -> dict:
+    """Write today's digests. Returns counts for the command's output."""
+    items = collect(today)
+    limit = horizon(today)
+    due_soon = [i for i in items if i.due <= limit]
+    per_user: dict[int, list[DueItem]] = defaultdict(list)
+    for item in due_soon:
+        if item.assignee_id:
+            per_user[item.assignee_id].append(item)
+    supervisors = list(
+        Membership.objects.filter(role=Role.COUNTY_SUPERVISOR, user__is_active=True).select_related(
+            "unit"
+        )
+    )
+    for m in supervisors:
+        overdue = [
+            i for i in due_soon if i.overdue_on(today) and i.unit_path.startswith(m.unit.path)
+        ]
+        per_user[m.user_id].extend(i for i in overdue if i not in per_user[m.user_id])
+    created = 0
+    for user_id, user_items in per_user.items():
+        if not user_items:
+            continue
+        user_items.sort(key=lambda i: i.due)
+        n_over = sum(1 for i in user_items if i.overdue_on(today))
+        title = f"{today:%Y-%m-%d} 待办提醒：{len(user_items)} 项即将到期或已逾期（其中逾期 {n_over} 项）"
+        try:
+            with transaction.atomic():
+                Notification.objects.create(
+                    user_id=user_id,
+                    kind="digest",
+                    day=today,
+                    title=title,
+                    items=[i.as_dict(today) for i in user_items],
+                )
+                created += 1
+        except IntegrityError:
+            continue  # today's digest already written
+    return {"items": len(items), "due_soon": len(due_soon), "digests": created}
