@@ -1,8 +1,9 @@
 from django.urls import path
 
-from fazhi.web.views import mechanism_home
+from . import views
 
 app_name = "review"
 urlpatterns = [
-    path("", mechanism_home("review"), name="index"),
+    path("", views.index, name="index"),
+    path("compare/", views.compare, name="compare"),
 ]

@@ -1,0 +1,170 @@
+"""Public API: :func:`review_bytes`, :func:`review_file`, :func:`review_text`."""
+
+from __future__ import annotations
+
+import os
+import re
+
+from . import checks as ck
+from .clean import clean
+from .facts import extract_facts, tag_paragraphs
+from .meta import extract_meta
+from .reader import DEFAULT_MAX_BYTES, ReviewInputError, read_bytes, read_path
+from .reference import resolve
+from .sections import find_headings, map_statutory
+
+DEFAULT_OPTIONS = {
+    "include_text": False,  # add "text" (the original text as read) for highlighting
+    "include_clean": False,  # add "clean_text" and "clean_map"-free clean text
+    "max_bytes": DEFAULT_MAX_BYTES,
+    "watermarks": None,  # extra watermark strings to remove
+    "density_min": ck.DENSITY_MIN,
+    "boilerplate_max": ck.BOILERPLATE_MAX,
+    "boilerplate": True,  # run the boilerplate check (needs the reference corpus)
+    "paragraphs": True,  # add paragraph mechanism tags
+}
+
+_FIRST_RESP = re.compile(r"第一责任人")
+
+
+def _opts(options: dict | None) -> dict:
+    o = dict(DEFAULT_OPTIONS)
+    if options:
+        unknown = set(options) - set(o)
+        if unknown:
+            raise TypeError(f"unknown options: {sorted(unknown)}")
+        o.update(options)
+    return o
+
+
+def review_text(
+    text: str,
+    filename: str = "-",
+    *,
+    reference=None,
+    options: dict | None = None,
+    kind: str = "txt",
+) -> dict:
+    """Review already-extracted text (the original for offsets)."""
+    o = _opts(options)
+    cr = clean(text, watermarks=o["watermarks"])
+    mt = cr.mt
+    ctext = mt.text
+    meta = extract_meta(cr)
+    heads = find_headings(ctext)
+    parts = map_statutory(heads, meta["year"], len(ctext))
+    part_ids = {id(h) for h in parts}
+
+    # sections: every heading; statutory number inherited from the innermost part
+    sections = []
+    stack: list = []
+    for h in heads:
+        while stack and stack[-1].end <= h.start:
+            stack.pop()
+        if id(h) in part_ids:
+            stat = h.statutory
+        else:
+            stat = next((p.statutory for p in reversed(stack) if id(p) in part_ids), None)
+        stack.append(h)
+        s, e = mt.span(h.start, max(h.end, h.start + 1))
+        he = mt.span(h.start, min(h.end, h.start + max(len(h.text), 1)))[1]
+        sections.append(
+            {
+                "heading_end": he,
+                "statutory": stat,
+                "heading": h.text,
+                "start": s,
+                "end": e,
+                "level": h.level,
+                "part": id(h) in part_ids,
+            }
+        )
+
+    present = {h.statutory for h in parts if h.statutory}
+    missing = [n for n in (1, 2, 3, 4, 5) if n not in present]
+    top_order = []
+    top_level = min((h.level for h in parts), default=1)
+    for h in parts:
+        if h.level == top_level and h.statutory and (not top_order or top_order[-1] != h.statutory):
+            top_order.append(h.statutory)
+
+    facts_c = extract_facts(ctext)
+    cstarts = [f["start"] for f in facts_c]
+    facts = []
+    for f in facts_c:
+        s, e = mt.span(f["start"], f["end"])
+        f["start"], f["end"] = s, e
+        facts.append(f)
+
+    # checks
+    checks = [ck.check_sections_present(present), ck.check_sections_order(top_order)]
+    sec2 = [h for h in parts if h.statutory == 2]
+    if sec2:
+        s2_text = "\n".join(ctext[h.start : h.end] for h in sec2)
+        n_fig = sum(1 for c in cstarts if any(h.start <= c < h.end for h in sec2))
+        checks.append(ck.check_shortcomings(s2_text, n_fig))
+    else:
+        checks.append(ck.check_shortcomings(None, 0))
+    sec3 = [h for h in parts if h.statutory == 3]
+    checks.append(
+        ck.check_first_responsible(
+            bool(sec3),
+            bool(sec3) and sec3[0].level > min(h.level for h in parts),
+            bool(_FIRST_RESP.search(ctext)),
+        )
+    )
+    checks.append(ck.check_deadline(meta["year"], meta["published"], meta["signed"]))
+    if o["boilerplate"]:
+        ref = resolve(reference)
+        bp = ref.boilerplate(ctext)
+        checks.append(ck.check_boilerplate(bp, o["boilerplate_max"]))
+    checks.append(ck.check_density(len(facts), len(ctext), o["density_min"]))
+    checks.append(ck.check_metadata(meta))
+
+    result = {
+        "file": filename,
+        "kind": kind,
+        "meta": meta,
+        "sections": sections,
+        "missing": missing,
+        "facts": facts,
+        "checks": checks,
+        "score": ck.score(checks),
+        "chars": len(text),
+    }
+    if o["paragraphs"]:
+        paras = tag_paragraphs(ctext)
+        for p in paras:
+            p["start"], p["end"] = mt.span(p["start"], max(p["end"], p["start"] + 1))
+        result["paragraphs"] = paras
+    if o["include_text"]:
+        result["text"] = text
+    if o["include_clean"]:
+        result["clean_text"] = ctext
+    return result
+
+
+def review_bytes(
+    data: bytes, filename: str = "-", *, reference=None, options: dict | None = None
+) -> dict:
+    o = _opts(options)
+    rr = read_bytes(data, filename, max_bytes=o["max_bytes"])
+    res = review_text(rr.text, filename, reference=reference, options=o, kind=rr.kind)
+    if rr.encoding:
+        res["encoding"] = rr.encoding
+    return res
+
+
+def review_file(path: str | os.PathLike, *, reference=None, options: dict | None = None) -> dict:
+    o = _opts(options)
+    path = os.fspath(path)
+    if path == "-":
+        import sys
+
+        data = sys.stdin.buffer.read(o["max_bytes"] + 1)
+        return review_bytes(data, "-", reference=reference, options=o)
+    data, name = read_path(path, max_bytes=o["max_bytes"])
+    return review_bytes(data, name, reference=reference, options=o)
+
+
+__all__ = ["ReviewInputError", "review_bytes", "review_file", "review_text"]

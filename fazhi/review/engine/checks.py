@@ -1,0 +1,190 @@
+"""Compliance and quality checks. Each check is ``{code, ok, reason, ...details}``;
+``ok`` is True, False, or None when it cannot be decided (the reason says why)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from .clean import HAN
+from .facts import mechanisms_in
+from .sections import STATUTORY_NAMES
+
+SET_PHRASES = re.compile(
+    r"有待(?:进一步)?(?:提高|提升|加强|增强|完善|深化|改进|健全)"
+    r"|不够(?:平衡|深入|到位|完善|健全|全面|扎实|强|高|广泛|有力)"
+    r"|(?:还)?存在(?:着)?一定(?:的)?差距|(?:意识|观念)(?:还)?(?:比较|较为)?(?:淡薄|薄弱|不强)"
+    r"|(?:发展|工作)?不平衡|需(?:要)?进一步(?:加强|提高|提升|完善|加大|畅通)|[仍还]需(?:加强|提高|提升|加大)"
+    r"|亟待(?:加强|提高|提升)|有所欠缺|参差不齐|存在短板|不够(?:到位)?|需加强|需提升|需加大|需贯通"
+)
+CAUSAL = re.compile(r"原因|由于|导致|因为|受[^，。；]{1,24}影响|造成|致使|以致|源于|究其")
+NAMED_PLACE = re.compile(
+    rf"(?<![各每全本该个部分])[{HAN}]{{2,4}}(?:村|社区|街道|站|所|中心|大队)(?![民级务委干组])"
+)
+_SENT = re.compile(r"[^。！？；\n]+")
+
+DENSITY_MIN = 0.5  # figures per 1000 characters
+BOILERPLATE_MAX = 0.5
+
+
+def _check(code: str, ok, reason: str, **extra) -> dict:
+    d = {"code": code, "ok": ok, "reason": reason}
+    d.update(extra)
+    return d
+
+
+def check_sections_present(present: set[int]) -> dict:
+    required = [1, 2, 3, 4]
+    missing = [n for n in required if n not in present]
+    if not missing:
+        return _check(
+            "sections_present",
+            True,
+            "法定第1-4部分齐全"
+            + ("，含第5部分" if 5 in present else "（第5部分“其他需要报告的情况”未单列，可选）"),
+        )
+    names = "、".join(f"{n}.{STATUTORY_NAMES[n]}" for n in missing)
+    return _check("sections_present", False, f"缺少法定部分：{names}", missing=missing)
+
+
+def check_sections_order(order: list[int]) -> dict:
+    if len(order) < 2:
+        return _check("sections_order", None, "可识别的法定部分不足两个，无法判断顺序")
+    bad = [(a, b) for a, b in zip(order, order[1:], strict=False) if b < a]
+    if not bad:
+        return _check("sections_order", True, "法定部分顺序正确：" + "→".join(map(str, order)))
+    a, b = bad[0]
+    return _check(
+        "sections_order",
+        False,
+        f"法定部分顺序不符：第{b}部分出现在第{a}部分之后（实际顺序 {'→'.join(map(str, order))}）",
+    )
+
+
+def check_shortcomings(text: str | None, n_figures: int) -> dict:
+    if text is None:
+        return _check("shortcomings_concrete", False, "没有“存在的不足和原因”部分")
+    sents = [s for s in _SENT.findall(text) if len(s.strip()) >= 4]
+    phrases = [m.group(0) for m in SET_PHRASES.finditer(text)]
+    causal = [m.group(0) for m in CAUSAL.finditer(text)]
+    mechs = [m for m in mechanisms_in(text) if m != "其他"]
+    places = sorted({m.group(0) for m in NAMED_PLACE.finditer(text)})
+    concrete = n_figures + len(places) + (1 if len(mechs) >= 2 else 0)
+    ok = bool(causal) and concrete >= 1 and (len(phrases) <= max(2, len(sents)))
+    parts = [
+        f"{len(sents)}句",
+        f"套话{len(phrases)}处" + (f"（{'、'.join(dict.fromkeys(phrases))}）" if phrases else ""),
+        f"数字{n_figures}个",
+        f"涉及机制{len(mechs)}类" + (f"（{'、'.join(mechs)}）" if mechs else ""),
+        f"具体地点/机构{len(places)}处",
+        "原因分析：" + ("有（" + "、".join(dict.fromkeys(causal)) + "）" if causal else "无"),
+    ]
+    verdict = (
+        "问题具体，有原因分析"
+        if ok
+        else ("未分析原因" if not causal else "问题多为套话，缺少具体事实")
+    )
+    return _check(
+        "shortcomings_concrete",
+        ok,
+        f"{verdict}：" + "，".join(parts),
+        set_phrases=len(phrases),
+        figures=n_figures,
+        causal=len(causal),
+        mechanisms=mechs,
+    )
+
+
+def check_first_responsible(found: bool, nested: bool, mentioned: bool) -> dict:
+    if found:
+        where = "（嵌套在其他部分内）" if nested else ""
+        return _check(
+            "first_responsible", True, "有党政主要负责人履行第一责任人职责情况部分" + where
+        )
+    if mentioned:
+        return _check(
+            "first_responsible", False, "正文提到“第一责任人”，但没有单独报告主要负责人履职情况"
+        )
+    return _check(
+        "first_responsible", False, "没有报告党政主要负责人履行推进法治建设第一责任人职责的情况"
+    )
+
+
+def check_deadline(year: int | None, published: str | None, signed: str | None) -> dict:
+    if year is None:
+        return _check("publication_deadline", None, "无法确定报告年度，不能判断公开时限")
+    deadline = date(year + 1, 4, 1)
+    if not published:
+        extra = f"；落款日期 {signed}（落款不等于公开日期）" if signed else ""
+        return _check(
+            "publication_deadline",
+            None,
+            f"未找到发布日期，无法核对是否在 {deadline.isoformat()} 前公开{extra}",
+            deadline=deadline.isoformat(),
+        )
+    pub = date.fromisoformat(published)
+    if pub <= deadline:
+        return _check(
+            "publication_deadline",
+            True,
+            f"{published} 公开，在法定时限 {deadline.isoformat()} 之前",
+            deadline=deadline.isoformat(),
+        )
+    late = (pub - deadline).days
+    return _check(
+        "publication_deadline",
+        False,
+        f"{published} 公开，晚于法定时限 {deadline.isoformat()} {late} 天",
+        deadline=deadline.isoformat(),
+    )
+
+
+def check_boilerplate(bp: dict, maximum: float = BOILERPLATE_MAX) -> dict:
+    share = bp["share"]
+    n_ref = bp["reference_docs"]
+    if n_ref == 0 or bp["sentences"] == 0:
+        return _check(
+            "boilerplate", None, "参照语料为空或正文无可比句子，无法判断套话比例", share=share
+        )
+    ok = share <= maximum
+    return _check(
+        "boilerplate",
+        ok,
+        f"{bp['boilerplate_sentences']}/{bp['sentences']}句与参照语料（{n_ref}篇）高度重合，"
+        f"占正文 {share:.0%}（上限 {maximum:.0%}）",
+        share=round(share, 4),
+    )
+
+
+def check_density(n_facts: int, n_chars: int, minimum: float = DENSITY_MIN) -> dict:
+    if n_chars == 0:
+        return _check("figure_density", False, "正文为空", per_1000=0.0)
+    d = n_facts * 1000 / n_chars
+    ok = d >= minimum
+    return _check(
+        "figure_density",
+        ok,
+        f"每千字 {d:.2f} 个数据（{n_facts} 个 / {n_chars} 字，下限 {minimum}）",
+        per_1000=round(d, 3),
+    )
+
+
+def check_metadata(meta: dict) -> dict:
+    missing = [
+        k
+        for k, name in (("units", "报告单位"), ("year", "报告年度"), ("signed", "落款日期"))
+        if not meta.get(k)
+    ]
+    if not missing:
+        return _check(
+            "metadata",
+            True,
+            f"报告单位 {'、'.join(meta['units'])}，年度 {meta['year']}，落款 {meta['signed']}",
+        )
+    names = {"units": "报告单位", "year": "报告年度", "signed": "落款日期"}
+    return _check("metadata", False, "缺少：" + "、".join(names[k] for k in missing))
+
+
+def score(checks: list[dict]) -> dict:
+    parts = {c["code"]: (1 if c["ok"] else 0) for c in checks if c["ok"] is not None}
+    return {"total": sum(parts.values()), "max": len(parts), "parts": parts}

@@ -1,0 +1,296 @@
+"""Quantitative statements (facts) and mechanism tags.
+
+A fact is a number with a measure word or a percentage/money unit, e.g. ``调解矛盾纠纷100余起``
+-> value 100, unit 起, approx True, subject 调解矛盾纠纷, mechanism 调解. Dates, years,
+ordinals (第一), document numbers, law names, phone numbers, section numbers and slogans
+(四个意识, 十九大, "三项制度") are not facts.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+from .clean import HAN
+
+MECHANISMS = (
+    "学法", "普法", "决策", "规范性文件", "执法", "调解", "信访", "热线", "法律顾问",
+    "公共法律服务", "政务公开", "整改", "领导责任", "经费", "复议诉讼", "其他",
+)  # fmt: skip
+
+# priority order: the more specific mechanisms first
+_MECH_RULES = [
+    (name, re.compile(rx))
+    for name, rx in (
+        ("法律顾问", r"法律顾问"),
+        ("热线", r"12345|8890|热线|市长信箱|网络问政|诉求"),
+        ("信访", r"信访|上访|接访|下访|来访|访件|积案|越级访"),
+        ("复议诉讼", r"复议|诉讼|应诉|败诉|出庭|行政案件"),
+        ("规范性文件", r"规范性文件|备案审查|红头文件"),
+        ("决策", r"决策|集体讨论|三重一大|风险评估|专家论证|公众参与|合同审查|合法性审查"),
+        ("执法", r"执法|处罚|行政检查|行政强制|行政许可|三项制度|执法证"),
+        ("调解", r"调解|纠纷|调处|排查|矛盾|调委会"),
+        ("公共法律服务", r"公共法律服务|法律援助|法律咨询|法律服务|公证|司法救助|法治体检"),
+        (
+            "学法",
+            r"学法|学习.{0,6}法|法治讲座|法律讲座|专题讲座|中心组|专题研讨|党课|培训|考试|"
+            r"参学率|参考率|优秀率|学时|旁听庭审|法治课",
+        ),
+        (
+            "普法",
+            r"普法|宣传|法治文化|法律明白人|宪法|民主法治|宣讲|资料|材料|手册|读本|"
+            r"法治教育|法制教育|法治副校长|法制副校长",
+        ),
+        ("政务公开", r"政务公开|信息公开|公开|公示"),
+        ("整改", r"整改|督察|督查|问题清单|反馈问题"),
+        (
+            "领导责任",
+            r"第一责任人|领导小组|主要负责人|述法|专题会议|常务会议|党委会|党工委会|"
+            r"领导班子|书记",
+        ),
+        ("经费", r"经费|预算|资金|投入|万元|亿元"),
+    )
+]
+
+_ARABIC = r"\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_CN = r"[一二两三四五六七八九十][零〇一二两三四五六七八九十百千]*"
+_UNITS = (
+    "人次|件次|户次|场次|批次|个百分点|百分点|平方米|公里|小时|学时|课时|余人|"
+    "元|%|件|起|次|场|份|个|条|名|户|人|期|篇|家|所|处|项|批|轮|天|册|本|张|幅|块|宗|位|支|"
+    "套|台|部|节|堂|趟|类|期|万册|座|间|亩|吨|辆"
+)
+FACT_RE = re.compile(
+    r"(?P<pre>累计超过|累计达到|累计达|共计|总计|合计|超过|达到|不少于|不低于|将近|大约|多达|高达|"
+    r"近|约|逾|共|累计|达)?"
+    r"(?:(?P<cnt>[一二两三四五六七八九十])个(?=\d))?"
+    rf"(?P<num>{_ARABIC}|{_CN})"
+    r"(?P<ap1>余|多|来)?"
+    r"(?P<mult>万|亿)?"
+    rf"(?P<unit>{_UNITS})"
+    r"(?P<ap2>以上|左右|上下|余|多)?"
+)
+_PERCENT_CN = re.compile(rf"百分之(?P<num>{_CN}(?:点[零〇一二三四五六七八九]+)?)")
+_APPROX_WORDS = {"余", "多", "来", "以上", "左右", "上下", "近", "约", "逾", "超过", "累计超过",
+                 "不少于", "不低于", "将近", "大约", "多达"}  # fmt: skip
+_CLASSIFIERS = set("个名家所处支项条批位户件起场份期篇座间辆台部套")
+_SLOGAN_AFTER = re.compile(
+    r"(?:制度|意识|自信|维护|全面|务必|确保|坚持|代表|一|到位|服务|机制|清单|结合|联动|率先|"
+    r"不出|化|体系|工程|行动|目标|作风|基本|原则|方面|关键|环节|责任|覆盖)"
+)
+_SKIP_BEFORE = re.compile(r"(?:第|以下|下列|如下|这|那|上述|前|后|每|其中之|各|逐|哪)$")
+_MASK_PAIRS = re.compile(
+    r"《[^《》\n]{0,60}》|〔[^〔〕\n]{0,20}〕|“[^“”\n]{0,12}”|\"[^\"\n]{0,12}\""
+)
+_CLAUSE_BREAK = re.compile(r"[，。；：！？\n,;:!?]")
+_SENT_BREAK = "。！？；\n"
+_LEAD_STRIP = re.compile(
+    r"^(?:[、和及与并且同时此外另外其中全年今年以来年内截至目前为止我镇我区我街道我乡全镇全区全乡"
+    r"一年来共累计已先后还]|20\d\d年(?:度)?(?:以来)?|\d{1,2}月(?:份)?(?:以来)?)+"
+)
+_TRAIL_STRIP = re.compile(
+    r"(?:共计|总计|合计|累计|均达到|均达|分别为|分别|达到|超过|共|均|达|为|在|有|约|近|了|计|是|的|已)+$"
+)
+_MONEY_FUNDING = re.compile(r"经费|预算|资金|投入|拨付|财政")
+_OBJECT = re.compile(rf"[{HAN}]{{1,8}}(?:（[^（）\n]{{1,8}}）)?")
+_OBJECT_STOP = re.compile(r"[的和及与在中分都均共等以进被]")
+
+
+@lru_cache(maxsize=4096)
+def cn_to_number(s: str) -> float | None:
+    try:
+        import cn2an
+
+        return cn2an.cn2an(s, "smart")
+    except Exception:
+        return None
+
+
+def _num(s: str) -> Decimal | None:
+    if s[0].isdigit():
+        try:
+            return Decimal(s.replace(",", ""))
+        except InvalidOperation:
+            return None
+    v = cn_to_number(s)
+    return None if v is None else Decimal(str(v))
+
+
+def _clean_value(d: Decimal) -> int | float:
+    return int(d) if d == d.to_integral_value() else float(d)
+
+
+def mechanism_of(*texts: str) -> str | None:
+    for t in texts:
+        if not t:
+            continue
+        for name, rx in _MECH_RULES:
+            if rx.search(t):
+                return name
+    return None
+
+
+def mechanisms_in(text: str) -> list[str]:
+    return [name for name, rx in _MECH_RULES if rx.search(text)]
+
+
+def _masked_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _MASK_PAIRS.finditer(text)]
+
+
+def _in_spans(pos: int, starts: list[int], spans: list[tuple[int, int]]) -> bool:
+    i = bisect_right(starts, pos) - 1
+    return i >= 0 and spans[i][0] < pos < spans[i][1]
+
+
+def _bounds(text: str, pos: int, chars: str) -> tuple[int, int]:
+    s = pos
+    while s > 0 and text[s - 1] not in chars:
+        s -= 1
+    e = pos
+    n = len(text)
+    while e < n and text[e] not in chars:
+        e += 1
+    return s, e
+
+
+def extract_facts(text: str) -> list[dict]:
+    """Facts in clean ``text``; offsets are clean offsets (the caller maps them)."""
+    spans = _masked_spans(text)
+    starts = [s for s, _ in spans]
+    facts: list[dict] = []
+    last_end = 0
+    n = len(text)
+    matches = list(FACT_RE.finditer(text))
+    for m in _PERCENT_CN.finditer(text):
+        matches.append(m)
+    matches.sort(key=lambda m: m.start())
+    for m in matches:
+        gd = m.groupdict()
+        num_s = gd["num"]
+        num_start = m.start("num")
+        start, end = m.start(), m.end()
+        if start < last_end:
+            continue
+        before = text[max(0, start - 4) : start]
+        after = text[end : end + 4]
+        is_cn = not num_s[0].isdigit()
+        cn_percent = "unit" not in gd
+        unit = "%" if cn_percent else gd["unit"]
+        # --- exclusions
+        if _in_spans(num_start, starts, spans):
+            continue
+        if _SKIP_BEFORE.search(before) and not gd.get("pre"):
+            continue
+        prev_ch = text[start - 1] if start else ""
+        if prev_ch.isascii() and (prev_ch.isalnum() or prev_ch in "-_/.·"):
+            continue
+        if prev_ch in "·．" or (after[:1].isascii() and after[:1].isalnum() and unit != "%"):
+            continue
+        if not is_cn and len(num_s.replace(".", "").replace(",", "")) >= 7 and unit not in ("元",):
+            continue  # phone numbers, ids
+        if is_cn and not cn_percent:
+            if num_s == "一" and not gd.get("pre"):
+                continue
+            if _SLOGAN_AFTER.match(after) or (unit in ("个", "项") and after[:1] in "“\"'"):
+                continue
+            if (
+                unit in ("个", "项", "条", "类", "批")
+                and not gd.get("pre")
+                and after[:1] in "方面大"
+            ):
+                continue
+        value = _num(num_s) if not cn_percent else None
+        if cn_percent:
+            s_num = num_s.replace("点", ".")
+            if "." in s_num:
+                a, b = s_num.split(".", 1)
+                iv = cn_to_number(a)
+                frac = "".join(str(int(cn_to_number(c) or 0)) for c in b)
+                value = None if iv is None else Decimal(f"{int(iv)}.{frac}")
+            else:
+                v = cn_to_number(s_num)
+                value = None if v is None else Decimal(str(v))
+        if value is None:
+            continue
+        mult = gd.get("mult")
+        if mult == "万":
+            value *= 10000
+        elif mult == "亿":
+            value *= 100000000
+        if unit == "余人":
+            unit, ap_extra = "人", True
+        else:
+            ap_extra = False
+        if unit in ("万元", "亿元"):  # pragma: no cover - handled through mult
+            unit = "元"
+        pre = gd.get("pre") or ""
+        ap1, ap2 = gd.get("ap1") or "", gd.get("ap2") or ""
+        approx = bool(
+            ap_extra or ap1 or ap2 in _APPROX_WORDS or pre in _APPROX_WORDS or "超过" in pre
+        )
+        if unit == "百分点":
+            unit = "个百分点"
+        # --- subject: the phrase before the figure within its clause
+        cs = start
+        while cs > 0 and not _CLAUSE_BREAK.match(text[cs - 1]):
+            cs -= 1
+        if last_end > cs:
+            cs = last_end
+        subject = text[cs:start]
+        subject = _LEAD_STRIP.sub("", subject)
+        subject = _TRAIL_STRIP.sub("", subject).strip("、 ")
+        if len(subject) > 20:
+            subject = subject[-20:]
+        obj = None
+        if unit in _CLASSIFIERS and end < n:
+            om = _OBJECT.match(text, end)
+            if om:
+                o = om.group(0)
+                stop = _OBJECT_STOP.search(o, 1)
+                if stop and "（" not in o[: stop.start()]:
+                    o = o[: stop.start()]
+                obj = o or None
+        if not subject and obj:
+            subject = obj
+        ss, se = _bounds(text, start, _SENT_BREAK)
+        ps, pe = _bounds(text, start, "\n")
+        mech = mechanism_of(subject + (obj or ""), text[cs:end], text[ss:se], text[ps:pe]) or "其他"
+        if unit == "元" and (mech == "其他" or _MONEY_FUNDING.search(subject + text[cs:start])):
+            mech = "经费"
+        fact = {
+            "text": text[start:end],
+            "subject": subject or None,
+            "value": _clean_value(value),
+            "unit": unit,
+            "approx": approx,
+            "mechanism": mech,
+            "start": start,
+            "end": end,
+            "qualifier": pre or None,
+            "object": obj,
+            "statement": text[cs:end],
+        }
+        if gd.get("cnt"):
+            c = cn_to_number(gd["cnt"])
+            fact["count"] = int(c) if c is not None else None
+        facts.append(fact)
+        last_end = end
+    return facts
+
+
+def tag_paragraphs(text: str) -> list[dict]:
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        if line.strip():
+            out.append(
+                {
+                    "start": pos,
+                    "end": pos + len(line),
+                    "mechanisms": mechanisms_in(line) or ["其他"],
+                }
+            )
+        pos += len(line) + 1
+    return out

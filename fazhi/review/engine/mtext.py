@@ -1,0 +1,91 @@
+"""Text with an offset map back to the original text as read.
+
+``MText.offs[i]`` is the offset in the original text of clean character ``i``.
+Every cleaning step produces a new ``MText`` through :meth:`MText.edit`, so the map
+survives any number of deletions, 1:1 replacements and insertions.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from collections.abc import Callable, Iterable
+
+
+class MText:
+    __slots__ = ("text", "offs", "orig_len")
+
+    def __init__(self, text: str, offs: array | None = None, orig_len: int | None = None):
+        self.text = text
+        if offs is None:
+            offs = array("i", range(len(text)))
+        self.offs = offs
+        self.orig_len = len(text) if orig_len is None else orig_len
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def edit(self, edits: Iterable[tuple[int, int, str]]) -> MText:
+        """Apply non-overlapping ``(start, end, replacement)`` edits sorted by start.
+
+        A replacement of the same length maps 1:1; otherwise every new character maps
+        to the original offset of the first replaced character (or, for a pure
+        insertion, of the character that follows it).
+        """
+        text, offs = self.text, self.offs
+        out: list[str] = []
+        noffs = array("i")
+        pos = 0
+        n = len(text)
+        changed = False
+        for start, end, repl in edits:
+            if start < pos:
+                continue  # overlapping edit: ignore
+            changed = True
+            out.append(text[pos:start])
+            noffs.extend(offs[pos:start])
+            if repl:
+                if len(repl) == end - start:
+                    noffs.extend(offs[start:end])
+                else:
+                    if start < n:
+                        anchor = offs[start]
+                    elif n:
+                        anchor = offs[n - 1] + 1
+                    else:
+                        anchor = 0
+                    noffs.extend([anchor] * len(repl))
+                out.append(repl)
+            pos = end
+        if not changed:
+            return self
+        out.append(text[pos:])
+        noffs.extend(offs[pos:])
+        return MText("".join(out), noffs, self.orig_len)
+
+    def sub(self, pattern: re.Pattern, repl: str | Callable[[re.Match], str | None]) -> MText:
+        """Like ``pattern.sub`` but keeping the offset map; a callable may return None
+        to leave a match untouched."""
+        edits = []
+        if isinstance(repl, str):
+            for m in pattern.finditer(self.text):
+                edits.append((m.start(), m.end(), m.expand(repl) if "\\" in repl else repl))
+        else:
+            for m in pattern.finditer(self.text):
+                r = repl(m)
+                if r is not None and r != m.group(0):
+                    edits.append((m.start(), m.end(), r))
+        return self.edit(edits)
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a clean ``[start, end)`` span to the original text."""
+        n = len(self.offs)
+        if n == 0:
+            return 0, 0
+        start = min(max(start, 0), n - 1)
+        end = min(max(end, start + 1), n)
+        ostart = self.offs[start]
+        oend = self.offs[end - 1] + 1
+        if oend < ostart:
+            oend = ostart
+        return ostart, min(oend, self.orig_len)

@@ -1,0 +1,188 @@
+"""Renderers for review results: json, csv (one row per fact), text, html."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+
+from .sections import STATUTORY_NAMES
+
+FORMATS = ("json", "csv", "html", "text")
+_OK = {True: "✓", False: "✗", None: "?"}
+
+
+def _as_list(results) -> list[dict]:
+    return results if isinstance(results, list) else [results]
+
+
+def render_json(results) -> str:
+    return json.dumps(results, ensure_ascii=False, indent=2)
+
+
+CSV_FIELDS = [
+    "file",
+    "mechanism",
+    "subject",
+    "value",
+    "unit",
+    "approx",
+    "qualifier",
+    "text",
+    "start",
+    "end",
+]
+
+
+def render_csv(results) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(CSV_FIELDS)
+    for r in _as_list(results):
+        if "error" in r:
+            w.writerow(
+                [
+                    r.get("file"),
+                    "ERROR",
+                    r["error"].get("code"),
+                    "",
+                    "",
+                    "",
+                    "",
+                    r["error"].get("message"),
+                    "",
+                    "",
+                ]
+            )
+            continue
+        for f in r["facts"]:
+            w.writerow([r["file"]] + [f.get(k) for k in CSV_FIELDS[1:]])
+    return buf.getvalue()
+
+
+def _fmt_value(f: dict) -> str:
+    v = f["value"]
+    s = f"{v:,}" if isinstance(v, int) else f"{v:g}"
+    return ("约" if f["approx"] else "") + s + f["unit"]
+
+
+def render_text(results) -> str:
+    out = []
+    for r in _as_list(results):
+        out.append(f"== {r.get('file')}")
+        if "error" in r:
+            out.append(f"  错误 {r['error']['code']}: {r['error']['message']}")
+            continue
+        m = r["meta"]
+        out.append(f"  标题: {m.get('title') or '-'}")
+        out.append(
+            f"  单位: {'、'.join(m.get('units') or []) or '-'}  年度: {m.get('year') or '-'}"
+        )
+        out.append(
+            f"  落款: {m.get('signed') or '-'}  发布: {m.get('published') or '-'}  "
+            f"文号: {m.get('doc_number') or '-'}  索引号: {m.get('index_number') or '-'}"
+        )
+        out.append("  部分:")
+        for s in r["sections"]:
+            if s.get("part"):
+                tag = f"[{s['statutory']}]" if s["statutory"] else "[-]"
+                out.append(f"    {tag} {s['heading']}")
+        if r["missing"]:
+            out.append("  缺少: " + "；".join(f"{n}.{STATUTORY_NAMES[n]}" for n in r["missing"]))
+        out.append(f"  数据 {len(r['facts'])} 个:")
+        for f in r["facts"]:
+            out.append(f"    {f['mechanism']:<6} {f.get('subject') or '-'}: {_fmt_value(f)}")
+        out.append("  检查:")
+        for c in r["checks"]:
+            out.append(f"    {_OK[c['ok']]} {c['code']}: {c['reason']}")
+        sc = r["score"]
+        out.append(f"  得分: {sc['total']}/{sc['max']}")
+    return "\n".join(out) + "\n"
+
+
+_CSS = """body{font-family:sans-serif;margin:1.5em;max-width:70em}table{border-collapse:collapse}
+td,th{border:1px solid #ccc;padding:2px 6px;vertical-align:top}.ok{color:#070}.bad{color:#b00}
+.unk{color:#888}mark{background:#ffe58a}pre.t{white-space:pre-wrap;border:1px solid #ddd;padding:1em}"""
+
+
+def _highlight(text: str, facts: list[dict]) -> str:
+    out = []
+    pos = 0
+    for f in sorted(facts, key=lambda f: f["start"]):
+        s, e = f["start"], f["end"]
+        if s < pos:
+            continue
+        out.append(html.escape(text[pos:s]))
+        title = html.escape(f"{f['mechanism']} · {f.get('subject') or ''}")
+        out.append(f'<mark title="{title}">{html.escape(text[s:e])}</mark>')
+        pos = e
+    out.append(html.escape(text[pos:]))
+    return "".join(out)
+
+
+def render_html(results) -> str:
+    e = html.escape
+    body = []
+    for r in _as_list(results):
+        body.append(f"<h2>{e(str(r.get('file')))}</h2>")
+        if "error" in r:
+            body.append(f"<p class=bad>{e(r['error']['code'])}: {e(r['error']['message'])}</p>")
+            continue
+        m = r["meta"]
+        rows = [
+            ("标题", m.get("title")), ("单位", "、".join(m.get("units") or [])), ("年度", m.get("year")),
+            ("落款日期", m.get("signed")), ("发布日期", m.get("published")),
+            ("文号", m.get("doc_number")), ("索引号", m.get("index_number")),
+        ]  # fmt: skip
+        body.append(
+            "<table>"
+            + "".join(f"<tr><th>{k}</th><td>{e(str(v or '-'))}</td></tr>" for k, v in rows)
+            + "</table>"
+        )
+        body.append("<h3>部分</h3><ul>")
+        for s in r["sections"]:
+            if s.get("part"):
+                body.append(f"<li>[{s['statutory'] or '-'}] {e(s['heading'])}</li>")
+        body.append("</ul>")
+        if r["missing"]:
+            body.append(
+                "<p class=bad>缺少："
+                + e("；".join(f"{n}.{STATUTORY_NAMES[n]}" for n in r["missing"]))
+                + "</p>"
+            )
+        body.append("<h3>检查</h3><table><tr><th></th><th>检查</th><th>说明</th></tr>")
+        for c in r["checks"]:
+            cls = {True: "ok", False: "bad", None: "unk"}[c["ok"]]
+            body.append(
+                f"<tr><td class={cls}>{_OK[c['ok']]}</td><td>{e(c['code'])}</td><td>{e(c['reason'])}</td></tr>"
+            )
+        sc = r["score"]
+        body.append(f"</table><p>得分 {sc['total']}/{sc['max']}</p>")
+        body.append(
+            "<h3>数据</h3><table><tr><th>机制</th><th>事项</th><th>数值</th><th>原文</th></tr>"
+        )
+        for f in r["facts"]:
+            body.append(
+                f"<tr><td>{e(f['mechanism'])}</td><td>{e(f.get('subject') or '-')}</td>"
+                f"<td>{e(_fmt_value(f))}</td><td>{e(f['text'])}</td></tr>"
+            )
+        body.append("</table>")
+        if "text" in r:
+            body.append(f"<h3>原文</h3><pre class=t>{_highlight(r['text'], r['facts'])}</pre>")
+    return (
+        "<!doctype html><html lang=zh-Hans><head><meta charset=utf-8><title>报告审阅</title>"
+        f"<style>{_CSS}</style></head><body>{''.join(body)}</body></html>\n"
+    )
+
+
+def render(results, fmt: str = "json") -> str:
+    if fmt == "json":
+        return render_json(results)
+    if fmt == "csv":
+        return render_csv(results)
+    if fmt == "html":
+        return render_html(results)
+    if fmt == "text":
+        return render_text(results)
+    raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")

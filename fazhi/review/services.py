@@ -1,0 +1,54 @@
+"""The review engine as the web and API use it: uploaded files in, results out."""
+
+from __future__ import annotations
+
+from fazhi.core import audit
+from fazhi.core.errors import InvalidInput
+
+from .engine import review_bytes
+from .engine.compare import compare
+from .engine.reader import DEFAULT_MAX_BYTES, ReviewInputError
+
+MAX_FILES = 20
+
+
+def review_upload(upload, *, include_text: bool = False) -> dict:
+    data = upload.read(DEFAULT_MAX_BYTES + 1)
+    name = (getattr(upload, "name", "") or "report").replace("\\", "/").split("/")[-1][:200]
+    try:
+        return review_bytes(data, name, options={"include_text": include_text})
+    except ReviewInputError as exc:
+        audit.record(
+            audit.E.INPUT_REJECTED, outcome="refused", detail={"review": exc.code, "file": name}
+        )
+        raise InvalidInput(exc.message, code=exc.code)
+
+
+def compare_uploads(uploads) -> dict:
+    if len(uploads) < 2:
+        raise InvalidInput("比较至少需要两份报告", code="too_few_files")
+    if len(uploads) > MAX_FILES:
+        raise InvalidInput(f"一次最多比较 {MAX_FILES} 份报告", code="too_many_files")
+    return compare([review_upload(u) for u in uploads])
+
+
+def highlight_segments(text: str, result: dict) -> list[dict]:
+    """The original text cut into pieces for the page: plain, heading (with its section) or fact."""
+    marks = []
+    for s in result["sections"]:
+        # A section spans its whole body; highlight only its heading.
+        marks.append((s["start"], s.get("heading_end", s["start"]), "heading", s))
+    for f in result["facts"]:
+        marks.append((f["start"], f["end"], "fact", f))
+    marks.sort(key=lambda m: (m[0], 0 if m[2] == "heading" else 1))
+    out, pos = [], 0
+    for start, end, kind, item in marks:
+        if start < pos or end <= start:
+            continue
+        if start > pos:
+            out.append({"kind": "text", "text": text[pos:start]})
+        out.append({"kind": kind, "text": text[start:end], "item": item})
+        pos = end
+    if pos < len(text):
+        out.append({"kind": "text", "text": text[pos:]})
+    return out
