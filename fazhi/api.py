@@ -27,13 +27,21 @@ class TokenAuth(HttpBearer):
     """``Authorization: Bearer fz_…`` with a token made by ``fazhi token create``."""
 
     def authenticate(self, request, token):
+        from fazhi.core import security
+
         user = ApiToken.authenticate(token)
+        if user is not None and security.password_expired(user):
+            raise PasswordExpired()
         if user is not None:
             request.user = user
             actor = getattr(request, "fazhi_actor", None)
             if actor is not None:
                 actor.user = user
         return user
+
+
+class PasswordExpired(Exception):
+    pass
 
 
 class SessionCookieAuth(SessionAuth):
@@ -95,6 +103,11 @@ def _http_error(request, exc):
 @api.exception_handler(AuthenticationError)
 def _auth_error(request, exc):
     return error(request, 401, "unauthorized", "未登录或令牌无效")
+
+
+@api.exception_handler(PasswordExpired)
+def _password_expired(request, exc):
+    return error(request, 403, "password_expired", "密码已过期，请先在网页上修改密码")
 
 
 @api.exception_handler(Http404)

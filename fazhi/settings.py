@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "simple_history",
     "ninja",
+    "axes",
     "fazhi.core",
     "fazhi.web",
     "fazhi.disputes",
@@ -116,6 +117,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "fazhi.core.middleware.RequestContextMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "fazhi.core.middleware.SecurityPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "fazhi.urls"
@@ -164,7 +167,37 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "fazhi.core.passwords.CharacterClassValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["fazhi.core.auth.CaseInsensitiveModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # lockout first: refuses a locked login before any check
+    "fazhi.core.auth.CaseInsensitiveModelBackend",
+]
+
+# Authentication policy (SECURITY.md rows 1-5). 等保 defaults; each configurable.
+import datetime as _dt  # noqa: E402
+
+FAZHI_LOCKOUT_FAILURES = envint("FAZHI_LOCKOUT_FAILURES", 5)
+FAZHI_LOCKOUT_MINUTES = envint("FAZHI_LOCKOUT_MINUTES", 15)
+AXES_FAILURE_LIMIT = FAZHI_LOCKOUT_FAILURES
+AXES_COOLOFF_TIME = _dt.timedelta(minutes=FAZHI_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "fazhi.core.security.axes_username"
+AXES_CLIENT_IP_CALLABLE = "fazhi.core.security.axes_client_ip"
+AXES_LOCKOUT_CALLABLE = "fazhi.core.security.lockout_response"
+AXES_VERBOSE = False
+# 等保 身份鉴别: lock the account after N failures, whatever address they come from. Adding the
+# address to the lockout key (axes.W006) would let a distributed guesser go on unlocked.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+FAZHI_PASSWORD_MAX_AGE_DAYS = envint("FAZHI_PASSWORD_MAX_AGE_DAYS", 90)  # 0 = never expires (ASVS)
+FAZHI_SESSION_IDLE_SECONDS = envint("FAZHI_SESSION_IDLE_SECONDS", 30 * 60)
+FAZHI_TOTP_REQUIRED = envbool("FAZHI_TOTP_REQUIRED", PRODUCTION)
+FAZHI_ACCOUNT_INACTIVE_DAYS = envint("FAZHI_ACCOUNT_INACTIVE_DAYS", 90)
+FAZHI_AUDIT_RETENTION_DAYS = envint("FAZHI_AUDIT_RETENTION_DAYS", 365)
+if FAZHI_AUDIT_RETENTION_DAYS < 183:  # 网络安全法 art. 21(三): logs kept at least six months
+    raise ImproperlyConfigured(
+        "FAZHI_AUDIT_RETENTION_DAYS must be at least 183 (网络安全法第二十一条)"
+    )
+FAZHI_TRUST_X_FORWARDED_FOR = envbool("FAZHI_TRUST_X_FORWARDED_FOR", False)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "login"
@@ -225,6 +258,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
     },
 }
 

@@ -10,17 +10,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from fazhi.api import api
+from fazhi.web import account
 from fazhi.web import views as web_views
 
 urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "account/password/",
-        auth_views.PasswordChangeView.as_view(success_url="/account/password/done/"),
-        name="password_change",
-    ),
+    path("account/password/", account.PasswordChangeView.as_view(), name="password_change"),
+    path("account/otp/", account.otp, name="otp"),
     path(
         "account/password/done/",
         auth_views.PasswordChangeDoneView.as_view(),

@@ -123,3 +123,53 @@ def calendar_deadline(request, start: dt.date, working_days: int):
     return DeadlineOut(
         start=start, working_days=working_days, due=d.date, provisional=d.provisional
     )
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+    otp: str | None = None
+    name: str = "API"
+
+
+class TokenOut(Schema):
+    token: str
+    expires_at: dt.datetime | None
+
+
+@router.post(
+    "/auth/token", auth=None, response=TokenOut, summary="用户名、密码（和动态口令）换取 API 令牌"
+)
+def issue_token(request, payload: TokenIn):
+    """Login for API clients: the same lockout, password age and second factor as the web."""
+    from axes.exceptions import AxesBackendPermissionDenied
+    from django.conf import settings
+    from django.contrib.auth import authenticate
+    from django.db import transaction
+    from ninja.errors import HttpError
+
+    from . import audit, security
+    from .models import ApiToken
+
+    try:
+        user = authenticate(request, username=payload.username, password=payload.password)
+    except AxesBackendPermissionDenied:
+        user = None
+        locked = True
+    else:
+        locked = getattr(request, "axes_locked_out", False)
+    if locked:
+        raise HttpError(429, f"登录失败次数过多，账号已锁定 {settings.FAZHI_LOCKOUT_MINUTES} 分钟")
+    if user is None:
+        raise HttpError(401, "用户名或密码不正确")
+    if security.password_expired(user):
+        raise HttpError(403, "密码已过期，请先在网页上修改密码")
+    if security.otp_required(user):
+        try:
+            security.verify_code(user, payload.otp or "")
+        except security.OtpError as exc:
+            raise HttpError(403, exc.message)
+    with transaction.atomic():
+        token, key = ApiToken.issue(user, payload.name[:100] or "API")
+        audit.record(audit.E.TOKEN, user=user, detail={"action": "create", "prefix": token.prefix})
+    return TokenOut(token=key, expires_at=token.expires_at)

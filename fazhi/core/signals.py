@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -10,7 +11,16 @@ from .models import CalendarDay, CalendarYear
 
 @receiver(user_logged_in)
 def _login_ok(sender, request, user, **kwargs):
+    from . import security
+
+    if request is not None and hasattr(request, "session"):
+        security.start_session(request)
     audit.record(audit.E.LOGIN_OK, user=user)
+
+
+@receiver(user_locked_out)
+def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
+    audit.record(audit.E.LOCKOUT, outcome="refused", username=str(username or "")[:150])
 
 
 @receiver(user_login_failed)

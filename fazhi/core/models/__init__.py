@@ -4,6 +4,7 @@ from .base import LedgerModel, UnitScopedQuerySet
 from .calendar import CalendarDay, CalendarYear
 from .documents import DocumentTemplate
 from .notifications import Notification
+from .security import TotpDevice
 from .tokens import ApiToken
 from .transitions import TransitionRecord
 from .units import Membership, Unit, UnitKind
@@ -22,6 +23,7 @@ __all__ = [
     "Notification",
     "Unit",
     "UnitKind",
+    "TotpDevice",
     "TransitionRecord",
     "UnitScopedQuerySet",
     "User",

@@ -24,6 +24,11 @@ class AuditEventType(models.TextChoices):
     INPUT_REJECTED = "input_rejected", "输入被拒"
     CONFIG = "config", "配置变更"
     TOKEN = "token", "令牌"
+    PASSWORD_CHANGED = "password_changed", "修改密码"
+    ACCOUNT = "account", "账号管理"
+    ROLE = "role", "角色授权"
+    BACKUP = "backup", "备份与恢复"
+    RETENTION = "retention", "到期清理"
 
 
 class AuditQuerySet(models.QuerySet):

@@ -30,6 +30,12 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.username
 
+    def set_password(self, raw_password) -> None:
+        from django.utils import timezone
+
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
     @property
     def label(self) -> str:
         return self.display_name or self.username

@@ -41,6 +41,10 @@ class Command(BaseCommand):
             return
         if days < 0:
             raise CommandError("--days 不能为负数")
+        from fazhi.core import security
+
+        if security.password_expired(user):
+            raise CommandError(f"用户“{user.username}”的密码已过期，须先修改密码才能创建令牌")
         with transaction.atomic():
             token, key = ApiToken.issue(user, name, days=days or None)
             with context.acting(channel="cli"):
