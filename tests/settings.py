@@ -6,7 +6,7 @@ import tempfile
 os.environ.setdefault("FAZHI_VAR_DIR", tempfile.mkdtemp(prefix="fazhi-test-var-"))
 
 from fazhi.settings import *  # noqa: E402,F403
-from fazhi.settings import INSTALLED_APPS  # noqa: E402
+from fazhi.settings import DATABASES, INSTALLED_APPS, STATIC_ROOT  # noqa: E402
 
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.ledgerapp"]
 PASSWORD_HASHERS = [
@@ -14,11 +14,10 @@ PASSWORD_HASHERS = [
 ]  # speed only; never in production
 MEDIA_ROOT = tempfile.mkdtemp(prefix="fazhi-test-media-")
 DEMO_MODE = True
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 # A file, not shared-cache memory: the live server thread of the browser tests and the
 # test's own connection then lock rows, not whole tables.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["TEST"] = {
-        "NAME": os.path.join(tempfile.mkdtemp(prefix="fazhi-test-db-"), "test.sqlite3")
-    }  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    _db_dir = tempfile.mkdtemp(prefix="fazhi-test-db-")
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(_db_dir, "test.sqlite3")}

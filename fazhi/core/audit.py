@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from . import context
@@ -72,10 +72,11 @@ class VerifyResult:
 
 def verify(batch: int = 5000) -> VerifyResult:
     """Recompute the chain; name every row whose hash or link does not hold."""
-    prev = ""
+    head = AuditChainHead.objects.filter(id=1).first()
+    prev = head.anchor_hash if head is not None else ""
     broken: list[int] = []
     checked = 0
-    last_id = 0
+    last_id = head.anchor_id if head is not None else 0
     while True:
         rows = list(AuditEvent.objects.filter(id__gt=last_id).order_by("id")[:batch])
         if not rows:
@@ -86,7 +87,27 @@ def verify(batch: int = 5000) -> VerifyResult:
                 broken.append(row.id)
             prev = row.hash
             last_id = row.id
-    head = AuditChainHead.objects.filter(id=1).first()
     if head is not None and checked and head.last_hash != prev:
         broken.append(last_id)
     return VerifyResult(checked=checked, broken_ids=broken)
+
+
+def purge_expired(now=None) -> int:
+    """Remove audit rows older than the retention period (never below 183 days), keeping the
+    chain verifiable from the last removed row. Returns the number removed."""
+    import datetime as dt
+
+    from django.conf import settings
+
+    days = max(183, settings.FAZHI_AUDIT_RETENTION_DAYS)
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+        last = AuditEvent.objects.filter(at__lt=cutoff).order_by("-id").first()
+        if last is None:
+            return 0
+        n, _ = models.QuerySet.delete(AuditEvent.objects.filter(id__lte=last.id))
+        head.anchor_id, head.anchor_hash = last.id, last.hash
+        head.save(update_fields=["anchor_id", "anchor_hash"])
+    record(E.RETENTION, detail={"audit_rows_removed": n, "before": cutoff.isoformat()})
+    return n

@@ -102,6 +102,9 @@ class AuditChainHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_hash = models.CharField(max_length=64, blank=True)
     count = models.BigIntegerField(default=0)
+    # After the retention job removes old rows, the chain starts from the last removed row.
+    anchor_id = models.BigIntegerField(default=0)
+    anchor_hash = models.CharField(max_length=64, blank=True)
 
     def __str__(self) -> str:
         return f"audit head #{self.count}"
