@@ -173,3 +173,187 @@ def issue_token(request, payload: TokenIn):
         token, key = ApiToken.issue(user, payload.name[:100] or "API")
         audit.record(audit.E.TOKEN, user=user, detail={"action": "create", "prefix": token.prefix})
     return TokenOut(token=key, expires_at=token.expires_at)
+
+
+# --- separated admin duties ------------------------------------------------------------
+class AuditOut(Schema):
+    id: int
+    at: dt.datetime
+    event: str
+    outcome: str
+    username: str
+    unit_name: str
+    object_type: str
+    object_label: str
+    ip: str
+    channel: str
+    detail: dict
+    hash: str
+
+
+def _need(request, perm, *, hide: bool = False):
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    if not scoping.has_perm_anywhere(request.user, perm):
+        if hide:
+            raise Http404
+        raise PermissionDenied("您的角色无权访问此接口")
+
+
+@router.get("/audit/", response=list[AuditOut], summary="审计日志（审计管理员）")
+@paginate(LimitOffsetPagination)
+def audit_list(
+    request,
+    event: str | None = None,
+    username: str | None = None,
+    outcome: str | None = None,
+    ip: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+):
+    from . import audit
+    from .roles import Perm
+
+    _need(request, Perm.READ_AUDIT)
+    params = {
+        "event": event,
+        "username": username,
+        "outcome": outcome,
+        "ip": ip,
+        "date_from": date_from.isoformat() if date_from else None,
+        "date_to": date_to.isoformat() if date_to else None,
+    }
+    return audit.search(params)
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    display_name: str
+    is_active: bool
+    last_login: dt.datetime | None
+
+
+class UserIn(Schema):
+    username: str
+    display_name: str = ""
+    password: str
+    unit_id: int | None = None
+    role: str | None = None
+
+
+@router.get("/users/", response=list[UserOut], summary="用户（系统管理员）")
+@paginate(LimitOffsetPagination)
+def users_list(request, q: str | None = None):
+    from . import accounts
+    from .roles import Perm
+
+    _need(request, Perm.MANAGE_USERS)
+    qs = accounts.manageable_users(request.user).order_by("username")
+    if q:
+        qs = qs.filter(username__icontains=q)
+    return qs
+
+
+@router.post("/users/", response={201: UserOut}, summary="新建用户（系统管理员）")
+def users_create(request, payload: UserIn):
+    from . import accounts
+    from .roles import Perm
+
+    _need(request, Perm.MANAGE_USERS)
+    unit = None
+    if payload.unit_id is not None:
+        unit = get_object_or_404(
+            scoping.visible_units(request.user, Perm.MANAGE_USERS), pk=payload.unit_id
+        )
+    user = accounts.create_user(
+        request.user,
+        username=payload.username,
+        display_name=payload.display_name,
+        password=payload.password,
+        unit=unit,
+        role=payload.role,
+    )
+    return 201, user
+
+
+@router.post(
+    "/users/{user_id}/{action}", response=UserOut, summary="停用、启用或解锁用户（系统管理员）"
+)
+def users_action(request, user_id: int, action: str):
+    from ninja.errors import HttpError
+
+    from . import accounts
+    from .roles import Perm
+
+    _need(request, Perm.MANAGE_USERS, hide=True)
+    user = get_object_or_404(accounts.manageable_users(request.user), pk=user_id)
+    if action == "disable":
+        accounts.set_active(request.user, user, False)
+    elif action == "enable":
+        accounts.set_active(request.user, user, True)
+    elif action == "unlock":
+        accounts.unlock(request.user, user)
+    else:
+        raise HttpError(400, "action 应为 disable、enable 或 unlock")
+    return user
+
+
+class RoleOut(Schema):
+    id: int
+    username: str
+    unit_id: int
+    unit_name: str
+    role: str
+
+    @staticmethod
+    def resolve_username(obj):
+        return obj.user.username
+
+    @staticmethod
+    def resolve_unit_name(obj):
+        return obj.unit.name
+
+
+class RoleIn(Schema):
+    username: str
+    unit_id: int
+    role: str
+
+
+@router.get("/roles/", response=list[RoleOut], summary="角色授权（安全管理员）")
+@paginate(LimitOffsetPagination)
+def roles_list(request):
+    from . import accounts
+    from .roles import Perm
+
+    _need(request, Perm.MANAGE_ROLES)
+    return accounts.visible_memberships(request.user).order_by("unit__path", "id")
+
+
+@router.post("/roles/", response={201: RoleOut}, summary="授予角色（安全管理员）")
+def roles_grant(request, payload: RoleIn):
+    from . import accounts
+    from .roles import Perm
+
+    _need(request, Perm.MANAGE_ROLES)
+    unit = get_object_or_404(
+        scoping.visible_units(request.user, Perm.MANAGE_ROLES), pk=payload.unit_id
+    )
+    user = get_object_or_404(
+        accounts.manageable_users(request.user, Perm.MANAGE_ROLES),
+        username__iexact=payload.username,
+    )
+    return 201, accounts.grant(request.user, user, unit, payload.role)
+
+
+@router.delete("/roles/{membership_id}", response={204: None}, summary="撤销角色（安全管理员）")
+def roles_revoke(request, membership_id: int):
+    from . import accounts
+    from .roles import Perm
+
+    _need(request, Perm.MANAGE_ROLES, hide=True)
+    m = get_object_or_404(accounts.visible_memberships(request.user), pk=membership_id)
+    accounts.revoke(request.user, m)
+    return 204, None

@@ -6,6 +6,7 @@ together or not at all) and takes the chain head's row lock, so rows chain linea
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from django.db import models, transaction
@@ -111,3 +112,64 @@ def purge_expired(now=None) -> int:
         head.save(update_fields=["anchor_id", "anchor_hash"])
     record(E.RETENTION, detail={"audit_rows_removed": n, "before": cutoff.isoformat()})
     return n
+
+
+def search(params: dict):
+    """Audit rows filtered by event, user name, outcome, address and date range (for the viewer)."""
+    import datetime as dt
+
+    qs = AuditEvent.objects.order_by("-id")
+    if params.get("event"):
+        qs = qs.filter(event=params["event"])
+    if params.get("username"):
+        qs = qs.filter(username__icontains=params["username"])
+    if params.get("outcome"):
+        qs = qs.filter(outcome=params["outcome"])
+    if params.get("ip"):
+        qs = qs.filter(ip=params["ip"])
+    for key, lookup in (("date_from", "at__date__gte"), ("date_to", "at__date__lte")):
+        if params.get(key):
+            try:
+                qs = qs.filter(**{lookup: dt.date.fromisoformat(str(params[key]))})
+            except ValueError:
+                from .errors import InvalidInput
+
+                raise InvalidInput("日期格式应为 YYYY-MM-DD")
+    return qs
+
+
+EXPORT_HEADERS = [
+    "ID",
+    "时间",
+    "事件",
+    "结果",
+    "用户",
+    "单位",
+    "对象类型",
+    "对象",
+    "来源地址",
+    "渠道",
+    "详情",
+    "哈希",
+]
+
+
+def export_rows(qs):
+    from django.utils import timezone as tz
+
+    labels = dict(AuditEventType.choices)
+    for r in qs.iterator(chunk_size=2000):
+        yield [
+            r.id,
+            tz.localtime(r.at).strftime("%Y-%m-%d %H:%M:%S"),
+            labels.get(r.event, r.event),
+            r.outcome,
+            r.username,
+            r.unit_name,
+            r.object_type,
+            r.object_label,
+            r.ip,
+            r.channel,
+            json.dumps(r.detail, ensure_ascii=False),
+            r.hash,
+        ]

@@ -33,10 +33,14 @@ ROUTES = {
     },
 }
 ROUTES["web:notification_read"] = lambda w, o: {"pk": o["notification"].pk}
+ROUTES["web:user_action"] = lambda w, o: {"pk": w.clerk_a.pk}
+ROUTES["web:role_revoke"] = lambda w, o: {"pk": w.clerk_a.memberships.get().pk}
 EXEMPT = {
     "web:document_template_default": "built-in document layouts with placeholders: no records",
     "web:my_work": "lists only the requesting user's own items (tested in core)",
 }
 API_ROUTES = {
     "/api/v1/units/{unit_id}": lambda w, o: {"unit_id": w.township_a.pk},
+    "/api/v1/users/{user_id}/{action}": lambda w, o: {"user_id": w.clerk_a.pk, "action": "disable"},
+    "/api/v1/roles/{membership_id}": lambda w, o: {"membership_id": w.clerk_a.memberships.get().pk},
 }

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import getpass
+
+from django.core.management.base import BaseCommand, CommandError
+
+from fazhi.core import accounts, context
+from fazhi.core.errors import DomainError
+from fazhi.core.management.base import resolve_unit, resolve_user
+from fazhi.core.models import Membership
+
+
+class _Root:
+    """The server operator at the console: acts with every permission, recorded as 'cli'."""
+
+    pk = None
+    username = "cli"
+    label = "命令行"
+    is_authenticated = False
+    is_active = True
+    is_superuser = True
+
+
+class Command(BaseCommand):
+    help = "用户与角色：create USER [--name N] [--unit UNIT --role ROLE]；grant USER UNIT ROLE；revoke USER UNIT ROLE；disable|enable|unlock USER；list"
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "action", choices=["create", "grant", "revoke", "disable", "enable", "unlock", "list"]
+        )
+        parser.add_argument("username", nargs="?")
+        parser.add_argument("unit", nargs="?")
+        parser.add_argument("role", nargs="?")
+        parser.add_argument("--name", default="")
+        parser.add_argument("--password", help="初始密码（不填则从终端读入）")
+
+    def handle(self, *args, action, username, unit, role, name, password, **options):
+        actor = _Root()
+        try:
+            with context.acting(None, channel="cli"):
+                self._do(actor, action, username, unit, role, name, password)
+        except DomainError as exc:
+            raise CommandError(exc.message)
+
+    def _do(self, actor, action, username, unit, role, name, password):
+        if action == "list":
+            for m in Membership.objects.select_related("user", "unit").order_by(
+                "unit__path", "user__username"
+            ):
+                self.stdout.write(f"{m.user.username}\t{m.unit.code}\t{m.unit.name}\t{m.role}")
+            return
+        if not username:
+            raise CommandError("请给出用户名")
+        if action == "create":
+            pw = password or getpass.getpass("初始密码: ")
+            u = accounts.create_user(
+                actor,
+                username=username,
+                display_name=name,
+                password=pw,
+                unit=resolve_unit(unit) if unit else None,
+                role=role,
+            )
+            self.stdout.write(f"已创建用户 {u.username}（首次登录须修改密码）")
+            return
+        user = resolve_user(username)
+        if action in ("grant", "revoke"):
+            if not (unit and role):
+                raise CommandError("用法：fazhi user grant|revoke USER UNIT ROLE")
+            target = resolve_unit(unit)
+            if action == "grant":
+                accounts.grant(actor, user, target, role)
+            else:
+                m = Membership.objects.filter(user=user, unit=target, role=role).first()
+                if m is None:
+                    raise CommandError("没有这项授权")
+                accounts.revoke(actor, m)
+            self.stdout.write("已完成")
+            return
+        if action == "unlock":
+            accounts.unlock(actor, user)
+        else:
+            accounts.set_active(actor, user, action == "enable")
+        self.stdout.write("已完成")

@@ -1,0 +1,183 @@
+"""System pages for the three separated admin duties: users, roles, audit log."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from fazhi.core import accounts, audit, excel, scoping
+from fazhi.core.errors import DomainError
+from fazhi.core.models.audit import AuditEventType
+from fazhi.core.roles import Perm, Role
+
+
+def _need(user, perm, *, hide: bool = False):
+    """Pages answer 403 to a role without the duty; a record's route answers 404 (it may not know it exists)."""
+    if not scoping.has_perm_anywhere(user, perm):
+        if hide:
+            raise Http404
+        raise PermissionDenied("您的角色无权访问此页面")
+
+
+@login_required
+def users(request):
+    _need(request.user, Perm.MANAGE_USERS)
+    if request.method == "POST":
+        unit = (
+            scoping.visible_units(request.user, Perm.MANAGE_USERS)
+            .filter(pk=request.POST.get("unit") or 0)
+            .first()
+        )
+        try:
+            accounts.create_user(
+                request.user,
+                username=request.POST.get("username", ""),
+                display_name=request.POST.get("display_name", ""),
+                password=request.POST.get("password", ""),
+                unit=unit,
+                role=request.POST.get("role") or None,
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "用户已创建；首次登录须修改初始密码")
+            return redirect("web:users")
+    qs = (
+        accounts.manageable_users(request.user)
+        .prefetch_related("memberships__unit")
+        .order_by("username")
+    )
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(username__icontains=q) | qs.filter(display_name__icontains=q)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/system_users.html",
+        {
+            "page": page,
+            "units": scoping.visible_units(request.user, Perm.MANAGE_USERS),
+            "roles": Role.choices,
+            "q": q,
+            "post": request.POST,
+        },
+    )
+
+
+def _managed_user(request, pk):
+    user = accounts.manageable_users(request.user).filter(pk=pk).first()
+    if user is None:
+        raise Http404
+    return user
+
+
+@login_required
+def user_action(request, pk: int):
+    _need(request.user, Perm.MANAGE_USERS, hide=True)
+    user = _managed_user(request, pk)
+    if request.method != "POST":
+        raise Http404
+    action = request.POST.get("action")
+    try:
+        if action in ("disable", "enable"):
+            accounts.set_active(request.user, user, action == "enable")
+        elif action == "reset_password":
+            accounts.reset_password(request.user, user, request.POST.get("password", ""))
+        elif action == "unlock":
+            accounts.unlock(request.user, user)
+        else:
+            raise Http404
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已完成：{user.username}")
+    return redirect("web:users")
+
+
+@login_required
+def roles(request):
+    _need(request.user, Perm.MANAGE_ROLES)
+    if request.method == "POST":
+        target = (
+            accounts.manageable_users(request.user, Perm.MANAGE_ROLES)
+            .filter(username__iexact=request.POST.get("username", "").strip())
+            .first()
+        )
+        unit = (
+            scoping.visible_units(request.user, Perm.MANAGE_ROLES)
+            .filter(pk=request.POST.get("unit") or 0)
+            .first()
+        )
+        if target is None or unit is None:
+            messages.error(request, "请填写本单位范围内的用户和单位")
+        else:
+            try:
+                accounts.grant(request.user, target, unit, request.POST.get("role", ""))
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, "已授权")
+                return redirect("web:roles")
+    memberships = accounts.visible_memberships(request.user).order_by(
+        "unit__path", "user__username"
+    )
+    page = Paginator(memberships, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/system_roles.html",
+        {
+            "page": page,
+            "units": scoping.visible_units(request.user, Perm.MANAGE_ROLES),
+            "roles": Role.choices,
+        },
+    )
+
+
+@login_required
+def role_revoke(request, pk: int):
+    _need(request.user, Perm.MANAGE_ROLES, hide=True)
+    m = accounts.visible_memberships(request.user).filter(pk=pk).first()
+    if m is None or request.method != "POST":
+        raise Http404
+    try:
+        accounts.revoke(request.user, m)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已撤销")
+    return redirect("web:roles")
+
+
+@login_required
+def audit_log(request):
+    _need(request.user, Perm.READ_AUDIT)
+    try:
+        qs = audit.search(request.GET)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        qs = audit.search({})
+    if request.GET.get("export") == "xlsx":
+        audit.record(
+            audit.E.EXPORT,
+            detail={
+                "export": "audit",
+                "filters": {k: v for k, v in request.GET.items() if k != "export"},
+            },
+        )
+        data = excel.export_xlsx("审计日志", audit.EXPORT_HEADERS, audit.export_rows(qs[:100000]))
+        return excel.xlsx_response("审计日志.xlsx", data)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/system_audit.html",
+        {
+            "page": page,
+            "events": AuditEventType.choices,
+            "params": request.GET,
+            "query": request.GET.urlencode(),
+        },
+    )
