@@ -209,8 +209,8 @@ def audit_list(
     username: str | None = None,
     outcome: str | None = None,
     ip: str | None = None,
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
 ):
     from . import audit
     from .roles import Perm
@@ -221,8 +221,8 @@ def audit_list(
         "username": username,
         "outcome": outcome,
         "ip": ip,
-        "date_from": date_from.isoformat() if date_from else None,
-        "date_to": date_to.isoformat() if date_to else None,
+        "date_from": date_from,
+        "date_to": date_to,
     }
     return audit.search(params)
 
