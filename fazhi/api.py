@@ -9,7 +9,7 @@ import importlib
 import logging
 
 from django.apps import apps
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from ninja import NinjaAPI
@@ -126,6 +126,15 @@ def _forbidden(request, exc):
 @api.exception_handler(DomainError)
 def _domain(request, exc):
     return error(request, exc.status, exc.code, exc.message)
+
+
+@api.exception_handler(SuspiciousOperation)
+def _suspicious(request, exc):
+    from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+
+    if isinstance(exc, RequestDataTooBig | TooManyFieldsSent):
+        return error(request, 413, "too_large", "请求数据过大")
+    return error(request, 400, "bad_request", "请求不合法")
 
 
 @api.exception_handler(Exception)

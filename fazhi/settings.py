@@ -224,6 +224,7 @@ MEDIA_ROOT = Path(env("FAZHI_MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"  # never served directly: attachments go through a scoped view
 
 # Uploads: evidence files up to this size; the proxy should cap the body too.
+FAZHI_SANDBOX = envbool("FAZHI_SANDBOX", True)  # parse uploads in a limited child process
 FAZHI_UPLOAD_MAX_BYTES = envint("FAZHI_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("FAZHI_REQUEST_MAX_BYTES", 2 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

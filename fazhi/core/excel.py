@@ -114,7 +114,9 @@ def read_table(
     if data.startswith(b"PK\x03\x04"):
         if check_ooxml(data) != "xlsx":
             raise InvalidInput("请上传 Excel（.xlsx）或 CSV 文件", code="bad_type")
-        raw_rows = _xlsx_rows(data, max_rows)
+        from .sandbox import run_limited
+
+        raw_rows = run_limited(_xlsx_rows, data, max_rows)
     elif name.endswith(".csv") or name.endswith(".txt") or not name:
         raw_rows = _csv_rows(data, max_rows)
     else:

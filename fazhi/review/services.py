@@ -15,12 +15,26 @@ MAX_FILES = 20
 def review_upload(upload, *, include_text: bool = False) -> dict:
     data = upload.read(DEFAULT_MAX_BYTES + 1)
     name = (getattr(upload, "name", "") or "report").replace("\\", "/").split("/")[-1][:200]
+    from fazhi.core.sandbox import run_limited
+
     try:
-        return review_bytes(data, name, options={"include_text": include_text})
+        return run_limited(_review, data, name, include_text)
+    except InvalidInput as exc:
+        audit.record(
+            audit.E.INPUT_REJECTED, outcome="refused", detail={"review": exc.code, "file": name}
+        )
+        raise
     except ReviewInputError as exc:
         audit.record(
             audit.E.INPUT_REJECTED, outcome="refused", detail={"review": exc.code, "file": name}
         )
+        raise InvalidInput(exc.message, code=exc.code)
+
+
+def _review(data: bytes, name: str, include_text: bool) -> dict:
+    try:
+        return review_bytes(data, name, options={"include_text": include_text})
+    except ReviewInputError as exc:  # crosses the process boundary as a DomainError
         raise InvalidInput(exc.message, code=exc.code)
 
 
