@@ -224,7 +224,7 @@ def audit_list(
         "date_from": date_from,
         "date_to": date_to,
     }
-    return audit.search(params)
+    return audit.search(params, request.user)
 
 
 class UserOut(Schema):

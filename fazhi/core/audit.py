@@ -35,6 +35,10 @@ def record(
         user = None
     if unit is None and obj is not None:
         unit = getattr(obj, "unit", None)
+    if unit is None and user is not None:
+        # An event about a person belongs to their unit, so each county's auditor reads its own.
+        m = user.memberships.select_related("unit").order_by("unit__path").first()
+        unit = m.unit if m is not None else None
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
         row = AuditEvent(
@@ -114,11 +118,24 @@ def purge_expired(now=None) -> int:
     return n
 
 
-def search(params: dict):
-    """Audit rows filtered by event, user name, outcome, address and date range (for the viewer)."""
+def search(params: dict, user=None):
+    """Audit rows filtered by event, user name, outcome, address and date range (for the viewer),
+    limited to the units where ``user`` holds ``read_audit``; rows with no unit (failed logins
+    under unknown names) only for auditors at a top-level unit."""
     import datetime as dt
 
+    from django.db.models import Q
+
+    from . import scoping
+    from .roles import Perm
+
     qs = AuditEvent.objects.order_by("-id")
+    if user is not None and not scoping.is_global(user):
+        units = scoping.visible_units(user, Perm.READ_AUDIT)
+        q = Q(unit_id__in=units.values("id"))
+        if units.filter(depth=0).exists():
+            q |= Q(unit_id__isnull=True)
+        qs = qs.filter(q)
     if params.get("event"):
         qs = qs.filter(event=params["event"])
     if params.get("username"):

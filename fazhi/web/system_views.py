@@ -156,10 +156,10 @@ def role_revoke(request, pk: int):
 def audit_log(request):
     _need(request.user, Perm.READ_AUDIT)
     try:
-        qs = audit.search(request.GET)
+        qs = audit.search(request.GET, request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
-        qs = audit.search({})
+        qs = audit.search({}, request.user)
     if request.GET.get("export") == "xlsx":
         audit.record(
             audit.E.EXPORT,
