@@ -212,7 +212,7 @@ LOCALE_PATHS = [BASE_DIR / "fazhi" / "locale"]
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("FAZHI_STATIC_ROOT", str(VAR_DIR / "static")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "fazhi.core.storage.AtomicFileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION

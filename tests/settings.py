@@ -12,7 +12,7 @@ INSTALLED_APPS = [*INSTALLED_APPS, "tests.ledgerapp"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.MD5PasswordHasher"
 ]  # speed only; never in production
-MEDIA_ROOT = tempfile.mkdtemp(prefix="fazhi-test-media-")
+MEDIA_ROOT = os.environ.get("FAZHI_MEDIA_ROOT") or tempfile.mkdtemp(prefix="fazhi-test-media-")
 DEMO_MODE = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
