@@ -1,0 +1,291 @@
+"""Study API: cadres, sessions and attendance, hours against the requirement, exam rates."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import Http404
+from django.utils import timezone
+from ninja import Field, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from fazhi.core import scoping
+from fazhi.core.errors import InvalidInput
+from fazhi.core.models import Unit
+from fazhi.core.roles import Perm
+
+from . import services
+from .models import Cadre, SessionKind, StudySession
+
+router = Router(tags=["learning"])
+
+
+def _unit(request, unit_id: int | None) -> Unit:
+    qs = scoping.visible_units(request.user)
+    unit = qs.filter(pk=unit_id).first() if unit_id else qs.order_by("depth", "path").first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def _year(year: int | None) -> int:
+    return year or timezone.localdate().year
+
+
+class CadreIn(Schema):
+    unit_id: int
+    name: str = Field(..., min_length=1, max_length=50)
+    post: str = Field("", max_length=100)
+    is_leader: bool = False
+    in_leadership_group: bool = False
+
+
+class CadreOut(Schema):
+    id: int
+    unit_id: int
+    unit_name: str = Field(..., alias="unit.name")
+    name: str
+    post: str
+    is_leader: bool
+    in_leadership_group: bool
+    active: bool
+
+
+class HoursOut(Schema):
+    cadre: CadreOut
+    year: int
+    hours: Decimal
+    sessions: int
+    required: Decimal
+    expected: Decimal
+    status: str
+    status_label: str
+
+
+def _hours_out(row: services.CadreHours, year: int) -> services.CadreHours:
+    row.year = year
+    return row
+
+
+@router.get("/cadres/", response=list[CadreOut], summary="干部名单")
+@paginate(LimitOffsetPagination)
+def list_cadres(request, unit_id: int | None = None, q: str | None = None, active: bool = True):
+    qs = Cadre.objects.visible_to(request.user).select_related("unit").filter(active=active)
+    if unit_id:
+        qs = qs.in_subtree(_unit(request, unit_id))
+    if q:
+        qs = qs.filter(name__contains=q)
+    return qs.order_by("unit__path", "name")
+
+
+@router.post("/cadres/", response={201: CadreOut}, summary="添加干部")
+def create_cadre(request, payload: CadreIn):
+    unit = _unit(request, payload.unit_id)
+    data = payload.dict(exclude={"unit_id"})
+    return 201, services.create_cadre(unit, data, actor=request.user)
+
+
+@router.get("/cadres/{cadre_id}", response=HoursOut, summary="干部及其年度学法时长")
+def get_cadre(request, cadre_id: int, year: int | None = None):
+    cadre = scoping.get_visible_or_404(
+        Cadre.objects.select_related("unit"), request.user, pk=cadre_id
+    )
+    year = _year(year)
+    return _hours_out(services.cadre_hours(cadre, year), year)
+
+
+@router.get(
+    "/hours/", response=list[HoursOut], summary="干部学法时长与进度（年度要求、按进度应达）"
+)
+@paginate(LimitOffsetPagination)
+def hours(request, unit_id: int | None = None, year: int | None = None, behind: bool = False):
+    unit = _unit(request, unit_id)
+    year = _year(year)
+    cadres = (
+        Cadre.objects.visible_to(request.user)
+        .in_subtree(unit)
+        .filter(active=True)
+        .select_related("unit")
+    )
+    rows = services.hours_report(cadres, year, rules=services.rules_for(unit))
+    if behind:
+        rows = [r for r in rows if r.behind]
+    return [_hours_out(r, year) for r in rows]
+
+
+class SessionIn(Schema):
+    unit_id: int
+    kind: SessionKind
+    date: dt.date
+    topic: str = Field(..., min_length=1, max_length=200)
+    laws: str = ""
+    lecturer: str = Field("", max_length=100)
+    hours: Decimal = Field(..., gt=0, le=40)
+    leadership_group: bool = False
+    place: str = Field("", max_length=100)
+    notes: str = ""
+
+
+class AttendanceOut(Schema):
+    cadre_id: int
+    cadre_name: str = Field(..., alias="cadre.name")
+    hours: Decimal
+    source: str
+
+
+class SessionOut(Schema):
+    id: int
+    unit_id: int
+    unit_name: str = Field(..., alias="unit.name")
+    kind: str
+    kind_name: str = Field(..., alias="get_kind_display")
+    date: dt.date
+    topic: str
+    laws: str
+    lecturer: str
+    hours: Decimal
+    leadership_group: bool
+    place: str
+    attendance_count: int = 0
+
+
+class SessionDetailOut(SessionOut):
+    attendance: list[AttendanceOut]
+
+
+def _detail(session: StudySession) -> StudySession:
+    rows = list(session.attendances.select_related("cadre").order_by("cadre__name"))
+    session.attendance_count = len(rows)
+    session.attendance = rows
+    return session
+
+
+@router.get("/sessions/", response=list[SessionOut], summary="学法活动")
+@paginate(LimitOffsetPagination)
+def list_sessions(
+    request,
+    unit_id: int | None = None,
+    year: int | None = None,
+    kind: SessionKind | None = None,
+    leadership: bool | None = None,
+):
+    qs = StudySession.objects.visible_to(request.user).select_related("unit")
+    if unit_id:
+        qs = qs.in_subtree(_unit(request, unit_id))
+    if year:
+        qs = qs.filter(date__year=year)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if leadership is not None:
+        qs = qs.filter(leadership_group=leadership)
+    return qs.annotate(attendance_count=Count("attendances")).order_by("-date", "-pk")
+
+
+@router.post("/sessions/", response={201: SessionDetailOut}, summary="登记学法活动")
+def create_session(request, payload: SessionIn):
+    unit = _unit(request, payload.unit_id)
+    session = services.create_session(unit, payload.dict(exclude={"unit_id"}), actor=request.user)
+    return 201, _detail(session)
+
+
+@router.get("/sessions/{session_id}", response=SessionDetailOut, summary="学法活动及参学人员")
+def get_session(request, session_id: int):
+    session = scoping.get_visible_or_404(
+        StudySession.objects.select_related("unit"), request.user, pk=session_id
+    )
+    return _detail(session)
+
+
+class CheckIn(Schema):
+    cadre_id: int | None = None
+    hours: Decimal | None = Field(None, ge=0, le=40)
+
+
+def _changeable_session(request, session_id: int) -> StudySession:
+    session = scoping.get_visible_or_404(
+        StudySession.objects.select_related("unit"), request.user, pk=session_id
+    )
+    if not scoping.can(request.user, Perm.CHANGE, session):
+        raise PermissionDenied("您无权为该学法活动签到")
+    return session
+
+
+@router.post(
+    "/sessions/{session_id}/attendance",
+    response=SessionDetailOut,
+    summary="签到（记录一名干部参学）",
+)
+def check_in(request, session_id: int, payload: CheckIn):
+    session = _changeable_session(request, session_id)
+    if payload.cadre_id is None:
+        raise InvalidInput("请提供 cadre_id（要签到的干部）")
+    cadre = scoping.get_visible_or_404(
+        Cadre.objects.select_related("unit"), request.user, pk=payload.cadre_id
+    )
+    services.check_in(session, cadre, actor=request.user, hours=payload.hours, source="api")
+    return _detail(session)
+
+
+@router.delete(
+    "/sessions/{session_id}/attendance/{cadre_id}", response=SessionDetailOut, summary="取消签到"
+)
+def remove_attendance(request, session_id: int, cadre_id: int):
+    session = _changeable_session(request, session_id)
+    cadre = scoping.get_visible_or_404(Cadre.objects.all(), request.user, pk=cadre_id)
+    if not services.remove_attendance(session, cadre, actor=request.user):
+        raise Http404
+    return _detail(session)
+
+
+class RatesOut(Schema):
+    unit_id: int
+    year: int
+    cadres: int
+    studied: int
+    took: int
+    passed: int
+    excellent: int
+    study_rate: Decimal | None
+    participation_rate: Decimal | None
+    pass_rate: Decimal | None
+    excellent_rate: Decimal | None
+    exam_pass: Decimal
+    exam_excellent: Decimal
+
+
+@router.get(
+    "/exam-rates",
+    response=RatesOut,
+    summary="学法考试 参学率、参考率、合格率、优秀率（分母为零时为 null）",
+)
+def exam_rates(request, unit_id: int | None = None, year: int | None = None):
+    unit = _unit(request, unit_id)
+    year = _year(year)
+    return {"unit_id": unit.pk, "year": year, **services.exam_rates(unit, year).as_dict()}
+
+
+class SummaryOut(Schema):
+    unit_id: int
+    year: int
+    sessions: int
+    leadership_sessions: int
+    cadres_hours_rate: Decimal | None
+    exam_participation_rate: Decimal | None
+    required_hours: Decimal
+
+
+@router.get("/summary", response=SummaryOut, summary="年度学法指标（本单位及下级）")
+def summary(request, unit_id: int | None = None, year: int | None = None):
+    unit = _unit(request, unit_id)
+    year = _year(year)
+    s = services.session_summary(unit, year)
+    return {
+        "unit_id": unit.pk,
+        "year": year,
+        "sessions": s["total"],
+        "leadership_sessions": s["leadership"],
+        "cadres_hours_rate": services.indicator_cadres_hours_rate(unit, year),
+        "exam_participation_rate": services.indicator_exam_participation_rate(unit, year),
+        "required_hours": services.rules_for(unit).required_hours,
+    }

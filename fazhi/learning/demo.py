@@ -1,0 +1,169 @@
+"""Demo study ledgers: per township a cadre roster, 40–60 sessions with attendance (some
+cadres end under the 40-hour requirement), and the yearly online exam."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import timezone
+
+from fazhi.core import demo
+
+from .models import Attendance, AttendanceSource, Cadre, ExamResult, LearningSettings, StudySession
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红娥玲峰建国志文斌宇浩凯鹏飞"
+POSTS = [
+    "党委书记",
+    "镇长",
+    "党委副书记",
+    "副镇长",
+    "人大主席",
+    "纪委书记",
+    "组织委员",
+    "宣传委员",
+    "武装部长",
+]
+STAFF_POSTS = [
+    "党政办主任",
+    "司法所长",
+    "综治办主任",
+    "财政所长",
+    "经发办主任",
+    "社会事务办主任",
+    "科员",
+    "科员",
+    "科员",
+    "办事员",
+]
+TOPICS = [
+    ("习近平法治思想专题学习", "《中华人民共和国宪法》"),
+    ("民法典婚姻家庭编解读", "《中华人民共和国民法典》"),
+    ("行政处罚法修订要点", "《中华人民共和国行政处罚法》"),
+    ("行政复议法学习", "《中华人民共和国行政复议法》"),
+    ("信访工作条例学习", "《信访工作条例》"),
+    ("安全生产法专题讲座", "《中华人民共和国安全生产法》"),
+    ("土地管理法与农村宅基地", "《中华人民共和国土地管理法》"),
+    ("重大行政决策程序暂行条例", "《重大行政决策程序暂行条例》"),
+    ("保守国家秘密法学习", "《中华人民共和国保守国家秘密法》"),
+    ("乡村振兴促进法学习", "《中华人民共和国乡村振兴促进法》"),
+    ("反电信网络诈骗法学习", "《中华人民共和国反电信网络诈骗法》"),
+    ("优化营商环境条例学习", "《优化营商环境条例》"),
+]
+KINDS = (
+    ["central_group"] * 11
+    + ["pre_meeting"] * 14
+    + ["lecture"] * 8
+    + ["training"] * 6
+    + ["court_hearing"] * 2
+    + ["online"] * 9
+)
+
+
+def _name(rng) -> str:
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+
+
+@demo.register(order=40)
+def gen(ctx) -> None:
+    rng = ctx.rng
+    today = timezone.localdate()
+    last = min(dt.date(ctx.year, 12, 31), today)
+    first = dt.date(ctx.year, 1, 1)
+    span = max(1, (last - first).days)
+    user = ctx.users.get("clerk_df")
+    LearningSettings.objects.create(unit=ctx.county, created_by=ctx.users.get("county"))
+    total_sessions = total_att = 0
+    for township in ctx.townships:
+        cadres = []
+        for i, post in enumerate(POSTS):
+            cadres.append(
+                Cadre(
+                    unit=township,
+                    name=_name(rng),
+                    post=post,
+                    is_leader=True,
+                    in_leadership_group=i < 7,
+                    created_by=user,
+                )
+            )
+        for _ in range(rng.randint(10, 16)):
+            cadres.append(
+                Cadre(unit=township, name=_name(rng), post=rng.choice(STAFF_POSTS), created_by=user)
+            )
+        cadres = Cadre.objects.bulk_create(cadres)
+        # Each cadre's habit: some study diligently, some fall behind the 40 hours.
+        zeal = {c.pk: rng.choice((0.2, 0.3, 0.5, 0.7, 0.85, 0.95)) for c in cadres}
+        n = rng.randint(40, 60)
+        kinds = [rng.choice(KINDS) for _ in range(n)]
+        sessions = []
+        for kind in kinds:
+            topic, law = rng.choice(TOPICS)
+            hours = {
+                "central_group": "2",
+                "pre_meeting": "0.5",
+                "lecture": "2",
+                "training": "4",
+                "court_hearing": "3",
+                "online": rng.choice(("1", "2")),
+            }[kind]
+            sessions.append(
+                StudySession(
+                    unit=township,
+                    kind=kind,
+                    date=first + dt.timedelta(days=rng.randint(0, span)),
+                    topic=topic,
+                    laws=law,
+                    hours=Decimal(hours),
+                    leadership_group=kind == "central_group",
+                    lecturer=rng.choice(
+                        ("县司法局 法律顾问", "镇党委书记", "律师事务所 律师", "县法院 法官", "")
+                    ),
+                    place=rng.choice(("镇政府三楼会议室", "镇党建活动室", "县人民法院", "")),
+                    created_by=user,
+                )
+            )
+        sessions = StudySession.objects.bulk_create(sessions)
+        rows = []
+        for s in sessions:
+            for c in cadres:
+                if s.kind == "central_group" and not c.in_leadership_group:
+                    continue
+                p = zeal[c.pk] if s.kind != "central_group" else 0.9
+                if rng.random() < p:
+                    rows.append(
+                        Attendance(
+                            unit=township,
+                            session=s,
+                            cadre=c,
+                            hours=s.hours,
+                            source=rng.choice(
+                                (AttendanceSource.SIGN_IN_SHEET, AttendanceSource.PAGE)
+                            ),
+                            created_by=user,
+                        )
+                    )
+        Attendance.objects.bulk_create(rows)
+        results = []
+        for c in cadres:
+            studied = rng.random() < 0.95
+            took = studied and rng.random() < 0.92
+            score = (
+                Decimal(rng.choice((58, 66, 78, 85, 88, 90, 92, 95, 96, 98, 100))) if took else None
+            )
+            results.append(
+                ExamResult(
+                    unit=township,
+                    cadre=c,
+                    year=ctx.year,
+                    studied_online=studied,
+                    took_exam=took,
+                    score=score,
+                    created_by=user,
+                )
+            )
+        ExamResult.objects.bulk_create(results)
+        total_sessions += len(sessions)
+        total_att += len(rows)
+    ctx.log(f"学法：{total_sessions} 次学法活动，{total_att} 条参学记录")

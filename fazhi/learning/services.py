@@ -1,0 +1,488 @@
+"""Every change to the study ledgers, and the figures computed from them.
+
+Views, API and CLI call these functions; each is atomic, checks the actor may change the
+unit, validates, saves row by row (history) and writes an audit row.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from fazhi.core import audit, scoping
+from fazhi.core.errors import InvalidInput
+from fazhi.core.models import Unit, UnitKind
+from fazhi.core.roles import Perm
+
+from .common import apply_fields, rate, save_validated
+from .models import (
+    DEFAULT_EXAM_EXCELLENT,
+    DEFAULT_EXAM_PASS,
+    DEFAULT_EXAM_QUESTIONS,
+    DEFAULT_REQUIRED_HOURS,
+    LEADERSHIP_KINDS,
+    Attendance,
+    AttendanceSource,
+    Cadre,
+    ExamResult,
+    LearningSettings,
+    SessionKind,
+    StudySession,
+)
+
+ZERO = Decimal("0")
+
+
+# --------------------------------------------------------------------------- helpers
+def _require(actor, perm: str, unit: Unit) -> None:
+    if not scoping.can(actor, perm, unit):
+        raise PermissionDenied("您无权在该单位登记或修改学法台账")
+
+
+# --------------------------------------------------------------------------- settings
+@dataclass(frozen=True)
+class Rules:
+    required_hours: Decimal
+    exam_questions: int
+    exam_pass: Decimal
+    exam_excellent: Decimal
+    county: Unit | None
+    configured: bool
+
+
+def county_of(unit: Unit) -> Unit | None:
+    if unit.kind == UnitKind.COUNTY:
+        return unit
+    return unit.county()
+
+
+def rules_for(unit: Unit) -> Rules:
+    """The study rules that apply to ``unit``: its county's settings, else the defaults."""
+    county = county_of(unit)
+    s = LearningSettings.objects.filter(unit=county).first() if county else None
+    if s is None:
+        return Rules(
+            DEFAULT_REQUIRED_HOURS,
+            DEFAULT_EXAM_QUESTIONS,
+            DEFAULT_EXAM_PASS,
+            DEFAULT_EXAM_EXCELLENT,
+            county,
+            False,
+        )
+    return Rules(s.required_hours, s.exam_questions, s.exam_pass, s.exam_excellent, county, True)
+
+
+SETTINGS_FIELDS = ("required_hours", "exam_questions", "exam_pass", "exam_excellent")
+
+
+@transaction.atomic
+def save_settings(county: Unit, data: dict, *, actor) -> LearningSettings:
+    if county.kind != UnitKind.COUNTY:
+        raise InvalidInput("学法设置按县(区)设定，请选择县(区)")
+    _require(actor, Perm.CONFIGURE, county)
+    obj = LearningSettings.objects.select_for_update().filter(unit=county).first()
+    created = obj is None
+    if created:
+        obj = LearningSettings(unit=county, created_by=actor)
+    apply_fields(obj, data, SETTINGS_FIELDS)
+    if Decimal(obj.exam_excellent) < Decimal(obj.exam_pass):
+        raise InvalidInput("优秀分数线不能低于合格分数线")
+    save_validated(obj, actor=actor, event=audit.E.CONFIG)
+    return obj
+
+
+# --------------------------------------------------------------------------- cadres
+CADRE_FIELDS = ("name", "post", "is_leader", "in_leadership_group", "active")
+
+
+@transaction.atomic
+def create_cadre(unit: Unit, data: dict, *, actor) -> Cadre:
+    _require(actor, Perm.CHANGE, unit)
+    cadre = Cadre(unit=unit, created_by=actor)
+    apply_fields(cadre, data, CADRE_FIELDS)
+    cadre.name = (cadre.name or "").strip()
+    save_validated(cadre, actor=actor, event=audit.E.CREATE)
+    return cadre
+
+
+@transaction.atomic
+def update_cadre(cadre: Cadre, data: dict, *, actor) -> Cadre:
+    _require(actor, Perm.CHANGE, cadre.unit)
+    cadre = Cadre.objects.select_for_update().get(pk=cadre.pk)
+    apply_fields(cadre, data, CADRE_FIELDS)
+    cadre.name = (cadre.name or "").strip()
+    save_validated(cadre, actor=actor, event=audit.E.UPDATE)
+    return cadre
+
+
+# --------------------------------------------------------------------------- sessions
+SESSION_FIELDS = (
+    "kind",
+    "date",
+    "topic",
+    "laws",
+    "lecturer",
+    "hours",
+    "leadership_group",
+    "place",
+    "notes",
+)
+
+
+def _check_session(session: StudySession) -> None:
+    if session.kind in LEADERSHIP_KINDS:
+        session.leadership_group = True
+    if session.date and session.date > timezone.localdate() + dt.timedelta(days=366):
+        raise InvalidInput("日期超出范围：学法活动最多提前一年登记")
+
+
+@transaction.atomic
+def create_session(unit: Unit, data: dict, *, actor) -> StudySession:
+    _require(actor, Perm.CHANGE, unit)
+    session = StudySession(unit=unit, created_by=actor)
+    apply_fields(session, data, SESSION_FIELDS)
+    _check_session(session)
+    save_validated(session, actor=actor, event=audit.E.CREATE)
+    return session
+
+
+@transaction.atomic
+def update_session(session: StudySession, data: dict, *, actor) -> StudySession:
+    _require(actor, Perm.CHANGE, session.unit)
+    session = StudySession.objects.select_for_update().get(pk=session.pk)
+    apply_fields(session, data, SESSION_FIELDS)
+    _check_session(session)
+    over = session.attendances.filter(hours__gt=session.hours).count() if session.hours else 0
+    if over:
+        raise InvalidInput(f"已有 {over} 人的计入学时超过新的活动学时，请先调整参学记录")
+    save_validated(session, actor=actor, event=audit.E.UPDATE)
+    return session
+
+
+def eligible_cadres(session: StudySession):
+    """Cadres who may be credited for ``session``: active, in the session's unit or below."""
+    return Cadre.objects.in_subtree(session.unit).filter(active=True)
+
+
+def _validate_attendance(session: StudySession, cadre: Cadre, hours: Decimal) -> None:
+    if session.date > timezone.localdate():
+        raise InvalidInput("学法活动尚未举行，不能签到")
+    if not cadre.unit.is_within(session.unit):
+        raise InvalidInput(f"{cadre.name}不属于{session.unit.name}及其下级单位，不能计入本次学法")
+    if not cadre.active:
+        raise InvalidInput(f"{cadre.name}已不在职，不能签到")
+    if hours is None or hours < ZERO:
+        raise InvalidInput("计入学时不能为负数")
+    if hours > session.hours:
+        raise InvalidInput(f"计入学时（{hours}）不能超过本次活动学时（{session.hours}）")
+
+
+@transaction.atomic
+def check_in(
+    session: StudySession,
+    cadre: Cadre,
+    *,
+    actor,
+    hours: Decimal | None = None,
+    source: str = AttendanceSource.PAGE,
+) -> Attendance:
+    """Record (or correct the hours of) one cadre's attendance."""
+    _require(actor, Perm.CHANGE, session.unit)
+    hours = session.hours if hours is None else Decimal(hours)
+    _validate_attendance(session, cadre, hours)
+    row = Attendance.objects.select_for_update().filter(session=session, cadre=cadre).first()
+    if row is None:
+        row = Attendance(
+            unit=session.unit, session=session, cadre=cadre, created_by=actor, source=source
+        )
+        event = audit.E.CREATE
+    elif row.hours == hours:
+        return row
+    else:
+        event = audit.E.UPDATE
+    row.hours = hours
+    save_validated(row, actor=actor, event=event)
+    return row
+
+
+@transaction.atomic
+def remove_attendance(session: StudySession, cadre: Cadre, *, actor) -> bool:
+    _require(actor, Perm.CHANGE, session.unit)
+    row = Attendance.objects.filter(session=session, cadre=cadre).first()
+    if row is None:
+        return False
+    audit.record(audit.E.DELETE, obj=row, user=actor)
+    row.delete()
+    return True
+
+
+@transaction.atomic
+def set_attendance(
+    session: StudySession,
+    cadre_ids: set[int],
+    *,
+    actor,
+    source: str = AttendanceSource.PAGE,
+) -> tuple[int, int]:
+    """Make the attendance list exactly ``cadre_ids`` (page check-in). Returns (added, removed)."""
+    _require(actor, Perm.CHANGE, session.unit)
+    cadres = {c.pk: c for c in eligible_cadres(session).select_related("unit")}
+    unknown = set(cadre_ids) - set(cadres)
+    if unknown:
+        raise InvalidInput("所选人员不在本单位在职干部名单中")
+    current = set(session.attendances.values_list("cadre_id", flat=True))
+    added = removed = 0
+    for pk in sorted(set(cadre_ids) - current):
+        check_in(session, cadres[pk], actor=actor, source=source)
+        added += 1
+    for row in session.attendances.filter(cadre_id__in=current - set(cadre_ids)).select_related(
+        "cadre"
+    ):
+        remove_attendance(session, row.cadre, actor=actor)
+        removed += 1
+    return added, removed
+
+
+# --------------------------------------------------------------------------- exam
+EXAM_FIELDS = ("platform", "studied_online", "took_exam", "score")
+
+
+@transaction.atomic
+def record_exam_result(cadre: Cadre, year: int, data: dict, *, actor) -> ExamResult:
+    """Create or replace a cadre's exam result for ``year``."""
+    _require(actor, Perm.CHANGE, cadre.unit)
+    if not 2000 <= int(year) <= timezone.localdate().year + 1:
+        raise InvalidInput("年度不正确")
+    row = ExamResult.objects.select_for_update().filter(cadre=cadre, year=year).first()
+    event = audit.E.UPDATE
+    if row is None:
+        row = ExamResult(unit=cadre.unit, cadre=cadre, year=year, created_by=actor)
+        event = audit.E.CREATE
+    apply_fields(row, data, EXAM_FIELDS)
+    if row.score is not None:
+        row.took_exam = True
+    if row.took_exam and row.score is None:
+        raise InvalidInput(f"{cadre.name}：参加考试的须填写成绩")
+    save_validated(row, actor=actor, event=event)
+    return row
+
+
+# --------------------------------------------------------------------------- figures
+def elapsed_fraction(year: int, today: dt.date) -> Decimal:
+    """How much of ``year`` has passed on ``today`` (0 before it starts, 1 after it ends)."""
+    if year < today.year:
+        return Decimal(1)
+    if year > today.year:
+        return ZERO
+    days = 366 if calendar.isleap(year) else 365
+    done = (today - dt.date(year, 1, 1)).days + 1
+    return Decimal(done) / Decimal(days)
+
+
+class Pace:
+    MET = "met"
+    ON_PACE = "on_pace"
+    BEHIND = "behind"
+    SHORT = "short"  # the year is over and the requirement was not met
+
+    LABELS = {MET: "已达标", ON_PACE: "进度正常", BEHIND: "落后于进度", SHORT: "未达标"}
+
+
+@dataclass
+class CadreHours:
+    cadre: Cadre
+    hours: Decimal
+    sessions: int
+    required: Decimal
+    expected: Decimal  # the pro-rata requirement so far
+
+    @property
+    def status(self) -> str:
+        if self.hours >= self.required:
+            return Pace.MET
+        if self.expected >= self.required:
+            return Pace.SHORT
+        if self.hours >= self.expected:
+            return Pace.ON_PACE
+        return Pace.BEHIND
+
+    @property
+    def status_label(self) -> str:
+        return Pace.LABELS[self.status]
+
+    @property
+    def behind(self) -> bool:
+        return self.status in (Pace.BEHIND, Pace.SHORT)
+
+    @property
+    def shortfall(self) -> Decimal:
+        return max(ZERO, self.required - self.hours)
+
+    @property
+    def percent(self) -> int:
+        if not self.required:
+            return 100
+        return min(100, int(self.hours * 100 / self.required))
+
+
+def _hours_subquery(year: int, field: str = "hours"):
+    rows = (
+        Attendance.objects.filter(cadre=OuterRef("pk"), session__date__year=year)
+        .order_by()
+        .values("cadre")
+    )
+    if field == "hours":
+        agg = rows.annotate(total=Sum("hours")).values("total")
+    else:
+        agg = rows.annotate(total=Count("pk")).values("total")
+    return agg
+
+
+def cadres_with_hours(qs, year: int):
+    """Annotate a Cadre queryset with ``year_hours`` and ``year_sessions`` (two subqueries)."""
+    dec = DecimalField(max_digits=7, decimal_places=1)
+    return qs.annotate(
+        year_hours=Coalesce(
+            Subquery(_hours_subquery(year), output_field=dec), Value(ZERO), output_field=dec
+        ),
+        year_sessions=Coalesce(Subquery(_hours_subquery(year, "count")), Value(0)),
+    )
+
+
+def hours_report(
+    cadres, year: int, *, today: dt.date | None = None, rules: Rules
+) -> list[CadreHours]:
+    today = today or timezone.localdate()
+    expected = (rules.required_hours * elapsed_fraction(year, today)).quantize(
+        Decimal("0.1"), rounding=ROUND_HALF_UP
+    )
+    return [
+        CadreHours(
+            c,
+            Decimal(c.year_hours or 0).quantize(Decimal("0.1")),
+            c.year_sessions or 0,
+            rules.required_hours,
+            expected,
+        )
+        for c in cadres_with_hours(cadres, year)
+    ]
+
+
+def cadre_hours(cadre: Cadre, year: int, *, today: dt.date | None = None) -> CadreHours:
+    rules = rules_for(cadre.unit)
+    return hours_report(Cadre.objects.filter(pk=cadre.pk), year, today=today, rules=rules)[0]
+
+
+@dataclass
+class ExamRates:
+    cadres: int
+    studied: int
+    took: int
+    passed: int
+    excellent: int
+    rules: Rules
+
+    @property
+    def study_rate(self):  # 参学率
+        return rate(self.studied, self.cadres)
+
+    @property
+    def participation_rate(self):  # 参考率
+        return rate(self.took, self.cadres)
+
+    @property
+    def pass_rate(self):  # 合格率
+        return rate(self.passed, self.took)
+
+    @property
+    def excellent_rate(self):  # 优秀率
+        return rate(self.excellent, self.took)
+
+    def as_dict(self) -> dict:
+        return {
+            "cadres": self.cadres,
+            "studied": self.studied,
+            "took": self.took,
+            "passed": self.passed,
+            "excellent": self.excellent,
+            "study_rate": self.study_rate,
+            "participation_rate": self.participation_rate,
+            "pass_rate": self.pass_rate,
+            "excellent_rate": self.excellent_rate,
+            "exam_pass": self.rules.exam_pass,
+            "exam_excellent": self.rules.exam_excellent,
+        }
+
+
+def exam_cadres(unit: Unit, year: int):
+    """The cadres the rates count: active ones, and any who have a result for the year."""
+    return (
+        Cadre.objects.in_subtree(unit)
+        .filter(Q(active=True) | Q(exam_results__year=year))
+        .distinct()
+    )
+
+
+def exam_rates(unit: Unit, year: int, *, rules: Rules | None = None) -> ExamRates:
+    """参学率, 参考率, 合格率, 优秀率 for ``unit``'s subtree in ``year`` (two queries)."""
+    rules = rules or rules_for(unit)
+    agg = (
+        ExamResult.objects.in_subtree(unit)
+        .filter(year=year)
+        .aggregate(
+            studied=Count("pk", filter=Q(studied_online=True)),
+            took=Count("pk", filter=Q(took_exam=True)),
+            passed=Count("pk", filter=Q(took_exam=True, score__gte=rules.exam_pass)),
+            excellent=Count("pk", filter=Q(took_exam=True, score__gte=rules.exam_excellent)),
+        )
+    )
+    return ExamRates(exam_cadres(unit, year).count(), rules=rules, **agg)
+
+
+def session_summary(unit: Unit, year: int) -> dict:
+    """Sessions in the year by kind, with leadership-group sessions counted apart."""
+    qs = StudySession.objects.in_subtree(unit).filter(date__year=year)
+    agg = qs.aggregate(
+        total=Count("pk"),
+        leadership=Count("pk", filter=Q(leadership_group=True)),
+        hours=Coalesce(Sum("hours"), Value(ZERO), output_field=DecimalField()),
+    )
+    by_kind = dict(qs.order_by().values_list("kind").annotate(n=Count("pk")))
+    agg["by_kind"] = [(label, by_kind.get(value, 0)) for value, label in SessionKind.choices]
+    return agg
+
+
+# --------------------------------------------------------------------------- indicators
+def indicator_sessions(unit: Unit, year: int) -> int:
+    """learning.sessions: study sessions held in ``unit``'s subtree in ``year``."""
+    return StudySession.objects.in_subtree(unit).filter(date__year=year).count()
+
+
+def indicator_cadres_hours_rate(unit: Unit, year: int) -> Decimal | None:
+    """learning.cadres_40h_rate: % of active cadres whose year's hours meet the requirement."""
+    rules = rules_for(unit)
+    qs = cadres_with_hours(Cadre.objects.in_subtree(unit).filter(active=True), year)
+    agg = qs.aggregate(
+        total=Count("pk"), met=Count("pk", filter=Q(year_hours__gte=rules.required_hours))
+    )
+    return rate(agg["met"], agg["total"])
+
+
+def indicator_exam_participation_rate(unit: Unit, year: int) -> Decimal | None:
+    """learning.exam_participation_rate: 参考率 (took the exam / cadres)."""
+    return exam_rates(unit, year).participation_rate
+
+
+INDICATORS = {
+    "learning.sessions": indicator_sessions,
+    "learning.cadres_40h_rate": indicator_cadres_hours_rate,
+    "learning.exam_participation_rate": indicator_exam_participation_rate,
+}

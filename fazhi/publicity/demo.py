@@ -1,0 +1,176 @@
+"""Demo publicity ledgers: per township 20–40 events across the themed days and free
+themes, 谁执法谁普法 duties, legal liaisons (one village left without), trainings and
+model-village titles (some villages without)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from fazhi.core import demo
+
+from .models import (
+    LegalLiaison,
+    LiaisonTraining,
+    ModelKind,
+    ModelVillage,
+    PlaceKind,
+    PublicityDuty,
+    PublicityEvent,
+    Theme,
+)
+
+DUTIES = [
+    ("派出所", "《中华人民共和国治安管理处罚法》《中华人民共和国反电信网络诈骗法》"),
+    ("市场监督管理所", "《中华人民共和国消费者权益保护法》《中华人民共和国食品安全法》"),
+    ("自然资源所", "《中华人民共和国土地管理法》"),
+    ("综合行政执法队", "《中华人民共和国行政处罚法》《城乡规划法》"),
+]
+THEMED = {
+    Theme.CONSUMER: ((3, 15), "3·15 消费者权益保护宣传", "市场监督管理所"),
+    Theme.SECURITY: ((4, 15), "全民国家安全教育日宣传", "派出所"),
+    Theme.IP: ((4, 26), "知识产权宣传进企业", "市场监督管理所"),
+    Theme.DRUGS: ((6, 26), "6·26 禁毒宣传", "派出所"),
+    Theme.CONSTITUTION_DAY: ((12, 4), "国家宪法日集中宣传", "司法所"),
+    Theme.CONSTITUTION_WEEK: ((11, 30), "宪法宣传周宪法进校园", "司法所"),
+}
+FREE = [
+    "民法典进万家",
+    "反电信诈骗宣传",
+    "防范非法集资宣传",
+    "农民工讨薪维权宣传",
+    "未成年人保护法宣传",
+    "安全生产月法律宣传",
+    "法律明白人以案说法",
+    "村规民约与法治乡村",
+]
+PARTNERS = [
+    "司法所",
+    "派出所",
+    "民政办",
+    "妇联",
+    "团委",
+    "市场监督管理所",
+    "中心学校",
+    "律师事务所",
+]
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+GIVEN = "建国秀英桂兰志强红梅海燕春生德明玉珍"
+
+
+@demo.register(order=45)
+def gen(ctx) -> None:
+    rng = ctx.rng
+    today = timezone.localdate()
+    last = min(dt.date(ctx.year, 12, 31), today)
+    first = dt.date(ctx.year, 1, 1)
+    user = ctx.users.get("clerk_df")
+    n_events = 0
+    for t_index, township in enumerate(ctx.townships):
+        villages = ctx.villages[township.pk]
+        duties = PublicityDuty.objects.bulk_create(
+            [
+                PublicityDuty(
+                    unit=township,
+                    year=ctx.year,
+                    body=body,
+                    laws=laws,
+                    tasks="结合主题宣传日开展集中宣传，执法过程中以案释法",
+                    target_events=rng.randint(2, 4),
+                    contact="",
+                    created_by=user,
+                )
+                for body, laws in DUTIES
+            ]
+        )
+        by_body = {d.body: d for d in duties}
+        events = []
+        for theme, ((m, d), title, body) in THEMED.items():
+            day = dt.date(ctx.year, m, d)
+            if day <= last:
+                events.append((day, title, theme, "", by_body.get(body)))
+        for _ in range(rng.randint(20, 40) - len(events)):
+            day = first + dt.timedelta(days=rng.randint(0, max(1, (last - first).days)))
+            theme_text = rng.choice(FREE)
+            events.append(
+                (day, theme_text, Theme.FREE, theme_text, rng.choice(duties + [None, None]))
+            )
+        rows = []
+        for day, title, theme, free, duty in events:
+            place = rng.choice(PlaceKind.values)
+            partners = "、".join(rng.sample(PARTNERS, rng.randint(1, 3)))
+            rows.append(
+                PublicityEvent(
+                    unit=township if rng.random() < 0.7 else rng.choice(villages),
+                    date=day,
+                    title=title,
+                    theme=theme,
+                    free_theme=free,
+                    place_kind=place,
+                    place=rng.choice(
+                        ("镇中心广场", "中心学校", "集贸市场", "工业园区", "村委会", "线上直播")
+                    ),
+                    partners=partners,
+                    duty=duty if duty and duty.year == day.year else None,
+                    laws=duty.laws if duty else "《中华人民共和国宪法》《中华人民共和国民法典》",
+                    audience=rng.randint(30, 500)
+                    if place != PlaceKind.ONLINE
+                    else rng.randint(200, 3000),
+                    materials=rng.randint(20, 300),
+                    consultations=rng.randint(0, 30),
+                    created_by=user,
+                )
+            )
+        PublicityEvent.objects.bulk_create(rows)
+        n_events += len(rows)
+        liaisons = []
+        for v_index, village in enumerate(villages):
+            if t_index == 0 and v_index == 2:
+                continue  # one village without a legal liaison: shows the gap
+            for _k in range(rng.randint(1, 3)):
+                phone = "13" + "".join(str(rng.randint(0, 9)) for _ in range(9))
+                liaisons.append(
+                    LegalLiaison(
+                        unit=village,
+                        name=rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
+                        phone=phone,
+                        occupation=rng.choice(("村干部", "网格员", "党员", "人民调解员")),
+                        appointed_on=dt.date(ctx.year - rng.randint(0, 3), rng.randint(1, 12), 1),
+                        created_by=user,
+                    )
+                )
+        liaisons = LegalLiaison.objects.bulk_create(liaisons)
+        for n in range(2):
+            day = first + dt.timedelta(days=rng.randint(0, max(1, (last - first).days)))
+            training = LiaisonTraining.objects.create(
+                unit=township,
+                date=day,
+                topic=("法律明白人骨干培训", "民法典与矛盾纠纷调处")[n],
+                trainer="县司法局",
+                hours=3,
+                created_by=user,
+            )
+            training.liaisons.set([p.pk for p in liaisons if rng.random() < 0.7])
+        titles = []
+        for v_index, village in enumerate(villages):
+            if v_index == 0 or rng.random() < 0.4:
+                level = rng.choice(("provincial", "city", "county", "county"))
+                titles.append(
+                    ModelVillage(
+                        unit=village,
+                        kind=ModelKind.COMMUNITY
+                        if village.kind == "community"
+                        else ModelKind.VILLAGE,
+                        level=level,
+                        year=ctx.year - rng.randint(0, 5),
+                        awarded_by={
+                            "provincial": "省司法厅、省民政厅",
+                            "city": "市司法局",
+                            "county": "县司法局",
+                        }[level],
+                        created_by=user,
+                    )
+                )
+        ModelVillage.objects.bulk_create(titles)
+    ctx.log(f"普法：{n_events} 次普法活动")

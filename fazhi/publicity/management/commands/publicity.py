@@ -1,0 +1,118 @@
+"""``fazhi publicity``: themed days, coverage gaps, event import and export from the command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from fazhi.core import audit, context
+from fazhi.core.errors import DomainError
+from fazhi.core.excel import export_xlsx
+from fazhi.core.management.base import resolve_unit, resolve_user
+
+from ... import importers, services
+from ...models import PublicityEvent
+
+
+class Command(BaseCommand):
+    help = "普法台账：主题宣传日、覆盖缺口、年度统计、导入和导出普法活动"
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="verb", required=True)
+        c = sub.add_parser("calendar", help="即将到来的主题宣传日")
+        c.add_argument("--date", help="从哪天算起（YYYY-MM-DD，默认今天）")
+        g = sub.add_parser("gaps", help="没有法律明白人、没有示范称号的村(社区)")
+        g.add_argument("unit")
+        s = sub.add_parser("summary", help="年度普法活动统计")
+        s.add_argument("unit")
+        s.add_argument("--year", type=int)
+        i = sub.add_parser("import-events", help="导入普法活动台账（Excel/CSV）")
+        i.add_argument("unit")
+        i.add_argument("file")
+        i.add_argument("--user", required=True)
+        x = sub.add_parser("export", help="导出普法活动台账（Excel）")
+        x.add_argument("unit")
+        x.add_argument("--year", type=int)
+        x.add_argument("--out", required=True)
+
+    def handle(self, *args, verb, **opts):
+        try:
+            return getattr(self, "do_" + verb.replace("-", "_"))(**opts)
+        except importers.ImportFailed as exc:
+            for e in exc.errors:
+                self.stderr.write(str(e))
+            raise CommandError(f"导入失败，未写入任何记录（{len(exc.errors)} 处错误）")
+        except DomainError as exc:
+            raise CommandError(exc.message)
+        except PermissionDenied as exc:
+            raise CommandError(str(exc) or "无权执行此操作")
+
+    def do_calendar(self, date, **_):
+        try:
+            today = dt.date.fromisoformat(date) if date else timezone.localdate()
+        except ValueError:
+            raise CommandError("日期格式应为 YYYY-MM-DD")
+        for d in services.themed_days(today):
+            when = f"{d.start}–{d.end}" if d.is_week else str(d.start)
+            left = "进行中" if d.ongoing else f"{d.days_until} 天后"
+            self.stdout.write(f"{when}\t{d.label}\t{left}")
+
+    def do_gaps(self, unit, **_):
+        unit = resolve_unit(unit)
+        no_liaison = [v.name for v in services.villages_without_liaison(unit)]
+        no_model = [v.name for v in services.villages_without_model(unit)]
+        self.stdout.write("没有法律明白人的村(社区)：" + ("、".join(no_liaison) or "无"))
+        self.stdout.write("没有民主法治示范称号的村(社区)：" + ("、".join(no_model) or "无"))
+
+    def do_summary(self, unit, year, **_):
+        unit = resolve_unit(unit)
+        year = year or timezone.localdate().year
+        s = services.event_summary(unit, year)
+        self.stdout.write(
+            f"{unit.name} {year}年：普法活动 {s['events']} 次，受众 {s['audience']} 人，"
+            f"发放材料 {s['materials']} 份，现场咨询 {s['consultations']} 起"
+        )
+
+    def do_import_events(self, unit, file, user, **_):
+        actor, unit = resolve_user(user), resolve_unit(unit)
+        p = Path(file)
+        if not p.is_file():
+            raise CommandError(f"找不到文件：{file}")
+        with context.acting(actor):
+            n = importers.import_events(unit, p.read_bytes(), file, actor=actor)
+        self.stdout.write(self.style.SUCCESS(f"已导入普法活动 {n} 次"))
+
+    def do_export(self, unit, year, out, **_):
+        unit = resolve_unit(unit)
+        year = year or timezone.localdate().year
+        from ...views import EVENT_HEADERS
+
+        rows = [
+            [
+                e.date,
+                e.unit.name,
+                e.title,
+                e.theme_label,
+                e.get_place_kind_display(),
+                e.place,
+                e.partners,
+                e.laws,
+                e.audience,
+                e.materials,
+                e.consultations,
+                e.duty.body if e.duty else "",
+            ]
+            for e in PublicityEvent.objects.in_subtree(unit)
+            .filter(date__year=year)
+            .select_related("unit", "duty")
+            .order_by("date", "pk")
+        ]
+        Path(out).write_bytes(export_xlsx("普法宣传活动台账", EVENT_HEADERS, rows))
+        audit.record(
+            audit.E.EXPORT, unit=unit, detail={"ledger": "publicity.events", "rows": len(rows)}
+        )
+        self.stdout.write(self.style.SUCCESS(f"已导出 {len(rows)} 行到 {out}"))

@@ -1,0 +1,55 @@
+"""Scoping cases for the study routes (see tests/scoping.py)."""
+
+import datetime as dt
+from decimal import Decimal
+
+from fazhi.learning import services
+from tests.scoping import MARKER
+
+
+def seed_learning(world):
+    actor = world.admin_a
+    cadre = services.create_cadre(
+        world.township_a, {"name": f"{MARKER}干部", "post": "科员"}, actor=actor
+    )
+    session = services.create_session(
+        world.township_a,
+        {
+            "kind": "lecture",
+            "date": dt.date.today() - dt.timedelta(days=1),
+            "topic": f"{MARKER} 民法典讲座",
+            "hours": Decimal("2"),
+        },
+        actor=actor,
+    )
+    services.check_in(session, cadre, actor=actor)
+    services.record_exam_result(
+        cadre, dt.date.today().year, {"studied_online": True, "score": Decimal("91")}, actor=actor
+    )
+    return {"cadre": cadre, "session": session}
+
+
+SEEDERS = [seed_learning]
+_session = lambda w, o: {"pk": o["session"].pk}  # noqa: E731
+_cadre = lambda w, o: {"pk": o["cadre"].pk}  # noqa: E731
+ROUTES = {
+    "learning:session_detail": _session,
+    "learning:session_edit": _session,
+    "learning:session_attendance": _session,
+    "learning:session_import": _session,
+    "learning:session_history": _session,
+    "learning:cadre_detail": _cadre,
+    "learning:cadre_edit": _cadre,
+    "learning:cadre_history": _cadre,
+}
+API_ROUTES = {
+    "/api/v1/learning/cadres/{cadre_id}": lambda w, o: {"cadre_id": o["cadre"].pk},
+    "/api/v1/learning/sessions/{session_id}": lambda w, o: {"session_id": o["session"].pk},
+    "/api/v1/learning/sessions/{session_id}/attendance": lambda w, o: {
+        "session_id": o["session"].pk
+    },
+    "/api/v1/learning/sessions/{session_id}/attendance/{cadre_id}": lambda w, o: {
+        "session_id": o["session"].pk,
+        "cadre_id": o["cadre"].pk,
+    },
+}
