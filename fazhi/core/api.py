@@ -6,7 +6,9 @@ import datetime as dt
 
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+
+from fazhi.core.pagination import LimitOffsetPagination
 
 from . import scoping, workdays
 

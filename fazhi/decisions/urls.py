@@ -1,8 +1,13 @@
 from django.urls import path
 
-from fazhi.web.views import mechanism_home
+from . import ui, views
+from .registry import LEDGERS, TABS
 
 app_name = "decisions"
 urlpatterns = [
-    path("", mechanism_home("decisions"), name="index"),
+    path("", views.index, name="index"),
+    path("cleanup/", views.cleanup, name="cleanup"),
+    path("settings/", views.settings_view, name="settings"),
+    path("docs/<str:ledger>/<int:pk>/<str:key>.docx", views.document, name="document"),
+    *ui.urlpatterns_for(LEDGERS, TABS),
 ]

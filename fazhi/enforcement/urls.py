@@ -1,8 +1,15 @@
 from django.urls import path
 
-from fazhi.web.views import mechanism_home
+from fazhi.decisions import ui
+
+from . import views
+from .registry import LEDGERS, TABS
 
 app_name = "enforcement"
 urlpatterns = [
-    path("", mechanism_home("enforcement"), name="index"),
+    path("", views.index, name="index"),
+    path("public/", views.public_page, name="public"),
+    path("settings/", views.settings_view, name="settings"),
+    path("docs/<str:ledger>/<int:pk>/<str:key>.docx", views.document, name="document"),
+    *ui.urlpatterns_for(LEDGERS, TABS),
 ]

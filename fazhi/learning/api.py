@@ -8,11 +8,12 @@ from django.db.models import Count
 from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from fazhi.core import scoping
 from fazhi.core.errors import InvalidInput
 from fazhi.core.models import Unit
+from fazhi.core.pagination import LimitOffsetPagination
 from fazhi.core.roles import Perm
 
 from . import services

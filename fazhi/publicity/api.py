@@ -5,9 +5,10 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from fazhi.core import pii, scoping
+from fazhi.core.pagination import LimitOffsetPagination
 from fazhi.core.roles import Perm
 from fazhi.learning.api import _unit, _year
 

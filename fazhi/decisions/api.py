@@ -1,0 +1,9 @@
+"""API of the decisions mechanism: /api/v1/decisions/…"""
+
+from __future__ import annotations
+
+from . import documents  # noqa: F401  (registers the DOCX specs)
+from .apigen import build_router
+from .registry import LEDGERS
+
+router = build_router(["依法决策"], LEDGERS)

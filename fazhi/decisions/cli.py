@@ -1,0 +1,213 @@
+"""The command line over ``Ledger`` descriptors: ``fazhi <app> list|show|create|act``.
+
+Steps go through ``flow.perform`` like the pages and the API: a refused step exits
+non-zero with the reason on one line of stderr.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.core.exceptions import PermissionDenied
+from django.core.management.base import BaseCommand, CommandError
+
+from fazhi.core import context, scoping
+from fazhi.core.errors import DomainError
+from fazhi.core.management.base import resolve_unit, resolve_user
+from fazhi.core.roles import Perm
+
+from . import flow
+from .ledgers import display, serialize
+
+
+def _pairs(items) -> dict:
+    data: dict = {}
+    for item in items or []:
+        if "=" not in item:
+            raise CommandError(f"--set 应为 键=值：{item}")
+        key, value = item.split("=", 1)
+        key = key.strip()
+        if key in data:  # repeated keys make a list (e.g. officers)
+            prev = data[key] if isinstance(data[key], list) else [data[key]]
+            data[key] = [*prev, value]
+        else:
+            data[key] = value
+    return data
+
+
+def build_command(app_label: str, ledgers, settings_fn=None) -> type[BaseCommand]:
+    """``settings_fn(county, actor, data) -> str`` handles ``settings --unit COUNTY --set k=v``."""
+    by_key = {lg.key: lg for lg in ledgers}
+    keys = ", ".join(by_key)
+
+    class Command(BaseCommand):
+        help = f"{app_label}台账：list / show / create / act（台账：{keys}）"
+
+        def add_arguments(self, parser):
+            parser.add_argument(
+                "op", choices=["list", "show", "create", "act", "actions", "settings"]
+            )
+            parser.add_argument("ledger", nargs="?", default="", help=f"台账：{keys}")
+            parser.add_argument("id", nargs="?", type=int)
+            parser.add_argument("action", nargs="?")
+            parser.add_argument(
+                "--as", dest="username", help="以该用户身份办理（必填于 create/act）"
+            )
+            parser.add_argument("--unit", help="单位代码或名称")
+            parser.add_argument("--status")
+            parser.add_argument("--year", type=int)
+            parser.add_argument("--set", action="append", default=[], metavar="键=值")
+            parser.add_argument("--expected-version", type=int)
+            parser.add_argument("--comment", default="")
+            parser.add_argument("--json", action="store_true", help="以 JSON 输出")
+
+        def handle(
+            self,
+            *args,
+            op,
+            ledger,
+            id,
+            action,
+            username,
+            unit,
+            status,
+            year,
+            json: bool,
+            expected_version,
+            comment,
+            **options,
+        ):
+            user = resolve_user(username) if username else None
+            if op == "settings":
+                if settings_fn is None or user is None or not unit:
+                    raise CommandError("用法：settings --unit 县(区) --as 用户 --set 键=值")
+                with context.acting(user, channel="cli"):
+                    try:
+                        self.stdout.write(
+                            settings_fn(resolve_unit(unit), user, _pairs(options["set"]))
+                        )
+                    except DomainError as exc:
+                        raise CommandError(exc.message)
+                    except PermissionDenied as exc:
+                        raise CommandError(str(exc))
+                return
+            lg = by_key.get(ledger)
+            if lg is None:
+                raise CommandError(f"未知的台账“{ledger}”（可用：{keys}）")
+            with context.acting(user, channel="cli"):
+                try:
+                    return self._run(
+                        lg,
+                        op,
+                        id,
+                        action,
+                        user,
+                        unit,
+                        status,
+                        year,
+                        json,
+                        expected_version,
+                        comment,
+                        options["set"],
+                    )
+                except DomainError as exc:
+                    raise CommandError(exc.message)
+                except PermissionDenied as exc:
+                    raise CommandError(str(exc) or "无权执行此操作")
+
+        def _qs(self, lg, user):
+            qs = lg.model.objects.select_related(*lg.related)
+            return qs.visible_to(user) if user is not None else qs
+
+        def _get(self, lg, user, pk):
+            if pk is None:
+                raise CommandError("请给出记录编号")
+            obj = self._qs(lg, user).filter(pk=pk).first()
+            if obj is None:
+                raise CommandError(f"{lg.title} {pk} 不存在或无权查看")
+            return obj
+
+        def _print(self, obj, as_json):
+            if as_json:
+                self.stdout.write(json_dumps(serialize(obj)))
+                return
+            self.stdout.write(f"{obj.pk} {obj}")
+            if hasattr(obj, "get_status_display"):
+                self.stdout.write(f"  状态：{obj.get_status_display()}（版本 {obj.version}）")
+
+        def _run(
+            self,
+            lg,
+            op,
+            pk,
+            action,
+            user,
+            unit,
+            status,
+            year,
+            as_json,
+            expected_version,
+            comment,
+            sets,
+        ):
+            if op == "list":
+                qs = self._qs(lg, user)
+                if unit:
+                    qs = qs.in_subtree(resolve_unit(unit))
+                params = {"status": status or "", "year": str(year or "")}
+                for o in lg.filter_qs(qs, params).order_by(*lg.ordering)[:1000]:
+                    self.stdout.write(
+                        "\t".join([str(o.pk)] + [display(c.get(o)) for c in lg.columns])
+                    )
+                return
+            if op == "show":
+                obj = self._get(lg, user, pk)
+                self._print(obj, as_json)
+                if lg.checklist and not as_json:
+                    for row in lg.checklist(obj):
+                        self.stdout.write(f"  [{row['state']}] {row['label']} {row['note']}")
+                return
+            if op == "actions":
+                obj = self._get(lg, user, pk)
+                if user is None:
+                    raise CommandError("请用 --as 指定用户")
+                for o in lg.procedure.available(obj, user) if lg.procedure else []:
+                    mark = "可以" if o.allowed else f"不可：{o.reason}"
+                    self.stdout.write(f"{o.transition.action}\t{o.transition.label}\t{mark}")
+                return
+            if user is None:
+                raise CommandError("请用 --as 指定办理人")
+            data = _pairs(sets)
+            if op == "create":
+                if lg.create is None:
+                    raise CommandError(f"{lg.title}不能在此登记")
+                if not unit:
+                    raise CommandError("请用 --unit 指定单位")
+                u = resolve_unit(unit)
+                if not scoping.can(user, Perm.CHANGE, u):
+                    raise CommandError(f"{user.username} 无权在{u.name}登记")
+                obj = lg.create(unit=u, actor=user, raw=data)
+                self._print(obj, as_json)
+                return
+            if lg.procedure is None:
+                raise CommandError(f"{lg.title}没有办理环节")
+            if not action:
+                raise CommandError("请给出操作名（用 actions 子命令查看）")
+            obj = self._get(lg, user, pk)
+            obj = flow.perform(
+                lg.procedure,
+                lg.actions,
+                obj,
+                action,
+                user=user,
+                raw=data,
+                expected_version=expected_version,
+                comment=comment,
+            )
+            self._print(obj, as_json)
+
+    return Command
+
+
+def json_dumps(data) -> str:
+    return json.dumps(data, ensure_ascii=False, default=str)

@@ -1,0 +1,16 @@
+from fazhi.core.errors import InvalidInput
+from fazhi.decisions.cli import build_command
+from fazhi.decisions.registry import LEDGERS
+from fazhi.decisions.services import save_settings
+
+
+def _settings(county, actor, data) -> str:
+    try:
+        days = int(data.get("filing_days", ""))
+    except ValueError:
+        raise InvalidInput("filing_days 应为15或30")
+    row = save_settings(county=county, actor=actor, filing_days=days)
+    return f"{county.name}：规范性文件报备期限 {row.filing_days} 日"
+
+
+Command = build_command("依法决策", LEDGERS, _settings)

@@ -1,0 +1,10 @@
+"""API of the enforcement mechanism: /api/v1/enforcement/…"""
+
+from __future__ import annotations
+
+from fazhi.decisions.apigen import build_router
+
+from . import documents  # noqa: F401  (registers the DOCX spec)
+from .registry import LEDGERS
+
+router = build_router(["行政执法"], LEDGERS)

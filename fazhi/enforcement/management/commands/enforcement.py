@@ -1,0 +1,16 @@
+from fazhi.core.errors import InvalidInput
+from fazhi.decisions.cli import build_command
+from fazhi.enforcement.registry import LEDGERS
+from fazhi.enforcement.services import save_settings
+
+
+def _settings(county, actor, data) -> str:
+    try:
+        days = int(data.get("display_days", ""))
+    except ValueError:
+        raise InvalidInput("display_days 应为整数日")
+    row = save_settings(county=county, actor=actor, display_days=days)
+    return f"{county.name}：自然人执法决定公示期限 {row.display_days} 日"
+
+
+Command = build_command("行政执法", LEDGERS, _settings)

@@ -1,0 +1,201 @@
+"""Legal services: advisers and the villages they serve, duty shifts, consultations,
+the public legal service centre's daily counts, legal aid referrals, and the county's
+settings for the monthly duty minimum."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from fazhi.core.crypto import BlindIndexField, EncryptedIdentifierField
+
+from fazhi.core.history import history
+from fazhi.core.models import LedgerModel
+
+
+class LegalServiceSettings(LedgerModel):
+    """Per county (the unit): the local minimum of duty days per village per month."""
+
+    duty_min_days = models.PositiveSmallIntegerField(
+        "每村每月最少坐班值班天数", default=2, validators=[MaxValueValidator(31)]
+    )
+    duty_min_days_remote = models.PositiveSmallIntegerField(
+        "偏远村每月最少坐班值班天数", default=1, validators=[MaxValueValidator(31)]
+    )
+
+    history = history()
+
+    class Meta:
+        verbose_name = "法律服务设置"
+        verbose_name_plural = "法律服务设置"
+        constraints = [models.UniqueConstraint(fields=["unit"], name="legalservice_settings_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} 法律服务设置"
+
+
+class LegalAdviser(LedgerModel):
+    """法律顾问: a lawyer retained by a township for the villages (and units) it serves."""
+
+    name = models.CharField("姓名", max_length=50)
+    firm = models.CharField("律师事务所", max_length=100)
+    phone = EncryptedIdentifierField("联系电话", kind="mobile")  # encrypted at rest
+    contract_start = models.DateField("聘用起始日期", db_index=True)
+    contract_end = models.DateField("聘用截止日期", db_index=True)
+    units_served = models.ManyToManyField(
+        "core.Unit", verbose_name="服务村(社区)/单位", related_name="legal_advisers", blank=True
+    )
+    note = models.CharField("备注", max_length=200, blank=True)
+    active = models.BooleanField("有效", default=True, help_text="解聘后取消勾选")
+
+    history = history()
+
+    class Meta:
+        verbose_name = "法律顾问"
+        verbose_name_plural = "法律顾问"
+        ordering = ["-contract_end", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.firm}）"
+
+    def in_force_on(self, day: dt.date) -> bool:
+        return self.active and self.contract_start <= day <= self.contract_end
+
+
+class ShiftStatus(models.TextChoices):
+    PLANNED = "planned", "计划"
+    HELD = "held", "已坐班"
+    MISSED = "missed", "未到岗"
+
+
+class DutyShift(LedgerModel):
+    """坐班值班: an adviser's day on site in a village (the unit) or at the township."""
+
+    adviser = models.ForeignKey(
+        LegalAdviser, on_delete=models.PROTECT, related_name="shifts", verbose_name="法律顾问"
+    )
+    date = models.DateField("日期", db_index=True)
+    hours = models.DecimalField("时长(小时)", max_digits=4, decimal_places=1, default=4)
+    status = models.CharField(
+        "状态", max_length=10, choices=ShiftStatus.choices, default=ShiftStatus.PLANNED
+    )
+    note = models.CharField("情况记录", max_length=200, blank=True)
+    version = models.PositiveIntegerField(default=0)
+
+    history = history()
+
+    class Meta:
+        verbose_name = "坐班值班"
+        verbose_name_plural = "坐班值班"
+        ordering = ["-date", "id"]
+        indexes = [models.Index(fields=["unit", "date", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.unit} {self.adviser.name if self.adviser_id else ''} 坐班值班"
+
+
+class Channel(models.TextChoices):
+    ON_SITE = "on_site", "现场"
+    PHONE = "phone", "电话"
+    ONLINE = "online", "网络/微信"
+    DUTY = "duty", "坐班值班"
+
+
+class Consultation(LedgerModel):
+    """法律咨询: a legal question answered (persons served may be more than one)."""
+
+    date = models.DateField("日期", db_index=True)
+    place = models.CharField("地点", max_length=100)
+    topic = models.CharField("咨询事项", max_length=200)
+    channel = models.CharField(
+        "方式", max_length=10, choices=Channel.choices, default=Channel.ON_SITE
+    )
+    adviser = models.ForeignKey(
+        LegalAdviser,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consultations",
+        verbose_name="解答人(法律顾问)",
+    )
+    persons = models.PositiveIntegerField(
+        "服务人次", default=1, validators=[MinValueValidator(1), MaxValueValidator(10000)]
+    )
+    answer = models.TextField("解答意见", blank=True)
+
+    history = history()
+
+    class Meta:
+        verbose_name = "法律咨询"
+        verbose_name_plural = "法律咨询"
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["unit", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.topic}"
+
+
+class ServiceCenterDay(LedgerModel):
+    """公共法律服务中心: one day's visits and self-service machine uses at a township."""
+
+    date = models.DateField("日期", db_index=True)
+    visits = models.PositiveIntegerField("接待办事群众(人次)", default=0)
+    self_service = models.PositiveIntegerField("自助服务机使用(件)", default=0)
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    history = history()
+
+    class Meta:
+        verbose_name = "公共法律服务中心日统计"
+        verbose_name_plural = "公共法律服务中心日统计"
+        ordering = ["-date"]
+        constraints = [models.UniqueConstraint(fields=["unit", "date"], name="service_day_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.date} 公共法律服务中心"
+
+
+class AidOutcome(models.TextChoices):
+    REFERRED = "referred", "已转介"
+    ACCEPTED = "accepted", "已受理援助"
+    REFUSED = "refused", "不予援助"
+    CLOSED = "closed", "已结案"
+
+
+class LegalAidReferral(LedgerModel):
+    """法律援助转介: a person referred to the legal aid centre (name shown masked)."""
+
+    date = models.DateField("转介日期", db_index=True)
+    person_name = models.CharField("当事人", max_length=50)
+    phone = EncryptedIdentifierField("联系电话", kind="mobile")  # encrypted at rest
+    matter = models.CharField("事项", max_length=200)
+    referred_to = models.CharField("转介至", max_length=100, default="县法律援助中心")
+    outcome = models.CharField(
+        "结果", max_length=10, choices=AidOutcome.choices, default=AidOutcome.REFERRED
+    )
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    history = history()
+
+    class Meta:
+        verbose_name = "法律援助转介"
+        verbose_name_plural = "法律援助转介"
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.date} 法律援助转介 {self.matter}"
+
+    @property
+    def person_masked(self) -> str:
+        return mask_name(self.person_name)
+
+
+def mask_name(name: str) -> str:
+    name = (name or "").strip()
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]

@@ -1,0 +1,439 @@
+"""The rules of the legal-services ledgers. Views, API and CLI all call these functions."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from fazhi.core import audit, pii, scoping
+from fazhi.core.errors import InvalidInput
+from fazhi.core.models import Unit
+from fazhi.core.models.units import TOWNSHIP_KINDS, VILLAGE_KINDS, UnitKind
+from fazhi.core.roles import Perm
+
+from .models import (
+    Consultation,
+    DutyShift,
+    LegalAdviser,
+    LegalAidReferral,
+    LegalServiceSettings,
+    ServiceCenterDay,
+    ShiftStatus,
+)
+
+DEFAULT_MIN_DAYS = 2
+DEFAULT_MIN_DAYS_REMOTE = 1
+
+
+def _require(actor, perm: str, unit: Unit) -> None:
+    if not scoping.can(actor, perm, unit):
+        raise InvalidInput(f"无权在“{unit.name}”登记或修改此类记录", code="forbidden")
+
+
+def _save(obj, *, actor, created: bool, fields: list[str] | None = None) -> None:
+    if created:
+        obj.created_by = actor if getattr(actor, "pk", None) else None
+    obj.save()
+    audit.record(
+        audit.E.CREATE if created else audit.E.UPDATE,
+        obj=obj,
+        user=actor,
+        detail={"fields": fields or []},
+    )
+
+
+def _township_of(unit: Unit) -> Unit:
+    township = unit.township()
+    if township is None:
+        raise InvalidInput("请选择乡镇(街道)或其下属村(社区)", code="bad_unit")
+    return township
+
+
+# ---------------------------------------------------------------- settings
+
+
+def settings_for(unit: Unit) -> tuple[int, int]:
+    """(minimum days per month, minimum for remote villages) in force for ``unit``'s county."""
+    county_ids = unit.ancestor_ids()
+    row = (
+        LegalServiceSettings.objects.filter(unit_id__in=county_ids).order_by("-unit__depth").first()
+    )
+    if row is None:
+        return DEFAULT_MIN_DAYS, DEFAULT_MIN_DAYS_REMOTE
+    return row.duty_min_days, row.duty_min_days_remote
+
+
+@transaction.atomic
+def save_settings(county: Unit, *, actor, duty_min_days: int, duty_min_days_remote: int):
+    if county.kind != UnitKind.COUNTY:
+        raise InvalidInput("坐班值班最低要求按县(区)设置", code="bad_unit")
+    _require(actor, Perm.CONFIGURE, county)
+    for value in (duty_min_days, duty_min_days_remote):
+        if not isinstance(value, int) or not 0 <= value <= 31:
+            raise InvalidInput("每月天数应为 0 到 31 之间的整数")
+    if duty_min_days_remote > duty_min_days:
+        raise InvalidInput("偏远村的最低要求不应高于一般村")
+    row = LegalServiceSettings.objects.filter(unit=county).first()
+    created = row is None
+    if created:
+        row = LegalServiceSettings(unit=county)
+    row.duty_min_days = duty_min_days
+    row.duty_min_days_remote = duty_min_days_remote
+    if created:
+        row.created_by = actor
+    row.save()
+    audit.record(
+        audit.E.CONFIG,
+        obj=row,
+        user=actor,
+        detail={"duty_min_days": duty_min_days, "duty_min_days_remote": duty_min_days_remote},
+    )
+    return row
+
+
+# ---------------------------------------------------------------- advisers
+
+
+def _clean_adviser(unit: Unit, data: dict, served: list[Unit]) -> dict:
+    name = (data.get("name") or "").strip()
+    firm = (data.get("firm") or "").strip()
+    if not name:
+        raise InvalidInput("请填写法律顾问姓名")
+    if not firm:
+        raise InvalidInput("请填写律师事务所")
+    start, end = data.get("contract_start"), data.get("contract_end")
+    if not isinstance(start, dt.date) or not isinstance(end, dt.date):
+        raise InvalidInput("请填写聘用起止日期")
+    if end < start:
+        raise InvalidInput("聘用截止日期不能早于起始日期")
+    phone = pii.normalize_mobile(data.get("phone") or "")
+    if phone and not pii.is_valid_mobile(phone):
+        raise InvalidInput("联系电话无效：应为以1开头的11位手机号码")
+    for u in served:
+        if not u.is_within(unit):
+            raise InvalidInput(f"“{u.name}”不在{unit.name}辖区内，不能作为服务对象")
+    return {
+        "name": name[:50],
+        "firm": firm[:100],
+        "phone": phone,
+        "contract_start": start,
+        "contract_end": end,
+        "note": (data.get("note") or "")[:200],
+        "active": bool(data.get("active", True)),
+    }
+
+
+@transaction.atomic
+def create_adviser(unit: Unit, *, actor, served: list[Unit], **data) -> LegalAdviser:
+    unit = _township_of(unit)
+    _require(actor, Perm.CHANGE, unit)
+    clean = _clean_adviser(unit, data, served)
+    adviser = LegalAdviser(unit=unit, **clean)
+    _save(adviser, actor=actor, created=True)
+    adviser.units_served.set(served)
+    return adviser
+
+
+@transaction.atomic
+def update_adviser(adviser: LegalAdviser, *, actor, served: list[Unit], **data) -> LegalAdviser:
+    _require(actor, Perm.CHANGE, adviser.unit)
+    clean = _clean_adviser(adviser.unit, data, served)
+    for k, v in clean.items():
+        setattr(adviser, k, v)
+    _save(adviser, actor=actor, created=False, fields=list(clean) + ["units_served"])
+    adviser.units_served.set(served)
+    return adviser
+
+
+@dataclass
+class CoverageRow:
+    village: Unit
+    advisers: list[LegalAdviser]
+
+    @property
+    def covered(self) -> bool:
+        return bool(self.advisers)
+
+
+def coverage(unit: Unit, day: dt.date | None = None) -> list[CoverageRow]:
+    """一村一法律顾问: every village/community in ``unit``'s subtree, with the advisers
+    whose contract is in force on ``day``. Two queries whatever the number of villages."""
+    day = day or timezone.localdate()
+    villages = list(
+        Unit.objects.subtree(unit).filter(kind__in=VILLAGE_KINDS, active=True).order_by("path")
+    )
+    rows = {v.pk: CoverageRow(v, []) for v in villages}
+    through = LegalAdviser.units_served.through
+    links = through.objects.filter(
+        unit_id__in=rows.keys(),
+        legaladviser__active=True,
+        legaladviser__contract_start__lte=day,
+        legaladviser__contract_end__gte=day,
+    ).select_related("legaladviser")
+    for link in links:
+        rows[link.unit_id].advisers.append(link.legaladviser)
+    return list(rows.values())
+
+
+def coverage_gaps(unit: Unit, day: dt.date | None = None) -> list[Unit]:
+    return [r.village for r in coverage(unit, day) if not r.covered]
+
+
+def village_coverage(unit: Unit, year: int) -> dict:
+    """Indicator ``advisers.village_coverage``: villages with an adviser in force on the
+    year's last day (or today for the current year), over all villages in the subtree."""
+    today = timezone.localdate()
+    day = min(dt.date(year, 12, 31), today) if year >= today.year else dt.date(year, 12, 31)
+    village_ids = Unit.objects.subtree(unit).filter(kind__in=VILLAGE_KINDS, active=True)
+    total = village_ids.count()
+    through = LegalAdviser.units_served.through
+    covered = (
+        through.objects.filter(
+            unit__in=village_ids,
+            legaladviser__active=True,
+            legaladviser__contract_start__lte=day,
+            legaladviser__contract_end__gte=day,
+        )
+        .values("unit_id")
+        .distinct()
+        .count()
+    )
+    return {
+        "villages": total,
+        "covered": covered,
+        "rate": round(covered / total, 4) if total else None,
+        "as_of": day,
+    }
+
+
+def consultations_total(unit: Unit, year: int) -> dict:
+    """Indicator ``advisers.consultations``: consultations and persons served in the year."""
+    agg = (
+        Consultation.objects.in_subtree(unit)
+        .filter(date__year=year)
+        .aggregate(count=Count("id"), persons=Sum("persons"))
+    )
+    shifts = (
+        DutyShift.objects.in_subtree(unit).filter(date__year=year, status=ShiftStatus.HELD).count()
+    )
+    return {"count": agg["count"] or 0, "persons": agg["persons"] or 0, "duty_shifts": shifts}
+
+
+def service_center_totals(unit: Unit, year: int) -> dict:
+    agg = (
+        ServiceCenterDay.objects.in_subtree(unit)
+        .filter(date__year=year)
+        .aggregate(visits=Sum("visits"), self_service=Sum("self_service"), days=Count("id"))
+    )
+    return {k: v or 0 for k, v in agg.items()}
+
+
+# ---------------------------------------------------------------- duty shifts
+
+
+def _check_adviser_for(adviser: LegalAdviser, unit: Unit, day: dt.date) -> None:
+    if not adviser.unit.path or not unit.is_within(adviser.unit):
+        raise InvalidInput(f"{adviser.name}不是{unit.name}所在乡镇聘请的法律顾问")
+    if not adviser.in_force_on(day):
+        raise InvalidInput(
+            f"{day} 不在{adviser.name}的聘用期内（{adviser.contract_start}至{adviser.contract_end}）"
+        )
+
+
+@transaction.atomic
+def plan_shift(
+    unit: Unit,
+    *,
+    actor,
+    adviser: LegalAdviser,
+    date: dt.date,
+    hours=4,
+    note: str = "",
+    status: str = ShiftStatus.PLANNED,
+) -> DutyShift:
+    _require(actor, Perm.CHANGE, unit)
+    if unit.kind not in VILLAGE_KINDS and unit.kind not in TOWNSHIP_KINDS:
+        raise InvalidInput("坐班值班地点应为村(社区)或乡镇")
+    _check_adviser_for(adviser, unit, date)
+    if status not in ShiftStatus.values:
+        raise InvalidInput("状态不正确")
+    if status == ShiftStatus.HELD and date > timezone.localdate():
+        raise InvalidInput("尚未到坐班日期，不能登记为已坐班")
+    if DutyShift.objects.filter(unit=unit, adviser=adviser, date=date).exists():
+        raise InvalidInput(f"{adviser.name} {date} 在{unit.name}的坐班值班已登记")
+    shift = DutyShift(
+        unit=unit, adviser=adviser, date=date, hours=hours, note=note[:200], status=status
+    )
+    _save(shift, actor=actor, created=True)
+    return shift
+
+
+@dataclass
+class DutyRow:
+    village: Unit
+    minimum: int
+    held: int
+    planned: int
+
+    @property
+    def short(self) -> int:
+        return max(0, self.minimum - self.held)
+
+    @property
+    def met(self) -> bool:
+        return self.held >= self.minimum
+
+
+def duty_compliance(unit: Unit, year: int, month: int) -> list[DutyRow]:
+    """Per village: shifts held vs the county's monthly minimum (lower for remote villages)."""
+    if not 1 <= month <= 12:
+        raise InvalidInput("月份应为 1 到 12")
+    first = dt.date(year, month, 1)
+    last = dt.date(year, month, calendar.monthrange(year, month)[1])
+    minimum, minimum_remote = settings_for(unit)
+    villages = list(
+        Unit.objects.subtree(unit).filter(kind__in=VILLAGE_KINDS, active=True).order_by("path")
+    )
+    counts = (
+        DutyShift.objects.filter(unit__in=villages, date__range=(first, last))
+        .values("unit_id")
+        .annotate(
+            held=Count("date", filter=Q(status=ShiftStatus.HELD), distinct=True),
+            planned=Count("id", filter=Q(status=ShiftStatus.PLANNED)),
+        )
+    )
+    by_unit = {c["unit_id"]: c for c in counts}
+    return [
+        DutyRow(
+            v,
+            minimum_remote if v.remote else minimum,
+            by_unit.get(v.pk, {}).get("held", 0),
+            by_unit.get(v.pk, {}).get("planned", 0),
+        )
+        for v in villages
+    ]
+
+
+# ---------------------------------------------------------------- consultations
+
+
+@transaction.atomic
+def record_consultation(
+    unit: Unit,
+    *,
+    actor,
+    date: dt.date,
+    place: str,
+    topic: str,
+    channel: str,
+    adviser: LegalAdviser | None = None,
+    persons: int = 1,
+    answer: str = "",
+) -> Consultation:
+    _require(actor, Perm.CHANGE, unit)
+    from .models import Channel
+
+    if date > timezone.localdate():
+        raise InvalidInput("咨询日期不能晚于今天")
+    if not (place or "").strip() or not (topic or "").strip():
+        raise InvalidInput("请填写地点和咨询事项")
+    if channel not in Channel.values:
+        raise InvalidInput("咨询方式不正确")
+    if not isinstance(persons, int) or not 1 <= persons <= 10000:
+        raise InvalidInput("服务人次应为 1 到 10000 之间的整数")
+    if adviser is not None:
+        township = _township_of(unit)
+        if adviser.unit_id != township.pk:
+            raise InvalidInput(f"{adviser.name}不是{township.name}聘请的法律顾问")
+    c = Consultation(
+        unit=unit,
+        date=date,
+        place=place.strip()[:100],
+        topic=topic.strip()[:200],
+        channel=channel,
+        adviser=adviser,
+        persons=persons,
+        answer=answer,
+    )
+    _save(c, actor=actor, created=True)
+    return c
+
+
+# ---------------------------------------------------------------- service centre
+
+
+@transaction.atomic
+def record_center_day(
+    unit: Unit, *, actor, date: dt.date, visits: int, self_service: int, note: str = ""
+) -> ServiceCenterDay:
+    """Enter (or correct) one day's counts at a township's public legal service centre."""
+    if unit.kind not in TOWNSHIP_KINDS:
+        raise InvalidInput("公共法律服务中心的日统计按乡镇(街道)登记")
+    _require(actor, Perm.CHANGE, unit)
+    if date > timezone.localdate():
+        raise InvalidInput("日期不能晚于今天")
+    for label, v in (("接待人次", visits), ("自助服务机使用件数", self_service)):
+        if not isinstance(v, int) or not 0 <= v <= 100000:
+            raise InvalidInput(f"{label}应为 0 到 100000 之间的整数")
+    row = ServiceCenterDay.objects.filter(unit=unit, date=date).first()
+    created = row is None
+    if created:
+        row = ServiceCenterDay(unit=unit, date=date)
+    row.visits, row.self_service, row.note = visits, self_service, (note or "")[:200]
+    _save(row, actor=actor, created=created, fields=["visits", "self_service", "note"])
+    return row
+
+
+# ---------------------------------------------------------------- legal aid
+
+
+@transaction.atomic
+def record_referral(
+    unit: Unit,
+    *,
+    actor,
+    date: dt.date,
+    person_name: str,
+    matter: str,
+    referred_to: str = "县法律援助中心",
+    phone: str = "",
+    note: str = "",
+) -> LegalAidReferral:
+    _require(actor, Perm.CHANGE, unit)
+    if not (person_name or "").strip() or not (matter or "").strip():
+        raise InvalidInput("请填写当事人和事项")
+    if date > timezone.localdate():
+        raise InvalidInput("转介日期不能晚于今天")
+    phone = pii.normalize_mobile(phone or "")
+    if phone and not pii.is_valid_mobile(phone):
+        raise InvalidInput("联系电话无效：应为以1开头的11位手机号码")
+    r = LegalAidReferral(
+        unit=unit,
+        date=date,
+        person_name=person_name.strip()[:50],
+        phone=phone,
+        matter=matter.strip()[:200],
+        referred_to=(referred_to or "县法律援助中心").strip()[:100],
+        note=(note or "")[:200],
+    )
+    _save(r, actor=actor, created=True)
+    return r
+
+
+@transaction.atomic
+def set_referral_outcome(referral: LegalAidReferral, *, actor, outcome: str, note: str = ""):
+    from .models import AidOutcome
+
+    _require(actor, Perm.CHANGE, referral.unit)
+    if outcome not in AidOutcome.values:
+        raise InvalidInput("结果不正确")
+    referral.outcome = outcome
+    if note:
+        referral.note = note[:200]
+    _save(referral, actor=actor, created=False, fields=["outcome", "note"])
+    return referral

@@ -1,0 +1,35 @@
+"""Rectifications due within 3 working days or overdue, for ``fazhi remind`` and 我的待办."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from fazhi.core import reminders
+
+from .models import InspectionKind, Rectification
+
+
+@reminders.register
+def due(today, *, user=None, units=None):
+    qs = Rectification.objects.open().filter(deadline__lte=reminders.horizon(today))
+    if user is not None:
+        qs = qs.filter(owner_user=user)
+    if units:
+        from django.db.models import Q
+
+        q = Q()
+        for u in units:
+            q |= Q(unit__path__startswith=u.path)
+        qs = qs.filter(q)
+    for r in qs.select_related("unit", "inspection"):
+        yield reminders.DueItem(
+            kind="整改",
+            label=f"{r.unit.name} {r.inspection.title} 问题{r.number}：{r.problem[:30]}（责任人 {r.owner_name}）",
+            due=r.deadline,
+            url=reverse("oversight:rectification_detail", args=[r.pk]),
+            unit_id=r.unit_id,
+            unit_path=r.unit.path,
+            assignee_id=r.owner_user_id,
+            provisional=r.deadline_provisional,
+            supervised=r.inspection.kind == InspectionKind.SUPERVISION,
+        )
