@@ -137,6 +137,11 @@ def _suspicious(request, exc):
     return error(request, 400, "bad_request", "请求不合法")
 
 
+@api.exception_handler(OverflowError)
+def _overflow(request, exc):
+    return error(request, 400, "invalid_value", "数值超出范围")
+
+
 @api.exception_handler(Exception)
 def _unexpected(request, exc):
     log.exception("API error on %s", request.path)

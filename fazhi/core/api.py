@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
+from fazhi.core.apitypes import DbId
 from fazhi.core.pagination import LimitOffsetPagination
 
 from . import scoping, workdays
@@ -17,7 +18,7 @@ prefix = ""
 
 
 class MembershipOut(Schema):
-    unit_id: int
+    unit_id: DbId
     unit_code: str
     unit_name: str
     role: str
@@ -39,7 +40,7 @@ class UnitOut(Schema):
     name: str
     kind: str
     kind_name: str
-    parent_id: int | None
+    parent_id: DbId | None
     depth: int
 
     @staticmethod
@@ -87,7 +88,7 @@ def list_units(request, kind: str | None = None, parent: int | None = None, q: s
 
 
 @router.get("/units/{unit_id}", response=UnitOut, summary="单位详情")
-def get_unit(request, unit_id: int):
+def get_unit(request, unit_id: DbId):
     return get_object_or_404(scoping.visible_units(request.user), pk=unit_id)
 
 
@@ -241,7 +242,7 @@ class UserIn(Schema):
     username: str
     display_name: str = ""
     password: str
-    unit_id: int | None = None
+    unit_id: DbId | None = None
     role: str | None = None
 
 
@@ -283,7 +284,7 @@ def users_create(request, payload: UserIn):
 @router.post(
     "/users/{user_id}/{action}", response=UserOut, summary="停用、启用或解锁用户（系统管理员）"
 )
-def users_action(request, user_id: int, action: str):
+def users_action(request, user_id: DbId, action: str):
     from ninja.errors import HttpError
 
     from . import accounts
@@ -305,7 +306,7 @@ def users_action(request, user_id: int, action: str):
 class RoleOut(Schema):
     id: int
     username: str
-    unit_id: int
+    unit_id: DbId
     unit_name: str
     role: str
 
@@ -320,7 +321,7 @@ class RoleOut(Schema):
 
 class RoleIn(Schema):
     username: str
-    unit_id: int
+    unit_id: DbId
     role: str
 
 
@@ -351,7 +352,7 @@ def roles_grant(request, payload: RoleIn):
 
 
 @router.delete("/roles/{membership_id}", response={204: None}, summary="撤销角色（安全管理员）")
-def roles_revoke(request, membership_id: int):
+def roles_revoke(request, membership_id: DbId):
     from . import accounts
     from .roles import Perm
 

@@ -13,6 +13,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from fazhi.core import scoping
+from fazhi.core.apitypes import DbId, Year
 from fazhi.core.pagination import LimitOffsetPagination
 from fazhi.core.roles import Perm
 
@@ -35,7 +36,7 @@ class StepOut(Schema):
 
 class RecordBase(Schema):
     id: int
-    unit_id: int
+    unit_id: DbId
     unit_name: str
     label: str
     status: str | None = None
@@ -88,7 +89,7 @@ class ActionIn(Schema):
 
 
 class CreateIn(Schema):
-    unit_id: int
+    unit_id: DbId
     data: dict[str, Any] = {}
 
 
@@ -141,7 +142,7 @@ def add_routes(router: Router, ledger: Ledger) -> None:
         url_name=f"{ledger.app}_{name}_list",
     )
     @paginate(LimitOffsetPagination)
-    def list_(request, q: str | None = None, year: int | None = None, status: str | None = None):
+    def list_(request, q: str | None = None, year: Year | None = None, status: str | None = None):
         params = {"q": q or "", "year": str(year or "")}
         if status and "status" in filter_names:
             params["status"] = status
@@ -155,7 +156,7 @@ def add_routes(router: Router, ledger: Ledger) -> None:
         operation_id=f"{ledger.app}_{name}_get",
         url_name=f"{ledger.app}_{name}_get",
     )
-    def get_(request, record_id: int):
+    def get_(request, record_id: DbId):
         obj = scoping.get_visible_or_404(
             ledger.model.objects.select_related(*ledger.related), request.user, pk=record_id
         )
@@ -170,7 +171,7 @@ def add_routes(router: Router, ledger: Ledger) -> None:
             operation_id=f"{ledger.app}_{name}_act",
             url_name=f"{ledger.app}_{name}_act",
         )
-        def act(request, record_id: int, action: str, payload: ActionIn):
+        def act(request, record_id: DbId, action: str, payload: ActionIn):
             obj = scoping.get_visible_or_404(ledger.model.objects.all(), request.user, pk=record_id)
             if not (
                 scoping.can(request.user, Perm.CHANGE, obj)

@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from fazhi.core import scoping
+from fazhi.core.apitypes import DbId, Year
 from fazhi.core.errors import InvalidInput
 from fazhi.core.models import Unit
 from fazhi.core.pagination import LimitOffsetPagination
@@ -22,7 +23,7 @@ from .models import Cadre, SessionKind, StudySession
 router = Router(tags=["learning"])
 
 
-def _unit(request, unit_id: int | None) -> Unit:
+def _unit(request, unit_id: DbId | None) -> Unit:
     qs = scoping.visible_units(request.user)
     unit = qs.filter(pk=unit_id).first() if unit_id else qs.order_by("depth", "path").first()
     if unit is None:
@@ -30,12 +31,12 @@ def _unit(request, unit_id: int | None) -> Unit:
     return unit
 
 
-def _year(year: int | None) -> int:
+def _year(year: Year | None) -> int:
     return year or timezone.localdate().year
 
 
 class CadreIn(Schema):
-    unit_id: int
+    unit_id: DbId
     name: str = Field(..., min_length=1, max_length=50)
     post: str = Field("", max_length=100)
     is_leader: bool = False
@@ -44,7 +45,7 @@ class CadreIn(Schema):
 
 class CadreOut(Schema):
     id: int
-    unit_id: int
+    unit_id: DbId
     unit_name: str = Field(..., alias="unit.name")
     name: str
     post: str
@@ -55,7 +56,7 @@ class CadreOut(Schema):
 
 class HoursOut(Schema):
     cadre: CadreOut
-    year: int
+    year: Year
     hours: Decimal
     sessions: int
     required: Decimal
@@ -64,14 +65,14 @@ class HoursOut(Schema):
     status_label: str
 
 
-def _hours_out(row: services.CadreHours, year: int) -> services.CadreHours:
+def _hours_out(row: services.CadreHours, year: Year) -> services.CadreHours:
     row.year = year
     return row
 
 
 @router.get("/cadres/", response=list[CadreOut], summary="干部名单")
 @paginate(LimitOffsetPagination)
-def list_cadres(request, unit_id: int | None = None, q: str | None = None, active: bool = True):
+def list_cadres(request, unit_id: DbId | None = None, q: str | None = None, active: bool = True):
     qs = Cadre.objects.visible_to(request.user).select_related("unit").filter(active=active)
     if unit_id:
         qs = qs.in_subtree(_unit(request, unit_id))
@@ -88,7 +89,7 @@ def create_cadre(request, payload: CadreIn):
 
 
 @router.get("/cadres/{cadre_id}", response=HoursOut, summary="干部及其年度学法时长")
-def get_cadre(request, cadre_id: int, year: int | None = None):
+def get_cadre(request, cadre_id: DbId, year: Year | None = None):
     cadre = scoping.get_visible_or_404(
         Cadre.objects.select_related("unit"), request.user, pk=cadre_id
     )
@@ -100,7 +101,7 @@ def get_cadre(request, cadre_id: int, year: int | None = None):
     "/hours/", response=list[HoursOut], summary="干部学法时长与进度（年度要求、按进度应达）"
 )
 @paginate(LimitOffsetPagination)
-def hours(request, unit_id: int | None = None, year: int | None = None, behind: bool = False):
+def hours(request, unit_id: DbId | None = None, year: Year | None = None, behind: bool = False):
     unit = _unit(request, unit_id)
     year = _year(year)
     cadres = (
@@ -116,7 +117,7 @@ def hours(request, unit_id: int | None = None, year: int | None = None, behind: 
 
 
 class SessionIn(Schema):
-    unit_id: int
+    unit_id: DbId
     kind: SessionKind
     date: dt.date
     topic: str = Field(..., min_length=1, max_length=200)
@@ -129,7 +130,7 @@ class SessionIn(Schema):
 
 
 class AttendanceOut(Schema):
-    cadre_id: int
+    cadre_id: DbId
     cadre_name: str = Field(..., alias="cadre.name")
     hours: Decimal
     source: str
@@ -137,7 +138,7 @@ class AttendanceOut(Schema):
 
 class SessionOut(Schema):
     id: int
-    unit_id: int
+    unit_id: DbId
     unit_name: str = Field(..., alias="unit.name")
     kind: str
     kind_name: str = Field(..., alias="get_kind_display")
@@ -166,8 +167,8 @@ def _detail(session: StudySession) -> StudySession:
 @paginate(LimitOffsetPagination)
 def list_sessions(
     request,
-    unit_id: int | None = None,
-    year: int | None = None,
+    unit_id: DbId | None = None,
+    year: Year | None = None,
     kind: SessionKind | None = None,
     leadership: bool | None = None,
 ):
@@ -191,7 +192,7 @@ def create_session(request, payload: SessionIn):
 
 
 @router.get("/sessions/{session_id}", response=SessionDetailOut, summary="学法活动及参学人员")
-def get_session(request, session_id: int):
+def get_session(request, session_id: DbId):
     session = scoping.get_visible_or_404(
         StudySession.objects.select_related("unit"), request.user, pk=session_id
     )
@@ -199,11 +200,11 @@ def get_session(request, session_id: int):
 
 
 class CheckIn(Schema):
-    cadre_id: int | None = None
+    cadre_id: DbId | None = None
     hours: Decimal | None = Field(None, ge=0, le=40)
 
 
-def _changeable_session(request, session_id: int) -> StudySession:
+def _changeable_session(request, session_id: DbId) -> StudySession:
     session = scoping.get_visible_or_404(
         StudySession.objects.select_related("unit"), request.user, pk=session_id
     )
@@ -217,7 +218,7 @@ def _changeable_session(request, session_id: int) -> StudySession:
     response=SessionDetailOut,
     summary="签到（记录一名干部参学）",
 )
-def check_in(request, session_id: int, payload: CheckIn):
+def check_in(request, session_id: DbId, payload: CheckIn):
     session = _changeable_session(request, session_id)
     if payload.cadre_id is None:
         raise InvalidInput("请提供 cadre_id（要签到的干部）")
@@ -231,7 +232,7 @@ def check_in(request, session_id: int, payload: CheckIn):
 @router.delete(
     "/sessions/{session_id}/attendance/{cadre_id}", response=SessionDetailOut, summary="取消签到"
 )
-def remove_attendance(request, session_id: int, cadre_id: int):
+def remove_attendance(request, session_id: DbId, cadre_id: DbId):
     session = _changeable_session(request, session_id)
     cadre = scoping.get_visible_or_404(Cadre.objects.all(), request.user, pk=cadre_id)
     if not services.remove_attendance(session, cadre, actor=request.user):
@@ -240,8 +241,8 @@ def remove_attendance(request, session_id: int, cadre_id: int):
 
 
 class RatesOut(Schema):
-    unit_id: int
-    year: int
+    unit_id: DbId
+    year: Year
     cadres: int
     studied: int
     took: int
@@ -260,15 +261,15 @@ class RatesOut(Schema):
     response=RatesOut,
     summary="学法考试 参学率、参考率、合格率、优秀率（分母为零时为 null）",
 )
-def exam_rates(request, unit_id: int | None = None, year: int | None = None):
+def exam_rates(request, unit_id: DbId | None = None, year: Year | None = None):
     unit = _unit(request, unit_id)
     year = _year(year)
     return {"unit_id": unit.pk, "year": year, **services.exam_rates(unit, year).as_dict()}
 
 
 class SummaryOut(Schema):
-    unit_id: int
-    year: int
+    unit_id: DbId
+    year: Year
     sessions: int
     leadership_sessions: int
     cadres_hours_rate: Decimal | None
@@ -277,7 +278,7 @@ class SummaryOut(Schema):
 
 
 @router.get("/summary", response=SummaryOut, summary="年度学法指标（本单位及下级）")
-def summary(request, unit_id: int | None = None, year: int | None = None):
+def summary(request, unit_id: DbId | None = None, year: Year | None = None):
     unit = _unit(request, unit_id)
     year = _year(year)
     s = services.session_summary(unit, year)

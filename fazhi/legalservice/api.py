@@ -8,6 +8,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from fazhi.core import pii, scoping
+from fazhi.core.apitypes import DbId, Month, Year
 from fazhi.core.errors import InvalidInput
 from fazhi.core.models import Unit
 from fazhi.core.pagination import LimitOffsetPagination
@@ -19,7 +20,7 @@ from .procedures import run_shift
 router = Router(tags=["legalservice"])
 
 
-def _unit(request, unit_id: int | None) -> Unit:
+def _unit(request, unit_id: DbId | None) -> Unit:
     visible = scoping.visible_units(request.user)
     if unit_id is None:
         unit = visible.order_by("depth", "path").first()
@@ -32,7 +33,7 @@ def _unit(request, unit_id: int | None) -> Unit:
 
 class AdviserOut(Schema):
     id: int
-    unit_id: int
+    unit_id: DbId
     name: str
     firm: str
     phone: str
@@ -56,7 +57,7 @@ class AdviserOut(Schema):
 
 
 class AdviserIn(Schema):
-    unit_id: int
+    unit_id: DbId
     name: str
     firm: str
     phone: str = ""
@@ -75,7 +76,7 @@ def _served(request, ids: list[int]) -> list[Unit]:
 
 @router.get("/advisers/", response=list[AdviserOut], summary="法律顾问")
 @paginate(LimitOffsetPagination)
-def list_advisers(request, unit_id: int | None = None, in_force: bool | None = None):
+def list_advisers(request, unit_id: DbId | None = None, in_force: bool | None = None):
     qs = LegalAdviser.objects.visible_to(request.user).prefetch_related("units_served")
     if unit_id is not None:
         qs = qs.in_subtree(_unit(request, unit_id))
@@ -96,12 +97,12 @@ def create_adviser(request, payload: AdviserIn):
 
 
 @router.get("/advisers/{adviser_id}", response=AdviserOut, summary="法律顾问详情")
-def get_adviser(request, adviser_id: int):
+def get_adviser(request, adviser_id: DbId):
     return scoping.get_visible_or_404(LegalAdviser.objects.all(), request.user, pk=adviser_id)
 
 
 class CoverageRowOut(Schema):
-    village_id: int
+    village_id: DbId
     village: str
     remote: bool
     covered: bool
@@ -109,7 +110,7 @@ class CoverageRowOut(Schema):
 
 
 class CoverageOut(Schema):
-    unit_id: int
+    unit_id: DbId
     date: dt.date
     villages: int
     covered: int
@@ -118,7 +119,7 @@ class CoverageOut(Schema):
 
 
 @router.get("/coverage", response=CoverageOut, summary="一村一法律顾问覆盖情况与缺口")
-def coverage(request, unit_id: int | None = None, date: dt.date | None = None):
+def coverage(request, unit_id: DbId | None = None, date: dt.date | None = None):
     unit = _unit(request, unit_id)
     day = date or timezone.localdate()
     rows = services.coverage(unit, day)
@@ -142,15 +143,15 @@ def coverage(request, unit_id: int | None = None, date: dt.date | None = None):
 
 
 class IndicatorsOut(Schema):
-    unit_id: int
-    year: int
+    unit_id: DbId
+    year: Year
     village_coverage: dict
     consultations: dict
     service_center: dict
 
 
 @router.get("/indicators", response=IndicatorsOut, summary="法律服务指标（按单位及下级、年度）")
-def indicators(request, year: int, unit_id: int | None = None):
+def indicators(request, year: Year, unit_id: DbId | None = None):
     unit = _unit(request, unit_id)
     return {
         "unit_id": unit.pk,
@@ -163,8 +164,8 @@ def indicators(request, year: int, unit_id: int | None = None):
 
 class ShiftOut(Schema):
     id: int
-    unit_id: int
-    adviser_id: int
+    unit_id: DbId
+    adviser_id: DbId
     date: dt.date
     hours: float
     status: str
@@ -173,8 +174,8 @@ class ShiftOut(Schema):
 
 
 class ShiftIn(Schema):
-    unit_id: int
-    adviser_id: int
+    unit_id: DbId
+    adviser_id: DbId
     date: dt.date
     hours: float = 4
     note: str = ""
@@ -189,7 +190,7 @@ class ActionIn(Schema):
 @paginate(LimitOffsetPagination)
 def list_shifts(
     request,
-    unit_id: int | None = None,
+    unit_id: DbId | None = None,
     status: str | None = None,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
@@ -224,7 +225,7 @@ def create_shift(request, payload: ShiftIn):
 
 
 @router.get("/shifts/{shift_id}", response=ShiftOut, summary="坐班值班详情")
-def get_shift(request, shift_id: int):
+def get_shift(request, shift_id: DbId):
     return scoping.get_visible_or_404(DutyShift.objects.all(), request.user, pk=shift_id)
 
 
@@ -233,7 +234,7 @@ def get_shift(request, shift_id: int):
     response=ShiftOut,
     summary="登记已坐班(hold)或未到岗(miss)",
 )
-def shift_action(request, shift_id: int, action: str, payload: ActionIn | None = None):
+def shift_action(request, shift_id: DbId, action: str, payload: ActionIn | None = None):
     shift = scoping.get_visible_or_404(DutyShift.objects.all(), request.user, pk=shift_id)
     payload = payload or ActionIn()
     return run_shift(
@@ -242,7 +243,7 @@ def shift_action(request, shift_id: int, action: str, payload: ActionIn | None =
 
 
 @router.get("/duty", response=list[dict], summary="坐班值班每月达标情况")
-def duty(request, year: int, month: int, unit_id: int | None = None):
+def duty(request, year: Year, month: Month, unit_id: DbId | None = None):
     unit = _unit(request, unit_id)
     return [
         {
@@ -260,22 +261,22 @@ def duty(request, year: int, month: int, unit_id: int | None = None):
 
 class ConsultationOut(Schema):
     id: int
-    unit_id: int
+    unit_id: DbId
     date: dt.date
     place: str
     topic: str
     channel: str
-    adviser_id: int | None
+    adviser_id: DbId | None
     persons: int
 
 
 class ConsultationIn(Schema):
-    unit_id: int
+    unit_id: DbId
     date: dt.date
     place: str
     topic: str
     channel: str = "on_site"
-    adviser_id: int | None = None
+    adviser_id: DbId | None = None
     persons: int = 1
     answer: str = ""
 
@@ -284,7 +285,7 @@ class ConsultationIn(Schema):
 @paginate(LimitOffsetPagination)
 def list_consultations(
     request,
-    unit_id: int | None = None,
+    unit_id: DbId | None = None,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     channel: str | None = None,
@@ -318,13 +319,13 @@ def create_consultation(request, payload: ConsultationIn):
 
 
 @router.get("/consultations/{consultation_id}", response=ConsultationOut, summary="法律咨询详情")
-def get_consultation(request, consultation_id: int):
+def get_consultation(request, consultation_id: DbId):
     return scoping.get_visible_or_404(Consultation.objects.all(), request.user, pk=consultation_id)
 
 
 class CenterDayOut(Schema):
     id: int
-    unit_id: int
+    unit_id: DbId
     date: dt.date
     visits: int
     self_service: int
@@ -332,7 +333,7 @@ class CenterDayOut(Schema):
 
 
 class CenterDayIn(Schema):
-    unit_id: int
+    unit_id: DbId
     date: dt.date
     visits: int
     self_service: int
@@ -341,7 +342,7 @@ class CenterDayIn(Schema):
 
 @router.get("/center-days/", response=list[CenterDayOut], summary="公共法律服务中心日统计")
 @paginate(LimitOffsetPagination)
-def list_center_days(request, unit_id: int | None = None, year: int | None = None):
+def list_center_days(request, unit_id: DbId | None = None, year: Year | None = None):
     qs = ServiceCenterDay.objects.visible_to(request.user)
     if unit_id is not None:
         qs = qs.in_subtree(_unit(request, unit_id))
@@ -360,7 +361,7 @@ def put_center_day(request, payload: CenterDayIn):
 
 class ReferralOut(Schema):
     id: int
-    unit_id: int
+    unit_id: DbId
     date: dt.date
     person: str
     matter: str
@@ -373,7 +374,7 @@ class ReferralOut(Schema):
 
 
 class ReferralIn(Schema):
-    unit_id: int
+    unit_id: DbId
     date: dt.date
     person_name: str
     phone: str = ""
@@ -389,7 +390,7 @@ class OutcomeIn(Schema):
 
 @router.get("/aid/", response=list[ReferralOut], summary="法律援助转介")
 @paginate(LimitOffsetPagination)
-def list_referrals(request, unit_id: int | None = None, outcome: str | None = None):
+def list_referrals(request, unit_id: DbId | None = None, outcome: str | None = None):
     qs = LegalAidReferral.objects.visible_to(request.user)
     if unit_id is not None:
         qs = qs.in_subtree(_unit(request, unit_id))
@@ -407,12 +408,12 @@ def create_referral(request, payload: ReferralIn):
 
 
 @router.get("/aid/{referral_id}", response=ReferralOut, summary="法律援助转介详情")
-def get_referral(request, referral_id: int):
+def get_referral(request, referral_id: DbId):
     return scoping.get_visible_or_404(LegalAidReferral.objects.all(), request.user, pk=referral_id)
 
 
 @router.post("/aid/{referral_id}/outcome", response=ReferralOut, summary="更新法律援助转介结果")
-def referral_outcome(request, referral_id: int, payload: OutcomeIn | None = None):
+def referral_outcome(request, referral_id: DbId, payload: OutcomeIn | None = None):
     r = scoping.get_visible_or_404(LegalAidReferral.objects.all(), request.user, pk=referral_id)
     payload = payload or OutcomeIn()
     return services.set_referral_outcome(

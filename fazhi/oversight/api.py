@@ -9,6 +9,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from fazhi.core import scoping
+from fazhi.core.apitypes import DbId, Year
 from fazhi.core.models import Unit
 from fazhi.core.pagination import LimitOffsetPagination
 
@@ -19,7 +20,7 @@ from .procedures import run as run_rectification
 router = Router(tags=["oversight"])
 
 
-def _unit(request, unit_id: int | None) -> Unit:
+def _unit(request, unit_id: DbId | None) -> Unit:
     visible = scoping.visible_units(request.user)
     unit = (
         visible.order_by("depth", "path").first()
@@ -39,8 +40,8 @@ class MemberOut(Schema):
 
 class GroupOut(Schema):
     id: int
-    unit_id: int
-    year: int
+    unit_id: DbId
+    year: Year
     name: str
     doc_number: str
     office: str
@@ -53,7 +54,7 @@ class GroupOut(Schema):
 
 @router.get("/groups/", response=list[GroupOut], summary="法治建设领导小组")
 @paginate(LimitOffsetPagination)
-def list_groups(request, year: int | None = None, unit_id: int | None = None):
+def list_groups(request, year: Year | None = None, unit_id: DbId | None = None):
     qs = LeadingGroup.objects.visible_to(request.user).prefetch_related("members")
     if unit_id is not None:
         qs = qs.in_subtree(_unit(request, unit_id))
@@ -63,14 +64,14 @@ def list_groups(request, year: int | None = None, unit_id: int | None = None):
 
 
 @router.get("/groups/{group_id}", response=GroupOut, summary="领导小组详情")
-def get_group(request, group_id: int):
+def get_group(request, group_id: DbId):
     return scoping.get_visible_or_404(LeadingGroup.objects.all(), request.user, pk=group_id)
 
 
 class DutyReportOut(Schema):
     id: int
-    unit_id: int
-    year: int
+    unit_id: DbId
+    year: Year
     person_name: str
     post: str
     study: list[str]
@@ -89,7 +90,7 @@ class DutyReportOut(Schema):
 
 @router.get("/reports/", response=list[DutyReportOut], summary="第一责任人履职与述法")
 @paginate(LimitOffsetPagination)
-def list_reports(request, year: int | None = None, unit_id: int | None = None):
+def list_reports(request, year: Year | None = None, unit_id: DbId | None = None):
     qs = DutyReport.objects.visible_to(request.user)
     if unit_id is not None:
         qs = qs.in_subtree(_unit(request, unit_id))
@@ -99,14 +100,14 @@ def list_reports(request, year: int | None = None, unit_id: int | None = None):
 
 
 @router.get("/reports/{report_id}", response=DutyReportOut, summary="述法详情")
-def get_report(request, report_id: int):
+def get_report(request, report_id: DbId):
     return scoping.get_visible_or_404(DutyReport.objects.all(), request.user, pk=report_id)
 
 
 class FundingOut(Schema):
     id: int
-    unit_id: int
-    year: int
+    unit_id: DbId
+    year: Year
     kind: str
     item: str
     amount: Decimal
@@ -115,7 +116,7 @@ class FundingOut(Schema):
 
 @router.get("/funding/", response=list[FundingOut], summary="经费保障")
 @paginate(LimitOffsetPagination)
-def list_funding(request, year: int | None = None, unit_id: int | None = None):
+def list_funding(request, year: Year | None = None, unit_id: DbId | None = None):
     qs = Funding.objects.visible_to(request.user)
     if unit_id is not None:
         qs = qs.in_subtree(_unit(request, unit_id))
@@ -127,15 +128,15 @@ def list_funding(request, year: int | None = None, unit_id: int | None = None):
 class InspectionOut(Schema):
     id: int
     kind: str
-    unit_id: int
-    target_id: int
+    unit_id: DbId
+    target_id: DbId
     date: dt.date
     title: str
 
 
 class InspectionIn(Schema):
     kind: str
-    target_id: int
+    target_id: DbId
     date: dt.date
     title: str
     team: str = ""
@@ -153,7 +154,7 @@ class FindingIn(Schema):
 
 @router.get("/inspections/", response=list[InspectionOut], summary="督察/自查")
 @paginate(LimitOffsetPagination)
-def list_inspections(request, year: int | None = None, kind: str | None = None):
+def list_inspections(request, year: Year | None = None, kind: str | None = None):
     qs = Inspection.objects.visible_to(request.user)
     if year:
         qs = qs.filter(year=year)
@@ -170,7 +171,7 @@ def create_inspection(request, payload: InspectionIn):
     return Status(201, services.create_inspection(actor=request.user, target=target, **data))
 
 
-def _inspection(request, inspection_id: int) -> Inspection:
+def _inspection(request, inspection_id: DbId) -> Inspection:
     i = Inspection.objects.visible_to(request.user).filter(pk=inspection_id).first()
     if i is None:
         raise Http404
@@ -178,19 +179,19 @@ def _inspection(request, inspection_id: int) -> Inspection:
 
 
 @router.get("/inspections/{inspection_id}", response=InspectionOut, summary="督察/自查详情")
-def get_inspection(request, inspection_id: int):
+def get_inspection(request, inspection_id: DbId):
     return _inspection(request, inspection_id)
 
 
 class RectificationOut(Schema):
     id: int
-    unit_id: int
-    inspection_id: int
+    unit_id: DbId
+    inspection_id: DbId
     kind: str
     number: int
     problem: str
     owner_name: str
-    owner_user_id: int | None
+    owner_user_id: DbId | None
     deadline: dt.date
     deadline_provisional: bool
     measures: str
@@ -214,7 +215,7 @@ class RectificationOut(Schema):
     response={201: RectificationOut},
     summary="登记发现的问题（交办整改）",
 )
-def add_finding(request, inspection_id: int, payload: FindingIn | None = None):
+def add_finding(request, inspection_id: DbId, payload: FindingIn | None = None):
     i = _inspection(request, inspection_id)
     payload = payload or FindingIn()
     return Status(201, services.add_finding(i, actor=request.user, **payload.dict()))
@@ -228,8 +229,8 @@ def list_rectifications(
     request,
     status: str | None = None,
     overdue: bool | None = None,
-    unit_id: int | None = None,
-    inspection_id: int | None = None,
+    unit_id: DbId | None = None,
+    inspection_id: DbId | None = None,
 ):
     qs = Rectification.objects.visible_to(request.user).select_related("inspection")
     if unit_id is not None:
@@ -244,7 +245,7 @@ def list_rectifications(
 
 
 @router.get("/rectifications/{rectification_id}", response=RectificationOut, summary="整改详情")
-def get_rectification(request, rectification_id: int):
+def get_rectification(request, rectification_id: DbId):
     return scoping.get_visible_or_404(
         Rectification.objects.select_related("inspection"), request.user, pk=rectification_id
     )
@@ -264,7 +265,7 @@ class ActionIn(Schema):
     summary="整改流程：start 开始整改、submit 提请销号、sign_off 销号、send_back 退回",
 )
 def rectification_action(
-    request, rectification_id: int, action: str, payload: ActionIn | None = None
+    request, rectification_id: DbId, action: str, payload: ActionIn | None = None
 ):
     r = scoping.get_visible_or_404(
         Rectification.objects.select_related("inspection"), request.user, pk=rectification_id
@@ -276,13 +277,13 @@ def rectification_action(
 
 
 class IndicatorsOut(Schema):
-    unit_id: int
-    year: int
+    unit_id: DbId
+    year: Year
     closed_rate: dict
 
 
 @router.get("/indicators", response=IndicatorsOut, summary="整改销号率（按单位及下级、年度）")
-def indicators(request, year: int, unit_id: int | None = None):
+def indicators(request, year: Year, unit_id: DbId | None = None):
     unit = _unit(request, unit_id)
     return {
         "unit_id": unit.pk,

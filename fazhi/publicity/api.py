@@ -8,6 +8,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from fazhi.core import pii, scoping
+from fazhi.core.apitypes import DbId, Year
 from fazhi.core.pagination import LimitOffsetPagination
 from fazhi.core.roles import Perm
 from fazhi.learning.api import _unit, _year
@@ -28,7 +29,7 @@ router = Router(tags=["publicity"])
 
 
 class EventIn(Schema):
-    unit_id: int
+    unit_id: DbId
     date: dt.date
     title: str = Field(..., min_length=1, max_length=200)
     theme: Theme = Theme.FREE
@@ -36,7 +37,7 @@ class EventIn(Schema):
     place_kind: PlaceKind
     place: str = Field("", max_length=200)
     partners: str = Field("", max_length=300)
-    duty_id: int | None = None
+    duty_id: DbId | None = None
     laws: str = ""
     audience: int = Field(0, ge=0, le=10_000_000)
     materials: int = Field(0, ge=0, le=10_000_000)
@@ -61,7 +62,7 @@ class EventPatch(Schema):
 
 class EventOut(Schema):
     id: int
-    unit_id: int
+    unit_id: DbId
     unit_name: str = Field(..., alias="unit.name")
     date: dt.date
     title: str
@@ -71,7 +72,7 @@ class EventOut(Schema):
     place_kind_name: str = Field(..., alias="get_place_kind_display")
     place: str
     partners: str
-    duty_id: int | None
+    duty_id: DbId | None
     laws: str
     audience: int
     materials: int
@@ -88,8 +89,8 @@ def _duty(request, duty_id):
 @paginate(LimitOffsetPagination)
 def list_events(
     request,
-    unit_id: int | None = None,
-    year: int | None = None,
+    unit_id: DbId | None = None,
+    year: Year | None = None,
     theme: Theme | None = None,
     place_kind: PlaceKind | None = None,
 ):
@@ -114,14 +115,14 @@ def create_event(request, payload: EventIn):
 
 
 @router.get("/events/{event_id}", response=EventOut, summary="普法活动详情")
-def get_event(request, event_id: int):
+def get_event(request, event_id: DbId):
     return scoping.get_visible_or_404(
         PublicityEvent.objects.select_related("unit"), request.user, pk=event_id
     )
 
 
 @router.patch("/events/{event_id}", response=EventOut, summary="修改普法活动")
-def update_event(request, event_id: int, payload: EventPatch | None = None):
+def update_event(request, event_id: DbId, payload: EventPatch | None = None):
     event = scoping.get_visible_or_404(
         PublicityEvent.objects.select_related("unit"), request.user, pk=event_id
     )
@@ -145,8 +146,8 @@ def themed_days(request, date: dt.date | None = None):
 
 
 class SummaryOut(Schema):
-    unit_id: int
-    year: int
+    unit_id: DbId
+    year: Year
     events: int
     audience: int
     materials: int
@@ -154,7 +155,7 @@ class SummaryOut(Schema):
 
 
 @router.get("/summary", response=SummaryOut, summary="年度普法活动统计（本单位及下级）")
-def summary(request, unit_id: int | None = None, year: int | None = None):
+def summary(request, unit_id: DbId | None = None, year: Year | None = None):
     unit = _unit(request, unit_id)
     year = _year(year)
     s = services.event_summary(unit, year)
@@ -167,8 +168,8 @@ def summary(request, unit_id: int | None = None, year: int | None = None):
 
 class DutyOut(Schema):
     id: int
-    unit_id: int
-    year: int
+    unit_id: DbId
+    year: Year
     body: str
     laws: str
     tasks: str
@@ -178,7 +179,7 @@ class DutyOut(Schema):
 
 @router.get("/duties/", response=list[DutyOut], summary="谁执法谁普法责任清单及完成情况")
 @paginate(LimitOffsetPagination)
-def list_duties(request, unit_id: int | None = None, year: int | None = None):
+def list_duties(request, unit_id: DbId | None = None, year: Year | None = None):
     unit = _unit(request, unit_id)
     return services.duty_fulfilment(unit, _year(year)).filter(
         pk__in=PublicityDuty.objects.visible_to(request.user).values("pk")
@@ -187,7 +188,7 @@ def list_duties(request, unit_id: int | None = None, year: int | None = None):
 
 class LiaisonOut(Schema):
     id: int
-    unit_id: int
+    unit_id: DbId
     unit_name: str = Field(..., alias="unit.name")
     name: str
     phone: str
@@ -202,7 +203,7 @@ class LiaisonOut(Schema):
 
 @router.get("/liaisons/", response=list[LiaisonOut], summary="法律明白人（手机号码已脱敏）")
 @paginate(LimitOffsetPagination)
-def list_liaisons(request, unit_id: int | None = None, active: bool = True):
+def list_liaisons(request, unit_id: DbId | None = None, active: bool = True):
     qs = LegalLiaison.objects.visible_to(request.user).select_related("unit").filter(active=active)
     if unit_id:
         qs = qs.in_subtree(_unit(request, unit_id))
@@ -210,7 +211,7 @@ def list_liaisons(request, unit_id: int | None = None, active: bool = True):
 
 
 @router.get("/liaisons/{liaison_id}", response=LiaisonOut, summary="法律明白人详情")
-def get_liaison(request, liaison_id: int):
+def get_liaison(request, liaison_id: DbId):
     return scoping.get_visible_or_404(
         LegalLiaison.objects.select_related("unit"), request.user, pk=liaison_id
     )
@@ -218,18 +219,18 @@ def get_liaison(request, liaison_id: int):
 
 class ModelVillageOut(Schema):
     id: int
-    unit_id: int
+    unit_id: DbId
     unit_name: str = Field(..., alias="unit.name")
     kind: ModelKind
     level: ModelLevel
-    year: int
+    year: Year
     awarded_by: str
     document_no: str
 
 
 @router.get("/model-villages/", response=list[ModelVillageOut], summary="民主法治示范村(社区)")
 @paginate(LimitOffsetPagination)
-def list_model_villages(request, unit_id: int | None = None, level: ModelLevel | None = None):
+def list_model_villages(request, unit_id: DbId | None = None, level: ModelLevel | None = None):
     qs = ModelVillage.objects.visible_to(request.user).select_related("unit")
     if unit_id:
         qs = qs.in_subtree(_unit(request, unit_id))
@@ -245,14 +246,14 @@ class VillageRef(Schema):
 
 
 class CoverageOut(Schema):
-    unit_id: int
+    unit_id: DbId
     villages: int
     without_liaison: list[VillageRef]
     without_model_title: list[VillageRef]
 
 
 @router.get("/coverage", response=CoverageOut, summary="没有法律明白人、没有示范称号的村(社区)")
-def coverage(request, unit_id: int | None = None):
+def coverage(request, unit_id: DbId | None = None):
     unit = _unit(request, unit_id)
     return {
         "unit_id": unit.pk,
