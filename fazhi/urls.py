@@ -26,6 +26,7 @@ urlpatterns = [
     ),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
+    path("public/reports/", include("fazhi.reports.public_urls")),
     path("", include("fazhi.web.urls")),
 ]
 

@@ -37,7 +37,9 @@ def _keys() -> list[tuple[str, bytes]]:
             raw = fh.read().strip()
     if not raw:
         if getattr(settings, "PRODUCTION", False):
-            raise ImproperlyConfigured("FAZHI_PII_KEYS (or FAZHI_PII_KEYS_FILE) is required in production")
+            raise ImproperlyConfigured(
+                "FAZHI_PII_KEYS (or FAZHI_PII_KEYS_FILE) is required in production"
+            )
         path = settings.VAR_DIR / "pii_keys"
         try:
             raw = path.read_text(encoding="ascii").strip()

@@ -2,8 +2,6 @@
 allowed now and why the others are not, and the procedure checklist), create, and each
 step as ``POST /<things>/{id}/actions/<action>`` (409 with the reason when refused)."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -21,7 +19,7 @@ from . import flow
 from .ledgers import Ledger, serialize
 
 
-class OptionOut(Schema):
+class DecisionOptionOut(Schema):
     action: str
     label: str
     allowed: bool
@@ -78,17 +76,17 @@ class RecordOut(RecordBase):
 
 
 class RecordDetailOut(RecordBase):
-    actions: list[OptionOut]
+    actions: list[DecisionOptionOut]
     checklist: list[StepOut] | None = None
 
 
-class ActionIn(Schema):
+class DecisionActionIn(Schema):
     data: dict[str, Any] = {}
     comment: str = ""
     expected_version: int | None = None
 
 
-class CreateIn(Schema):
+class DecisionCreateIn(Schema):
     unit_id: DbId
     data: dict[str, Any] = {}
 
@@ -171,7 +169,7 @@ def add_routes(router: Router, ledger: Ledger) -> None:
             operation_id=f"{ledger.app}_{name}_act",
             url_name=f"{ledger.app}_{name}_act",
         )
-        def act(request, record_id: DbId, action: str, payload: ActionIn):
+        def act(request, record_id: DbId, action: str, payload: DecisionActionIn):
             obj = scoping.get_visible_or_404(ledger.model.objects.all(), request.user, pk=record_id)
             if not (
                 scoping.can(request.user, Perm.CHANGE, obj)
@@ -199,7 +197,7 @@ def add_routes(router: Router, ledger: Ledger) -> None:
             operation_id=f"{ledger.app}_{name}_create",
             url_name=f"{ledger.app}_{name}_create",
         )
-        def create(request, payload: CreateIn):
+        def create(request, payload: DecisionCreateIn):
             unit = scoping.visible_units(request.user).filter(pk=payload.unit_id).first()
             if unit is None:
                 raise HttpError(404, "单位不存在或无权查看")

@@ -1,8 +1,50 @@
 from django.urls import path
 
-from fazhi.web.views import mechanism_home
+from .views import cases, pages
 
 app_name = "disputes"
+
 urlpatterns = [
-    path("", mechanism_home("disputes"), name="index"),
+    path("", pages.index, name="index"),
+    path("overdue/", pages.overdue, name="overdue"),
+    path("settings/", pages.settings_page, name="settings"),
+    path("committees/", pages.committee_list, name="committee_list"),
+    path("committees/new/", pages.committee_edit, name="committee_new"),
+    path("committees/<int:pk>/", pages.committee_edit, name="committee_edit"),
+    path("cases/new/", pages.dispute_new, name="dispute_new"),
+    path("cases/<int:pk>/edit/", pages.dispute_edit, name="dispute_edit"),
+    path("petitions/new/", pages.petition_new, name="petition_new"),
+    path("hotline/new/", pages.hotline_new, name="hotline_new"),
+    path("hotline/import/", pages.hotline_import, name="hotline_import"),
+    path("cases/import/", pages.ledger_import, {"key": "dispute"}, name="dispute_import"),
+    path("petitions/import/", pages.ledger_import, {"key": "petition"}, name="petition_import"),
 ]
+
+for key, prefix in (("dispute", "cases"), ("petition", "petitions"), ("hotline", "hotline")):
+    kw = {"key": key}
+    urlpatterns += [
+        path(f"{prefix}/", cases.case_list, kw, name=f"{key}_list"),
+        path(f"{prefix}/export.xlsx", cases.case_export, kw, name=f"{key}_export"),
+        path(f"{prefix}/<int:pk>/", cases.case_detail, kw, name=f"{key}_detail"),
+        path(
+            f"{prefix}/<int:pk>/actions/<str:action>/",
+            cases.case_action,
+            kw,
+            name=f"{key}_action",
+        ),
+        path(
+            f"{prefix}/<int:pk>/reveal/<int:person>/<str:field>/",
+            cases.case_reveal,
+            kw,
+            name=f"{key}_reveal",
+        ),
+    ]
+    if key != "hotline":
+        urlpatterns.append(
+            path(
+                f"{prefix}/<int:pk>/documents/<str:name>.docx",
+                cases.case_document,
+                kw,
+                name=f"{key}_document",
+            )
+        )

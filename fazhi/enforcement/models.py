@@ -8,7 +8,6 @@ from django.conf import settings
 from django.db import models
 
 from fazhi.core.crypto import BlindIndexField, EncryptedIdentifierField
-
 from fazhi.core.history import history
 from fazhi.core.models.base import LedgerModel
 

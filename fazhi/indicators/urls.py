@@ -1,8 +1,9 @@
 from django.urls import path
 
-from fazhi.web.views import mechanism_home
+from . import views
 
 app_name = "indicators"
 urlpatterns = [
-    path("", mechanism_home("indicators"), name="index"),
+    path("", views.index, name="index"),
+    path("snapshot/", views.snapshot, name="snapshot"),
 ]

@@ -109,7 +109,7 @@ class CoverageRowOut(Schema):
     advisers: list[str]
 
 
-class CoverageOut(Schema):
+class AdviserCoverageOut(Schema):
     unit_id: DbId
     date: dt.date
     villages: int
@@ -118,7 +118,7 @@ class CoverageOut(Schema):
     rows: list[CoverageRowOut]
 
 
-@router.get("/coverage", response=CoverageOut, summary="一村一法律顾问覆盖情况与缺口")
+@router.get("/coverage", response=AdviserCoverageOut, summary="一村一法律顾问覆盖情况与缺口")
 def coverage(request, unit_id: DbId | None = None, date: dt.date | None = None):
     unit = _unit(request, unit_id)
     day = date or timezone.localdate()
@@ -142,7 +142,7 @@ def coverage(request, unit_id: DbId | None = None, date: dt.date | None = None):
     }
 
 
-class IndicatorsOut(Schema):
+class LegalServiceIndicatorsOut(Schema):
     unit_id: DbId
     year: Year
     village_coverage: dict
@@ -150,7 +150,9 @@ class IndicatorsOut(Schema):
     service_center: dict
 
 
-@router.get("/indicators", response=IndicatorsOut, summary="法律服务指标（按单位及下级、年度）")
+@router.get(
+    "/indicators", response=LegalServiceIndicatorsOut, summary="法律服务指标（按单位及下级、年度）"
+)
 def indicators(request, year: Year, unit_id: DbId | None = None):
     unit = _unit(request, unit_id)
     return {
@@ -181,7 +183,7 @@ class ShiftIn(Schema):
     note: str = ""
 
 
-class ActionIn(Schema):
+class LegalServiceActionIn(Schema):
     note: str = ""
     version: int | None = None
 
@@ -234,9 +236,9 @@ def get_shift(request, shift_id: DbId):
     response=ShiftOut,
     summary="登记已坐班(hold)或未到岗(miss)",
 )
-def shift_action(request, shift_id: DbId, action: str, payload: ActionIn | None = None):
+def shift_action(request, shift_id: DbId, action: str, payload: LegalServiceActionIn | None = None):
     shift = scoping.get_visible_or_404(DutyShift.objects.all(), request.user, pk=shift_id)
-    payload = payload or ActionIn()
+    payload = payload or LegalServiceActionIn()
     return run_shift(
         shift, action, user=request.user, note=payload.note, expected_version=payload.version
     )

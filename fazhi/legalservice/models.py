@@ -9,8 +9,7 @@ import datetime as dt
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from fazhi.core.crypto import BlindIndexField, EncryptedIdentifierField
-
+from fazhi.core.crypto import EncryptedIdentifierField
 from fazhi.core.history import history
 from fazhi.core.models import LedgerModel
 

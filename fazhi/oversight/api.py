@@ -251,7 +251,7 @@ def get_rectification(request, rectification_id: DbId):
     )
 
 
-class ActionIn(Schema):
+class OversightActionIn(Schema):
     measures: str = ""
     evidence_note: str = ""
     reason: str = ""
@@ -265,24 +265,26 @@ class ActionIn(Schema):
     summary="整改流程：start 开始整改、submit 提请销号、sign_off 销号、send_back 退回",
 )
 def rectification_action(
-    request, rectification_id: DbId, action: str, payload: ActionIn | None = None
+    request, rectification_id: DbId, action: str, payload: OversightActionIn | None = None
 ):
     r = scoping.get_visible_or_404(
         Rectification.objects.select_related("inspection"), request.user, pk=rectification_id
     )
-    payload = payload or ActionIn()
+    payload = payload or OversightActionIn()
     data = payload.dict()
     version = data.pop("version")
     return run_rectification(r, action, user=request.user, data=data, expected_version=version)
 
 
-class IndicatorsOut(Schema):
+class OversightIndicatorsOut(Schema):
     unit_id: DbId
     year: Year
     closed_rate: dict
 
 
-@router.get("/indicators", response=IndicatorsOut, summary="整改销号率（按单位及下级、年度）")
+@router.get(
+    "/indicators", response=OversightIndicatorsOut, summary="整改销号率（按单位及下级、年度）"
+)
 def indicators(request, year: Year, unit_id: DbId | None = None):
     unit = _unit(request, unit_id)
     return {

@@ -145,7 +145,7 @@ def themed_days(request, date: dt.date | None = None):
     return services.themed_days(date or timezone.localdate())
 
 
-class SummaryOut(Schema):
+class PublicitySummaryOut(Schema):
     unit_id: DbId
     year: Year
     events: int
@@ -154,7 +154,7 @@ class SummaryOut(Schema):
     consultations: int
 
 
-@router.get("/summary", response=SummaryOut, summary="年度普法活动统计（本单位及下级）")
+@router.get("/summary", response=PublicitySummaryOut, summary="年度普法活动统计（本单位及下级）")
 def summary(request, unit_id: DbId | None = None, year: Year | None = None):
     unit = _unit(request, unit_id)
     year = _year(year)
@@ -245,14 +245,16 @@ class VillageRef(Schema):
     name: str
 
 
-class CoverageOut(Schema):
+class PublicityCoverageOut(Schema):
     unit_id: DbId
     villages: int
     without_liaison: list[VillageRef]
     without_model_title: list[VillageRef]
 
 
-@router.get("/coverage", response=CoverageOut, summary="没有法律明白人、没有示范称号的村(社区)")
+@router.get(
+    "/coverage", response=PublicityCoverageOut, summary="没有法律明白人、没有示范称号的村(社区)"
+)
 def coverage(request, unit_id: DbId | None = None):
     unit = _unit(request, unit_id)
     return {

@@ -39,12 +39,17 @@ def healthz(request):
 @login_required
 def home(request):
     unit = current_unit(request)
+    year = current_year(request)
     context = {
         "unit": unit,
-        "year": current_year(request),
+        "year": year,
         "cards": MECHANISMS,
         "no_unit": unit is None,
     }
+    if unit is not None and scoping.can(request.user, Perm.VIEW, unit):
+        from fazhi.reports import dashboard
+
+        context["dash"] = dashboard.context(unit, year)
     return render(request, "web/home.html", context)
 
 

@@ -14,15 +14,22 @@ PHONE = "13812345678"
 
 
 def test_stored_encrypted_read_back_plain_and_found_by_blind_index(world):
-    note = Note.objects.create(unit=world.township_a, title="n", id_number=ID.lower(), phone="138-1234-5678")
+    note = Note.objects.create(
+        unit=world.township_a, title="n", id_number=ID.lower(), phone="138-1234-5678"
+    )
     with connection.cursor() as cur:
-        cur.execute("SELECT id_number, phone, id_number_bidx FROM ledgerapp_note WHERE id = %s", [note.pk])
+        cur.execute(
+            "SELECT id_number, phone, id_number_bidx FROM ledgerapp_note WHERE id = %s", [note.pk]
+        )
         raw_id, raw_phone, bidx = cur.fetchone()
     assert raw_id.startswith("v1:") and ID not in raw_id and PHONE not in raw_phone
     assert bidx == crypto.blind_index("resident_id", ID)
     fresh = Note.objects.get(pk=note.pk)
     assert fresh.id_number == ID and fresh.phone == PHONE
-    assert Note.objects.filter(id_number_bidx=crypto.blind_index("resident_id", ID.lower())).get() == note
+    assert (
+        Note.objects.filter(id_number_bidx=crypto.blind_index("resident_id", ID.lower())).get()
+        == note
+    )
     # History keeps the ciphertext too.
     with connection.cursor() as cur:
         cur.execute("SELECT id_number FROM ledgerapp_historicalnote")
@@ -54,8 +61,17 @@ def test_database_dump_has_no_plain_identifiers(world, tmp_path):
     else:
         db = connection.settings_dict
         out = subprocess.run(
-            ["pg_dump", "-h", db.get("HOST") or "127.0.0.1", "-U", db.get("USER") or "postgres", db["NAME"]],
-            capture_output=True, text=True, check=True,
+            [
+                "pg_dump",
+                "-h",
+                db.get("HOST") or "127.0.0.1",
+                "-U",
+                db.get("USER") or "postgres",
+                db["NAME"],
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
         )
         dump = out.stdout
     assert "ledgerapp_note" in dump

@@ -29,8 +29,12 @@ CELLS = [(role, rel) for role in Role.values for rel in RELATIONS] + [
 
 @pytest.mark.parametrize(("role", "relation"), CELLS)
 def test_no_leak(world, client_for, api_for, role, relation):
-    if relation == "child":  # another village of A: A's own and its village's records are not theirs
-        world.village_a2 = UnitFactory(code="10000102", name="甲二村", kind=UnitKind.VILLAGE, parent=world.township_a)
+    if (
+        relation == "child"
+    ):  # another village of A: A's own and its village's records are not theirs
+        world.village_a2 = UnitFactory(
+            code="10000102", name="甲二村", kind=UnitKind.VILLAGE, parent=world.township_a
+        )
     unit = world.county if relation == "parent" else getattr(world, RELATIONS[relation])
     user = member(unit, role, username=f"m_{role}_{relation}")
     skip = PARENT_SKIP.get(role, frozenset()) if relation == "parent" else frozenset()

@@ -1,0 +1,307 @@
+"""The three ledgers as staff keep them: list columns, Excel columns, filters, search."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from fazhi.core import pii
+
+from . import queries
+from .models import (
+    Dispute,
+    DisputeCategory,
+    DisputeStatus,
+    HotlineAppeal,
+    HotlineCategory,
+    HotlineStatus,
+    Petition,
+    PetitionStatus,
+)
+from .procedures import DISPUTE, HOTLINE, PETITION
+
+
+def _date(d) -> str:
+    return d.isoformat() if d else ""
+
+
+def _user(u) -> str:
+    return u.label if u else ""
+
+
+def _yes(b) -> str:
+    return "是" if b else ""
+
+
+def _overdue(o) -> str:
+    return "逾期" if o.overdue else ""
+
+
+@dataclass(frozen=True)
+class Ledger:
+    key: str
+    label: str
+    model: Any
+    procedure: Any
+    statuses: Any
+    url_prefix: str
+    list_columns: tuple
+    export_columns: tuple
+    flags: tuple  # (param, label, Q)
+    categories: Any = None
+
+    def queryset(self, user, perm="view"):
+        if self.model is Petition:
+            qs = queries.petitions_visible_to(user, perm)
+        else:
+            qs = self.model.objects.visible_to(user, perm)
+        related = ["unit", "handler", "village"]
+        if self.model is not Petition:
+            related.append("category")
+        return qs.select_related(*related)
+
+    def filter(self, qs, params, today: dt.date | None = None):
+        today = today or timezone.localdate()
+        status = params.get("status")
+        if status in self.statuses.values:
+            qs = qs.filter(status=status)
+        elif status == "open":
+            qs = qs.filter(status__in=self.model.OPEN_STATES)
+        cat = params.get("category")
+        if cat and self.categories is not None and str(cat).isdigit():
+            qs = qs.filter(category_id=int(cat))
+        elif cat and self.model is Petition and cat in ("suggestion", "accusation", "claim"):
+            qs = qs.filter(petition_type=cat)
+        for key, field in (("village", "village_id"), ("handler", "handler_id")):
+            value = params.get(key)
+            if value and str(value).isdigit():
+                qs = qs.filter(**{field: int(value)})
+        township = params.get("unit")
+        if township and str(township).isdigit():
+            from fazhi.core.models import Unit
+
+            u = Unit.objects.filter(pk=int(township)).first()
+            qs = qs.filter(unit__path__startswith=u.path) if u else qs.none()
+        for key, lookup in (("due_from", "due_date__gte"), ("due_to", "due_date__lte")):
+            value = params.get(key)
+            if value:
+                with contextlib.suppress(ValueError):
+                    qs = qs.filter(**{lookup: dt.date.fromisoformat(value)})
+        if params.get("overdue") == "1":
+            qs = qs.filter(status__in=self.model.OPEN_STATES, due_date__lt=today)
+        for param, _label, q in self.flags:
+            if params.get(param) == "1":
+                qs = qs.filter(q)
+        year = params.get("year")
+        if year and str(year).isdigit():
+            field = "registered_on" if self.model is Dispute else "received_on"
+            qs = qs.filter(**{f"{field}__year": int(year)})
+        text = (params.get("q") or "").strip()
+        if text:
+            qs = qs.filter(search_q(self.model, text)).distinct()
+        return qs
+
+    def order(self, qs, order: str | None):
+        if order == "due":
+            return qs.order_by("due_date", "id")
+        if order == "-due":
+            return qs.order_by("-due_date", "-id")
+        return qs
+
+
+def search_q(model, text: str) -> Q:
+    """Party name, ticket or case number; an ID or phone number matches exactly, through its
+    blind index (the numbers themselves are encrypted at rest)."""
+    norm_id = pii.normalize_resident_id(text)
+    exact_id = pii.is_valid_resident_id(norm_id)
+    mobile = pii.normalize_mobile(text)
+    exact_phone = pii.is_valid_mobile(mobile)
+    from fazhi.core.crypto import blind_index
+
+    id_idx = blind_index("resident_id", norm_id) if exact_id else None
+    phone_idx = blind_index("mobile", mobile) if exact_phone else None
+    q = Q(number__icontains=text)
+    if model is Dispute:
+        q |= Q(title__icontains=text) | Q(parties__name__icontains=text)
+        if exact_id:
+            q |= Q(parties__id_number_bidx=id_idx)
+        if exact_phone:
+            q |= Q(parties__phone_bidx=phone_idx)
+    elif model is Petition:
+        q |= Q(matter__icontains=text) | Q(petitioners__name__icontains=text)
+        if exact_id:
+            q |= Q(petitioners__id_number_bidx=id_idx)
+        if exact_phone:
+            q |= Q(petitioners__phone_bidx=phone_idx)
+    else:
+        q |= Q(caller__icontains=text) | Q(content__icontains=text)
+        if exact_phone:
+            q |= Q(phone_bidx=phone_idx)
+    return q
+
+
+def _parties(d):
+    return "、".join(p.name for p in d.parties.all())
+
+
+def _petitioners(p):
+    return "、".join(x.name for x in p.petitioners.all())
+
+
+DISPUTES = Ledger(
+    key="dispute",
+    label="矛盾纠纷",
+    model=Dispute,
+    procedure=DISPUTE,
+    statuses=DisputeStatus,
+    url_prefix="dispute",
+    categories=DisputeCategory,
+    list_columns=(
+        ("编号", lambda o: o.number),
+        ("纠纷", lambda o: o.title),
+        ("类别", lambda o: o.category.name),
+        ("村(社区)", lambda o: o.village.name if o.village_id else o.unit.name),
+        ("状态", lambda o: o.get_status_display()),
+        ("承办人", lambda o: _user(o.handler)),
+        ("当前期限", lambda o: _date(o.due_date)),
+    ),
+    export_columns=(
+        ("编号", lambda o: o.number),
+        ("登记日期", lambda o: o.registered_on),
+        ("单位", lambda o: o.unit.name),
+        ("村(社区)", lambda o: o.village.name if o.village_id else ""),
+        ("网格", lambda o: o.grid),
+        ("来源", lambda o: o.get_source_display()),
+        ("纠纷类别", lambda o: o.category.name),
+        ("纠纷简称", lambda o: o.title),
+        ("当事人", _parties),
+        ("涉及金额（元）", lambda o: float(o.amount)),
+        ("可能引发群体性事件", lambda o: _yes(o.risk_group)),
+        ("可能激化为刑事案件", lambda o: _yes(o.risk_criminal)),
+        ("报告公安机关日期", lambda o: o.police_reported_on),
+        ("调委会", lambda o: o.committee.name if o.committee_id else ""),
+        ("承办人", lambda o: _user(o.handler)),
+        ("调解期限", lambda o: o.mediation_due),
+        ("状态", lambda o: o.get_status_display()),
+        ("调解结果", lambda o: o.get_outcome_display()),
+        ("协议形式", lambda o: o.get_agreement_form_display()),
+        ("协议日期", lambda o: o.agreement_on),
+        ("化解层级", lambda o: o.get_resolved_level_display()),
+        ("回访期限", lambda o: o.followup_due),
+        ("司法确认日期", lambda o: o.judicial_confirmed_on),
+        ("结案日期", lambda o: o.closed_on),
+        ("督办", lambda o: _yes(o.supervised)),
+        ("是否逾期", _overdue),
+    ),
+    flags=(
+        ("supervised", "督办", Q(supervised=True)),
+        ("risk", "风险纠纷", Q(risk_group=True) | Q(risk_criminal=True)),
+        ("judicial", "已司法确认", Q(judicial_confirmed_on__isnull=False)),
+    ),
+)
+
+PETITIONS = Ledger(
+    key="petition",
+    label="信访",
+    model=Petition,
+    procedure=PETITION,
+    statuses=PetitionStatus,
+    url_prefix="petition",
+    list_columns=(
+        ("编号", lambda o: o.number),
+        ("信访事项", lambda o: o.matter),
+        ("类型", lambda o: o.get_petition_type_display()),
+        ("形式", lambda o: o.get_channel_display()),
+        ("状态", lambda o: o.get_status_display()),
+        ("承办人", lambda o: _user(o.handler)),
+        ("当前期限", lambda o: _date(o.due_date)),
+    ),
+    export_columns=(
+        ("编号", lambda o: o.number),
+        ("收到日期", lambda o: o.received_on),
+        ("单位", lambda o: o.unit.name),
+        ("信访形式", lambda o: o.get_channel_display()),
+        ("信访类型", lambda o: o.get_petition_type_display()),
+        ("初信初访", lambda o: _yes(o.first_petition)),
+        ("集体访", lambda o: _yes(o.is_group)),
+        ("人数", lambda o: o.group_size),
+        ("信访人", _petitioners),
+        ("信访事项", lambda o: o.matter),
+        ("受理告知期限", lambda o: o.acceptance_due),
+        ("受理日期", lambda o: o.accepted_on),
+        ("办理期限", lambda o: o.handling_due),
+        ("延期", lambda o: f"延长{o.extension_days}日" if o.extended else ""),
+        ("处理意见", lambda o: o.get_opinion_display()),
+        ("答复日期", lambda o: o.replied_on),
+        ("按期答复", lambda o: {True: "是", False: "否", None: ""}[o.replied_on_time]),
+        ("复查", lambda o: o.reviewed_on or ("复查中" if o.status == "under_review" else "")),
+        ("复核", lambda o: o.re_reviewed_on or ("复核中" if o.status == "under_re_review" else "")),
+        ("状态", lambda o: o.get_status_display()),
+        ("满意度", lambda o: o.get_satisfaction_display()),
+        ("信访积案", lambda o: ("已化解" if o.backlog_resolved_at else "是") if o.backlog else ""),
+        ("承办人", lambda o: _user(o.handler)),
+        ("督办", lambda o: _yes(o.supervised)),
+        ("是否逾期", _overdue),
+    ),
+    flags=(
+        ("supervised", "督办", Q(supervised=True)),
+        ("backlog", "信访积案", Q(backlog=True)),
+        ("first", "初信初访", Q(first_petition=True)),
+        ("group", "集体访", Q(is_group=True)),
+    ),
+)
+
+HOTLINE_LEDGER = Ledger(
+    key="hotline",
+    label="热线诉求",
+    model=HotlineAppeal,
+    procedure=HOTLINE,
+    statuses=HotlineStatus,
+    url_prefix="hotline",
+    categories=HotlineCategory,
+    list_columns=(
+        ("工单编号", lambda o: o.number),
+        ("热线", lambda o: o.line),
+        ("类别", lambda o: o.category.name),
+        ("来电时间", lambda o: timezone.localtime(o.received_at).strftime("%Y-%m-%d %H:%M")),
+        ("状态", lambda o: o.get_status_display()),
+        ("承办人", lambda o: _user(o.handler)),
+        ("办理期限", lambda o: _date(o.deadline)),
+    ),
+    export_columns=(
+        ("工单编号", lambda o: o.number),
+        ("热线", lambda o: o.line),
+        ("诉求类别", lambda o: o.category.name),
+        ("来电时间", lambda o: timezone.localtime(o.received_at).replace(tzinfo=None)),
+        ("单位", lambda o: o.unit.name),
+        ("村(社区)", lambda o: o.village.name if o.village_id else ""),
+        ("来电人", lambda o: o.caller),
+        ("联系电话", lambda o: pii.mask_mobile(o.phone) if o.phone else ""),
+        ("诉求内容", lambda o: o.content),
+        ("办理期限", lambda o: o.deadline),
+        ("状态", lambda o: o.get_status_display()),
+        (
+            "签收时间",
+            lambda o: timezone.localtime(o.signed_at).replace(tzinfo=None) if o.signed_at else None,
+        ),
+        ("答复日期", lambda o: o.replied_on),
+        ("办结日期", lambda o: o.completed_on),
+        ("满意度", lambda o: o.get_satisfaction_display()),
+        ("退回重办次数", lambda o: o.redo_count),
+        ("提级督办", lambda o: _yes(o.escalated)),
+        ("承办人", lambda o: _user(o.handler)),
+        ("是否逾期", _overdue),
+    ),
+    flags=(
+        ("supervised", "督办", Q(supervised=True)),
+        ("escalated", "提级督办", Q(escalated=True)),
+        ("redo", "退回重办", Q(redo_count__gt=0)),
+    ),
+)
+
+LEDGERS = {lg.key: lg for lg in (DISPUTES, PETITIONS, HOTLINE_LEDGER)}

@@ -1,0 +1,178 @@
+"""``fazhi disputes``: the dispute, petition and hotline ledgers from the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from fazhi.core import context, excel
+from fazhi.core.errors import DomainError
+from fazhi.core.management.base import resolve_unit, resolve_user
+
+from ...ledgers import LEDGERS
+from ...models import MediationCommittee
+from ...services import disputes as dispute_services
+from ...services import hotline as hotline_services
+from ...services import petitions as petition_services
+
+SERVICES = {"dispute": dispute_services, "petition": petition_services, "hotline": hotline_services}
+KINDS = ("dispute", "petition", "hotline")
+
+
+class Command(BaseCommand):
+    help = "矛盾纠纷、信访、热线诉求：列表、办理、导入热线工单、导出台账、检查调委会"
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="verb", required=True)
+        ls = sub.add_parser("list", help="列出案件")
+        ls.add_argument("kind", choices=KINDS)
+        ls.add_argument("--unit", help="单位代码或名称（含下级）")
+        ls.add_argument("--user", help="按该用户的可见范围")
+        ls.add_argument("--status")
+        ls.add_argument("--overdue", action="store_true")
+        ls.add_argument("--format", choices=("table", "json"), default="table")
+        act = sub.add_parser(
+            "act",
+            help="办理一步，如 act dispute 12 assign --user admin_df --set handler=mediator_df",
+        )
+        act.add_argument("kind", choices=KINDS)
+        act.add_argument("id", type=int)
+        act.add_argument("action")
+        act.add_argument("--user", required=True)
+        act.add_argument("--set", action="append", default=[], metavar="字段=值")
+        act.add_argument("--comment", default="")
+        imp = sub.add_parser("import-hotline", help="导入热线系统导出的 Excel/CSV")
+        imp.add_argument("unit")
+        imp.add_argument("file")
+        imp.add_argument("--user", required=True)
+        iml = sub.add_parser("import", help="导入矛盾纠纷或信访台账（Excel/CSV，有错则整份不导入）")
+        iml.add_argument("kind", choices=("dispute", "petition"))
+        iml.add_argument("unit")
+        iml.add_argument("file")
+        iml.add_argument("--user", required=True)
+        exp = sub.add_parser("export", help="导出台账（Excel）")
+        exp.add_argument("kind", choices=KINDS)
+        exp.add_argument("unit")
+        exp.add_argument("--out", required=True)
+        com = sub.add_parser("committees", help="检查调委会组成和任期")
+        com.add_argument("--unit")
+
+    def handle(self, *args, verb, **opts):
+        try:
+            return getattr(self, "do_" + verb.replace("-", "_"))(**opts)
+        except DomainError as exc:
+            raise CommandError(exc.message)
+        except PermissionDenied as exc:
+            raise CommandError(str(exc) or "无权执行此操作")
+
+    def _qs(self, kind, unit=None, user=None):
+        ledger = LEDGERS[kind]
+        if user is not None:
+            qs = ledger.queryset(user)
+        else:
+            qs = ledger.model.objects.select_related("unit", "handler")
+        if unit is not None:
+            qs = qs.filter(unit__path__startswith=unit.path)
+        return qs
+
+    def do_list(self, kind, unit, user, status, overdue, format, **_):
+        ledger = LEDGERS[kind]
+        qs = self._qs(
+            kind, resolve_unit(unit) if unit else None, resolve_user(user) if user else None
+        )
+        params = {"status": status or "", "overdue": "1" if overdue else ""}
+        qs = ledger.order(ledger.filter(qs, params), "due")
+        rows = [
+            {
+                "id": o.pk,
+                "number": o.number,
+                "unit": o.unit.name,
+                "status": o.get_status_display(),
+                "handler": o.handler.label if o.handler_id else "",
+                "due": o.due_date.isoformat() if o.due_date else "",
+                "overdue": o.overdue,
+            }
+            for o in qs[:5000]
+        ]
+        if format == "json":
+            self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1))
+            return
+        for r in rows:
+            self.stdout.write(
+                f"{r['id']:>6} {r['number']:<14} {r['unit']:<8} {r['status']:<8} "
+                f"{r['handler']:<12} {r['due']:<10}{' 逾期' if r['overdue'] else ''}"
+            )
+        self.stdout.write(f"共 {len(rows)} 件")
+
+    def do_act(self, kind, id, action, user, set, comment, **_):
+        actor = resolve_user(user)
+        ledger = LEDGERS[kind]
+        obj = ledger.queryset(actor).filter(pk=id).first()
+        if obj is None:
+            raise CommandError(f"找不到编号为 {id} 的{ledger.label}（或无权查看）")
+        data = {}
+        for item in set:
+            if "=" not in item:
+                raise CommandError(f"--set 应为 字段=值：{item}")
+            k, v = item.split("=", 1)
+            data[k.strip()] = v
+        with context.acting(actor, channel="cli"):
+            obj = SERVICES[kind].act(obj, action, user=actor, data=data, comment=comment)
+        self.stdout.write(
+            f"{obj.number}：{obj.get_status_display()}"
+            + (f"，期限 {obj.due_date}" if obj.due_date else "")
+        )
+
+    def do_import_hotline(self, unit, file, user, **_):
+        actor = resolve_user(user)
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"找不到文件 {file}")
+        with context.acting(actor, channel="cli"):
+            result = hotline_services.import_appeals(
+                actor=actor, unit=resolve_unit(unit), data=path.read_bytes(), filename=path.name
+            )
+        for e in result.errors:
+            self.stdout.write(e)
+        self.stdout.write(result.summary())
+
+    def do_import(self, kind, unit, file, user, **_):
+        from ...importers import IMPORTERS
+
+        actor = resolve_user(user)
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"找不到文件 {file}")
+        with context.acting(actor, channel="cli"):
+            result = IMPORTERS[kind][0](
+                actor=actor, unit=resolve_unit(unit), data=path.read_bytes(), filename=path.name
+            )
+        for e in result.errors:
+            self.stdout.write(e)
+        if result.errors:
+            raise CommandError(result.summary())
+        self.stdout.write(result.summary())
+
+    def do_export(self, kind, unit, out, **_):
+        ledger = LEDGERS[kind]
+        qs = self._qs(kind, resolve_unit(unit))
+        rows = ([fn(o) for _h, fn in ledger.export_columns] for o in qs.iterator(chunk_size=1000))
+        data = excel.export_xlsx(ledger.label + "台账", [h for h, _ in ledger.export_columns], rows)
+        Path(out).write_bytes(data)
+        self.stdout.write(f"已导出到 {out}")
+
+    def do_committees(self, unit, **_):
+        qs = MediationCommittee.objects.select_related("unit").prefetch_related("members")
+        if unit:
+            qs = qs.filter(unit__path__startswith=resolve_unit(unit).path)
+        today = timezone.localdate()
+        bad = 0
+        for c in qs:
+            ws = c.warnings(today)
+            bad += bool(ws)
+            self.stdout.write(f"{c.unit.name} {c.name}：" + ("；".join(ws) if ws else "符合要求"))
+        self.stdout.write(f"共 {qs.count()} 个调委会，{bad} 个需要处理")

@@ -1,0 +1,1 @@
+"""Services: every change to a dispute, petition or hotline appeal goes through here."""

@@ -1,0 +1,141 @@
+"""Shared services: numbering, the one entry point for every step, assignment and supervision."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from fazhi.core import scoping
+from fazhi.core.errors import TransitionNotAllowed
+from fazhi.core.models import Membership, Notification
+from fazhi.core.roles import Perm, role_allows
+
+from .fields import Action, Field, clean, jsonable
+
+
+def next_number(model, unit, year: int, prefix: str) -> str:
+    township = unit.township() or unit
+    stem = f"{prefix}{year}-"
+    existing = model.objects.filter(
+        unit__path__startswith=township.path, number__startswith=stem
+    ).values_list("number", flat=True)
+    top = 0
+    for n in existing:
+        try:
+            top = max(top, int(n[len(stem) :]))
+        except ValueError:
+            continue
+    return f"{stem}{top + 1:04d}"
+
+
+def perform(
+    procedure,
+    actions: dict[str, Action],
+    obj,
+    action: str,
+    *,
+    user,
+    data: dict | None = None,
+    comment: str = "",
+    expected_version: int | None = None,
+):
+    """Take step ``action`` on ``obj``: state and role first (409), then inputs (400), then apply."""
+    procedure.get(action)
+    reason = procedure.check(obj, action, user, {"_preview": True})
+    if reason:
+        raise TransitionNotAllowed(reason)
+    spec = actions[action]
+    cleaned = clean(spec.fields, data or {}, obj)
+    if spec.comment_field and not comment:
+        comment = cleaned.get(spec.comment_field) or ""
+
+    target = procedure.get(action).target
+
+    def apply(locked):
+        if target:
+            # The step's target state first, so the deadline refreshed in apply is the new one.
+            setattr(locked, procedure.status_field, target)
+        spec.apply(locked, cleaned, user)
+
+    return procedure.run(
+        obj,
+        action,
+        user=user,
+        data=jsonable(cleaned),
+        apply=apply,
+        comment=comment or "",
+        expected_version=expected_version,
+    )
+
+
+# --- assignment and supervision, the same for the three mechanisms ---------------------
+
+
+def _apply_assign(obj, cd, user):
+    obj.handler = cd["handler"]
+    obj.assigned_at = timezone.now()
+
+
+def _apply_supervise(obj, cd, user):
+    obj.supervised = bool(cd["flag"])
+    obj.supervision_note = cd["note"] or ""
+
+
+ASSIGN_FIELDS = (
+    Field("handler", "承办人", "user", required=True),
+    Field("note", "交办意见", "textarea"),
+)
+SUPERVISE_FIELDS = (
+    Field("flag", "列为督办", "bool", default=True),
+    Field("note", "督办意见", "textarea", required=True),
+)
+ASSIGN = Action(ASSIGN_FIELDS, _apply_assign, comment_field="note")
+SUPERVISE = Action(SUPERVISE_FIELDS, _apply_supervise, comment_field="note")
+
+
+def notify_supervisors(obj, title: str, label: str, url: str) -> int:
+    """An in-app notice to every supervisor above ``obj`` (escalation), one per user per day."""
+    today = timezone.localdate()
+    ids = obj.unit.ancestor_ids()
+    users = {
+        m.user_id
+        for m in Membership.objects.filter(unit_id__in=ids, user__is_active=True)
+        if role_allows(m.role, Perm.SUPERVISE)
+    }
+    item = {
+        "kind": obj.KIND_LABEL,
+        "label": label,
+        "due": (obj.due_date or today).isoformat(),
+        "url": url,
+        "overdue": bool(obj.due_date and obj.due_date < today),
+        "provisional": False,
+        "supervised": True,
+    }
+    for uid in users:
+        with transaction.atomic():
+            note = (
+                Notification.objects.select_for_update()
+                .filter(user_id=uid, kind="escalation", day=today)
+                .first()
+            )
+            if note is None:
+                try:
+                    with transaction.atomic():
+                        Notification.objects.create(
+                            user_id=uid, kind="escalation", day=today, title=title, items=[item]
+                        )
+                    continue
+                except IntegrityError:
+                    note = Notification.objects.get(user_id=uid, kind="escalation", day=today)
+            note.items = [*note.items, item]
+            note.title = f"{today:%Y-%m-%d} 提级督办：{len(note.items)} 件"
+            note.read_at = None
+            note.save(update_fields=["items", "title", "read_at"])
+    return len(users)
+
+
+def check_can_create(user, unit) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    if not scoping.can(user, Perm.CHANGE, unit):
+        raise PermissionDenied("您无权在该单位登记案件")

@@ -1,0 +1,390 @@
+"""List, detail, step, export, document and reveal pages shared by the three ledgers."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from fazhi.core import attachments, audit, excel, pii, scoping
+from fazhi.core import documents as core_documents
+from fazhi.core.errors import DomainError
+from fazhi.core.history import diff
+from fazhi.core.procedures import timeline
+from fazhi.core.roles import Perm
+
+from .. import documents
+from ..ledgers import LEDGERS
+from ..models import Dispute, HotlineAppeal, Petition
+from ..services import disputes as dispute_services
+from ..services import hotline as hotline_services
+from ..services import petitions as petition_services
+from ..services.fields import eligible_handlers
+
+SERVICES = {"dispute": dispute_services, "petition": petition_services, "hotline": hotline_services}
+
+
+def _ledger(key):
+    try:
+        return LEDGERS[key]
+    except KeyError:
+        raise Http404
+
+
+def get_case(request, key, pk, perm=Perm.VIEW):
+    ledger = _ledger(key)
+    return scoping.get_visible_or_404(ledger.queryset(request.user, perm), request.user, pk=pk)
+
+
+def filter_choices(request, ledger):
+    from fazhi.core.models import Unit
+
+    units = scoping.visible_units(request.user)
+    villages = units.filter(kind__in=("village", "community")).order_by("path")[:300]
+    townships = units.filter(kind__in=("township", "subdistrict", "development_zone"))
+    categories = []
+    if ledger.categories is not None:
+        categories = [(str(c.pk), c.name) for c in ledger.categories.objects.all()]
+    elif ledger.key == "petition":
+        from ..models import PetitionType
+
+        categories = list(PetitionType.choices)
+    handler_ids = (
+        ledger.queryset(request.user)
+        .exclude(handler=None)
+        .values_list("handler_id", flat=True)
+        .distinct()[:200]
+    )
+    from django.contrib.auth import get_user_model
+
+    handlers = get_user_model().objects.filter(pk__in=list(handler_ids)).order_by("username")
+    _ = Unit
+    return {
+        "villages": villages,
+        "townships": townships if townships.count() > 1 else [],
+        "categories": categories,
+        "handlers": handlers,
+        "statuses": ledger.statuses.choices,
+    }
+
+
+@login_required
+def case_list(request, key):
+    ledger = _ledger(key)
+    qs = ledger.filter(ledger.queryset(request.user), request.GET)
+    qs = ledger.order(qs, request.GET.get("order") or "")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    rows = [
+        {"obj": o, "cells": [fn(o) for _h, fn in ledger.list_columns]} for o in page.object_list
+    ]
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "disputes/case_list.html",
+        {
+            "ledger": ledger,
+            "headers": [h for h, _ in ledger.list_columns],
+            "rows": rows,
+            "page": page,
+            "query": params.urlencode(),
+            "today": timezone.localdate(),
+            "can_create": scoping.has_perm_anywhere(request.user, Perm.CHANGE),
+            "can_export": scoping.has_perm_anywhere(request.user, Perm.EXPORT),
+            "tab": ledger.key,
+            **filter_choices(request, ledger),
+        },
+    )
+
+
+@login_required
+def case_export(request, key):
+    ledger = _ledger(key)
+    if not scoping.has_perm_anywhere(request.user, Perm.EXPORT):
+        raise PermissionDenied("您的角色无权导出")
+    qs = ledger.filter(ledger.queryset(request.user, Perm.EXPORT), request.GET)
+    if ledger.model is Dispute:
+        qs = qs.prefetch_related("parties").select_related("committee")
+    elif ledger.model is Petition:
+        qs = qs.prefetch_related("petitioners")
+    qs = ledger.order(qs, "due") if request.GET.get("order") else qs
+    rows = ([fn(o) for _h, fn in ledger.export_columns] for o in qs.iterator(chunk_size=1000))
+    data = excel.export_xlsx(ledger.label + "台账", [h for h, _ in ledger.export_columns], rows)
+    audit.record(
+        audit.E.EXPORT,
+        user=request.user,
+        detail={"ledger": ledger.key, "filters": request.GET.urlencode()[:300]},
+    )
+    return excel.xlsx_response(f"{ledger.label}台账-{timezone.localdate():%Y%m%d}.xlsx", data)
+
+
+HIDDEN_FIELDS = {"version", "updated_at", "due_date", "due_provisional", "due_label"}
+
+
+def _timeline(obj, ledger):
+    """Every step (with what it changed) and every other edit, oldest first."""
+    labels = dict(ledger.statuses.choices)
+    steps = []
+    for t in timeline(obj):
+        change = ""
+        if t.from_status != t.to_status:
+            change = f"{labels.get(t.from_status, t.from_status)} → {labels.get(t.to_status, t.to_status)}"
+        steps.append(
+            {
+                "at": t.at,
+                "who": t.actor_name,
+                "what": t.label,
+                "comment": t.comment,
+                "change": change,
+                "details": "",
+            }
+        )
+    fields = {f.attname: f for f in obj._meta.fields} | {f.name: f for f in obj._meta.fields}
+    entries = list(steps)
+    for rec in obj.history.select_related("history_user").order_by("history_date")[:300]:
+        who = rec.history_user.label if rec.history_user else "系统"
+        if rec.history_type == "+":
+            entries.append(
+                {
+                    "at": rec.history_date,
+                    "who": who,
+                    "what": "登记",
+                    "comment": "",
+                    "change": "",
+                    "details": "",
+                }
+            )
+            continue
+        changes = [
+            c for c in diff(rec) if c["field"] not in HIDDEN_FIELDS and c["field"] != "status"
+        ]
+        text = "；".join(
+            f"{fields[c['field']].verbose_name if c['field'] in fields else c['field']}："
+            f"{_fmt(fields.get(c['field']), c['old'])} → {_fmt(fields.get(c['field']), c['new'])}"
+            for c in changes
+        )
+        # A save made by a step belongs to that step: show its changes there.
+        step = next(
+            (
+                s
+                for s in steps
+                if not s.get("matched") and 0 <= (s["at"] - rec.history_date).total_seconds() < 5
+            ),
+            None,
+        )
+        if step is not None:
+            # The step's own save, made just before its record in the same transaction.
+            step["matched"] = True
+            step["details"] = text
+        elif text:
+            entries.append(
+                {
+                    "at": rec.history_date,
+                    "who": who,
+                    "what": "修改记录",
+                    "comment": "",
+                    "change": "",
+                    "details": text,
+                }
+            )
+    entries.sort(key=lambda e: e["at"])
+    return entries
+
+
+def _fmt(field, value):
+    if value in (None, ""):
+        return "（空）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if field is not None and field.choices:
+        return str(dict(field.choices).get(value, value))
+    if field is not None and field.is_relation and field.related_model is not None:
+        target = field.related_model.objects.filter(pk=value).first()
+        return str(target) if target is not None else str(value)
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d %H:%M") if hasattr(value, "hour") else value.isoformat()
+    text = str(value)
+    return text[:60] + ("…" if len(text) > 60 else "")
+
+
+def _action_forms(obj, ledger, user):
+    services = SERVICES[ledger.key]
+    forms = []
+    for option in ledger.procedure.available(obj, user):
+        spec = services.ACTIONS[option.transition.action]
+        fields = []
+        for f in spec.fields:
+            choices = list(f.choices)
+            if f.kind == "user":
+                choices = [(str(u.pk), u.label) for u in eligible_handlers(obj)]
+            elif f.kind == "committee":
+                from ..models import MediationCommittee
+
+                township = obj.unit.township() or obj.unit
+                choices = [
+                    (str(c.pk), c.name)
+                    for c in MediationCommittee.objects.filter(unit__path__startswith=township.path)
+                ]
+            default = f.default() if callable(f.default) else f.default
+            fields.append({"f": f, "choices": choices, "default": default})
+        forms.append({"option": option, "fields": fields})
+    return forms
+
+
+def _not_applicable(obj, ledger):
+    """The steps that do not apply in the current state, with why (shown under the buttons)."""
+    status = obj.status
+    label = obj.get_status_display()
+    out = []
+    for t in ledger.procedure.transitions.values():
+        if status not in t.source:
+            out.append((t.label, f"当前状态为“{label}”，不能{t.label}"))
+    return out
+
+
+def _fields(obj, user):
+    from ..views.fields import detail_fields
+
+    return detail_fields(obj, user)
+
+
+@login_required
+def case_detail(request, key, pk):
+    ledger = _ledger(key)
+    obj = get_case(request, key, pk)
+    ct = ContentType.objects.get_for_model(obj)
+    revealed = request.session.pop("disputes_revealed", {}) if request.method == "GET" else {}
+    context = {
+        "ledger": ledger,
+        "obj": obj,
+        "tab": ledger.key,
+        "fields": _fields(obj, request.user),
+        "people": _people(obj, revealed, request.user),
+        "forms": _action_forms(obj, ledger, request.user),
+        "not_applicable": _not_applicable(obj, ledger),
+        "timeline": _timeline(obj, ledger),
+        "attachments": attachments.for_object(obj),
+        "ct": ct.pk,
+        "documents": documents.available(obj) if ledger.key != "hotline" else [],
+        "today": timezone.localdate(),
+        "can_change": scoping.can(request.user, Perm.CHANGE, obj),
+        "may_reveal": pii.may_reveal(request.user, obj.unit),
+        "sessions": obj.sessions.all() if ledger.key == "dispute" else [],
+        "followups": obj.followups.all() if ledger.key == "dispute" else [],
+    }
+    return render(request, "disputes/case_detail.html", context)
+
+
+def _people(obj, revealed, user):
+    rows = []
+    if isinstance(obj, Dispute):
+        people = [
+            (p, f"{p.get_side_display()}（{p.get_kind_display()}）") for p in obj.parties.all()
+        ]
+    elif isinstance(obj, Petition):
+        people = [(p, "代表" if p.representative else "信访人") for p in obj.petitioners.all()]
+    else:
+        people = [(obj, "来电人")]
+    for p, role in people:
+        key = f"{type(p).__name__}:{p.pk}"
+        idn = getattr(p, "id_number", "")
+        kind = getattr(p, "kind", "person")
+        rows.append(
+            {
+                "pk": p.pk,
+                "role": role,
+                "name": p.caller if isinstance(p, HotlineAppeal) else p.name,
+                "id_number": revealed.get(key + ":id_number")
+                or (pii.mask_resident_id(idn) if kind == "person" else idn),
+                "phone": revealed.get(key + ":phone") or pii.mask_mobile(p.phone),
+                "has_id": bool(idn) and kind == "person",
+                "has_phone": bool(p.phone),
+                "address": getattr(p, "address", ""),
+            }
+        )
+    return rows
+
+
+@login_required
+@require_POST
+def case_reveal(request, key, pk, person, field):
+    obj = get_case(request, key, pk)
+    if field not in ("id_number", "phone"):
+        raise Http404
+    if isinstance(obj, Dispute):
+        target = obj.parties.filter(pk=person).first()
+    elif isinstance(obj, Petition):
+        target = obj.petitioners.filter(pk=person).first()
+    else:
+        target = obj if person == obj.pk else None
+    if target is None:
+        raise Http404
+    value = pii.reveal(request.user, obj, field, getattr(target, field))
+    if value is None:
+        messages.error(request, "您的角色无权查看完整个人信息")
+    else:
+        revealed = request.session.get("disputes_revealed", {})
+        revealed[f"{type(target).__name__}:{target.pk}:{field}"] = value
+        request.session["disputes_revealed"] = revealed
+    return redirect(reverse(f"disputes:{key}_detail", args=[obj.pk]))
+
+
+@login_required
+@require_POST
+def case_action(request, key, pk, action):
+    ledger = _ledger(key)
+    obj = get_case(request, key, pk)
+    if action not in ledger.procedure.transitions:
+        raise Http404
+    services = SERVICES[key]
+    version = request.POST.get("version")
+    try:
+        expected = int(version) if version not in (None, "") else None
+    except ValueError:
+        expected = None
+    data = {
+        k: v
+        for k, v in request.POST.items()
+        if k not in ("csrfmiddlewaretoken", "version", "comment")
+    }
+    for f in services.ACTIONS[action].fields:
+        if f.kind == "bool" and f.name not in request.POST:
+            data[f.name] = False if f.default is None else data.get(f.name, False)
+    try:
+        services.act(
+            obj,
+            action,
+            user=request.user,
+            data=data,
+            comment=request.POST.get("comment", ""),
+            expected_version=expected,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已{ledger.procedure.get(action).label}")
+    return redirect(reverse(f"disputes:{key}_detail", args=[obj.pk]))
+
+
+@login_required
+def case_document(request, key, pk, name):
+    obj = get_case(request, key, pk)
+    if key == "hotline":
+        raise Http404
+    try:
+        filename, data = documents.render(obj, name)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(reverse(f"disputes:{key}_detail", args=[obj.pk]))
+    return core_documents.docx_response(filename, data)
+
+
+def version_input(obj) -> HttpResponse:  # pragma: no cover - helper for templates
+    return HttpResponse(str(obj.version))

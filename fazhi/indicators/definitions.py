@@ -1,0 +1,456 @@
+"""The indicators and their computations over the ledgers (one group per ledger, aggregates only).
+
+Every group takes (unit, year), reads ``unit``'s subtree (``in_subtree``: one indexed path
+prefix) and issues a handful of aggregate queries. Where a ledger app exposes its own
+indicator functions (learning, publicity, legalservice) they are called, so the figure on
+the mechanism's own pages and in the report is the same number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from .registry import LOWER, Indicator, IndicatorUnavailable, Value, group, indicator
+
+D = Decimal
+
+
+def _cutoff(year: int) -> dt.date:
+    """The day a year's "still open and overdue" is judged on: 31 Dec, or today if earlier."""
+    return min(dt.date(year, 12, 31), timezone.localdate())
+
+
+def _missing(ledger: str):
+    return IndicatorUnavailable(f"{ledger}台账尚未建立")
+
+
+# --------------------------------------------------------------------------- disputes
+@group("disputes", "矛盾纠纷调解")
+def _disputes(unit, year):
+    try:
+        from fazhi.disputes.models import Dispute
+    except ImportError:
+        raise _missing("矛盾纠纷")
+    qs = Dispute.objects.in_subtree(unit).filter(registered_on__year=year)
+    open_states = ("registered", "assigned", "mediating")
+    agg = qs.annotate(ended=Coalesce("agreement_on", "terminated_on", "closed_on")).aggregate(
+        mediated=Count("pk"),
+        concluded=Count("pk", filter=~Q(outcome="")),
+        succeeded=Count("pk", filter=Q(outcome="succeeded")),
+        amount=Coalesce(Sum("amount"), D(0)),
+        with_level=Count("pk", filter=Q(outcome="succeeded") & ~Q(resolved_level="")),
+        village=Count("pk", filter=Q(outcome="succeeded", resolved_level="village")),
+        overdue_open=Count("pk", filter=Q(status__in=open_states, mediation_due__lt=_cutoff(year))),
+        overdue_late=Count("pk", filter=Q(ended__isnull=False, ended__gt=F("mediation_due"))),
+    )
+    return {
+        "disputes.mediated": Value.count(agg["mediated"]),
+        "disputes.succeeded": Value.count(agg["succeeded"]),
+        "disputes.success_rate": Value.rate(agg["succeeded"], agg["concluded"]),
+        "disputes.amount_yuan": Value.amount(D(agg["amount"]) / 10000, 2),
+        "disputes.resolved_in_village_rate": Value.rate(agg["village"], agg["with_level"]),
+        "disputes.overdue": Value.count(agg["overdue_open"] + agg["overdue_late"]),
+    }
+
+
+indicator(Indicator("disputes.mediated", "调处矛盾纠纷", "件", "disputes", phrase="调处矛盾纠纷"))
+indicator(Indicator("disputes.succeeded", "调解成功", "件", "disputes", phrase="调解成功"))
+indicator(
+    Indicator(
+        "disputes.success_rate",
+        "调解成功率",
+        "%",
+        "disputes",
+        target=D("95"),
+        kind="rate",
+        phrase="调解成功率",
+    )
+)
+indicator(
+    Indicator(
+        "disputes.amount_yuan",
+        "涉及金额",
+        "万元",
+        "disputes",
+        kind="amount",
+        phrase="涉及金额",
+        decimals=2,
+    )
+)
+indicator(
+    Indicator(
+        "disputes.resolved_in_village_rate",
+        "村级化解率",
+        "%",
+        "disputes",
+        target=D("80"),
+        kind="rate",
+        phrase="村级化解率",
+    )
+)
+indicator(
+    Indicator(
+        "disputes.overdue",
+        "超期未调结纠纷",
+        "件",
+        "disputes",
+        direction=LOWER,
+        target=D("0"),
+        phrase="超期未调结纠纷",
+    )
+)
+
+
+# --------------------------------------------------------------------------- petitions
+@group("petitions", "信访")
+def _petitions(unit, year):
+    try:
+        from fazhi.disputes.models import Petition
+    except ImportError:
+        raise _missing("信访")
+    qs = Petition.objects.in_subtree(unit)
+    agg = qs.filter(received_on__year=year).aggregate(
+        received=Count("pk"),
+        replied=Count(
+            "pk",
+            filter=Q(replied_on__isnull=False)
+            | Q(replied_on__isnull=True, handling_due__lt=_cutoff(year)),
+        ),
+        on_time=Count("pk", filter=Q(replied_on_time=True)),
+        rated=Count("pk", filter=~Q(satisfaction="")),
+        satisfied=Count("pk", filter=Q(satisfaction__in=("satisfied", "basic"))),
+    )
+    backlog = qs.filter(backlog=True, backlog_resolved_at__year=year).count()
+    return {
+        "petitions.received": Value.count(agg["received"]),
+        "petitions.replied_on_time_rate": Value.rate(agg["on_time"], agg["replied"]),
+        "petitions.satisfaction_rate": Value.rate(agg["satisfied"], agg["rated"]),
+        "petitions.backlog_resolved": Value.count(backlog),
+    }
+
+
+indicator(Indicator("petitions.received", "受理信访件", "件", "petitions", phrase="受理信访件"))
+indicator(
+    Indicator(
+        "petitions.replied_on_time_rate",
+        "信访按期答复率",
+        "%",
+        "petitions",
+        target=D("100"),
+        kind="rate",
+        phrase="按期答复率",
+    )
+)
+indicator(
+    Indicator(
+        "petitions.satisfaction_rate",
+        "信访满意率",
+        "%",
+        "petitions",
+        target=D("90"),
+        kind="rate",
+        phrase="信访满意率",
+    )
+)
+indicator(
+    Indicator(
+        "petitions.backlog_resolved", "化解信访积案", "件", "petitions", phrase="化解信访积案"
+    )
+)
+
+
+# --------------------------------------------------------------------------- hotline
+@group("hotline", "热线诉求")
+def _hotline(unit, year):
+    try:
+        from fazhi.disputes.models import HotlineAppeal
+    except ImportError:
+        raise _missing("热线诉求")
+    agg = (
+        HotlineAppeal.objects.in_subtree(unit)
+        .filter(received_on__year=year)
+        .aggregate(
+            received=Count("pk"),
+            completed=Count("pk", filter=Q(status="completed")),
+            rated=Count("pk", filter=~Q(satisfaction="")),
+            satisfied=Count("pk", filter=Q(satisfaction__in=("satisfied", "basic"))),
+        )
+    )
+    return {
+        "hotline.received": Value.count(agg["received"]),
+        "hotline.completion_rate": Value.rate(agg["completed"], agg["received"]),
+        "hotline.satisfaction_rate": Value.rate(agg["satisfied"], agg["rated"]),
+    }
+
+
+indicator(Indicator("hotline.received", "受理热线诉求", "件", "hotline", phrase="受理热线诉求"))
+indicator(
+    Indicator(
+        "hotline.completion_rate",
+        "热线诉求办结率",
+        "%",
+        "hotline",
+        target=D("95"),
+        kind="rate",
+        phrase="办结率",
+    )
+)
+indicator(
+    Indicator(
+        "hotline.satisfaction_rate",
+        "热线诉求满意率",
+        "%",
+        "hotline",
+        target=D("90"),
+        kind="rate",
+        phrase="热线满意率",
+    )
+)
+
+
+# --------------------------------------------------------------------------- decisions
+@group("decisions", "依法决策")
+def _decisions(unit, year):
+    try:
+        from fazhi.decisions.models import LegalityReview, MajorDecision, NormativeDocument
+    except ImportError:
+        raise _missing("依法决策")
+    decided = list(
+        MajorDecision.objects.in_subtree(unit)
+        .filter(decided_on__year=year)
+        .values_list("pk", flat=True)
+    )
+    reviewed = (
+        LegalityReview.objects.filter(
+            subject_kind="decision",
+            status="completed",
+            object_id__in=[str(pk) for pk in decided],
+        )
+        .values("object_id")
+        .distinct()
+        .count()
+        if decided
+        else 0
+    )
+    docs = (
+        NormativeDocument.objects.in_subtree(unit)
+        .filter(published_on__year=year)
+        .aggregate(published=Count("pk"), on_time=Count("pk", filter=Q(filed_on_time=True)))
+    )
+    reviews = LegalityReview.objects.in_subtree(unit).filter(requested_on__year=year)
+    agg = reviews.aggregate(
+        conducted=Count("pk", filter=Q(status="completed")),
+    )
+    from fazhi.decisions.models import ReviewFinding
+
+    findings = ReviewFinding.objects.in_subtree(unit).filter(review__requested_on__year=year)
+    return {
+        "decisions.legality_review_coverage": Value.rate(reviewed, len(decided)),
+        "documents.filed_on_time_rate": Value.rate(docs["on_time"], docs["published"]),
+        "reviews.conducted": Value.count(agg["conducted"]),
+        "reviews.findings": Value.count(findings.count()),
+    }
+
+
+indicator(
+    Indicator(
+        "decisions.legality_review_coverage",
+        "重大行政决策合法性审查率",
+        "%",
+        "decisions",
+        target=D("100"),
+        kind="rate",
+        phrase="合法性审查率",
+    )
+)
+indicator(
+    Indicator(
+        "documents.filed_on_time_rate",
+        "规范性文件按时备案率",
+        "%",
+        "decisions",
+        target=D("100"),
+        kind="rate",
+        phrase="按时备案率",
+    )
+)
+indicator(
+    Indicator("reviews.conducted", "开展合法性审查", "件", "decisions", phrase="开展合法性审查")
+)
+indicator(Indicator("reviews.findings", "合法性审查发现问题", "个", "decisions", phrase="发现问题"))
+
+
+# --------------------------------------------------------------------------- enforcement
+@group("enforcement", "行政执法")
+def _enforcement(unit, year):
+    try:
+        from fazhi.enforcement.models import EnforcementCase, Litigation
+    except ImportError:
+        raise _missing("行政执法")
+    pub = (
+        EnforcementCase.objects.in_subtree(unit)
+        .filter(decided_on__year=year, publication_due__isnull=False)
+        .aggregate(due=Count("pk"), on_time=Count("pk", filter=Q(published_on_time=True)))
+    )
+    lit = (
+        Litigation.objects.in_subtree(unit)
+        .filter(outcome_on__year=year, lost__isnull=False)
+        .aggregate(decided=Count("pk"), lost=Count("pk", filter=Q(lost=True)))
+    )
+    return {
+        "enforcement.published_on_time_rate": Value.rate(pub["on_time"], pub["due"]),
+        "litigation.lost_rate": Value.rate(lit["lost"], lit["decided"]),
+    }
+
+
+indicator(
+    Indicator(
+        "enforcement.published_on_time_rate",
+        "行政执法决定按时公示率",
+        "%",
+        "enforcement",
+        target=D("100"),
+        kind="rate",
+        phrase="按时公示率",
+    )
+)
+indicator(
+    Indicator(
+        "litigation.lost_rate",
+        "行政诉讼败诉率",
+        "%",
+        "enforcement",
+        direction=LOWER,
+        target=D("0"),
+        kind="rate",
+        phrase="败诉率",
+    )
+)
+
+
+# --------------------------------------------------------------------------- learning
+def _optional_rate(value) -> Value:
+    if value is None:
+        return Value.na("分母为零，不适用")
+    return Value.amount(value, 1)
+
+
+@group("learning", "学法")
+def _learning(unit, year):
+    try:
+        from fazhi.learning import services as learning
+    except ImportError:
+        raise _missing("学法")
+    return {
+        "learning.sessions": Value.count(learning.indicator_sessions(unit, year)),
+        "learning.cadres_40h_rate": _optional_rate(
+            learning.indicator_cadres_hours_rate(unit, year)
+        ),
+        "learning.exam_participation_rate": _optional_rate(
+            learning.indicator_exam_participation_rate(unit, year)
+        ),
+    }
+
+
+indicator(Indicator("learning.sessions", "组织学法", "次", "learning", phrase="组织学法"))
+indicator(
+    Indicator(
+        "learning.cadres_40h_rate",
+        "干部年度学法时长达标率",
+        "%",
+        "learning",
+        target=D("100"),
+        kind="rate",
+        phrase="学法时长达标率",
+    )
+)
+indicator(
+    Indicator(
+        "learning.exam_participation_rate",
+        "学法考试参考率",
+        "%",
+        "learning",
+        target=D("100"),
+        kind="rate",
+        phrase="参考率",
+    )
+)
+
+
+# --------------------------------------------------------------------------- publicity
+@group("publicity", "普法")
+def _publicity(unit, year):
+    try:
+        from fazhi.publicity import services as publicity
+    except ImportError:
+        raise _missing("普法")
+    return {
+        "publicity.events": Value.count(publicity.indicator_events(unit, year)),
+        "publicity.audience": Value.count(publicity.indicator_audience(unit, year)),
+    }
+
+
+indicator(
+    Indicator("publicity.events", "开展普法宣传活动", "场", "publicity", phrase="开展普法宣传活动")
+)
+indicator(Indicator("publicity.audience", "普法受众", "人次", "publicity", phrase="受众"))
+
+
+# --------------------------------------------------------------------------- legal service
+@group("advisers", "法律顾问")
+def _advisers(unit, year):
+    try:
+        from fazhi.legalservice import services as legalservice
+    except ImportError:
+        raise _missing("法律顾问")
+    cov = legalservice.village_coverage(unit, year)
+    cons = legalservice.consultations_total(unit, year)
+    return {
+        "advisers.village_coverage": Value.rate(cov["covered"], cov["villages"]),
+        "advisers.consultations": Value.count(cons["count"]),
+    }
+
+
+indicator(
+    Indicator(
+        "advisers.village_coverage",
+        "村（社区）法律顾问覆盖率",
+        "%",
+        "advisers",
+        target=D("100"),
+        kind="rate",
+        phrase="法律顾问覆盖率",
+    )
+)
+indicator(
+    Indicator("advisers.consultations", "提供法律咨询", "次", "advisers", phrase="提供法律咨询")
+)
+
+
+# --------------------------------------------------------------------------- oversight
+@group("rectification", "整改")
+def _rectification(unit, year):
+    try:
+        from fazhi.oversight import services as oversight
+    except ImportError:
+        raise _missing("督察整改")
+    figures = oversight.rectification_closed_rate(unit, year)
+    return {"rectification.closed_rate": Value.rate(figures["closed"], figures["total"])}
+
+
+indicator(
+    Indicator(
+        "rectification.closed_rate",
+        "问题整改完成率",
+        "%",
+        "rectification",
+        target=D("100"),
+        kind="rate",
+        phrase="整改完成率",
+    )
+)

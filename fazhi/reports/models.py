@@ -1,0 +1,165 @@
+"""The annual report (法治政府建设年度报告): sections, figures, overrides, the reporting date."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from fazhi.core.history import history
+from fazhi.core.models import LedgerModel
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已提交审批"
+    APPROVED = "approved", "领导已审批"
+    SECRECY_REVIEWED = "secrecy_reviewed", "已保密审查"
+    PUBLISHED = "published", "已公开"
+
+
+class SecrecyConclusion(models.TextChoices):
+    PUBLIC = "public", "不涉密，可以公开"
+    SECRET = "secret", "涉及国家秘密，不予公开"
+
+
+class AnnualReport(LedgerModel):
+    year = models.PositiveSmallIntegerField("年度", db_index=True)
+    title = models.CharField("标题", max_length=200)
+    status = models.CharField(
+        "状态", max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    issuers = models.CharField(
+        "发文单位", max_length=200, help_text="落款单位，多个单位用换行或“；”分隔"
+    )
+    signed_on = models.DateField("成文日期", null=True, blank=True)
+    plans = models.TextField(
+        "下一年度工作安排（补充）", blank=True, help_text="每行一项，写入第四部分"
+    )
+    snapshot = models.ForeignKey(
+        "indicators.IndicatorSnapshot",
+        verbose_name="数据快照",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    generated_at = models.DateTimeField("生成时间", null=True, blank=True)
+    submitted_on = models.DateField("报送日期", null=True, blank=True, db_index=True)
+    approved_by_name = models.CharField("审批人", max_length=50, blank=True)
+    approved_on = models.DateField("审批日期", null=True, blank=True)
+    secrecy_reviewer = models.CharField("保密审查人", max_length=50, blank=True)
+    secrecy_conclusion = models.CharField(
+        "保密审查结论", max_length=10, choices=SecrecyConclusion.choices, blank=True
+    )
+    secrecy_note = models.CharField("保密审查意见", max_length=500, blank=True)
+    secrecy_reviewed_on = models.DateField("保密审查日期", null=True, blank=True)
+    index_number = models.CharField("索引号", max_length=60, blank=True, db_index=True)
+    published_on = models.DateField("公开日期", null=True, blank=True, db_index=True)
+    docx = models.BinaryField("公开的 DOCX", null=True, blank=True, editable=False)
+    html = models.TextField("公开的 HTML", blank=True, editable=False)
+    version = models.PositiveIntegerField(default=0)
+
+    history = history(excluded_fields=["docx", "html"])
+
+    class Meta:
+        verbose_name = "法治政府建设年度报告"
+        verbose_name_plural = "法治政府建设年度报告"
+        ordering = ["-year", "unit__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="annual_report_unit_year")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def editable(self) -> bool:
+        return self.status == ReportStatus.DRAFT
+
+
+class ReportSection(models.Model):
+    report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="sections")
+    number = models.PositiveSmallIntegerField("部分")
+    heading = models.CharField("标题", max_length=200)
+    generated = models.TextField("生成的文字", blank=True)
+    text = models.TextField("正文", blank=True)
+    edited = models.BooleanField("已人工修改", default=False)
+
+    history = history()
+
+    class Meta:
+        verbose_name = "报告部分"
+        verbose_name_plural = "报告部分"
+        ordering = ["report", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="report_section_number")
+        ]
+
+    def __str__(self) -> str:
+        return self.heading
+
+
+class Shortfall(models.Model):
+    """A weakness the draft found (indicator below target, overdue items, open rectification);
+    staff write its cause, which section two includes."""
+
+    report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="shortfalls")
+    key = models.CharField(max_length=80)
+    description = models.CharField("不足", max_length=500)
+    cause = models.TextField("原因（工作人员填写）", blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    history = history()
+
+    class Meta:
+        verbose_name = "存在的不足"
+        verbose_name_plural = "存在的不足"
+        ordering = ["report", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["report", "key"], name="shortfall_key")]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class FigureOverride(models.Model):
+    """An explicit, recorded decision to print a figure other than the ledgers' value."""
+
+    report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="overrides")
+    code = models.CharField("指标", max_length=60)
+    value = models.DecimalField("报告采用的数值", max_digits=16, decimal_places=2)
+    ledger_value = models.CharField("台账数值", max_length=40, blank=True)
+    reason = models.CharField("更正理由", max_length=500)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    by_name = models.CharField("更正人", max_length=50)
+    at = models.DateTimeField("更正时间", auto_now_add=True)
+
+    history = history()
+
+    class Meta:
+        verbose_name = "数据更正"
+        verbose_name_plural = "数据更正"
+        constraints = [models.UniqueConstraint(fields=["report", "code"], name="override_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code} = {self.value}"
+
+
+class ReportingDeadline(LedgerModel):
+    """The date a county sets for its townships' reports (default 1 March of the next year)."""
+
+    year = models.PositiveSmallIntegerField("报告年度")
+    report_by = models.DateField("报送截止日期")
+
+    history = history()
+
+    class Meta:
+        verbose_name = "报送截止日期"
+        verbose_name_plural = "报送截止日期"
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="reporting_deadline_unit_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.year}年度报告报送截止 {self.report_by}"

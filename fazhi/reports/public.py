@@ -1,0 +1,63 @@
+"""Published reports for everyone: the list by unit and year, each report's HTML and DOCX.
+
+Only reports in the published state are reachable; their HTML and DOCX were rendered and
+stored when they were published (figures frozen, personal identifiers masked).
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+
+from fazhi.core.documents import docx_response
+
+from .models import AnnualReport, ReportStatus
+
+
+def _published():
+    return AnnualReport.objects.filter(status=ReportStatus.PUBLISHED).select_related("unit")
+
+
+def index(request):
+    reports = _published().order_by("-year", "unit__path")
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = None
+    if year:
+        reports = reports.filter(year=year)
+    return render(request, "reports/public_index.html", {"reports": reports[:500], "year": year})
+
+
+def _get(pk: int) -> AnnualReport:
+    report = _published().filter(pk=pk).first()
+    if report is None:
+        raise Http404("not found")
+    return report
+
+
+def detail(request, pk: int):
+    report = _get(pk)
+    return HttpResponse(report.html, content_type="text/html; charset=utf-8")
+
+
+def docx(request, pk: int):
+    report = _get(pk)
+    return docx_response(
+        f"{report.unit.name}{report.year}年度法治政府建设报告.docx", bytes(report.docx)
+    )
+
+
+def published_choices(limit: int = 200) -> list[AnnualReport]:
+    """Published reports (public already), newest first: the review page offers them."""
+    return list(_published().order_by("-published_on", "-pk")[:limit])
+
+
+def published_docx(pk) -> tuple[str, bytes] | None:
+    try:
+        report = _published().filter(pk=int(pk)).first()
+    except (TypeError, ValueError):
+        return None
+    if report is None or not report.docx:
+        return None
+    return f"{report.unit.name}{report.year}年度法治政府建设报告.docx", bytes(report.docx)

@@ -1,0 +1,108 @@
+"""Scoping cases for the disputes routes (see tests/scoping.py)."""
+
+from fazhi.disputes.services import disputes as ds
+from fazhi.disputes.services import hotline as hs
+from fazhi.disputes.services import petitions as ps
+from tests.scoping import MARKER
+
+ID = "11010519491231002X"
+
+
+def seed_disputes(world):
+    d = ds.register_dispute(
+        actor=world.admin_a,
+        unit=world.township_a,
+        data={"title": f"{MARKER} 纠纷", "source": "visit", "category": "邻里", "amount": "10"},
+        parties=[{"name": f"{MARKER}当事人", "id_number": ID, "phone": "13812345678"}],
+    )
+    d = ds.act(d, "assign", user=world.admin_a, data={"handler": world.clerk_a.pk})
+    d = ds.act(d, "session", user=world.clerk_a, data={"notes": "x"})
+    d = ds.act(
+        d,
+        "agree",
+        user=world.clerk_a,
+        data={
+            "agreement_form": "written",
+            "agreement_text": "x",
+            "parties_signed": True,
+            "mediator_signed": True,
+            "seal_recorded": True,
+            "resolved_level": "township",
+        },
+    )
+    p = ps.register_petition(
+        actor=world.admin_a,
+        unit=world.township_a,
+        data={"channel": "visit", "petition_type": "claim", "matter": f"{MARKER} 信访"},
+        petitioners=[{"name": f"{MARKER}信访人", "id_number": ID}],
+    )
+    p = ps.act(p, "accept", user=world.admin_a)
+    h = hs.create_appeal(
+        actor=world.admin_a,
+        unit=world.township_a,
+        data={
+            "number": f"{MARKER}-1",
+            "category": "咨询",
+            "received_at": "2024-09-27T10:00",
+            "content": f"{MARKER} 诉求",
+            "caller": f"{MARKER}来电人",
+            "phone": "13812345678",
+        },
+    )
+    c = ds.save_committee(
+        actor=world.admin_a,
+        unit=world.township_a,
+        data={"name": f"{MARKER} 调委会", "term_start": "2024-01-01"},
+        members=[],
+    )
+    return {
+        "dispute": d,
+        "petition": p,
+        "hotline": h,
+        "committee": c,
+        "party": d.parties.first(),
+        "petitioner": p.petitioners.first(),
+    }
+
+
+SEEDERS = [seed_disputes]
+
+ROUTES = {
+    "disputes:committee_edit": lambda w, o: {"pk": o["committee"].pk},
+    "disputes:dispute_edit": lambda w, o: {"pk": o["dispute"].pk},
+    "disputes:dispute_detail": lambda w, o: {"pk": o["dispute"].pk},
+    "disputes:dispute_action": lambda w, o: {"pk": o["dispute"].pk, "action": "follow_up"},
+    "disputes:dispute_reveal": lambda w, o: {
+        "pk": o["dispute"].pk,
+        "person": o["party"].pk,
+        "field": "id_number",
+    },
+    "disputes:dispute_document": lambda w, o: {"pk": o["dispute"].pk, "name": "agreement"},
+    "disputes:petition_detail": lambda w, o: {"pk": o["petition"].pk},
+    "disputes:petition_action": lambda w, o: {"pk": o["petition"].pk, "action": "reply"},
+    "disputes:petition_reveal": lambda w, o: {
+        "pk": o["petition"].pk,
+        "person": o["petitioner"].pk,
+        "field": "phone",
+    },
+    "disputes:petition_document": lambda w, o: {"pk": o["petition"].pk, "name": "accept"},
+    "disputes:hotline_detail": lambda w, o: {"pk": o["hotline"].pk},
+    "disputes:hotline_action": lambda w, o: {"pk": o["hotline"].pk, "action": "sign"},
+    "disputes:hotline_reveal": lambda w, o: {
+        "pk": o["hotline"].pk,
+        "person": o["hotline"].pk,
+        "field": "phone",
+    },
+}
+
+API_ROUTES = {}
+for _kind, _key in (("disputes", "dispute"), ("petitions", "petition"), ("hotline", "hotline")):
+    API_ROUTES[f"/api/v1/disputes/{_kind}/{{case_id}}"] = (
+        lambda k: lambda w, o: {"case_id": o[k].pk}
+    )(_key)
+    API_ROUTES[f"/api/v1/disputes/{_kind}/{{case_id}}/actions"] = (
+        lambda k: lambda w, o: {"case_id": o[k].pk}
+    )(_key)
+    API_ROUTES[f"/api/v1/disputes/{_kind}/{{case_id}}/actions/{{action}}"] = (
+        lambda k: lambda w, o: {"case_id": o[k].pk, "action": "supervise"}
+    )(_key)

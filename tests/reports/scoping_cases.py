@@ -1,0 +1,35 @@
+"""Scoping cases for the reports and indicators routes (see tests/scoping.py)."""
+
+from fazhi.reports import services
+from tests.scoping import MARKER
+
+
+def seed_reports(world):
+    report = services.create_report(world.township_a, 2024, actor=world.admin_a)
+    services.update_details(report, actor=world.admin_a, title=f"{MARKER} 年度报告")
+    return {"annual_report": report}
+
+
+SEEDERS = [seed_reports]
+ROUTES = {
+    "reports:detail": lambda w, o: {"pk": o["annual_report"].pk},
+    "reports:edit": lambda w, o: {"pk": o["annual_report"].pk},
+    "reports:preview": lambda w, o: {"pk": o["annual_report"].pk},
+    "reports:action": lambda w, o: {"pk": o["annual_report"].pk, "action": "submit"},
+    "reports:download": lambda w, o: {"pk": o["annual_report"].pk, "fmt": "docx"},
+}
+API_ROUTES = {
+    "/api/v1/reports/{report_id}": lambda w, o: {"report_id": o["annual_report"].pk},
+    "/api/v1/reports/{report_id}/actions/{action}": lambda w, o: {
+        "report_id": o["annual_report"].pk,
+        "action": "submit",
+    },
+}
+EXEMPT = {
+    "public_reports:index": "public page: lists only published reports, no login (tested in "
+    "tests/reports/test_public.py)",
+    "public_reports:detail": "public page: only published reports answer, others 404 (tested "
+    "in tests/reports/test_public.py)",
+    "public_reports:docx": "public file: only published reports answer, others 404 (tested in "
+    "tests/reports/test_public.py)",
+}
