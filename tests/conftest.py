@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from django.test import Client
 
 from fazhi.core import workdays
 
+from .browser.conftest import CHROMIUM, FLAGS, SCREENSHOTS
 from .factories import build_world
 
 
@@ -58,3 +60,51 @@ def pytest_collection_modifyitems(config, items):
             # against DB access from async code would trip on the test's own queries.
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
             break
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: run `make system-deps` (apt-get install chromium)"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.rep_call = report
+
+
+@pytest.fixture
+def page(browser, request):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(15000)
+    # Nothing may come from the internet: fail any request that leaves the machine.
+    external: list[str] = []
+
+    def guard(route):
+        url = route.request.url
+        if url.startswith(("http://localhost", "http://127.0.0.1", "data:", "blob:")):
+            route.continue_()
+        else:
+            external.append(url)
+            route.abort()
+
+    pg.route("**/*", guard)
+    yield pg
+    rep = getattr(request.node, "rep_call", None)
+    if rep is not None and rep.failed:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        pg.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+    assert external == [], f"pages requested external URLs: {external}"

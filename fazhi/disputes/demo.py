@@ -86,12 +86,26 @@ def _day(rng, start: dt.date, end: dt.date) -> dt.date:
     return start + dt.timedelta(days=rng.randint(0, max(0, (end - start).days)))
 
 
+def ensure_categories() -> None:
+    """The default categories come with migration 0002; a flushed database (tests) lacks them."""
+    import importlib
+
+    seed = importlib.import_module("fazhi.disputes.migrations.0002_seed_categories")
+    for i, name in enumerate(seed.DISPUTE_CATEGORIES):
+        DisputeCategory.objects.get_or_create(name=name, defaults={"order": i})
+    for i, (name, days) in enumerate(seed.HOTLINE_CATEGORIES):
+        HotlineCategory.objects.get_or_create(
+            name=name, defaults={"order": i, "deadline_days": days}
+        )
+
+
 @demo.register(order=30)
 def generate(ctx: demo.DemoContext) -> None:
     today = timezone.localdate()
     start = dt.date(ctx.year, 1, 1)
     end = min(today, dt.date(ctx.year, 12, 31))
     rng = ctx.rng
+    ensure_categories()
     categories = list(DisputeCategory.objects.filter(active=True))
     hcats = list(HotlineCategory.objects.all())
     users = ctx.users

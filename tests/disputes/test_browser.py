@@ -3,7 +3,7 @@
 import pytest
 
 from fazhi.disputes.models import Dispute
-from tests.browser.conftest import SCREENSHOTS, browser, login, page, pytest_runtest_makereport  # noqa: F401
+from tests.browser.conftest import SCREENSHOTS, login
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,7 +18,10 @@ def _submit_step(pg, action):
     pg.wait_for_load_state("networkidle")
 
 
-def test_dispute_from_registration_to_follow_up(live_server, page, world):  # noqa: F811
+def test_dispute_from_registration_to_follow_up(live_server, page, world):
+    from fazhi.disputes.demo import ensure_categories
+
+    ensure_categories()  # seeded by a data migration, which an earlier transactional test flushed
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     login(page, live_server.url, world.admin_a.username, PASSWORD)
     page.goto(f"{live_server.url}/disputes/")

@@ -6,13 +6,13 @@ import pytest
 from django.utils import timezone
 
 from fazhi.learning import services
-from tests.browser.conftest import SCREENSHOTS, browser, login, page, pytest_runtest_makereport  # noqa: F401
+from tests.browser.conftest import SCREENSHOTS, login
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_record_a_session_and_see_hours_change(live_server, page, world):  # noqa: F811
+def test_record_a_session_and_see_hours_change(live_server, page, world):
     user = world.clerk_a
     user.password_changed_at = timezone.now()
     user.save(update_fields=["password_changed_at"])

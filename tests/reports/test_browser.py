@@ -6,7 +6,6 @@ import pytest
 
 from fazhi.core.roles import Role
 from tests.browser import conftest as browser_conf
-from tests.browser.conftest import browser, page, pytest_runtest_makereport  # noqa: F401
 from tests.factories import PASSWORD, build_world, member
 
 from .fixtures import YEAR, seed_ledgers
@@ -14,7 +13,7 @@ from .fixtures import YEAR, seed_ledgers
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_draft_edit_approve_publish_and_public_page(live_server, page):  # noqa: F811
+def test_draft_edit_approve_publish_and_public_page(live_server, page):
     world = build_world()
     seed_ledgers(world)
     member(world.township_a, Role.LEADER, username="leader_a")
