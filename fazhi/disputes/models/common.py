@@ -42,6 +42,9 @@ class CaseBase(LedgerModel):
     due_provisional = models.BooleanField("当前期限暂定", default=False)
     due_label = models.CharField("期限事项", max_length=40, blank=True)
     closed_on = models.DateField("办结日期", null=True, blank=True, db_index=True)
+    # Retention (PIPL arts. 19, 47): personal data anonymised after the period, unless held.
+    legal_hold = models.BooleanField("法律保全（到期不匿名化）", default=False)
+    anonymised_at = models.DateTimeField("匿名化时间", null=True, blank=True)
 
     OPEN_STATES: tuple[str, ...] = ()
     KIND_LABEL = ""
