@@ -29,11 +29,27 @@ def test_verify_names_a_tampered_row(world):
     for i in range(4):
         audit.record(audit.E.EXPORT, detail={"i": i}, user=world.clerk_a)
     target = AuditEvent.objects.order_by("id")[1]
-    with connection.cursor() as cur:  # tamper below the application
-        cur.execute(
-            f"UPDATE {AuditEvent._meta.db_table} SET username = %s WHERE id = %s",
-            ["mallory", target.pk],
-        )
+    table = AuditEvent._meta.db_table
+    sql = f"UPDATE {table} SET username = %s WHERE id = %s"
+    if connection.vendor == "postgresql":
+        from django.db import DatabaseError, transaction
+
+        # the trigger refuses even raw SQL
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cur,
+        ):
+            cur.execute(sql, ["mallory", target.pk])
+        with (
+            connection.cursor() as cur
+        ):  # a table owner can still disable it: verify must catch that
+            cur.execute(f"ALTER TABLE {table} DISABLE TRIGGER fazhi_audit_append_only")
+            cur.execute(sql, ["mallory", target.pk])
+            cur.execute(f"ALTER TABLE {table} ENABLE TRIGGER fazhi_audit_append_only")
+    else:
+        with connection.cursor() as cur:  # tamper below the application
+            cur.execute(sql, ["mallory", target.pk])
     result = audit.verify()
     assert not result.ok
     assert target.pk in result.broken_ids

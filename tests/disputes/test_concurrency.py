@@ -18,6 +18,9 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def test_two_concurrent_steps_one_wins(world):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL row locks")
+    from fazhi.disputes.demo import ensure_categories
+
+    ensure_categories()  # seeded by a data migration, which an earlier transactional test flushed
     d = dispute(world)
     d = ds.act(d, "assign", user=world.admin_a, data={"handler": world.mediator_a.pk})
     d = ds.act(d, "session", user=world.mediator_a, data={"notes": "x"})
