@@ -143,6 +143,8 @@ class EnforcementCase(LedgerModel):
     executed_on = models.DateField("执行日期", null=True, blank=True)
     execution_note = models.CharField("执行情况", max_length=500, blank=True)
     closed_on = models.DateField("结案归档日期", null=True, blank=True)
+    legal_hold = models.BooleanField("法律保全（到期不匿名化）", default=False)
+    anonymised_at = models.DateTimeField("匿名化时间", null=True, blank=True)
     changed_on = models.DateField("决定被变更/撤销日期", null=True, blank=True)
     change_kind = models.CharField(
         "变更/撤销情形", max_length=20, choices=ChangeKind.choices, blank=True

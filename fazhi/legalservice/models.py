@@ -175,6 +175,8 @@ class LegalAidReferral(LedgerModel):
         "结果", max_length=10, choices=AidOutcome.choices, default=AidOutcome.REFERRED
     )
     note = models.CharField("备注", max_length=200, blank=True)
+    legal_hold = models.BooleanField("法律保全（到期不匿名化）", default=False)
+    anonymised_at = models.DateTimeField("匿名化时间", null=True, blank=True)
 
     history = history()
 
