@@ -156,6 +156,28 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = envint("FAZHI_DB_CONN_MAX_AGE", 60)
     DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# One cache shared by every process that serves requests: indicator values are cached
+# until a write invalidates them (fazhi/indicators/cache.py), which a per-process memory
+# cache would not see. Redis when FAZHI_REDIS_URL is set (several app servers), otherwise
+# files under the var directory (every process of one machine).
+FAZHI_REDIS_URL = env("FAZHI_REDIS_URL", "")
+if FAZHI_REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": FAZHI_REDIS_URL,
+            "KEY_PREFIX": "fazhi",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
 AUTH_USER_MODEL = "core.User"
 
 AUTH_PASSWORD_VALIDATORS = [

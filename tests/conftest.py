@@ -14,7 +14,10 @@ from .factories import build_world
 
 @pytest.fixture(autouse=True)
 def _fresh_calendar_cache():
+    from django.core.cache import cache
+
     workdays.clear_cache()
+    cache.clear()  # cached indicator values must not outlive the test that made them
     yield
     workdays.clear_cache()
 

@@ -15,6 +15,8 @@ PASSWORD_HASHERS = [
 MEDIA_ROOT = os.environ.get("FAZHI_MEDIA_ROOT") or tempfile.mkdtemp(prefix="fazhi-test-media-")
 DEMO_MODE = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# One process: memory is enough, and tests/conftest.py clears it before every test.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # A file, not shared-cache memory: the live server thread of the browser tests and the
 # test's own connection then lock rows, not whole tables.

@@ -82,11 +82,13 @@ def _discover() -> None:
     _discovered = True
 
 
-def collect(today: dt.date, *, user=None) -> list[DueItem]:
+def collect(today: dt.date, *, user=None, units=None) -> list[DueItem]:
+    """Every open item with a due date; ``units`` limits to those subtrees (providers that
+    can narrow their queries do; callers still filter on ``unit_path``)."""
     _discover()
     items: list[DueItem] = []
     for provider in _PROVIDERS:
-        items.extend(provider(today, user=user))
+        items.extend(provider(today, user=user, units=units))
     items.sort(key=lambda i: (i.due, i.label))
     return items
 

@@ -63,10 +63,14 @@ def scope_q(user, perm: str = Perm.VIEW, *, field: str = "unit") -> Q:
     paths = paths_for(user, perm)
     if not paths:
         return Q(pk__in=[])
-    q = Q()
+    # ``field IN (SELECT id FROM unit WHERE path LIKE …)`` rather than a join on the
+    # unit's path: the database then reads the ledger through its (unit, date) indexes.
+    from .models import Unit
+
+    units = Q()
     for p in paths:
-        q |= Q(**{f"{field}__path__startswith": p})
-    return q
+        units |= Q(path__startswith=p)
+    return Q(**{f"{field}__in": Unit.objects.filter(units).values("pk")})
 
 
 def unit_scope_q(user, perm: str = Perm.VIEW) -> Q:

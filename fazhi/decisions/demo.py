@@ -137,31 +137,31 @@ def _review(
 
 @demo.register(order=40)
 def gen(ctx) -> None:
-    year = ctx.year
     today = timezone.localdate()
-    end = min(today, dt.date(year, 12, 31))
     adviser = ctx.users.get("adviser_df")
     ct_decision = ContentType.objects.get_for_model(MajorDecision)
     ct_doc = ContentType.objects.get_for_model(NormativeDocument)
     ct_contract = ContentType.objects.get_for_model(ContractReview)
     for t in ctx.townships:
         clerk = ctx.users.get("clerk_df") if t.code == "990101" else ctx.users.get("clerk_qh")
-        cat = DecisionCatalog.objects.create(
-            unit=t,
-            year=year,
-            title=f"{t.name}{year}年度重大行政决策事项目录",
-            status=CatalogStatus.PUBLISHED,
-            approved_on=dt.date(year, 1, 20),
-            approval_meeting="党政联席会议",
-            published_on=dt.date(year, 1, 25),
-            publish_channel="政府门户网站",
-            created_by=clerk,
-            version=2,
-        )
-        _decisions(ctx, t, cat, clerk, adviser, ct_decision, end)
-        _documents(ctx, t, clerk, adviser, ct_doc, end)
-        _contracts(ctx, t, clerk, adviser, ct_contract, end)
-        _matters(ctx, t, clerk, end)
+        for year in ctx.years:
+            end = min(today, dt.date(year, 12, 31))
+            cat = DecisionCatalog.objects.create(
+                unit=t,
+                year=year,
+                title=f"{t.name}{year}年度重大行政决策事项目录",
+                status=CatalogStatus.PUBLISHED,
+                approved_on=dt.date(year, 1, 20),
+                approval_meeting="党政联席会议",
+                published_on=dt.date(year, 1, 25),
+                publish_channel="政府门户网站",
+                created_by=clerk,
+                version=2,
+            )
+            _decisions(ctx, t, cat, clerk, adviser, ct_decision, end)
+            _documents(ctx, t, clerk, adviser, ct_doc, end)
+            _contracts(ctx, t, clerk, adviser, ct_contract, end)
+            _matters(ctx, t, clerk, end)
     ctx.log("依法决策：决策目录、重大行政决策、规范性文件、合同审查、集体讨论已生成")
 
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from fazhi.core import demo, pii, workdays
+from fazhi.core import bulk, demo, pii, workdays
 
 from .models import (
     CommitteeMember,
@@ -86,6 +86,12 @@ def _day(rng, start: dt.date, end: dt.date) -> dt.date:
     return start + dt.timedelta(days=rng.randint(0, max(0, (end - start).days)))
 
 
+def _volume(rng, volume: tuple[int, int], start: dt.date, end: dt.date) -> int:
+    """A year's volume, pro rata for the current, unfinished year."""
+    share = ((end - start).days + 1) / (dt.date(start.year, 12, 31) - start).days
+    return max(1, round(rng.randint(*volume) * min(1.0, share)))
+
+
 def ensure_categories() -> None:
     """The default categories come with migration 0002; a flushed database (tests) lacks them."""
     import importlib
@@ -102,13 +108,12 @@ def ensure_categories() -> None:
 @demo.register(order=30)
 def generate(ctx: demo.DemoContext) -> None:
     today = timezone.localdate()
-    start = dt.date(ctx.year, 1, 1)
-    end = min(today, dt.date(ctx.year, 12, 31))
     rng = ctx.rng
     ensure_categories()
     categories = list(DisputeCategory.objects.filter(active=True))
     hcats = list(HotlineCategory.objects.all())
     users = ctx.users
+    volumes = ctx.params
     for t_index, township in enumerate(ctx.townships):
         villages = ctx.villages[township.pk]
         handlers = (
@@ -117,11 +122,20 @@ def generate(ctx: demo.DemoContext) -> None:
             else ([users["clerk_qh"]] if t_index == 1 else [None])
         )
         committees = _committees(ctx, township, villages)
-        _disputes(
-            rng, township, villages, categories, handlers, committees, start, end, today, users
-        )
-        _petitions(rng, township, villages, handlers, start, end, today)
-        _hotline(rng, township, villages, hcats, handlers, start, end, today, t_index)
+        for year in ctx.years:
+            start = dt.date(year, 1, 1)
+            end = min(today, dt.date(year, 12, 31))
+            if start > end:
+                continue
+            _disputes(
+                rng, township, villages, categories, handlers, committees, start, end, today,
+                users, volumes.disputes,
+            )  # fmt: skip
+            _petitions(rng, township, villages, handlers, start, end, today, volumes.petitions)
+            _hotline(
+                rng, township, villages, hcats, handlers, start, end, today, t_index,
+                volumes.hotline,
+            )  # fmt: skip
     _walkthrough(ctx, today)
     ctx.log("矛盾纠纷、信访、热线诉求演示数据已生成")
 
@@ -149,9 +163,11 @@ def _committees(ctx, township, villages):
     return out
 
 
-def _disputes(rng, township, villages, categories, handlers, committees, start, end, today, users):
+def _disputes(
+    rng, township, villages, categories, handlers, committees, start, end, today, users, volume
+):
     rows, parties = [], []
-    n = rng.randint(280, 330)
+    n = _volume(rng, volume, start, end)
     for i in range(n):
         reg = _day(rng, start, end)
         cat = rng.choice(categories)
@@ -221,7 +237,7 @@ def _disputes(rng, township, villages, categories, handlers, committees, start, 
         d.supervised = d.status in ("assigned", "mediating") and rng.random() < 0.1
         _refresh_dispute_due(d)
         rows.append(d)
-    Dispute.objects.bulk_create(rows, batch_size=500)
+    bulk.insert(Dispute, rows)
     for d in rows:
         for side in ("applicant", "respondent"):
             parties.append(
@@ -234,7 +250,7 @@ def _disputes(rng, township, villages, categories, handlers, committees, start, 
                     address=f"{d.village.name}{rng.randint(1, 9)}组",
                 )
             )
-    DisputeParty.objects.bulk_create(parties, batch_size=1000)
+    bulk.insert(DisputeParty, parties)
 
 
 def _refresh_dispute_due(d):
@@ -243,11 +259,11 @@ def _refresh_dispute_due(d):
     refresh_due(d)
 
 
-def _petitions(rng, township, villages, handlers, start, end, today):
+def _petitions(rng, township, villages, handlers, start, end, today, volume):
     from .services.petitions import refresh_due, set_receipt_deadlines
 
     rows = []
-    n = rng.randint(90, 115)
+    n = _volume(rng, volume, start, end)
     for i in range(n):
         rec = _day(rng, start, end)
         p = Petition(
@@ -307,8 +323,9 @@ def _petitions(rng, township, villages, handlers, start, end, today):
         p.supervised = p.status == "accepted" and rng.random() < 0.1
         refresh_due(p)
         rows.append(p)
-    Petition.objects.bulk_create(rows, batch_size=500)
-    Petitioner.objects.bulk_create(
+    bulk.insert(Petition, rows)
+    bulk.insert(
+        Petitioner,
         [
             Petitioner(
                 petition=p,
@@ -318,15 +335,14 @@ def _petitions(rng, township, villages, handlers, start, end, today):
             )
             for p in rows
         ],
-        batch_size=1000,
     )
 
 
-def _hotline(rng, township, villages, hcats, handlers, start, end, today, t_index):
+def _hotline(rng, township, villages, hcats, handlers, start, end, today, t_index, volume):
     from .services.hotline import refresh_due
 
     rows = []
-    n = rng.randint(1800, 2200)
+    n = _volume(rng, volume, start, end)
     for i in range(n):
         rec = _day(rng, start, end)
         cat = rng.choice(hcats)
@@ -336,7 +352,7 @@ def _hotline(rng, township, villages, hcats, handlers, start, end, today, t_inde
         )
         h = HotlineAppeal(
             unit=township,
-            number=f"{'8890' if t_index % 2 else '12345'}-{township.code}-{i + 1:05d}",
+            number=f"{'8890' if t_index % 2 else '12345'}-{township.code}-{rec.year}{i + 1:05d}",
             line="8890" if t_index % 2 else "12345",
             category=cat,
             received_at=at,
@@ -369,7 +385,7 @@ def _hotline(rng, township, villages, hcats, handlers, start, end, today, t_inde
             h.escalated = h.redo_count >= 3
         refresh_due(h)
         rows.append(h)
-    HotlineAppeal.objects.bulk_create(rows, batch_size=1000)
+    bulk.insert(HotlineAppeal, rows)
 
 
 def _walkthrough(ctx, today):

@@ -24,10 +24,12 @@ def due(today, *, user=None, units=None):
         if units:
             from django.db.models import Q
 
+            from fazhi.core.models import Unit
+
             q = Q()
             for u in units:
-                q |= Q(unit__path__startswith=u.path)
-            qs = qs.filter(q)
+                q |= Q(path__startswith=u.path)
+            qs = qs.filter(unit__in=Unit.objects.filter(q).values("pk"))
         if user is None:
             # The digest needs only what falls due within the horizon or is overdue.
             qs = qs.filter(due_date__lte=reminders.horizon(today))

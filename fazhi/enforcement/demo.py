@@ -45,10 +45,9 @@ def _id_number(rng) -> str:
 
 @demo.register(order=45)
 def gen(ctx) -> None:
-    today = timezone.localdate()
-    year = ctx.year
-    start = dt.date(year, 1, 5)
+    real_today = timezone.localdate()
     for t in ctx.townships:
+        today = real_today
         clerk = ctx.users.get("clerk_df") if t.code == "990101" else ctx.users.get("clerk_qh")
         certs = []
         for i in range(5):
@@ -71,120 +70,125 @@ def gen(ctx) -> None:
             )
         EnforcementCertificate.objects.bulk_create(certs)
         valid = certs[:4]
-        cases, links = [], []
-        n = ctx.rng.randint(8, 14)
-        stages = [
-            CaseStatus.CLOSED,
-            CaseStatus.PUBLISHED,
-            CaseStatus.DECIDED,
-            CaseStatus.NOTIFIED,
-            CaseStatus.OPENED,
-        ]
-        for i in range(n):
-            kind = list(CaseKind.values)[i % 4]
-            status = stages[i % len(stages)]
-            if kind == CaseKind.INSPECTION and status == CaseStatus.NOTIFIED:
-                status = CaseStatus.INVESTIGATED
-            natural = i % 2 == 0
-            opened = start + dt.timedelta(
-                days=ctx.rng.randint(0, max(1, (today - start).days - 40))
-            )
-            opened = min(opened, today)
-            due = workdays.add_calendar_days(opened, 90)
-            c = EnforcementCase(
-                unit=t,
-                number=f"{t.name}执〔{year}〕{i + 1}号",
-                kind=kind,
-                subject_type=SubjectType.NATURAL if natural else SubjectType.LEGAL,
-                subject_name=(ctx.rng.choice(SURNAMES) + ctx.rng.choice(GIVEN))
-                if natural
-                else ctx.rng.choice(COMPANIES),
-                id_number=_id_number(ctx.rng) if natural else "",
-                legal_basis=BASES[kind],
-                facts="经现场检查发现违法行为",
-                status=status,
-                opened_on=opened,
-                decision_due=due.date,
-                decision_due_provisional=due.provisional,
-                created_by=clerk,
-                version=3,
-            )
-            if status != CaseStatus.OPENED:
-                c.investigated_on = opened + dt.timedelta(days=7)
-                c.evidence_summary = "现场检查笔录、执法记录仪视频、询问笔录"
-            if (
-                status not in (CaseStatus.OPENED, CaseStatus.INVESTIGATED)
-                and kind != CaseKind.INSPECTION
-            ):
-                c.notified_on = opened + dt.timedelta(days=10)
-                c.hearing_requested = i % 5 == 0
-                if c.hearing_requested:
-                    c.hearing_held_on = opened + dt.timedelta(days=15)
-                    c.is_major, c.major_reason = True, "经过听证程序"
-            if status in (CaseStatus.DECIDED, CaseStatus.PUBLISHED, CaseStatus.CLOSED):
-                c.decided_on = min(today, opened + dt.timedelta(days=20))
-                c.decision = {
-                    CaseKind.PENALTY: "警告并处罚款",
-                    CaseKind.COERCION: "查封违法经营场所",
-                    CaseKind.INSPECTION: "责令限期整改",
-                    CaseKind.LICENSE: "准予行政许可",
-                }[kind]
-                if kind == CaseKind.PENALTY:
-                    c.penalty_amount = Decimal(ctx.rng.randint(1, 50) * 500)
-                days = 7 if kind in (CaseKind.PENALTY, CaseKind.LICENSE) else 20
-                pd = workdays.add_working_days(c.decided_on, days)
-                c.publication_due, c.publication_due_provisional = pd.date, pd.provisional
-            if status in (CaseStatus.PUBLISHED, CaseStatus.CLOSED):
-                late = i == 1
-                c.published_on = min(today, c.decided_on + dt.timedelta(days=(15 if late else 3)))
-                c.published_on_time = c.published_on <= c.publication_due
-            if status == CaseStatus.CLOSED:
-                c.executed_on = c.published_on
-                c.closed_on = min(today, c.published_on + dt.timedelta(days=5))
-            cases.append(c)
-        EnforcementCase.objects.bulk_create(cases)
-        through = EnforcementCase.officers.through
-        for c in cases:
-            a, b = ctx.rng.sample(valid, 2)
-            links += [
-                through(enforcementcase_id=c.pk, enforcementcertificate_id=a.pk),
-                through(enforcementcase_id=c.pk, enforcementcertificate_id=b.pk),
+        for year in ctx.years:
+            start = dt.date(year, 1, 5)
+            today = min(real_today, dt.date(year, 12, 31))
+            cases, links = [], []
+            n = ctx.rng.randint(8, 14)
+            stages = [
+                CaseStatus.CLOSED,
+                CaseStatus.PUBLISHED,
+                CaseStatus.DECIDED,
+                CaseStatus.NOTIFIED,
+                CaseStatus.OPENED,
             ]
-        through.objects.bulk_create(links)
-        decided = [c for c in cases if c.decided_on] or cases
-        target = decided[0]
-        received = min(today, (target.decided_on or target.opened_on) + dt.timedelta(days=20))
-        rd = workdays.add_calendar_days(received, 10)
-        Reconsideration.objects.create(
-            unit=t,
-            case_no=f"示范县府复〔{year}〕{ctx.townships.index(t) + 1}号",
-            applicant=target.subject_name[:1] + "某",
-            act=f"{target.number} {target.get_kind_display()}决定",
-            enforcement_case=target,
-            organ="示范县人民政府",
-            received_on=received,
-            reply_due=rd.date,
-            reply_due_provisional=rd.provisional,
-            replied_on=received + dt.timedelta(days=6),
-            replied_on_time=True,
-            evidence="决定书、证据材料、法律依据",
-            status=ChallengeStatus.CONCLUDED,
-            outcome=Outcome.UPHELD,
-            outcome_on=min(today, received + dt.timedelta(days=50)),
-            corrected=False,
-            created_by=clerk,
-            version=2,
-        )
-        ld = workdays.add_calendar_days(received, 15)
-        Litigation.objects.create(
-            unit=t,
-            case_no=f"({year})示0101行初{ctx.townships.index(t) + 11}号",
-            applicant=ctx.rng.choice(COMPANIES),
-            act="责令限期拆除决定",
-            organ="示范县人民法院",
-            received_on=received,
-            reply_due=ld.date,
-            reply_due_provisional=ld.provisional,
-            created_by=clerk,
-        )
+            for i in range(n):
+                kind = list(CaseKind.values)[i % 4]
+                status = stages[i % len(stages)]
+                if kind == CaseKind.INSPECTION and status == CaseStatus.NOTIFIED:
+                    status = CaseStatus.INVESTIGATED
+                natural = i % 2 == 0
+                opened = start + dt.timedelta(
+                    days=ctx.rng.randint(0, max(1, (today - start).days - 40))
+                )
+                opened = min(opened, today)
+                due = workdays.add_calendar_days(opened, 90)
+                c = EnforcementCase(
+                    unit=t,
+                    number=f"{t.name}执〔{year}〕{i + 1}号",
+                    kind=kind,
+                    subject_type=SubjectType.NATURAL if natural else SubjectType.LEGAL,
+                    subject_name=(ctx.rng.choice(SURNAMES) + ctx.rng.choice(GIVEN))
+                    if natural
+                    else ctx.rng.choice(COMPANIES),
+                    id_number=_id_number(ctx.rng) if natural else "",
+                    legal_basis=BASES[kind],
+                    facts="经现场检查发现违法行为",
+                    status=status,
+                    opened_on=opened,
+                    decision_due=due.date,
+                    decision_due_provisional=due.provisional,
+                    created_by=clerk,
+                    version=3,
+                )
+                if status != CaseStatus.OPENED:
+                    c.investigated_on = opened + dt.timedelta(days=7)
+                    c.evidence_summary = "现场检查笔录、执法记录仪视频、询问笔录"
+                if (
+                    status not in (CaseStatus.OPENED, CaseStatus.INVESTIGATED)
+                    and kind != CaseKind.INSPECTION
+                ):
+                    c.notified_on = opened + dt.timedelta(days=10)
+                    c.hearing_requested = i % 5 == 0
+                    if c.hearing_requested:
+                        c.hearing_held_on = opened + dt.timedelta(days=15)
+                        c.is_major, c.major_reason = True, "经过听证程序"
+                if status in (CaseStatus.DECIDED, CaseStatus.PUBLISHED, CaseStatus.CLOSED):
+                    c.decided_on = min(today, opened + dt.timedelta(days=20))
+                    c.decision = {
+                        CaseKind.PENALTY: "警告并处罚款",
+                        CaseKind.COERCION: "查封违法经营场所",
+                        CaseKind.INSPECTION: "责令限期整改",
+                        CaseKind.LICENSE: "准予行政许可",
+                    }[kind]
+                    if kind == CaseKind.PENALTY:
+                        c.penalty_amount = Decimal(ctx.rng.randint(1, 50) * 500)
+                    days = 7 if kind in (CaseKind.PENALTY, CaseKind.LICENSE) else 20
+                    pd = workdays.add_working_days(c.decided_on, days)
+                    c.publication_due, c.publication_due_provisional = pd.date, pd.provisional
+                if status in (CaseStatus.PUBLISHED, CaseStatus.CLOSED):
+                    late = i == 1
+                    c.published_on = min(
+                        today, c.decided_on + dt.timedelta(days=(15 if late else 3))
+                    )
+                    c.published_on_time = c.published_on <= c.publication_due
+                if status == CaseStatus.CLOSED:
+                    c.executed_on = c.published_on
+                    c.closed_on = min(today, c.published_on + dt.timedelta(days=5))
+                cases.append(c)
+            EnforcementCase.objects.bulk_create(cases)
+            through = EnforcementCase.officers.through
+            for c in cases:
+                a, b = ctx.rng.sample(valid, 2)
+                links += [
+                    through(enforcementcase_id=c.pk, enforcementcertificate_id=a.pk),
+                    through(enforcementcase_id=c.pk, enforcementcertificate_id=b.pk),
+                ]
+            through.objects.bulk_create(links)
+            decided = [c for c in cases if c.decided_on] or cases
+            target = decided[0]
+            received = min(today, (target.decided_on or target.opened_on) + dt.timedelta(days=20))
+            rd = workdays.add_calendar_days(received, 10)
+            Reconsideration.objects.create(
+                unit=t,
+                case_no=f"示范县府复〔{year}〕{ctx.townships.index(t) + 1}号",
+                applicant=target.subject_name[:1] + "某",
+                act=f"{target.number} {target.get_kind_display()}决定",
+                enforcement_case=target,
+                organ="示范县人民政府",
+                received_on=received,
+                reply_due=rd.date,
+                reply_due_provisional=rd.provisional,
+                replied_on=received + dt.timedelta(days=6),
+                replied_on_time=True,
+                evidence="决定书、证据材料、法律依据",
+                status=ChallengeStatus.CONCLUDED,
+                outcome=Outcome.UPHELD,
+                outcome_on=min(today, received + dt.timedelta(days=50)),
+                corrected=False,
+                created_by=clerk,
+                version=2,
+            )
+            ld = workdays.add_calendar_days(received, 15)
+            Litigation.objects.create(
+                unit=t,
+                case_no=f"({year})示0101行初{ctx.townships.index(t) + 11}号",
+                applicant=ctx.rng.choice(COMPANIES),
+                act="责令限期拆除决定",
+                organ="示范县人民法院",
+                received_on=received,
+                reply_due=ld.date,
+                reply_due_provisional=ld.provisional,
+                created_by=clerk,
+            )
     ctx.log("行政执法：执法证件、执法案件、行政复议和行政应诉已生成")

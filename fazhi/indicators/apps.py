@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class IndicatorsConfig(AppConfig):
     name = "fazhi.indicators"
     verbose_name = "指标"
+
+    def ready(self) -> None:
+        from . import cache
+
+        cache.connect()

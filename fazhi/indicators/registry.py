@@ -159,8 +159,29 @@ def get(code: str) -> Indicator:
     return INDICATORS[code]
 
 
-def compute(unit, year: int, codes: Iterable[str] | None = None) -> dict[str, Value]:
-    """Every indicator (or those named) for ``unit``'s subtree and ``year``."""
+def compute(
+    unit, year: int, codes: Iterable[str] | None = None, *, fresh: bool = False
+) -> dict[str, Value]:
+    """Every indicator (or those named) for ``unit``'s subtree and ``year``.
+
+    Served from the cache until a write in the unit's subtree (``fazhi.indicators.cache``);
+    ``fresh=True`` always computes (snapshots taken for the record).
+    """
+    from . import cache
+
+    codes = None if codes is None else sorted(set(codes))
+    key = None
+    if not fresh:
+        key, hit = cache.get(unit, year, codes)
+        if hit is not None:
+            return hit
+    values = _compute(unit, year, codes)
+    if key is not None:
+        cache.put(key, values)
+    return values
+
+
+def _compute(unit, year: int, codes: Iterable[str] | None) -> dict[str, Value]:
     _load()
     wanted = set(codes) if codes is not None else set(INDICATORS)
     out: dict[str, Value] = {}

@@ -15,7 +15,7 @@ from .registry import Value
 @transaction.atomic
 def take_snapshot(unit, year: int, *, actor, purpose: str = "", frozen: bool = False):
     """Compute every indicator now and store the values (frozen ones never change)."""
-    values = registry.compute(unit, year)
+    values = registry.compute(unit, year, fresh=True)
     snap = IndicatorSnapshot(
         unit=unit,
         year=year,

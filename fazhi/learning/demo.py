@@ -69,9 +69,6 @@ def _name(rng) -> str:
 def gen(ctx) -> None:
     rng = ctx.rng
     today = timezone.localdate()
-    last = min(dt.date(ctx.year, 12, 31), today)
-    first = dt.date(ctx.year, 1, 1)
-    span = max(1, (last - first).days)
     user = ctx.users.get("clerk_df")
     LearningSettings.objects.create(unit=ctx.county, created_by=ctx.users.get("county"))
     total_sessions = total_att = 0
@@ -95,75 +92,81 @@ def gen(ctx) -> None:
         cadres = Cadre.objects.bulk_create(cadres)
         # Each cadre's habit: some study diligently, some fall behind the 40 hours.
         zeal = {c.pk: rng.choice((0.2, 0.3, 0.5, 0.7, 0.85, 0.95)) for c in cadres}
-        n = rng.randint(40, 60)
-        kinds = [rng.choice(KINDS) for _ in range(n)]
-        sessions = []
-        for kind in kinds:
-            topic, law = rng.choice(TOPICS)
-            hours = {
-                "central_group": "2",
-                "pre_meeting": "0.5",
-                "lecture": "2",
-                "training": "4",
-                "court_hearing": "3",
-                "online": rng.choice(("1", "2")),
-            }[kind]
-            sessions.append(
-                StudySession(
-                    unit=township,
-                    kind=kind,
-                    date=first + dt.timedelta(days=rng.randint(0, span)),
-                    topic=topic,
-                    laws=law,
-                    hours=Decimal(hours),
-                    leadership_group=kind == "central_group",
-                    lecturer=rng.choice(
-                        ("县司法局 法律顾问", "镇党委书记", "律师事务所 律师", "县法院 法官", "")
-                    ),
-                    place=rng.choice(("镇政府三楼会议室", "镇党建活动室", "县人民法院", "")),
-                    created_by=user,
-                )
-            )
-        sessions = StudySession.objects.bulk_create(sessions)
-        rows = []
-        for s in sessions:
-            for c in cadres:
-                if s.kind == "central_group" and not c.in_leadership_group:
-                    continue
-                p = zeal[c.pk] if s.kind != "central_group" else 0.9
-                if rng.random() < p:
-                    rows.append(
-                        Attendance(
-                            unit=township,
-                            session=s,
-                            cadre=c,
-                            hours=s.hours,
-                            source=rng.choice(
-                                (AttendanceSource.SIGN_IN_SHEET, AttendanceSource.PAGE)
-                            ),
-                            created_by=user,
-                        )
-                    )
-        Attendance.objects.bulk_create(rows)
-        results = []
-        for c in cadres:
-            studied = rng.random() < 0.95
-            took = studied and rng.random() < 0.92
-            score = (
-                Decimal(rng.choice((58, 66, 78, 85, 88, 90, 92, 95, 96, 98, 100))) if took else None
-            )
-            results.append(
-                ExamResult(
-                    unit=township,
-                    cadre=c,
-                    year=ctx.year,
-                    studied_online=studied,
-                    took_exam=took,
-                    score=score,
-                    created_by=user,
-                )
-            )
-        ExamResult.objects.bulk_create(results)
-        total_sessions += len(sessions)
-        total_att += len(rows)
+        for year in ctx.years:
+            s, a = _year(ctx, township, cadres, zeal, year, today, user)
+            total_sessions += s
+            total_att += a
     ctx.log(f"学法：{total_sessions} 次学法活动，{total_att} 条参学记录")
+
+
+def _year(ctx, township, cadres, zeal, year, today, user) -> tuple[int, int]:
+    rng = ctx.rng
+    last = min(dt.date(year, 12, 31), today)
+    first = dt.date(year, 1, 1)
+    span = max(1, (last - first).days)
+    n = rng.randint(40, 60)
+    kinds = [rng.choice(KINDS) for _ in range(n)]
+    sessions = []
+    for kind in kinds:
+        topic, law = rng.choice(TOPICS)
+        hours = {
+            "central_group": "2",
+            "pre_meeting": "0.5",
+            "lecture": "2",
+            "training": "4",
+            "court_hearing": "3",
+            "online": rng.choice(("1", "2")),
+        }[kind]
+        sessions.append(
+            StudySession(
+                unit=township,
+                kind=kind,
+                date=first + dt.timedelta(days=rng.randint(0, span)),
+                topic=topic,
+                laws=law,
+                hours=Decimal(hours),
+                leadership_group=kind == "central_group",
+                lecturer=rng.choice(
+                    ("县司法局 法律顾问", "镇党委书记", "律师事务所 律师", "县法院 法官", "")
+                ),
+                place=rng.choice(("镇政府三楼会议室", "镇党建活动室", "县人民法院", "")),
+                created_by=user,
+            )
+        )
+    sessions = StudySession.objects.bulk_create(sessions)
+    rows = []
+    for s in sessions:
+        for c in cadres:
+            if s.kind == "central_group" and not c.in_leadership_group:
+                continue
+            p = zeal[c.pk] if s.kind != "central_group" else 0.9
+            if rng.random() < p:
+                rows.append(
+                    Attendance(
+                        unit=township,
+                        session=s,
+                        cadre=c,
+                        hours=s.hours,
+                        source=rng.choice((AttendanceSource.SIGN_IN_SHEET, AttendanceSource.PAGE)),
+                        created_by=user,
+                    )
+                )
+    Attendance.objects.bulk_create(rows)
+    results = []
+    for c in cadres:
+        studied = rng.random() < 0.95
+        took = studied and rng.random() < 0.92
+        score = Decimal(rng.choice((58, 66, 78, 85, 88, 90, 92, 95, 96, 98, 100))) if took else None
+        results.append(
+            ExamResult(
+                unit=township,
+                cadre=c,
+                year=year,
+                studied_online=studied,
+                took_exam=took,
+                score=score,
+                created_by=user,
+            )
+        )
+    ExamResult.objects.bulk_create(results)
+    return len(sessions), len(rows)

@@ -78,7 +78,7 @@ def context(unit: Unit, year: int) -> dict:
     today = timezone.localdate()
     overdue = [
         i
-        for i in reminders.collect(today)
+        for i in reminders.collect(today, units=[unit])
         if i.unit_path.startswith(unit.path) and i.overdue_on(today)
     ][:30]
     out = {

@@ -17,8 +17,11 @@ class UnitScopedQuerySet(models.QuerySet):
         return self.visible_to(user, Perm.CHANGE)
 
     def in_subtree(self, unit):
+        from .units import Unit
+
         field = getattr(self.model, "scope_field", "unit")
-        return self.filter(**{f"{field}__path__startswith": unit.path})
+        # a subquery, not a join on the path: the ledger's (unit, date) indexes then apply
+        return self.filter(**{f"{field}__in": Unit.objects.subtree(unit).values("pk")})
 
 
 class LedgerModel(models.Model):

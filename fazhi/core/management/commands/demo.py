@@ -46,6 +46,9 @@ class Command(BaseCommand):
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
+        from fazhi.indicators import cache as indicator_cache
+
+        indicator_cache.clear()  # bulk inserts send no signals
         self.stdout.write(f"用时 {time.perf_counter() - started:.1f} 秒")
         self.stdout.write(self.style.SUCCESS("演示数据已生成"))
         self.stdout.write(demo.logins_table())

@@ -1,0 +1,195 @@
+"""Indicator values cached until a write can change them.
+
+Computing a county-year reads every ledger of the county (hundreds of thousands of rows at
+county scale), and the home page's dashboard asks for five years and twenty townships. So
+``registry.compute`` keeps its results in Django's cache under *data tokens*:
+
+* every township-level unit (a *branch*: the units directly under a county) and every
+  county has a token; a saved or deleted ledger record replaces the token of its branch
+  (a record of the county itself: the county's token); a change to the unit tree or to a
+  record without a unit replaces the global token;
+* a value for a unit is stored under the global token, its county's token and the tokens
+  of the branches it covers (its own branch, or every branch of a county), and today's
+  date (figures such as "overdue" and pro-rata pace move with the calendar).
+
+A write therefore makes unreachable exactly the values it can change: a clerk registering
+a dispute in 东风镇 invalidates 东风镇 and the county, not 清河乡. The token is replaced
+when the write happens and again when its transaction commits, so a reader that computed
+from the pre-commit state cannot leave a stale value under the new token. Tokens are
+random, never counters, so no increment can be lost between processes.
+
+The cache must be shared by every process that serves requests (``FAZHI_REDIS_URL``, or
+the file cache under the var directory that settings use by default); a per-process
+memory cache would miss other processes' writes (``docs/DEPLOY.md``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+
+PREFIX = "fazhi:ind:"
+TIMEOUT = 6 * 3600  # values; tokens never expire (an evicted token is simply replaced)
+GLOBAL = "all"
+
+# Saves that cannot change an indicator (logins, notifications, tokens, audit, reports'
+# own text): skipping them keeps the cache warm while people work.
+_IGNORED = frozenset(
+    {
+        "core.User",
+        "core.Notification",
+        "core.TotpDevice",
+        "core.ApiToken",
+        "core.AuditChainHead",
+        "core.AuditEvent",
+        "core.DocumentTemplate",
+        "core.Attachment",
+        "reports.ReportSection",
+        "reports.Shortfall",
+        "reports.FigureOverride",
+        "indicators.IndicatorSnapshot",
+        "reports.AnnualReport",
+    }
+)
+_APPS = frozenset(
+    {
+        "core",
+        "disputes",
+        "decisions",
+        "enforcement",
+        "learning",
+        "publicity",
+        "legalservice",
+        "oversight",
+        "indicators",
+        "reports",
+    }
+)
+
+
+def _token_key(name) -> str:
+    return f"{PREFIX}tok:{name}"
+
+
+def _segments(path: str) -> list[int]:
+    return [int(s) for s in path.strip("/").split("/") if s]
+
+
+def _tokens(names: list) -> list[str]:
+    keys = [_token_key(n) for n in names]
+    found = cache.get_many(keys)
+    out = []
+    for key in keys:
+        tok = found.get(key)
+        if tok is None:
+            # never start from a fixed value: an evicted token must not bring back values
+            # stored under an earlier one
+            cache.add(key, secrets.token_hex(8), timeout=None)
+            tok = cache.get(key)
+        out.append(tok)
+    return out
+
+
+def key_for(unit, year: int, codes) -> str:
+    segs = _segments(unit.path)
+    names: list = [GLOBAL, segs[0]]
+    if len(segs) >= 2:
+        names.append(segs[1])
+    else:
+        from fazhi.core.models import Unit
+
+        names += list(
+            Unit.objects.filter(path__startswith=unit.path, depth=1)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+    tokens = _tokens(names)
+    wanted = "*" if codes is None else ",".join(sorted(codes))
+    digest = hashlib.sha1(  # noqa: S324 - a cache key, not a security measure
+        f"{wanted}|{'|'.join(tokens)}".encode()
+    ).hexdigest()
+    return f"{PREFIX}v:{unit.pk}:{year}:{timezone.localdate().isoformat()}:{digest}"
+
+
+def get(unit, year: int, codes):
+    key = key_for(unit, year, codes)
+    return key, cache.get(key)
+
+
+def put(key: str, values) -> None:
+    cache.set(key, values, timeout=TIMEOUT)
+
+
+def bump(name) -> None:
+    key = _token_key(name)
+    cache.set(key, secrets.token_hex(8), timeout=None)
+    transaction.on_commit(lambda: cache.set(key, secrets.token_hex(8), timeout=None))
+
+
+def bump_for_path(path: str) -> None:
+    segs = _segments(path)
+    bump(segs[1] if len(segs) >= 2 else segs[0])
+
+
+# ---- signal wiring -------------------------------------------------------------------
+
+_paths: dict[int, str] = {}
+
+
+def _unit_path(unit_id: int) -> str | None:
+    path = _paths.get(unit_id)
+    if path is None:
+        from fazhi.core.models import Unit
+
+        path = Unit.objects.filter(pk=unit_id).values_list("path", flat=True).first()
+        if path:
+            _paths[unit_id] = path
+    return path
+
+
+def _unit_id_of(instance) -> int | None:
+    unit_id = getattr(instance, "unit_id", None)
+    if unit_id is not None:
+        return unit_id
+    # a child record (a party of a dispute, a member of a committee): its parent's unit
+    for f in instance._meta.concrete_fields:
+        if f.is_relation and f.many_to_one:
+            target = f.related_model
+            if any(g.attname == "unit_id" for g in target._meta.concrete_fields):
+                parent = getattr(instance, f.name, None)
+                if parent is not None:
+                    return parent.unit_id
+    return None
+
+
+def _changed(sender, instance, **kwargs) -> None:
+    meta = sender._meta
+    if meta.app_label not in _APPS or meta.label in _IGNORED:
+        return
+    if sender.__name__.startswith("Historical"):
+        return  # the record itself was saved too
+    if meta.label == "core.Unit":
+        _paths.clear()
+        bump(GLOBAL)
+        return
+    unit_id = _unit_id_of(instance)
+    path = _unit_path(unit_id) if unit_id else None
+    if path:
+        bump_for_path(path)
+    else:
+        bump(GLOBAL)
+
+
+def connect() -> None:
+    post_save.connect(_changed, dispatch_uid="fazhi.indicators.cache.save")
+    post_delete.connect(_changed, dispatch_uid="fazhi.indicators.cache.delete")
+
+
+def clear() -> None:
+    """Forget every cached value (after ``fazhi demo``, a restore, a bulk import)."""
+    bump(GLOBAL)

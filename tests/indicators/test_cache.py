@@ -1,0 +1,115 @@
+"""Indicator values are cached until a write can change them (fazhi/indicators/cache.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from fazhi.indicators import cache, registry
+from tests.reports.fixtures import YEAR, _dispute, seed_ledgers
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(dt.datetime(YEAR, 12, 20, 10, 0), tick=False):
+        yield
+
+
+def _queries(unit, codes=None) -> tuple[int, dict]:
+    """Queries on the ledgers (a county's key lists its townships: one query on units)."""
+    with CaptureQueriesContext(connection) as ctx:
+        values = registry.compute(unit, YEAR, codes)
+    ledger = [
+        q for q in ctx.captured_queries if not q["sql"].split(" WHERE ")[0].endswith('"core_unit"')
+    ]
+    return len(ledger), values
+
+
+def test_second_read_is_served_from_the_cache(world, frozen):
+    seed_ledgers(world)
+    n_first, first = _queries(world.township_a)
+    n_again, again = _queries(world.township_a)
+    assert n_first > 10
+    assert n_again == 0
+    assert {c: v.as_dict() for c, v in again.items()} == {c: v.as_dict() for c, v in first.items()}
+
+
+def test_a_write_in_the_township_invalidates_it_and_its_county_only(world, frozen):
+    seed_ledgers(world)
+    before_a = registry.compute(world.township_a, YEAR)["disputes.mediated"].value
+    before_county = registry.compute(world.county, YEAR)["disputes.mediated"].value
+    registry.compute(world.township_b, YEAR)
+    _dispute(world.township_a, 3, number="cache-1")
+    n_a, after_a = _queries(world.township_a)
+    assert n_a > 0 and after_a["disputes.mediated"].value == before_a + 1
+    n_county, after_county = _queries(world.county)
+    assert n_county > 0 and after_county["disputes.mediated"].value == before_county + 1
+    n_b, _ = _queries(world.township_b)
+    assert n_b == 0  # 清河乡's values did not change, and are still served from the cache
+
+
+def test_a_write_in_another_county_leaves_this_one_cached(world, frozen):
+    seed_ledgers(world)
+    registry.compute(world.county, YEAR)
+    other_township = world.other_county.children.first()
+    _dispute(other_township or world.other_county, 3, number="cache-2")
+    n, _ = _queries(world.county)
+    assert n == 0
+
+
+def test_a_child_record_invalidates_through_its_parent(world, frozen):
+    """A dispute's party has no unit of its own: its dispute's township is invalidated."""
+    from fazhi.disputes.models import Dispute, DisputeParty
+
+    seed_ledgers(world)
+    registry.compute(world.township_a, YEAR)
+    registry.compute(world.township_b, YEAR)
+    d = Dispute.objects.filter(unit__path__startswith=world.township_a.path).first()
+    DisputeParty.objects.create(dispute=d, side="respondent", name="某某")
+    assert _queries(world.township_a)[0] > 0
+    assert _queries(world.township_b)[0] == 0
+
+
+def test_the_token_changes_again_on_commit(world, frozen, django_capture_on_commit_callbacks):
+    """A reader between the write and the commit cannot leave a stale value behind."""
+    seed_ledgers(world)
+    key_before = cache.key_for(world.township_a, YEAR, None)
+    with django_capture_on_commit_callbacks() as callbacks:
+        _dispute(world.township_a, 4, number="cache-3")
+        key_inside = cache.key_for(world.township_a, YEAR, None)
+    assert key_inside != key_before
+    assert callbacks
+    for callback in callbacks:
+        callback()
+    assert cache.key_for(world.township_a, YEAR, None) not in (key_before, key_inside)
+
+
+def test_tomorrow_is_a_new_key(world):
+    seed_ledgers(world)
+    with time_machine.travel(dt.datetime(YEAR, 12, 20, 10, 0), tick=False):
+        registry.compute(world.township_a, YEAR)
+        assert _queries(world.township_a)[0] == 0
+    with time_machine.travel(dt.datetime(YEAR, 12, 21, 10, 0), tick=False):
+        assert _queries(world.township_a)[0] > 0  # "overdue" and pace move with the date
+
+
+def test_fresh_always_computes_and_clear_forgets(world, frozen):
+    seed_ledgers(world)
+    registry.compute(world.township_a, YEAR)
+    with CaptureQueriesContext(connection) as ctx:
+        registry.compute(world.township_a, YEAR, fresh=True)
+    assert len(ctx) > 0
+    cache.clear()
+    assert _queries(world.township_a)[0] > 0
+
+
+def test_codes_are_part_of_the_key(world, frozen):
+    seed_ledgers(world)
+    some = registry.compute(world.township_a, YEAR, ["disputes.mediated"])
+    assert list(some) == ["disputes.mediated"]
+    n, everything = _queries(world.township_a)
+    assert n > 0 and len(everything) > 1
