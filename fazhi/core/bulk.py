@@ -37,8 +37,6 @@ _AS_IS = (
 
 def _preparer(field: models.Field, connection) -> Callable[[models.Model], object]:
     get = attrgetter(field.attname)
-    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-        return lambda obj: field.get_db_prep_save(field.pre_save(obj, True), connection)
     if type(field) in _AS_IS or isinstance(field, models.ForeignKey):
         return get
     if type(field) is models.DateField:
@@ -67,6 +65,12 @@ def insert(model: type[models.Model], objs: Sequence[models.Model], *, using: st
         obj._state.adding = False
         obj._state.db = using
     fields = list(meta.concrete_fields)
+    # pre_save first, as save() does: auto_now stamps, and the encrypted identifiers
+    # normalise themselves and fill their blind index
+    pre = [f for f in fields if type(f).pre_save is not models.Field.pre_save]
+    for obj in objs:
+        for f in pre:
+            setattr(obj, f.attname, f.pre_save(obj, True))
     prep = [_preparer(f, connection) for f in fields]
     rows = [tuple(p(obj) for p in prep) for obj in objs]
     columns = ", ".join(qn(f.column) for f in fields)
