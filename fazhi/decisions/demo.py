@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from fazhi.core import demo, workdays
+from fazhi.core import bulk, demo, workdays
 
 from .models import (
     CollectiveDiscussion,
@@ -201,7 +201,7 @@ def _discussion(ctx, unit, title, category, day, decision=None, clerk=None):
                 statement="建议进一步核实资金来源后实施" if disagree else "同意",
             )
         )
-    MemberView.objects.bulk_create(views)
+    bulk.insert(MemberView, views)
     return cd
 
 
@@ -276,10 +276,11 @@ def _decisions(ctx, t, cat, clerk, adviser, ct, end):
                     created_by=clerk,
                 )
             )
-        DecisionStep.objects.bulk_create(steps)
+        bulk.insert(DecisionStep, steps)
         requested = start + dt.timedelta(days=42)
         done = status != DecisionStatus.DRAFTING
-        LegalityReview.objects.bulk_create(
+        bulk.insert(
+            LegalityReview,
             [
                 _review(
                     t,
@@ -292,7 +293,7 @@ def _decisions(ctx, t, cat, clerk, adviser, ct, end):
                     adviser,
                     done=done,
                 )
-            ]
+            ],
         )
         if status in (DecisionStatus.PUBLISHED, DecisionStatus.ARCHIVED):
             day = min(end, requested + dt.timedelta(days=20))
@@ -358,7 +359,7 @@ def _documents(ctx, t, clerk, adviser, ct, end):
             doc.filed_with = "示范县人民政府" if filed else ""
             doc.filed_on_time = (filed <= due.date) if filed else None
         docs.append(doc)
-    NormativeDocument.objects.bulk_create(docs)
+    bulk.insert(NormativeDocument, docs)
     DocumentRegister.objects.create(unit=t, year=year, prefix=f"{t.name[:4]}规", last_number=number)
     reviews = []
     for doc in docs:
@@ -378,7 +379,7 @@ def _documents(ctx, t, clerk, adviser, ct, end):
                 done=doc.status != DocStatus.REVIEWING,
             )
         )
-    LegalityReview.objects.bulk_create(reviews)
+    bulk.insert(LegalityReview, reviews)
     by_id = {r.object_id: r for r in reviews}
     for doc in docs:
         r = by_id.get(str(doc.pk))
@@ -423,10 +424,10 @@ def _contracts(ctx, t, clerk, adviser, ct, end):
                 conclusion=Conclusion.LAWFUL_WITH_CHANGES if i % 3 == 0 else Conclusion.LAWFUL,
             )
         )
-    LegalityReview.objects.bulk_create(reviews)
+    bulk.insert(LegalityReview, reviews)
     for c, r in zip(contracts, reviews, strict=True):
         c.review = r
-    ContractReview.objects.bulk_create(contracts)
+    bulk.insert(ContractReview, contracts)
     for c, r in zip(contracts, reviews, strict=True):
         r.object_id = str(c.pk)
     LegalityReview.objects.bulk_update(reviews, ["object_id"])
@@ -446,7 +447,7 @@ def _contracts(ctx, t, clerk, adviser, ct, end):
                     created_by=adviser,
                 )
             )
-    ReviewFinding.objects.bulk_create(findings)
+    bulk.insert(ReviewFinding, findings)
 
 
 def _matters(ctx, t, clerk, end):

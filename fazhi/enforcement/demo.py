@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from fazhi.core import demo, pii, workdays
+from fazhi.core import bulk, demo, pii, workdays
 
 from .models import (
     CaseKind,
@@ -68,7 +68,7 @@ def gen(ctx) -> None:
                     created_by=clerk,
                 )
             )
-        EnforcementCertificate.objects.bulk_create(certs)
+        bulk.insert(EnforcementCertificate, certs)
         valid = certs[:4]
         for year in ctx.years:
             start = dt.date(year, 1, 5)
@@ -146,7 +146,7 @@ def gen(ctx) -> None:
                     c.executed_on = c.published_on
                     c.closed_on = min(today, c.published_on + dt.timedelta(days=5))
                 cases.append(c)
-            EnforcementCase.objects.bulk_create(cases)
+            bulk.insert(EnforcementCase, cases)
             through = EnforcementCase.officers.through
             for c in cases:
                 a, b = ctx.rng.sample(valid, 2)
@@ -154,7 +154,7 @@ def gen(ctx) -> None:
                     through(enforcementcase_id=c.pk, enforcementcertificate_id=a.pk),
                     through(enforcementcase_id=c.pk, enforcementcertificate_id=b.pk),
                 ]
-            through.objects.bulk_create(links)
+            bulk.insert(through, links)
             decided = [c for c in cases if c.decided_on] or cases
             target = decided[0]
             received = min(today, (target.decided_on or target.opened_on) + dt.timedelta(days=20))

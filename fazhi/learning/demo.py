@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from fazhi.core import demo
+from fazhi.core import bulk, demo
 
 from .models import Attendance, AttendanceSource, Cadre, ExamResult, LearningSettings, StudySession
 
@@ -89,7 +89,7 @@ def gen(ctx) -> None:
             cadres.append(
                 Cadre(unit=township, name=_name(rng), post=rng.choice(STAFF_POSTS), created_by=user)
             )
-        cadres = Cadre.objects.bulk_create(cadres)
+        cadres = bulk.insert(Cadre, cadres)
         # Each cadre's habit: some study diligently, some fall behind the 40 hours.
         zeal = {c.pk: rng.choice((0.2, 0.3, 0.5, 0.7, 0.85, 0.95)) for c in cadres}
         for year in ctx.years:
@@ -133,7 +133,7 @@ def _year(ctx, township, cadres, zeal, year, today, user) -> tuple[int, int]:
                 created_by=user,
             )
         )
-    sessions = StudySession.objects.bulk_create(sessions)
+    sessions = bulk.insert(StudySession, sessions)
     rows = []
     for s in sessions:
         for c in cadres:
@@ -151,7 +151,7 @@ def _year(ctx, township, cadres, zeal, year, today, user) -> tuple[int, int]:
                         created_by=user,
                     )
                 )
-    Attendance.objects.bulk_create(rows)
+    bulk.insert(Attendance, rows)
     results = []
     for c in cadres:
         studied = rng.random() < 0.95
@@ -168,5 +168,5 @@ def _year(ctx, township, cadres, zeal, year, today, user) -> tuple[int, int]:
                 created_by=user,
             )
         )
-    ExamResult.objects.bulk_create(results)
+    bulk.insert(ExamResult, results)
     return len(sessions), len(rows)

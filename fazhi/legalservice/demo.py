@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from fazhi.core import demo, workdays
+from fazhi.core import bulk, demo, workdays
 
 from .models import (
     AidOutcome,
@@ -132,10 +132,10 @@ def gen(ctx):
                     outcome=rng.choice(list(AidOutcome.values)),
                 )
             )
-    DutyShift.objects.bulk_create(shifts)
-    Consultation.objects.bulk_create(consults)
-    ServiceCenterDay.objects.bulk_create(days)
-    LegalAidReferral.objects.bulk_create(referrals)
+    bulk.insert(DutyShift, shifts)
+    bulk.insert(Consultation, consults)
+    bulk.insert(ServiceCenterDay, days)
+    bulk.insert(LegalAidReferral, referrals)
     ctx.log(
         f"法律服务：{len(shifts)} 次坐班值班，{len(consults)} 件法律咨询，{len(days)} 天服务中心统计"
     )

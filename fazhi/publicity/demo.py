@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from fazhi.core import demo
+from fazhi.core import bulk, demo
 
 from .models import (
     LegalLiaison,
@@ -69,7 +69,8 @@ def gen(ctx) -> None:
     n_events = 0
     for t_index, township in enumerate(ctx.townships):
         villages = ctx.villages[township.pk]
-        duties = PublicityDuty.objects.bulk_create(
+        duties = bulk.insert(
+            PublicityDuty,
             [
                 PublicityDuty(
                     unit=township,
@@ -82,7 +83,7 @@ def gen(ctx) -> None:
                     created_by=user,
                 )
                 for body, laws in DUTIES
-            ]
+            ],
         )
         by_body = {d.body: d for d in duties}
         events = []
@@ -122,7 +123,7 @@ def gen(ctx) -> None:
                     created_by=user,
                 )
             )
-        PublicityEvent.objects.bulk_create(rows)
+        bulk.insert(PublicityEvent, rows)
         n_events += len(rows)
         liaisons = []
         for v_index, village in enumerate(villages):
@@ -140,7 +141,7 @@ def gen(ctx) -> None:
                         created_by=user,
                     )
                 )
-        liaisons = LegalLiaison.objects.bulk_create(liaisons)
+        liaisons = bulk.insert(LegalLiaison, liaisons)
         for n in range(2):
             day = first + dt.timedelta(days=rng.randint(0, max(1, (last - first).days)))
             training = LiaisonTraining.objects.create(
@@ -172,5 +173,5 @@ def gen(ctx) -> None:
                         created_by=user,
                     )
                 )
-        ModelVillage.objects.bulk_create(titles)
+        bulk.insert(ModelVillage, titles)
     ctx.log(f"普法：{n_events} 次普法活动")
