@@ -96,6 +96,11 @@ def _tokens(names: list) -> list[str]:
 
 
 def key_for(unit, year: int, codes) -> str:
+    wanted = "*" if codes is None else ",".join(sorted(codes))
+    return _key(unit, f"{year}:{wanted}")
+
+
+def _key(unit, what: str) -> str:
     segs = _segments(unit.path)
     names: list = [GLOBAL, segs[0]]
     if len(segs) >= 2:
@@ -109,11 +114,10 @@ def key_for(unit, year: int, codes) -> str:
             .values_list("pk", flat=True)
         )
     tokens = _tokens(names)
-    wanted = "*" if codes is None else ",".join(sorted(codes))
     digest = hashlib.sha1(  # noqa: S324 - a cache key, not a security measure
-        f"{wanted}|{'|'.join(tokens)}".encode()
+        f"{what}|{'|'.join(tokens)}".encode()
     ).hexdigest()
-    return f"{PREFIX}v:{unit.pk}:{year}:{timezone.localdate().isoformat()}:{digest}"
+    return f"{PREFIX}v:{unit.pk}:{timezone.localdate().isoformat()}:{digest}"
 
 
 def get(unit, year: int, codes):
@@ -123,6 +127,17 @@ def get(unit, year: int, codes):
 
 def put(key: str, values) -> None:
     cache.set(key, values, timeout=TIMEOUT)
+
+
+def remember(unit, what: str, compute):
+    """Any other figure read from ``unit``'s ledgers (the dashboard's monthly series),
+    cached under the same tokens as the indicators."""
+    key = _key(unit, what)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=TIMEOUT)
+    return value
 
 
 def bump(name) -> None:

@@ -38,6 +38,12 @@ def _num(v) -> float | None:
 
 
 def monthly(unit: Unit, year: int) -> dict:
+    from fazhi.indicators import cache
+
+    return cache.remember(unit, f"monthly:{year}", lambda: _monthly(unit, year))
+
+
+def _monthly(unit: Unit, year: int) -> dict:
     series = {}
     try:
         from fazhi.disputes.models import Dispute, HotlineAppeal, Petition

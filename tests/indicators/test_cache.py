@@ -113,3 +113,16 @@ def test_codes_are_part_of_the_key(world, frozen):
     assert list(some) == ["disputes.mediated"]
     n, everything = _queries(world.township_a)
     assert n > 0 and len(everything) > 1
+
+
+def test_dashboard_monthly_series_follows_writes(world, frozen):
+    from fazhi.reports import dashboard
+
+    seed_ledgers(world)
+    before = dashboard.monthly(world.township_a, YEAR)["矛盾纠纷"]
+    with CaptureQueriesContext(connection) as ctx:
+        assert dashboard.monthly(world.township_a, YEAR)["矛盾纠纷"] == before
+    assert len(ctx) == 0
+    _dispute(world.township_a, 5, number="cache-4")
+    after = dashboard.monthly(world.township_a, YEAR)["矛盾纠纷"]
+    assert sum(after) == sum(before) + 1
