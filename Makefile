@@ -34,6 +34,11 @@ test-postgres: $(STAMP)
 test-browser: $(STAMP) system-deps
 	$(BIN)/pytest -q -m browser
 
+## deploy-check: only the deployment files' tests (nginx -t, systemd-analyze, gunicorn and nginx serving fazhi)
+.PHONY: deploy-check
+deploy-check: $(STAMP) system-deps
+	$(BIN)/pytest -q tests/deploy
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

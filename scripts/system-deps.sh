@@ -6,6 +6,9 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 # CJK fonts, so pages and PDFs render Chinese (screenshots, LibreOffice).
 fc-list 2>/dev/null | grep -qi "wqy\|noto sans cjk\|noto serif cjk" || need+=(fonts-wqy-microhei fontconfig)
+# nginx and systemd-analyze, which check the deployment files (tests/deploy).
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || need+=(nginx)
+command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi
