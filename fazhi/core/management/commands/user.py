@@ -22,7 +22,7 @@ class _Root:
 
 
 class Command(BaseCommand):
-    help = "用户与角色：create USER [--name N] [--unit UNIT --role ROLE]；grant USER UNIT ROLE；revoke USER UNIT ROLE；disable|enable|unlock USER；list"
+    help = "用户与角色：create USER [UNIT ROLE] [--name N]；grant USER UNIT ROLE；revoke USER UNIT ROLE；disable|enable|unlock USER；list"
 
     def add_arguments(self, parser):
         parser.add_argument(
