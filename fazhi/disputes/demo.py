@@ -293,7 +293,7 @@ def _petitions(rng, township, villages, handlers, start, end, today, volume):
                 dl = workdays.add_calendar_days(p.accepted_on, 60)
                 p.handling_due, p.handling_due_provisional = dl.date, dl.provisional
                 done_age = (today - p.accepted_on).days
-                if done_age > 20 and rng.random() < 0.85:
+                if done_age > 20 and (rng.random() < 0.85 or done_age > 120):
                     late = rng.random() < 0.04
                     p.replied_on = min(
                         today,
@@ -374,7 +374,7 @@ def _hotline(rng, township, villages, hcats, handlers, start, end, today, t_inde
                 "已联系诉求人并处理。",
                 min(today, rec + dt.timedelta(days=rng.randint(1, 6))),
             )
-            if rng.random() < 0.97:
+            if rng.random() < 0.97 or age > 45:
                 h.status, h.completed_on = "completed", h.replied_on
                 h.closed_on = h.completed_on
                 h.satisfaction = rng.choices(

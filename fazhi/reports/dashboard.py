@@ -82,11 +82,17 @@ def context(unit: Unit, year: int) -> dict:
         ],
     }
     today = timezone.localdate()
-    overdue = [
-        i
-        for i in reminders.collect(today, units=[unit])
-        if i.unit_path.startswith(unit.path) and i.overdue_on(today)
-    ][:30]
+    from fazhi.indicators import cache
+
+    overdue = cache.remember(
+        unit,
+        "overdue",
+        lambda: [
+            i
+            for i in reminders.collect(today, units=[unit])
+            if i.unit_path.startswith(unit.path) and i.overdue_on(today)
+        ][:30],
+    )
     out = {
         "cards": cards,
         "below": sum(1 for c in cards if c["meets_target"] is False),
