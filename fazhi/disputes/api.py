@@ -506,3 +506,9 @@ class _LazyOut:
 
 
 _ = HotlineAppeal
+
+
+# Grid cases have their own module; mounted here, under /api/v1/disputes/grid.
+from .api_grid import router as _grid_router  # noqa: E402
+
+router.add_router("/grid", _grid_router)

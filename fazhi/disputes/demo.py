@@ -452,3 +452,6 @@ def _walkthrough(ctx, today):
         )
         ds.act(d2, "assign", user=admin, data={"handler": mediator.pk})
         ds.act(d2, "supervise", user=admin, data={"note": "群众反映强烈，请本周内办结"})
+
+
+from . import demo_grid  # noqa: E402,F401  (registers the grid generator)

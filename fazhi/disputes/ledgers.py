@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from fazhi.core import pii
@@ -17,13 +17,16 @@ from .models import (
     Dispute,
     DisputeCategory,
     DisputeStatus,
+    GridCase,
+    GridCategory,
+    GridStatus,
     HotlineAppeal,
     HotlineCategory,
     HotlineStatus,
     Petition,
     PetitionStatus,
 )
-from .procedures import DISPUTE, HOTLINE, PETITION
+from .procedures import DISPUTE, GRID, HOTLINE, PETITION
 
 
 def _date(d) -> str:
@@ -54,14 +57,17 @@ class Ledger:
     export_columns: tuple
     flags: tuple  # (param, label, Q)
     categories: Any = None
+    choices: Any = None  # a TextChoices of categories, where they are not a table
+    date_field: str = ""  # the date the ``year`` filter reads
+    related: tuple = ()  # more select_related for lists and exports
 
     def queryset(self, user, perm="view"):
         if self.model is Petition:
             qs = queries.petitions_visible_to(user, perm)
         else:
             qs = self.model.objects.visible_to(user, perm)
-        related = ["unit", "handler", "village"]
-        if self.model is not Petition:
+        related = ["unit", "handler", "village", *self.related]
+        if self.categories is not None:
             related.append("category")
         return qs.select_related(*related)
 
@@ -77,6 +83,8 @@ class Ledger:
             qs = qs.filter(category_id=int(cat))
         elif cat and self.model is Petition and cat in ("suggestion", "accusation", "claim"):
             qs = qs.filter(petition_type=cat)
+        elif cat and self.choices is not None and cat in self.choices.values:
+            qs = qs.filter(category=cat)
         for key, field in (("village", "village_id"), ("handler", "handler_id")):
             value = params.get(key)
             if value and str(value).isdigit():
@@ -99,7 +107,7 @@ class Ledger:
                 qs = qs.filter(q)
         year = params.get("year")
         if year and str(year).isdigit():
-            field = "registered_on" if self.model is Dispute else "received_on"
+            field = self.date_field or ("registered_on" if self.model is Dispute else "received_on")
             qs = qs.filter(**{f"{field}__year": int(year)})
         text = (params.get("q") or "").strip()
         if text:
@@ -138,6 +146,10 @@ def search_q(model, text: str) -> Q:
             q |= Q(petitioners__id_number_bidx=id_idx)
         if exact_phone:
             q |= Q(petitioners__phone_bidx=phone_idx)
+    elif model is GridCase:
+        q |= Q(summary__icontains=text) | Q(person_name__icontains=text) | Q(grid=text)
+        if exact_phone:
+            q |= Q(phone_bidx=phone_idx)
     else:
         q |= Q(caller__icontains=text) | Q(content__icontains=text)
         if exact_phone:
@@ -304,4 +316,65 @@ HOTLINE_LEDGER = Ledger(
     ),
 )
 
-LEDGERS = {lg.key: lg for lg in (DISPUTES, PETITIONS, HOTLINE_LEDGER)}
+
+def _local(o, field) -> str:
+    value = getattr(o, field)
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+GRID_LEDGER = Ledger(
+    key="grid",
+    label="网格事件",
+    model=GridCase,
+    procedure=GRID,
+    statuses=GridStatus,
+    url_prefix="grid",
+    choices=GridCategory,
+    date_field="reported_on",
+    related=("dispute",),
+    list_columns=(
+        ("编号", lambda o: o.number),
+        ("上报时间", lambda o: _local(o, "reported_at")),
+        ("村(社区) / 网格", lambda o: " ".join(x for x in (_place(o), o.grid) if x)),
+        ("类别", lambda o: o.get_category_display()),
+        ("事件概要", lambda o: o.summary[:40] + ("…" if len(o.summary) > 40 else "")),
+        ("状态", lambda o: o.get_status_display()),
+        ("处置期限", lambda o: _date(o.due_on)),
+    ),
+    export_columns=(
+        ("编号", lambda o: o.number),
+        ("上报时间", lambda o: timezone.localtime(o.reported_at).replace(tzinfo=None)),
+        ("单位", lambda o: o.unit.name),
+        ("村(社区)", lambda o: o.village.name if o.village_id else ""),
+        ("网格", lambda o: o.grid),
+        ("事件类别", lambda o: o.get_category_display()),
+        ("事件概要", lambda o: o.summary),
+        ("上报网格员", lambda o: o.reporter),
+        ("当事人", lambda o: o.person_name),
+        ("联系电话", lambda o: pii.mask_mobile(o.phone) if o.phone else ""),
+        ("处置期限", lambda o: o.due_on),
+        ("状态", lambda o: o.get_status_display()),
+        ("处置方式", lambda o: o.get_disposal_display()),
+        ("处置日期", lambda o: o.handled_on),
+        ("按期处置", lambda o: {True: "是", False: "否", None: ""}[o.handled_on_time]),
+        ("处置情况", lambda o: o.handling),
+        ("转办单位", lambda o: o.referred_to),
+        ("矛盾纠纷编号", lambda o: o.dispute.number if o.dispute_id else ""),
+        ("办结日期", lambda o: o.closed_on),
+        ("承办人", lambda o: _user(o.handler)),
+        ("督办", lambda o: _yes(o.supervised)),
+        ("是否逾期", _overdue),
+    ),
+    flags=(
+        ("supervised", "督办", Q(supervised=True)),
+        ("late", "超期处置", Q(handled_on__gt=F("due_on"))),
+        ("person", "有当事人", ~Q(person_name="")),
+    ),
+)
+
+
+def _place(o) -> str:
+    return o.village.name if o.village_id else o.unit.name
+
+
+LEDGERS = {lg.key: lg for lg in (DISPUTES, PETITIONS, HOTLINE_LEDGER, GRID_LEDGER)}

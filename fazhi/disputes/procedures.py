@@ -11,7 +11,7 @@ from django.utils import timezone
 from fazhi.core.procedures import Procedure, Transition
 from fazhi.core.roles import Perm
 
-from .models import DisputeStatus, HotlineStatus, PetitionStatus
+from .models import DisputeStatus, GridStatus, HotlineStatus, PetitionStatus
 
 D = DisputeStatus
 P = PetitionStatus
@@ -151,4 +151,20 @@ HOTLINE = Procedure(
         Transition("rate", "回访评价", ("completed",), None, guard=_rate_hotline_guard),
     ],
     labels=HotlineStatus,
+)
+
+
+# Grid cases: a reported event is disposed of one of three ways, then closed.
+GRID_OPEN = ("reported", "handled", "escalated", "referred")
+
+GRID = Procedure(
+    [
+        Transition("assign", "交办", ("reported", "referred"), None, Perm.SUPERVISE),
+        Transition("supervise", "督办", ("reported", "referred"), None, Perm.SUPERVISE),
+        Transition("handle", "就地处置", ("reported",), "handled"),
+        Transition("refer", "转办", ("reported",), "referred"),
+        Transition("escalate", "转为矛盾纠纷", ("reported",), "escalated"),
+        Transition("close", "办结", ("handled", "escalated", "referred"), "closed"),
+    ],
+    labels=GridStatus,
 )

@@ -11,7 +11,7 @@ from django.db.models import Q
 from fazhi.core import scoping
 from fazhi.core.roles import Perm
 
-from .models import Dispute, HotlineAppeal, Petition
+from .models import Dispute, GridCase, HotlineAppeal, Petition
 
 
 def _prefixes(path: str) -> list[str]:
@@ -42,3 +42,7 @@ def disputes_visible_to(user, perm: str = Perm.VIEW):
 
 def hotline_visible_to(user, perm: str = Perm.VIEW):
     return HotlineAppeal.objects.visible_to(user, perm)
+
+
+def grid_visible_to(user, perm: str = Perm.VIEW):
+    return GridCase.objects.visible_to(user, perm)

@@ -6,12 +6,13 @@ from django.urls import reverse
 
 from fazhi.core import reminders
 
-from .models import Dispute, HotlineAppeal, Petition
+from .models import Dispute, GridCase, HotlineAppeal, Petition
 
 _MODELS = (
     (Dispute, "disputes:dispute_detail", lambda o: o.title),
     (Petition, "disputes:petition_detail", lambda o: "保密信访件" if o.confidential else o.matter),
     (HotlineAppeal, "disputes:hotline_detail", lambda o: o.category.name),
+    (GridCase, "disputes:grid_detail", lambda o: o.get_category_display()),
 )
 
 

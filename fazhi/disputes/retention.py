@@ -1,7 +1,8 @@
 """Retention of personal data in the case ledgers (PIPL arts. 19, 47; ``fazhi daily``).
 
 After a case has been closed for the retention period (years, per ledger, set by
-``FAZHI_RETENTION_YEARS_DISPUTES`` / ``_PETITIONS`` / ``_HOTLINE``; defaults 10, 10 and 3,
+``FAZHI_RETENTION_YEARS_DISPUTES`` / ``_PETITIONS`` / ``_HOTLINE`` / ``_GRID``; defaults 10,
+10, 3 and 3,
 to be aligned with the local archive rules), the names, ID numbers, phone numbers and
 addresses of its people are anonymised, in the current rows and in their history rows.
 Cases under legal hold are skipped. Each record is saved one by one.
@@ -17,7 +18,7 @@ from django.utils import timezone
 from fazhi.core import retention
 from fazhi.core.retention import ANONYMISED
 
-from .models import Dispute, DisputeParty, HotlineAppeal, Petition, Petitioner
+from .models import Dispute, DisputeParty, GridCase, HotlineAppeal, Petition, Petitioner
 
 
 def _years(name: str, default: int) -> int:
@@ -95,4 +96,33 @@ def hotline(cutoff) -> int:
         HotlineAppeal.history.model.objects.filter(id__in=ids).update(
             caller=ANONYMISED, phone="", phone_bidx="", address=""
         )
+    return len(ids)
+
+
+@retention.register("disputes.GridCase", years=_years("GRID", 3))
+def grid(cutoff) -> int:
+    """As for hotline appeals: the person concerned (name, phone) of long-closed grid cases.
+
+    Only cases that name someone are touched (most grid cases name no one), so the daily
+    batch is spent on the ones that hold personal data.
+    """
+    from django.db.models import Q
+
+    ids = list(
+        GridCase.objects.filter(
+            closed_on__lt=cutoff.date(), legal_hold=False, anonymised_at__isnull=True
+        )
+        .filter(~Q(person_name="") | ~Q(phone=""))
+        .values_list("pk", flat=True)[:5000]
+    )
+    now = timezone.now()
+    with transaction.atomic():
+        for case in GridCase.objects.filter(pk__in=ids):
+            case.person_name = ANONYMISED if case.person_name else ""
+            case.phone = ""
+            case.anonymised_at = now
+            case.save()
+        kept = GridCase.history.model.objects.filter(id__in=ids)
+        kept.exclude(person_name="").update(person_name=ANONYMISED)
+        kept.update(phone="", phone_bidx="")
     return len(ids)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, pages
+from .views import cases, grid, pages
 
 app_name = "disputes"
 
@@ -16,11 +16,18 @@ urlpatterns = [
     path("petitions/new/", pages.petition_new, name="petition_new"),
     path("hotline/new/", pages.hotline_new, name="hotline_new"),
     path("hotline/import/", pages.hotline_import, name="hotline_import"),
+    path("grid/new/", grid.grid_new, name="grid_new"),
+    path("grid/import/", grid.grid_import, name="grid_import"),
     path("cases/import/", pages.ledger_import, {"key": "dispute"}, name="dispute_import"),
     path("petitions/import/", pages.ledger_import, {"key": "petition"}, name="petition_import"),
 ]
 
-for key, prefix in (("dispute", "cases"), ("petition", "petitions"), ("hotline", "hotline")):
+for key, prefix in (
+    ("dispute", "cases"),
+    ("petition", "petitions"),
+    ("hotline", "hotline"),
+    ("grid", "grid"),
+):
     kw = {"key": key}
     urlpatterns += [
         path(f"{prefix}/", cases.case_list, kw, name=f"{key}_list"),
@@ -39,7 +46,7 @@ for key, prefix in (("dispute", "cases"), ("petition", "petitions"), ("hotline",
             name=f"{key}_reveal",
         ),
     ]
-    if key != "hotline":
+    if key in ("dispute", "petition"):
         urlpatterns.append(
             path(
                 f"{prefix}/<int:pk>/documents/<str:name>.docx",

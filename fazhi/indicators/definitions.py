@@ -213,6 +213,58 @@ indicator(
 )
 
 
+# --------------------------------------------------------------------------- grid cases
+@group("grid", "网格事件")
+def _grid(unit, year):
+    try:
+        from fazhi.disputes.models import GridCase
+    except ImportError:
+        raise _missing("网格事件")
+    disposed = Q(handled_on__isnull=False)
+    agg = (
+        GridCase.objects.in_subtree(unit)
+        .filter(reported_on__year=year)
+        .aggregate(
+            reported=Count("pk"),
+            disposed=Count("pk", filter=disposed),
+            on_spot=Count("pk", filter=Q(disposal="on_the_spot")),
+            on_time=Count("pk", filter=disposed & Q(handled_on__lte=F("due_on"))),
+            due=Count("pk", filter=disposed | Q(due_on__lt=_cutoff(year))),
+            escalated=Count("pk", filter=Q(disposal="escalated")),
+        )
+    )
+    return {
+        "grid.reported": Value.count(agg["reported"]),
+        "grid.on_the_spot_rate": Value.rate(agg["on_spot"], agg["disposed"]),
+        "grid.on_time_rate": Value.rate(agg["on_time"], agg["due"]),
+        "grid.escalated": Value.count(agg["escalated"]),
+    }
+
+
+indicator(Indicator("grid.reported", "网格员上报事件", "件", "grid", phrase="网格员上报事件"))
+indicator(
+    Indicator(
+        "grid.on_the_spot_rate",
+        "网格事件就地处置率",
+        "%",
+        "grid",
+        kind="rate",
+        phrase="就地处置率",
+    )
+)
+indicator(
+    Indicator(
+        "grid.on_time_rate",
+        "网格事件按期处置率",
+        "%",
+        "grid",
+        kind="rate",
+        phrase="按期处置率",
+    )
+)
+indicator(Indicator("grid.escalated", "网格事件转为矛盾纠纷", "件", "grid", phrase="转为矛盾纠纷"))
+
+
 # --------------------------------------------------------------------------- decisions
 @group("decisions", "依法决策")
 def _decisions(unit, year):

@@ -1,6 +1,7 @@
 """Scoping cases for the disputes routes (see tests/scoping.py)."""
 
 from fazhi.disputes.services import disputes as ds
+from fazhi.disputes.services import grid as gs
 from fazhi.disputes.services import hotline as hs
 from fazhi.disputes.services import petitions as ps
 from tests.scoping import MARKER
@@ -49,6 +50,17 @@ def seed_disputes(world):
             "phone": "13812345678",
         },
     )
+    g = gs.report_case(
+        actor=world.admin_a,
+        unit=world.township_a,
+        data={
+            "village": world.village_a.pk,
+            "category": "safety",
+            "summary": f"{MARKER} 网格事件",
+            "person_name": f"{MARKER}当事人",
+            "phone": "13812345678",
+        },
+    )
     c = ds.save_committee(
         actor=world.admin_a,
         unit=world.township_a,
@@ -59,6 +71,7 @@ def seed_disputes(world):
         "dispute": d,
         "petition": p,
         "hotline": h,
+        "grid": g,
         "committee": c,
         "party": d.parties.first(),
         "petitioner": p.petitioners.first(),
@@ -93,10 +106,22 @@ ROUTES = {
         "person": o["hotline"].pk,
         "field": "phone",
     },
+    "disputes:grid_detail": lambda w, o: {"pk": o["grid"].pk},
+    "disputes:grid_action": lambda w, o: {"pk": o["grid"].pk, "action": "handle"},
+    "disputes:grid_reveal": lambda w, o: {
+        "pk": o["grid"].pk,
+        "person": o["grid"].pk,
+        "field": "phone",
+    },
 }
 
 API_ROUTES = {}
-for _kind, _key in (("disputes", "dispute"), ("petitions", "petition"), ("hotline", "hotline")):
+for _kind, _key in (
+    ("disputes", "dispute"),
+    ("petitions", "petition"),
+    ("hotline", "hotline"),
+    ("grid", "grid"),
+):
     API_ROUTES[f"/api/v1/disputes/{_kind}/{{case_id}}"] = (
         lambda k: lambda w, o: {"case_id": o[k].pk}
     )(_key)

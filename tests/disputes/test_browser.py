@@ -74,3 +74,40 @@ def test_dispute_from_registration_to_follow_up(live_server, page, world):
     page.goto(f"{live_server.url}/disputes/cases/")
     assert "王某与赵某相邻通行纠纷" in page.locator("#case-list").inner_text()
     page.screenshot(path=str(SCREENSHOTS / "disputes-list.png"), full_page=True)
+
+
+def test_grid_case_reported_and_handled_on_the_spot(live_server, page, world):
+    from fazhi.disputes.models import GridCase
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    login(page, live_server.url, world.mediator_a.username, PASSWORD)
+    page.goto(f"{live_server.url}/disputes/")
+    page.click("#new-grid")
+    page.select_option("#village", str(world.village_a.pk))
+    page.fill("#grid", "第3网格")
+    page.select_option("#category", "safety")
+    page.fill("#summary", "村道边电线杆倾斜，存在倒伏风险。")
+    page.fill("#person_name", "赵某")
+    page.fill("#phone", "13812345678")
+    page.click("#save")
+    page.wait_for_load_state("networkidle")
+    assert "已上报网格事件" in page.content()
+    assert page.locator("#status").inner_text() == "待处置"
+    assert "138****5678" in page.locator("#people").inner_text()
+    assert "13812345678" not in page.content()
+    page.screenshot(path=str(SCREENSHOTS / "grid-detail-reported.png"), full_page=True)
+
+    _open_step(page, "handle")
+    page.fill("#handle-handling", "已联系供电所加固电线杆，设置警示标志。")
+    _submit_step(page, "handle")
+    assert page.locator("#status").inner_text() == "已就地处置"
+    assert "就地处置" in page.locator("#timeline").inner_text()
+    g = GridCase.objects.get(summary="村道边电线杆倾斜，存在倒伏风险。")
+    assert g.status == "handled" and g.handler == world.mediator_a and g.due_date is None
+    assert g.unit == world.village_a and g.category == "safety"
+    page.screenshot(path=str(SCREENSHOTS / "grid-detail-handled.png"), full_page=True)
+
+    page.click("#tab-grid")
+    page.wait_for_load_state("networkidle")
+    assert g.number in page.locator("#case-list").inner_text()
+    page.screenshot(path=str(SCREENSHOTS / "grid-list.png"), full_page=True)

@@ -16,6 +16,7 @@ from .disputes import (
     ResolvedLevel,
     TerminationReason,
 )
+from .grid import GridCase, GridCategory, GridDisposal, GridStatus
 from .hotline import HotlineAppeal, HotlineCategory, HotlineStatus
 from .petitions import (
     Opinion,
@@ -37,6 +38,10 @@ __all__ = [
     "DisputeSource",
     "DisputeStatus",
     "FollowUp",
+    "GridCase",
+    "GridCategory",
+    "GridDisposal",
+    "GridStatus",
     "HotlineAppeal",
     "HotlineCategory",
     "HotlineStatus",

@@ -208,7 +208,12 @@ class Dispute(CaseBase):
         verbose_name = "矛盾纠纷"
         verbose_name_plural = "矛盾纠纷"
         ordering = ["-registered_on", "-id"]
-        indexes = [models.Index(fields=["status", "due_date"])]
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            # the list's order (county-wide first page) and a township's year
+            models.Index(fields=["-registered_on", "-id"], name="dispute_list_order"),
+            models.Index(fields=["unit", "registered_on"], name="dispute_unit_date"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"

@@ -81,7 +81,11 @@ class HotlineAppeal(CaseBase):
         verbose_name_plural = "热线诉求"
         ordering = ["-received_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["number"], name="hotline_ticket_unique")]
-        indexes = [models.Index(fields=["status", "due_date"])]
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            models.Index(fields=["-received_at", "-id"], name="hotline_list_order"),
+            models.Index(fields=["unit", "received_on"], name="hotline_unit_date"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.category.name if self.category_id else ''}"

@@ -140,7 +140,11 @@ class Petition(CaseBase):
         verbose_name = "信访件"
         verbose_name_plural = "信访件"
         ordering = ["-received_on", "-id"]
-        indexes = [models.Index(fields=["status", "due_date"])]
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            models.Index(fields=["-received_on", "-id"], name="petition_list_order"),
+            models.Index(fields=["unit", "received_on"], name="petition_unit_date"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.matter}"

@@ -22,6 +22,7 @@ class Field:
     name: str
     label: str
     kind: str = "text"  # text | textarea | date | int | decimal | bool | choice | user | committee
+    # | dispute_category
     required: bool = False
     choices: tuple[tuple[str, str], ...] = ()
     default: Any = None
@@ -126,6 +127,16 @@ def parse_value(f: Field, value, obj=None):
         ):
             raise InvalidInput(f"“{f.label}”：找不到该调委会")
         return committee
+    if f.kind == "dispute_category":
+        from ..models import DisputeCategory
+
+        text = str(value)
+        active = DisputeCategory.objects.filter(active=True)
+        cat = active.filter(pk=int(text)).first() if text.isdigit() else None
+        cat = cat or active.filter(name=text).first()
+        if cat is None:
+            raise InvalidInput(f"“{f.label}”：请选择有效的纠纷类别")
+        return cat
     text = str(value)
     limit = 2000 if f.kind == "textarea" else 200
     if len(text) > limit:

@@ -22,13 +22,19 @@ from fazhi.core.roles import Perm
 
 from .. import documents
 from ..ledgers import LEDGERS
-from ..models import Dispute, HotlineAppeal, Petition
+from ..models import Dispute, GridCase, HotlineAppeal, Petition
 from ..services import disputes as dispute_services
+from ..services import grid as grid_services
 from ..services import hotline as hotline_services
 from ..services import petitions as petition_services
 from ..services.fields import eligible_handlers
 
-SERVICES = {"dispute": dispute_services, "petition": petition_services, "hotline": hotline_services}
+SERVICES = {
+    "dispute": dispute_services,
+    "petition": petition_services,
+    "hotline": hotline_services,
+    "grid": grid_services,
+}
 
 
 def _ledger(key):
@@ -56,10 +62,17 @@ def filter_choices(request, ledger):
         from ..models import PetitionType
 
         categories = list(PetitionType.choices)
+    elif ledger.choices is not None:
+        categories = list(ledger.choices.choices)
+    cases = ledger.queryset(request.user)
+    if ledger.key == "grid":
+        # 600,000 rows at county scale: the handlers of open cases, read through the
+        # (unit, status) index, not a scan of every case the county has.
+        cases = cases.filter(status__in=ledger.model.OPEN_STATES)
     handler_ids = (
-        ledger.queryset(request.user)
-        .exclude(handler=None)
+        cases.exclude(handler=None)
         .values_list("handler_id", flat=True)
+        .order_by()  # DISTINCT over the handler alone, not the ledger's ordering columns too
         .distinct()[:200]
     )
     from django.contrib.auth import get_user_model
@@ -232,6 +245,10 @@ def _action_forms(obj, ledger, user):
                     (str(c.pk), c.name)
                     for c in MediationCommittee.objects.filter(unit__path__startswith=township.path)
                 ]
+            elif f.kind == "dispute_category":
+                from ..models import DisputeCategory
+
+                choices = [(str(c.pk), c.name) for c in DisputeCategory.objects.filter(active=True)]
             default = f.default() if callable(f.default) else f.default
             fields.append({"f": f, "choices": choices, "default": default})
         forms.append({"option": option, "fields": fields})
@@ -272,7 +289,7 @@ def case_detail(request, key, pk):
         "timeline": _timeline(obj, ledger),
         "attachments": attachments.for_object(obj),
         "ct": ct.pk,
-        "documents": documents.available(obj) if ledger.key != "hotline" else [],
+        "documents": documents.available(obj) if ledger.key in ("dispute", "petition") else [],
         "today": timezone.localdate(),
         "can_change": scoping.can(request.user, Perm.CHANGE, obj),
         "may_reveal": pii.may_reveal(request.user, obj.unit),
@@ -290,6 +307,8 @@ def _people(obj, revealed, user):
         ]
     elif isinstance(obj, Petition):
         people = [(p, "代表" if p.representative else "信访人") for p in obj.petitioners.all()]
+    elif isinstance(obj, GridCase):
+        people = [(obj, "当事人")] if (obj.person_name or obj.phone) else []
     else:
         people = [(obj, "来电人")]
     for p, role in people:
@@ -300,7 +319,11 @@ def _people(obj, revealed, user):
             {
                 "pk": p.pk,
                 "role": role,
-                "name": p.caller if isinstance(p, HotlineAppeal) else p.name,
+                "name": p.caller
+                if isinstance(p, HotlineAppeal)
+                else p.person_name
+                if isinstance(p, GridCase)
+                else p.name,
                 "id_number": revealed.get(key + ":id_number")
                 or (pii.mask_resident_id(idn) if kind == "person" else idn),
                 "phone": revealed.get(key + ":phone") or pii.mask_mobile(p.phone),
@@ -324,7 +347,7 @@ def case_reveal(request, key, pk, person, field):
         target = obj.petitioners.filter(pk=person).first()
     else:
         target = obj if person == obj.pk else None
-    if target is None:
+    if target is None or not hasattr(target, field):  # a caller / person has no ID number
         raise Http404
     value = pii.reveal(request.user, obj, field, getattr(target, field))
     if value is None:

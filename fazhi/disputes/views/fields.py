@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from ..models import Dispute, Petition
+from ..models import Dispute, GridCase, Petition
 
 
 def _d(v):
@@ -153,6 +153,10 @@ def detail_fields(obj, user) -> list[tuple[str, str]]:
                 else "否",
             ),
         ]
+    elif isinstance(obj, GridCase):
+        from .grid import detail_rows
+
+        rows = detail_rows(obj)
     else:
         rows = [
             ("工单编号", obj.number),

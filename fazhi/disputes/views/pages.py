@@ -7,7 +7,7 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,7 @@ from ..models import (
     DisputeCategory,
     DisputeConfig,
     DisputeSource,
+    GridCase,
     HotlineAppeal,
     HotlineCategory,
     MediationCommittee,
@@ -53,6 +54,15 @@ def _default_unit(request, units):
     return units[0] if units else None
 
 
+GRID_STATS = {
+    "disposed": Count("id", filter=Q(handled_on__isnull=False)),
+    "on_spot": Count("id", filter=Q(disposal="on_the_spot")),
+    "on_time": Count("id", filter=Q(handled_on__lte=F("due_on"))),
+    "escalated": Count("id", filter=Q(disposal="escalated")),
+    "referred": Count("id", filter=Q(disposal="referred")),
+}
+
+
 @login_required
 def index(request):
     today = timezone.localdate()
@@ -63,11 +73,13 @@ def index(request):
         ("矛盾纠纷", queries.disputes_visible_to(user), "registered_on", "disputes:dispute_list"),
         ("信访件", queries.petitions_visible_to(user), "received_on", "disputes:petition_list"),
         ("热线诉求", queries.hotline_visible_to(user), "received_on", "disputes:hotline_list"),
+        ("网格事件", queries.grid_visible_to(user), "reported_on", "disputes:grid_list"),
     ):
         model = qs.model
         stats = qs.filter(**{f"{date_field}__year": year}).aggregate(
             total=Count("id"),
             closed=Count("id", filter=~Q(status__in=model.OPEN_STATES)),
+            **(GRID_STATS if model is GridCase else {}),  # one pass over the biggest ledger
         )
         live = qs.filter(status__in=model.OPEN_STATES).aggregate(
             open=Count("id"),
@@ -97,11 +109,14 @@ def index(request):
         backlogs=Count("id", filter=Q(backlog=True)),
         backlog_resolved=Count("id", filter=Q(backlog=True, backlog_resolved_at__isnull=False)),
     )
+    gstats = cards[-1]
     mine = []
     for qs, url in (
         (queries.disputes_visible_to(user), "disputes:dispute_detail"),
         (queries.petitions_visible_to(user), "disputes:petition_detail"),
-        (queries.hotline_visible_to(user), "disputes:hotline_detail"),
+        # str(appeal) names its category: fetch it with the row, not once per row
+        (queries.hotline_visible_to(user).select_related("category"), "disputes:hotline_detail"),
+        (queries.grid_visible_to(user), "disputes:grid_detail"),
     ):
         for o in qs.filter(handler=user, status__in=qs.model.OPEN_STATES).order_by("due_date")[:10]:
             mine.append({"obj": o, "url": reverse(url, args=[o.pk]), "kind": qs.model.KIND_LABEL})
@@ -119,6 +134,7 @@ def index(request):
             "dstats": dstats,
             "hstats": hstats,
             "pstats": pstats,
+            "gstats": gstats,
             "mine": mine[:15],
             "committee_warnings": [(c, w) for c, w in warnings if w],
             "is_county": scoping.has_perm_anywhere(user, Perm.SUPERVISE),

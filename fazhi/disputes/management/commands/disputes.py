@@ -1,4 +1,4 @@
-"""``fazhi disputes``: the dispute, petition and hotline ledgers from the command line."""
+"""``fazhi disputes``: the dispute, petition, hotline and grid-case ledgers from the command line."""
 
 from __future__ import annotations
 
@@ -16,15 +16,21 @@ from fazhi.core.management.base import resolve_unit, resolve_user
 from ...ledgers import LEDGERS
 from ...models import MediationCommittee
 from ...services import disputes as dispute_services
+from ...services import grid as grid_services
 from ...services import hotline as hotline_services
 from ...services import petitions as petition_services
 
-SERVICES = {"dispute": dispute_services, "petition": petition_services, "hotline": hotline_services}
-KINDS = ("dispute", "petition", "hotline")
+SERVICES = {
+    "dispute": dispute_services,
+    "petition": petition_services,
+    "hotline": hotline_services,
+    "grid": grid_services,
+}
+KINDS = ("dispute", "petition", "hotline", "grid")
 
 
 class Command(BaseCommand):
-    help = "矛盾纠纷、信访、热线诉求：列表、办理、导入热线工单、导出台账、检查调委会"
+    help = "矛盾纠纷、信访、热线诉求、网格事件：列表、办理、上报与导入、导出台账、检查调委会"
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="verb", required=True)
@@ -49,6 +55,25 @@ class Command(BaseCommand):
         imp.add_argument("unit")
         imp.add_argument("file")
         imp.add_argument("--user", required=True)
+        rep = sub.add_parser(
+            "report-grid",
+            help="上报网格事件，如 report-grid 990101 --user mediator_df --village 红星村 "
+            "--category 安全隐患 --summary 路边电线裸露",
+        )
+        rep.add_argument("unit")
+        rep.add_argument("--user", required=True)
+        rep.add_argument("--category", required=True, help="事件类别（名称或代码）")
+        rep.add_argument("--summary", required=True)
+        rep.add_argument("--village", help="村(社区)名称或编号")
+        rep.add_argument("--grid", default="")
+        rep.add_argument("--reporter", default="", help="上报网格员（默认为 --user 的姓名）")
+        rep.add_argument("--reported-at", default="", help="上报时间，默认现在")
+        rep.add_argument("--person", default="", help="当事人姓名")
+        rep.add_argument("--phone", default="", help="当事人联系电话")
+        img = sub.add_parser("import-grid", help="导入网格事件台账（Excel/CSV，按编号去重）")
+        img.add_argument("unit")
+        img.add_argument("file")
+        img.add_argument("--user", required=True)
         iml = sub.add_parser("import", help="导入矛盾纠纷或信访台账（Excel/CSV，有错则整份不导入）")
         iml.add_argument("kind", choices=("dispute", "petition"))
         iml.add_argument("unit")
@@ -74,7 +99,7 @@ class Command(BaseCommand):
         if user is not None:
             qs = ledger.queryset(user)
         else:
-            qs = ledger.model.objects.select_related("unit", "handler")
+            qs = ledger.model.objects.select_related("unit", "handler", "village", *ledger.related)
         if unit is not None:
             qs = qs.filter(unit__path__startswith=unit.path)
         return qs
@@ -134,6 +159,35 @@ class Command(BaseCommand):
             raise CommandError(f"找不到文件 {file}")
         with context.acting(actor, channel="cli"):
             result = hotline_services.import_appeals(
+                actor=actor, unit=resolve_unit(unit), data=path.read_bytes(), filename=path.name
+            )
+        for e in result.errors:
+            self.stdout.write(e)
+        self.stdout.write(result.summary())
+
+    def do_report_grid(self, unit, user, category, summary, village, grid, reporter, **opts):
+        actor = resolve_user(user)
+        data = {
+            "category": category,
+            "summary": summary,
+            "village": village or "",
+            "grid": grid,
+            "reporter": reporter,
+            "reported_at": opts.get("reported_at") or "",
+            "person_name": opts.get("person") or "",
+            "phone": opts.get("phone") or "",
+        }
+        with context.acting(actor, channel="cli"):
+            g = grid_services.report_case(actor=actor, unit=resolve_unit(unit), data=data)
+        self.stdout.write(f"{g.pk} {g.number}：{g.get_status_display()}，处置期限 {g.due_on}")
+
+    def do_import_grid(self, unit, file, user, **_):
+        actor = resolve_user(user)
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"找不到文件 {file}")
+        with context.acting(actor, channel="cli"):
+            result = grid_services.import_cases(
                 actor=actor, unit=resolve_unit(unit), data=path.read_bytes(), filename=path.name
             )
         for e in result.errors:
