@@ -42,6 +42,9 @@ def _preparer(field: models.Field, connection) -> Callable[[models.Model], objec
     if type(field) is models.DateField:
         adapt = connection.ops.adapt_datefield_value
         return lambda obj: adapt(get(obj))
+    if type(field) is models.DateTimeField:
+        adapt = connection.ops.adapt_datetimefield_value  # aware values, as generated
+        return lambda obj: adapt(get(obj))
     return lambda obj: field.get_db_prep_save(get(obj), connection)
 
 
