@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
 from fazhi.core import audit, scoping
@@ -445,6 +445,43 @@ def exam_rates(unit: Unit, year: int, *, rules: Rules | None = None) -> ExamRate
         )
     )
     return ExamRates(exam_cadres(unit, year).count(), rules=rules, **agg)
+
+
+def exam_rates_by_unit(parent: Unit, units, year: int, *, rules: Rules) -> list[tuple]:
+    """``(unit, exam_rates(unit))`` for child units of ``parent`` (the exam page's table), in
+    two grouped queries instead of two per unit: rows are grouped by the child's path."""
+    units = list(units)
+    widths = {len(u.path) for u in units}
+    if len(widths) != 1 or any(not u.path.startswith(parent.path) for u in units):
+        return [(u, exam_rates(u, year, rules=rules)) for u in units]
+    branch = Substr("unit__path", 1, widths.pop())
+    results = {
+        r.pop("branch"): r
+        for r in ExamResult.objects.filter(year=year, unit__path__startswith=parent.path)
+        .annotate(branch=branch)
+        .order_by()
+        .values("branch")
+        .annotate(
+            studied=Count("pk", filter=Q(studied_online=True)),
+            took=Count("pk", filter=Q(took_exam=True)),
+            passed=Count("pk", filter=Q(took_exam=True, score__gte=rules.exam_pass)),
+            excellent=Count("pk", filter=Q(took_exam=True, score__gte=rules.exam_excellent)),
+        )
+    }
+    cadres = dict(  # exam_cadres(): active, or with a result for the year; each once
+        Cadre.objects.filter(unit__path__startswith=parent.path)
+        .filter(Q(active=True) | Q(exam_results__year=year))
+        .annotate(branch=branch)
+        .order_by()
+        .values("branch")
+        .annotate(n=Count("pk", distinct=True))
+        .values_list("branch", "n")
+    )
+    none = {"studied": 0, "took": 0, "passed": 0, "excellent": 0}
+    return [
+        (u, ExamRates(cadres.get(u.path, 0), rules=rules, **results.get(u.path, none)))
+        for u in units
+    ]
 
 
 def session_summary(unit: Unit, year: int) -> dict:

@@ -495,7 +495,7 @@ def exam(request):
             .filter(parent=unit)
             .exclude(kind__in=("village", "community"))
         )
-        ctx["rows"] = [(u, services.exam_rates(u, year, rules=rules)) for u in children]
+        ctx["rows"] = services.exam_rates_by_unit(unit, children, year, rules=rules)
         ctx["total"] = services.exam_rates(unit, year, rules=rules)
         ctx["rules"] = rules
         qs = _in_unit(ExamResult.objects.filter(year=year), request).select_related("cadre", "unit")

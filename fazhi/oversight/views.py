@@ -139,6 +139,7 @@ def groups(request):
         LeadingGroup.objects.visible_to(request.user)
         .in_subtree(_root(request))
         .select_related("unit")
+        .annotate(member_count=Count("members"))  # one query for the page, not one per group
     )
     own = _own(request)
     return ledger_page(
@@ -146,7 +147,7 @@ def groups(request):
         title="法治建设领导小组",
         qs=qs,
         headers=["年度", "单位", "名称", "成立文号", "办公室设在", "成员数"],
-        cells=lambda g: [g.year, g.unit.name, g.name, g.doc_number, g.office, g.members.count()],
+        cells=lambda g: [g.year, g.unit.name, g.name, g.doc_number, g.office, g.member_count],
         detail=lambda g: reverse("oversight:group_detail", args=[g.pk]),
         orderings={"year": "year", "-year": "-year"},
         actions=[(reverse("oversight:group_edit"), f"建立/调整{current_year(request)}年领导小组")]
