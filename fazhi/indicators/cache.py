@@ -103,21 +103,32 @@ def key_for(unit, year: int, codes) -> str:
 def _key(unit, what: str) -> str:
     segs = _segments(unit.path)
     names: list = [GLOBAL, segs[0]]
-    if len(segs) >= 2:
-        names.append(segs[1])
-    else:
-        from fazhi.core.models import Unit
-
-        names += list(
-            Unit.objects.filter(path__startswith=unit.path, depth=1)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
     tokens = _tokens(names)
+    if len(segs) >= 2:
+        tokens += _tokens([segs[1]])
+    else:
+        tokens += _tokens(_branches(unit, tokens[0]))
     digest = hashlib.sha1(  # noqa: S324 - a cache key, not a security measure
         f"{what}|{'|'.join(tokens)}".encode()
     ).hexdigest()
     return f"{PREFIX}v:{unit.pk}:{timezone.localdate().isoformat()}:{digest}"
+
+
+def _branches(county, global_token: str) -> list[int]:
+    """The units directly under a county; remembered until the unit tree changes (a unit's
+    save replaces the global token)."""
+    key = f"{PREFIX}branches:{county.pk}:{global_token}"
+    found = cache.get(key)
+    if found is None:
+        from fazhi.core.models import Unit
+
+        found = list(
+            Unit.objects.filter(path__startswith=county.path, depth=1)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        cache.set(key, found, timeout=TIMEOUT)
+    return found
 
 
 def get(unit, year: int, codes):

@@ -126,3 +126,21 @@ def test_dashboard_monthly_series_follows_writes(world, frozen):
     _dispute(world.township_a, 5, number="cache-4")
     after = dashboard.monthly(world.township_a, YEAR)["矛盾纠纷"]
     assert sum(after) == sum(before) + 1
+
+
+def test_a_new_township_joins_the_county_key(world, frozen):
+    """The county's list of townships is remembered until the unit tree changes."""
+    from fazhi.core.models import Unit, UnitKind
+
+    seed_ledgers(world)
+    registry.compute(world.county, YEAR)
+    with CaptureQueriesContext(connection) as ctx:
+        registry.compute(world.county, YEAR)
+    assert len(ctx) == 0  # not even the townships are looked up again
+    new = Unit.objects.create(
+        code="t-new", name="新镇", kind=UnitKind.TOWNSHIP, parent=world.county
+    )
+    registry.compute(world.county, YEAR)
+    _dispute(new, 2, number="cache-5")
+    n, values = _queries(world.county)
+    assert n > 0
