@@ -51,5 +51,14 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
+## bench-county: the suite on DATABASE_URL's data (a county-scale database: `fazhi demo --scale county` first); docs/BENCH.md
+.PHONY: bench-county load
+bench-county: $(STAMP)
+	$(BIN)/python bench/run.py --use-db
+
+## load: locust against gunicorn over PostgreSQL (DATABASE_URL must point at it, with demo data); writes bench/load-results.md
+load: $(STAMP)
+	$(BIN)/python bench/load.py
+
 clean:
 	rm -rf var/fazhi.sqlite3* var/media var/static

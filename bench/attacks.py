@@ -40,7 +40,9 @@ def main() -> int:
 
     paths = {
         "review": review,
-        "excel import": lambda name, data: excel.read_table(data, name, [excel.Column("a", "名称")]),
+        "excel import": lambda name, data: excel.read_table(
+            data, name, [excel.Column("a", "名称")]
+        ),
         "attachment type check": lambda name, data: attachments.sniff(data),
     }
     print("| file | size MB | path | outcome | ms | max child RSS MB |")
@@ -56,7 +58,9 @@ def main() -> int:
                 outcome = f"refused: {exc.code}"
             ms = (time.perf_counter() - start) * 1000
             rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-            print(f"| {name} | {len(data) / 1024 / 1024:.2f} | {label} | {outcome} | {ms:.0f} | {rss:.0f} |")
+            print(
+                f"| {name} | {len(data) / 1024 / 1024:.2f} | {label} | {outcome} | {ms:.0f} | {rss:.0f} |"
+            )
     return 0
 
 
