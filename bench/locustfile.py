@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import http.cookiejar
 import itertools
+import json
 import os
 import random
 import re
@@ -55,6 +57,16 @@ _clerks = itertools.cycle(("clerk_df", "clerk_qh"))
 # Several users work one queue (two sessions of clerk_df, several admins): a step another
 # user took first is refused with 409, which is the application working as it should.
 RACES = ((409, "conflict"), (409, "transition_not_allowed"))
+LOGIN_SHARE = float(os.environ.get("FAZHI_LOAD_LOGIN_SHARE", "0.2"))
+_sessions: dict[str, list[str]] = {}
+if os.environ.get("FAZHI_LOAD_SESSIONS"):
+    with open(os.environ["FAZHI_LOAD_SESSIONS"], encoding="utf-8") as _f:
+        _sessions = json.load(_f)
+
+
+def _session_for(username: str) -> str | None:
+    pool = _sessions.get(username) or []
+    return pool.pop() if pool else None
 
 
 class FazhiUser(FastHttpUser):
@@ -63,9 +75,48 @@ class FazhiUser(FastHttpUser):
     username = ""
 
     def on_start(self):
-        self.login()
+        # A working day starts with one login per person, hours before most of the day's
+        # requests; a 60-second run would otherwise spend most of its CPU on PBKDF2. So
+        # most users start from a session load.py made for them (FAZHI_LOAD_SESSIONS), and
+        # a share (FAZHI_LOAD_LOGIN_SHARE, default 0.2) still logs in through the form.
+        sid = _session_for(self.username)
+        if sid and random.random() >= LOGIN_SHARE:
+            self.resume(sid)
+        else:
+            self.login()
 
     # --- helpers ------------------------------------------------------------------------
+    def resume(self, sid: str) -> None:
+        host = self.host.split("://", 1)[1].split(":")[0]
+        self.client.cookiejar.set_cookie(
+            http.cookiejar.Cookie(
+                0,
+                "sessionid",
+                sid,
+                None,
+                False,
+                host,
+                False,
+                False,
+                "/",
+                True,
+                False,
+                None,
+                False,
+                None,
+                None,
+                {},
+            )  # fmt: skip
+        )
+        # the login form's page sets the CSRF cookie, as the form login does
+        self.page("/account/tokens/", name="/account/tokens/ [session start]")
+        self.whoami()
+
+    def whoami(self) -> None:
+        me = self.api_get("/api/v1/me", name="/api/v1/me")
+        self.user_id = me["id"]
+        self.unit_id = me["memberships"][0]["unit_id"] if me.get("memberships") else None
+
     def login(self) -> None:
         with self.client.get("/login/", name="/login/ [form]", catch_response=True) as r:
             m = CSRF_FIELD.search(r.text or "")
@@ -91,9 +142,7 @@ class FazhiUser(FastHttpUser):
             if r.status_code != 302 or "/login/" in where or "/account/" in where:
                 r.failure(f"login as {self.username}: HTTP {r.status_code} → {where!r}")
                 raise RuntimeError("login failed")
-        me = self.api_get("/api/v1/me", name="/api/v1/me")
-        self.user_id = me["id"]
-        self.unit_id = me["memberships"][0]["unit_id"] if me.get("memberships") else None
+        self.whoami()
 
     def csrf(self) -> str:
         for cookie in self.client.cookiejar:
