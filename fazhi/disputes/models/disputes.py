@@ -213,6 +213,7 @@ class Dispute(CaseBase):
             # the list's order (county-wide first page) and a township's year
             models.Index(fields=["-registered_on", "-id"], name="dispute_list_order"),
             models.Index(fields=["unit", "registered_on"], name="dispute_unit_date"),
+            models.Index(fields=["due_date", "id"], name="dispute_due_order"),  # ?order=due
         ]
 
     def __str__(self) -> str:

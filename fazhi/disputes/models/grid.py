@@ -156,6 +156,7 @@ class GridCase(CaseBase):
             models.Index(fields=["unit", "status"], name="grid_unit_status"),
             models.Index(fields=["village", "reported_on"], name="grid_village_reported"),
             models.Index(fields=["status", "due_date"], name="grid_status_due"),
+            models.Index(fields=["due_date", "id"], name="grid_due_order"),  # ?order=due
         ]
 
     def __str__(self) -> str:

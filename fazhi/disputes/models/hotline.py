@@ -85,6 +85,7 @@ class HotlineAppeal(CaseBase):
             models.Index(fields=["status", "due_date"]),
             models.Index(fields=["-received_at", "-id"], name="hotline_list_order"),
             models.Index(fields=["unit", "received_on"], name="hotline_unit_date"),
+            models.Index(fields=["due_date", "id"], name="hotline_due_order"),  # ?order=due
         ]
 
     def __str__(self) -> str:

@@ -144,6 +144,7 @@ class Petition(CaseBase):
             models.Index(fields=["status", "due_date"]),
             models.Index(fields=["-received_on", "-id"], name="petition_list_order"),
             models.Index(fields=["unit", "received_on"], name="petition_unit_date"),
+            models.Index(fields=["due_date", "id"], name="petition_due_order"),  # ?order=due
         ]
 
     def __str__(self) -> str:
