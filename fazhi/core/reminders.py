@@ -3,9 +3,11 @@
 Each app registers a provider in ``<app>/reminders.py``::
 
     @reminders.register
-    def due(today, *, user=None, units=None):
+    def due(today, *, user=None, units=None, **options):
         # yield DueItem(...) for open items with a due date; when ``user`` is given, only
-        # that user's own items (handler / assignee); ``units`` limits to a subtree list.
+        # that user's own items (handler / assignee); ``units`` limits to a subtree list;
+        # ``options`` may ask for ``overdue_only`` and a ``limit`` (a provider over a big
+        # ledger honours them; collect() filters and cuts for the others).
         ...
 
 ``fazhi remind`` (daily, cron or systemd timer) collects items due within 3 working days
@@ -82,15 +84,22 @@ def _discover() -> None:
     _discovered = True
 
 
-def collect(today: dt.date, *, user=None, units=None) -> list[DueItem]:
+def collect(
+    today: dt.date, *, user=None, units=None, overdue_only: bool = False, limit: int | None = None
+) -> list[DueItem]:
     """Every open item with a due date; ``units`` limits to those subtrees (providers that
-    can narrow their queries do; callers still filter on ``unit_path``)."""
+    can narrow their queries do; callers still filter on ``unit_path``). ``overdue_only``
+    with ``limit``: the ``limit`` longest overdue (providers with big ledgers read only
+    those; the others are filtered here)."""
     _discover()
     items: list[DueItem] = []
+    extra = {"overdue_only": True, "limit": limit} if overdue_only else {}
     for provider in _PROVIDERS:
-        items.extend(provider(today, user=user, units=units))
+        items.extend(provider(today, user=user, units=units, **extra))
+    if overdue_only:
+        items = [i for i in items if i.overdue_on(today)]
     items.sort(key=lambda i: (i.due, i.label))
-    return items
+    return items[:limit] if limit else items
 
 
 def my_work(user, today: dt.date) -> list[DueItem]:

@@ -12,7 +12,7 @@ from .models.reviews import ReviewStatus
 
 
 @reminders.register
-def due(today, *, user=None, units=None):
+def due(today, *, user=None, units=None, **_options):
     reviews = LegalityReview.objects.exclude(status=ReviewStatus.COMPLETED).select_related("unit")
     if user is not None:
         reviews = reviews.filter(reviewer=user)

@@ -17,7 +17,7 @@ _MODELS = (
 
 
 @reminders.register
-def due(today, *, user=None, units=None):
+def due(today, *, user=None, units=None, overdue_only=False, limit=None, **_options):
     for model, url_name, label in _MODELS:
         qs = model.objects.filter(status__in=model.OPEN_STATES, due_date__isnull=False)
         if user is not None:
@@ -31,13 +31,19 @@ def due(today, *, user=None, units=None):
             for u in units:
                 q |= Q(path__startswith=u.path)
             qs = qs.filter(unit__in=Unit.objects.filter(q).values("pk"))
-        if user is None:
-            # The digest needs only what falls due within the horizon or is overdue.
-            qs = qs.filter(due_date__lte=reminders.horizon(today))
         qs = qs.select_related("unit")
         if model is HotlineAppeal:
             qs = qs.select_related("category")
-        for obj in qs.iterator(chunk_size=2000):
+        if overdue_only:
+            # the dashboard's list: only the longest overdue, at most ``limit`` per ledger
+            qs = qs.filter(due_date__lt=today).order_by("due_date", "id")
+            rows = qs[:limit] if limit else qs.iterator(chunk_size=2000)
+        else:
+            if user is None:
+                # The digest needs only what falls due within the horizon or is overdue.
+                qs = qs.filter(due_date__lte=reminders.horizon(today))
+            rows = qs.iterator(chunk_size=2000)
+        for obj in rows:
             yield reminders.DueItem(
                 kind=model.KIND_LABEL,
                 label=f"{obj.unit.name} {obj.number} {label(obj)}：{obj.due_label}",

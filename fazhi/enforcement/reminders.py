@@ -27,7 +27,7 @@ def _item(kind, label, due, url, obj, assignee, provisional=False):
 
 
 @reminders.register
-def due(today, *, user=None, units=None):
+def due(today, *, user=None, units=None, **_options):
     cases = EnforcementCase.objects.filter(
         Q(decided_on__isnull=True)
         | Q(decided_on__isnull=False, published_on__isnull=True)

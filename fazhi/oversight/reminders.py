@@ -10,7 +10,7 @@ from .models import InspectionKind, Rectification
 
 
 @reminders.register
-def due(today, *, user=None, units=None):
+def due(today, *, user=None, units=None, **_options):
     qs = Rectification.objects.open().filter(deadline__lte=reminders.horizon(today))
     if user is not None:
         qs = qs.filter(owner_user=user)

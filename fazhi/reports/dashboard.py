@@ -89,8 +89,8 @@ def context(unit: Unit, year: int) -> dict:
         "overdue",
         lambda: [
             i
-            for i in reminders.collect(today, units=[unit])
-            if i.unit_path.startswith(unit.path) and i.overdue_on(today)
+            for i in reminders.collect(today, units=[unit], overdue_only=True, limit=200)
+            if i.unit_path.startswith(unit.path)
         ][:30],
     )
     out = {

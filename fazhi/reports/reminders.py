@@ -22,7 +22,7 @@ LEAD_DAYS = 30
 
 
 @reminders.register
-def due(today: dt.date, *, user=None, units=None):
+def due(today: dt.date, *, user=None, units=None, **_options):
     year = today.year - 1
     if today > dt.date(today.year, 4, 1) + dt.timedelta(days=LEAD_DAYS):
         return

@@ -144,3 +144,18 @@ def test_a_new_township_joins_the_county_key(world, frozen):
     _dispute(new, 2, number="cache-5")
     n, values = _queries(world.county)
     assert n > 0
+
+
+def test_dashboard_overdue_list_reads_only_the_longest_overdue(world, frozen):
+    """The dashboard asks the providers for the oldest overdue items, not every open one."""
+    from fazhi.core import reminders
+
+    for n, due in ((1, dt.date(YEAR, 11, 1)), (2, dt.date(YEAR, 10, 1)), (3, dt.date(YEAR, 12, 1))):
+        _dispute(world.township_a, n, number=f"od-{n}", status="assigned", due_date=due)
+    _dispute(world.township_a, 4, number="od-4", status="assigned", due_date=dt.date(YEAR, 12, 30))
+    today = dt.date(YEAR, 12, 20)
+    items = reminders.collect(today, units=[world.township_a], overdue_only=True, limit=2)
+    assert [i.due for i in items] == [dt.date(YEAR, 10, 1), dt.date(YEAR, 11, 1)]
+    everything = reminders.collect(today, units=[world.township_a])
+    assert dt.date(YEAR, 12, 30) not in [i.due for i in items]
+    assert {i.due for i in items} <= {i.due for i in everything}
