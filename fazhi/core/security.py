@@ -102,7 +102,7 @@ def verify_code(user, code: str, *, confirm: bool = False) -> None:
             raise OtpError("otp_locked", f"动态口令错误次数过多，请 {OTP_LOCK_MINUTES} 分钟后再试")
         totp = pyotp.TOTP(device.secret)
         step = None
-        if code.isdigit() and len(code) == 6:
+        if code.isdecimal() and len(code) == 6:
             for offset in (-1, 0, 1):  # one step of clock drift either side
                 candidate = int(now.timestamp()) // 30 + offset
                 if totp.at(candidate * 30) == code:

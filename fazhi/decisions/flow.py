@@ -83,7 +83,7 @@ def parse_value(f: F, value):
         text = str(value).strip()
         user = (
             User.objects.filter(pk=int(text)).first()
-            if text.isdigit()
+            if text.isdecimal()
             else User.objects.filter(username__iexact=text).first()
         )
         if user is None or not user.is_active:

@@ -83,7 +83,7 @@ class Ledger:
                 cond |= Q(**{f"{s}__icontains": q})
             qs = qs.filter(cond)
         year = (params.get("year") or "").strip()
-        if year.isdigit() and self.year_field:
+        if year.isdecimal() and self.year_field:
             qs = qs.filter(**{self.year_field: int(year)})
         return qs
 

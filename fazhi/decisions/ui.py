@@ -166,7 +166,7 @@ def act_view(ledger: Ledger, tabs):
                 action,
                 user=request.user,
                 raw=request.POST,
-                expected_version=int(version) if (version or "").isdigit() else None,
+                expected_version=int(version) if (version or "").isdecimal() else None,
                 comment=request.POST.get("comment", ""),
             )
         except DomainError as exc:

@@ -177,7 +177,7 @@ def _township_year(
     plan = []  # (day, category, village, grid number, dispute id)
     for pk, village_id, grid, day in leads:
         village = by_village.get(village_id) or rng.choice(villages)
-        digits = "".join(ch for ch in grid if ch.isdigit())
+        digits = "".join(ch for ch in grid if ch.isdecimal())
         plan.append((day, "dispute_lead", village, int(digits or rng.randint(1, 6)), pk))
     for _ in range(n - len(plan)):
         day = start + dt.timedelta(days=rng.randint(0, span))

@@ -79,7 +79,7 @@ class Ledger:
         elif status == "open":
             qs = qs.filter(status__in=self.model.OPEN_STATES)
         cat = params.get("category")
-        if cat and self.categories is not None and str(cat).isdigit():
+        if cat and self.categories is not None and str(cat).isdecimal():
             qs = qs.filter(category_id=int(cat))
         elif cat and self.model is Petition and cat in ("suggestion", "accusation", "claim"):
             qs = qs.filter(petition_type=cat)
@@ -87,10 +87,10 @@ class Ledger:
             qs = qs.filter(category=cat)
         for key, field in (("village", "village_id"), ("handler", "handler_id")):
             value = params.get(key)
-            if value and str(value).isdigit():
+            if value and str(value).isdecimal():
                 qs = qs.filter(**{field: int(value)})
         township = params.get("unit")
-        if township and str(township).isdigit():
+        if township and str(township).isdecimal():
             from fazhi.core.models import Unit
 
             u = Unit.objects.filter(pk=int(township)).first()
@@ -106,7 +106,7 @@ class Ledger:
             if params.get(param) == "1":
                 qs = qs.filter(q)
         year = params.get("year")
-        if year and str(year).isdigit():
+        if year and str(year).isdecimal():
             field = self.date_field or ("registered_on" if self.model is Dispute else "received_on")
             qs = qs.filter(**{f"{field}__year": int(year)})
         text = (params.get("q") or "").strip()

@@ -114,7 +114,7 @@ def public_page(request):
     today = timezone.localdate()
     qs = public.public_cases(today)
     unit = request.GET.get("unit", "")
-    if unit.isdigit():
+    if unit.isdecimal():
         qs = qs.filter(unit_id=int(unit))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     rows = [public.public_row(c) for c in page.object_list]

@@ -41,7 +41,7 @@ def resolve_visible_unit(user, ref: str) -> Unit:
     ref = (ref or "").strip()
     visible = scoping.visible_units(user)
     unit = visible.filter(code=ref).first()
-    if unit is None and ref.isdigit():
+    if unit is None and ref.isdecimal():
         unit = visible.filter(pk=int(ref)).first()
     if unit is None:
         matches = list(visible.filter(name=ref)[:2])

@@ -234,7 +234,7 @@ def reports(request):
         .select_related("unit")
     )
     year = request.GET.get("year", "")
-    if year.isdigit():
+    if year.isdecimal():
         qs = qs.filter(year=int(year))
     return ledger_page(
         request,
@@ -600,7 +600,7 @@ def rectification_detail(request, pk: int):
                     action,
                     user=request.user,
                     data=data,
-                    expected_version=int(version) if (version or "").isdigit() else None,
+                    expected_version=int(version) if (version or "").isdecimal() else None,
                 )
                 messages.success(request, "已办理")
         except DomainError as exc:

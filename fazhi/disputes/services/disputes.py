@@ -59,7 +59,7 @@ def clean_phone(value: str, label: str = "联系电话") -> str:
     value = (value or "").strip()
     if not value:
         return ""
-    if pii.normalize_mobile(value).isdigit() and pii.normalize_mobile(value).startswith("1"):
+    if pii.normalize_mobile(value).isdecimal() and pii.normalize_mobile(value).startswith("1"):
         if not pii.is_valid_mobile(value):
             raise InvalidInput(f"{label}无效：手机号应为以1开头的11位数字")
         return pii.normalize_mobile(value)
@@ -99,7 +99,7 @@ def _village(unit: Unit, village_id) -> Unit | None:
     if village_id in (None, ""):
         return None
     township = unit.township() or unit
-    village = Unit.objects.filter(pk=village_id).first() if str(village_id).isdigit() else None
+    village = Unit.objects.filter(pk=village_id).first() if str(village_id).isdecimal() else None
     if village is None or not village.is_village or not village.is_within(township):
         raise InvalidInput("所选村(社区)不在本乡镇")
     return village
@@ -108,7 +108,7 @@ def _village(unit: Unit, village_id) -> Unit | None:
 def _category(value) -> DisputeCategory:
     cat = None
     if value not in (None, ""):
-        if str(value).isdigit():
+        if str(value).isdecimal():
             cat = DisputeCategory.objects.filter(pk=int(value), active=True).first()
         if cat is None:
             cat = DisputeCategory.objects.filter(name=str(value), active=True).first()

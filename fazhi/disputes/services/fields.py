@@ -104,7 +104,7 @@ def parse_value(f: Field, value, obj=None):
         text = str(value)
         user = (
             user_model.objects.filter(pk=int(text)).first()
-            if text.isdigit()
+            if text.isdecimal()
             else user_model.objects.filter(username__iexact=text).first()
         )
         if user is None or not user.is_active:
@@ -116,7 +116,7 @@ def parse_value(f: Field, value, obj=None):
         from ..models import MediationCommittee
 
         committee = None
-        if str(value).isdigit():
+        if str(value).isdecimal():
             committee = MediationCommittee.objects.filter(pk=int(value)).first()
         township = obj.unit.township() if obj is not None else None
         if committee is None or (
@@ -132,7 +132,7 @@ def parse_value(f: Field, value, obj=None):
 
         text = str(value)
         active = DisputeCategory.objects.filter(active=True)
-        cat = active.filter(pk=int(text)).first() if text.isdigit() else None
+        cat = active.filter(pk=int(text)).first() if text.isdecimal() else None
         cat = cat or active.filter(name=text).first()
         if cat is None:
             raise InvalidInput(f"“{f.label}”：请选择有效的纠纷类别")

@@ -80,7 +80,7 @@ def _village(unit: Unit, value) -> Unit | None:
     township = _township(unit)
     qs = Unit.objects.filter(path__startswith=township.path, kind__in=("village", "community"))
     text = str(value).strip()
-    village = qs.filter(pk=int(text)).first() if text.isdigit() else qs.filter(name=text).first()
+    village = qs.filter(pk=int(text)).first() if text.isdecimal() else qs.filter(name=text).first()
     if village is None:
         raise InvalidInput(f"村(社区)“{text}”不在本乡镇")
     return village
@@ -141,7 +141,7 @@ def next_number(unit: Unit, year: int) -> str:
     same = GridCase.objects.filter(unit__path__startswith=township.path)
     top = same.filter(number__startswith=stem).aggregate(m=Max("number"))["m"] or ""
     tail = top[len(stem) :]
-    n = int(tail) if tail.isdigit() else 0
+    n = int(tail) if tail.isdecimal() else 0
     while True:
         n += 1
         number = f"{stem}{n:05d}"
@@ -306,7 +306,7 @@ def import_cases(*, actor, unit: Unit, data: bytes, filename: str) -> ImportResu
 
 def _row_number(message: str) -> int:
     digits = message[1:].split("行", 1)[0]
-    return int(digits) if digits.isdigit() else 0
+    return int(digits) if digits.isdecimal() else 0
 
 
 # --- steps -------------------------------------------------------------------------------

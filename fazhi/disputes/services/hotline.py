@@ -29,7 +29,7 @@ def refresh_due(h: HotlineAppeal) -> None:
 def category_by_ref(value) -> HotlineCategory:
     cat = None
     if value not in (None, ""):
-        if str(value).isdigit():
+        if str(value).isdecimal():
             cat = HotlineCategory.objects.filter(pk=int(value)).first()
         if cat is None:
             cat = HotlineCategory.objects.filter(name=str(value).strip()).first()
@@ -66,7 +66,7 @@ def _build(unit: Unit, data: dict, actor) -> HotlineAppeal:
     if v not in (None, ""):
         township = unit.township() or unit
         qs = Unit.objects.filter(path__startswith=township.path, kind__in=("village", "community"))
-        village = qs.filter(pk=v).first() if str(v).isdigit() else qs.filter(name=str(v)).first()
+        village = qs.filter(pk=v).first() if str(v).isdecimal() else qs.filter(name=str(v)).first()
         if village is None:
             raise InvalidInput(f"村(社区)“{v}”不在本乡镇")
     dl = workdays.add_working_days(received_on, cat.deadline_days)
@@ -185,7 +185,7 @@ def import_appeals(*, actor, unit: Unit, data: bytes, filename: str) -> ImportRe
 
 def _row_number(message: str) -> int:
     digits = message[1:].split("行", 1)[0]
-    return int(digits) if digits.isdigit() else 0
+    return int(digits) if digits.isdecimal() else 0
 
 
 # --- steps -----------------------------------------------------------------------------

@@ -95,7 +95,7 @@ def register_petition(*, actor, unit: Unit, data: dict, petitioners: list[dict])
 
         prior = (
             petitions_visible_to(actor).filter(pk=prior_id).first()
-            if str(prior_id).isdigit()
+            if str(prior_id).isdecimal()
             else None
         )
         if prior is None:
@@ -103,7 +103,7 @@ def register_petition(*, actor, unit: Unit, data: dict, petitioners: list[dict])
     complained = None
     cu = data.get("complained_unit")
     if cu not in (None, ""):
-        complained = Unit.objects.filter(pk=cu).first() if str(cu).isdigit() else None
+        complained = Unit.objects.filter(pk=cu).first() if str(cu).isdecimal() else None
         if complained is None:
             raise InvalidInput("找不到被反映单位")
     confidential = bool(data.get("confidential"))

@@ -156,7 +156,7 @@ def _form_context(request, extra):
 
 def _unit_from_post(request):
     pk = request.POST.get("unit")
-    unit = _changeable_units(request.user).filter(pk=pk).first() if str(pk).isdigit() else None
+    unit = _changeable_units(request.user).filter(pk=pk).first() if str(pk).isdecimal() else None
     if unit is None:
         raise DomainError("请选择登记单位")
     return unit
@@ -235,7 +235,7 @@ def dispute_edit(request, pk):
                     "risk_group": request.POST.get("risk_group") == "on",
                     "risk_criminal": request.POST.get("risk_criminal") == "on",
                 },
-                expected_version=int(version) if (version or "").isdigit() else None,
+                expected_version=int(version) if (version or "").isdecimal() else None,
             )
         except DomainError as exc:
             messages.error(request, exc.message)
