@@ -506,11 +506,21 @@ def indicator_sessions(unit: Unit, year: int) -> int:
 def indicator_cadres_hours_rate(unit: Unit, year: int) -> Decimal | None:
     """learning.cadres_40h_rate: % of active cadres whose year's hours meet the requirement."""
     rules = rules_for(unit)
-    qs = cadres_with_hours(Cadre.objects.in_subtree(unit).filter(active=True), year)
-    agg = qs.aggregate(
-        total=Count("pk"), met=Count("pk", filter=Q(year_hours__gte=rules.required_hours))
+    cadres = Cadre.objects.in_subtree(unit).filter(active=True)
+    total = cadres.count()
+    if rules.required_hours <= 0:
+        return rate(total, total)
+    # one grouped pass over the year's attendance (not a subquery per cadre: a county has
+    # thousands of cadres and tens of thousands of attendance rows a year)
+    met = (
+        Attendance.objects.filter(cadre__in=cadres.values("pk"), session__date__year=year)
+        .order_by()
+        .values("cadre")
+        .annotate(total=Sum("hours"))
+        .filter(total__gte=rules.required_hours)
+        .count()
     )
-    return rate(agg["met"], agg["total"])
+    return rate(met, total)
 
 
 def indicator_exam_participation_rate(unit: Unit, year: int) -> Decimal | None:
