@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import atexit
 import contextlib
-import inspect
 import json
 import os
 import re
@@ -775,14 +774,8 @@ def measure_reports(suite: Suite, ctx: Ctx) -> None:
     from fazhi.reports import render, services
     from fazhi.reports.models import AnnualReport, ReportStatus
 
-    has_fresh = "fresh" in inspect.signature(registry.compute).parameters
-
     def cold(unit):
-        return (
-            registry.compute(unit, ctx.year, fresh=True)
-            if has_fresh
-            else registry._compute(unit, ctx.year, None)
-        )
+        return registry.compute(unit, ctx.year, fresh=True)
 
     for scope, unit, username in (
         ("township", ctx.township, "admin_df"),

@@ -178,6 +178,9 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     }
+# The home page's dashboard may show indicator values computed up to this many seconds
+# before (0: always exact). Pages, API, reports and snapshots always read exact values.
+FAZHI_DASHBOARD_MAX_AGE = envint("FAZHI_DASHBOARD_MAX_AGE", 60)
 AUTH_USER_MODEL = "core.User"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -18,6 +18,18 @@ when the write happens and again when its transaction commits, so a reader that 
 from the pre-commit state cannot leave a stale value under the new token. Tokens are
 random, never counters, so no increment can be lost between processes.
 
+Values are kept per indicator *group* (one entry for a unit, a year and a group), so a
+page asking for a few codes and a page asking for all of them share what was computed, and
+each entry carries the time it was computed.
+
+**The dashboard's window.** A county's dashboard reads every ledger of the county, and in
+a working day some record of the county is saved every few seconds, so exact values would
+be computed again for almost every view. Inside ``with cache.window(seconds)`` (the home
+page's dashboard, ``FAZHI_DASHBOARD_MAX_AGE``, default 60 s) a value whose tokens have
+changed is still served if it was computed less than that long ago; the page shows the
+time of its oldest value. Everything else (the indicators page and API, reports, snapshots,
+the CLI) reads exact values: outside a window, a changed token is a miss.
+
 The cache must be shared by every process that serves requests (``FAZHI_REDIS_URL``, or
 the file cache under the var directory that settings use by default); a per-process
 memory cache would miss other processes' writes (``docs/DEPLOY.md``).
@@ -25,15 +37,19 @@ memory cache would miss other processes' writes (``docs/DEPLOY.md``).
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import hashlib
 import secrets
+import time
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
-PREFIX = "fazhi:ind:"
+PREFIX = "fazhi:ind2:"  # 2: entries are (computed at, value), per group
 TIMEOUT = 6 * 3600  # values; tokens never expire (an evicted token is simply replaced)
 GLOBAL = "all"
 
@@ -96,11 +112,13 @@ def _tokens(names: list) -> list[str]:
 
 
 def key_for(unit, year: int, codes) -> str:
+    """The exact key of ``codes``' values (None: all) for ``unit`` and ``year`` now."""
     wanted = "*" if codes is None else ",".join(sorted(codes))
     return _key(unit, f"{year}:{wanted}")
 
 
-def _key(unit, what: str) -> str:
+def _stamp(unit) -> str:
+    """The unit, today's date and a digest of every token its values depend on."""
     segs = _segments(unit.path)
     names: list = [GLOBAL, segs[0]]
     tokens = _tokens(names)
@@ -108,10 +126,111 @@ def _key(unit, what: str) -> str:
         tokens += _tokens([segs[1]])
     else:
         tokens += _tokens(_branches(unit, tokens[0]))
-    digest = hashlib.sha1(  # noqa: S324 - a cache key, not a security measure
-        f"{what}|{'|'.join(tokens)}".encode()
-    ).hexdigest()
-    return f"{PREFIX}v:{unit.pk}:{timezone.localdate().isoformat()}:{digest}"
+    digest = hashlib.sha1("|".join(tokens).encode()).hexdigest()  # noqa: S324 - a cache key
+    return f"{unit.pk}:{timezone.localdate().isoformat()}:{digest}"
+
+
+def _key(unit, what: str, stamp: str | None = None) -> str:
+    return f"{PREFIX}v:{stamp or _stamp(unit)}:{_what(what)}"
+
+
+def _latest_key(unit, what: str) -> str:
+    """Where the newest value of ``what`` is kept whatever the tokens (for windows)."""
+    return f"{PREFIX}latest:{unit.pk}:{timezone.localdate().isoformat()}:{_what(what)}"
+
+
+def _what(what: str) -> str:
+    if len(what) <= 64:
+        return what
+    return hashlib.sha1(what.encode()).hexdigest()  # noqa: S324 - a cache key
+
+
+# ---- the dashboard's window ------------------------------------------------------------
+
+
+@dataclass
+class Window:
+    """Values up to ``max_age`` seconds old are good enough; ``as_of`` is the computation
+    time (epoch seconds) of the oldest value served inside the window."""
+
+    max_age: int
+    as_of: float | None = None
+
+    def saw(self, computed_at: float) -> None:
+        if self.as_of is None or computed_at < self.as_of:
+            self.as_of = computed_at
+
+
+_window: contextvars.ContextVar[Window | None] = contextvars.ContextVar(
+    "fazhi_indicator_window", default=None
+)
+
+
+@contextlib.contextmanager
+def window(max_age: int):
+    """Serve values computed up to ``max_age`` seconds ago even if a write changed their
+    tokens since (0: exact values only, as outside any window)."""
+    w = Window(max(0, int(max_age or 0)))
+    token = _window.set(w)
+    try:
+        yield w
+    finally:
+        _window.reset(token)
+
+
+def _read(unit, whats: list[str], stamp: str) -> dict[str, object]:
+    """The cached values of ``whats`` for ``unit``: exact hits, then (inside a window)
+    recent enough values stored under earlier tokens."""
+    keys = {what: _key(unit, what, stamp) for what in whats}
+    found = cache.get_many(list(keys.values()))
+    out: dict[str, object] = {}
+    w = _window.get()
+    for what, key in keys.items():
+        if key in found:
+            computed_at, value = found[key]
+            out[what] = value
+            if w is not None:
+                w.saw(computed_at)
+    missing = [what for what in whats if what not in out]
+    if missing and w is not None and w.max_age > 0:
+        latest = {what: _latest_key(unit, what) for what in missing}
+        found = cache.get_many(list(latest.values()))
+        now = time.time()
+        for what, key in latest.items():
+            if key in found:
+                computed_at, value = found[key]
+                if now - computed_at <= w.max_age:
+                    out[what] = value
+                    w.saw(computed_at)
+    return out
+
+
+def _write(unit, values: dict[str, object], stamp: str) -> None:
+    now = time.time()
+    entries = {}
+    for what, value in values.items():
+        entries[_key(unit, what, stamp)] = (now, value)
+        entries[_latest_key(unit, what)] = (now, value)
+    cache.set_many(entries, timeout=TIMEOUT)
+    w = _window.get()
+    if w is not None and values:
+        w.saw(now)
+
+
+def groups(unit, year: int, names: list[str], compute) -> dict[str, dict]:
+    """Each named indicator group's values for ``unit`` and ``year``: from the cache, and
+    ``compute(name)`` for the ones it does not hold (stored for the next reader)."""
+    stamp = _stamp(unit)
+    whats = {f"{year}:g:{name}": name for name in names}
+    found = _read(unit, list(whats), stamp)
+    out = {whats[what]: value for what, value in found.items()}
+    fresh = {}
+    for what, name in whats.items():
+        if name not in out:
+            out[name] = fresh[what] = compute(name)
+    if fresh:
+        _write(unit, fresh, stamp)
+    return out
 
 
 def _branches(county, global_token: str) -> list[int]:
@@ -131,23 +250,15 @@ def _branches(county, global_token: str) -> list[int]:
     return found
 
 
-def get(unit, year: int, codes):
-    key = key_for(unit, year, codes)
-    return key, cache.get(key)
-
-
-def put(key: str, values) -> None:
-    cache.set(key, values, timeout=TIMEOUT)
-
-
 def remember(unit, what: str, compute):
-    """Any other figure read from ``unit``'s ledgers (the dashboard's monthly series),
-    cached under the same tokens as the indicators."""
-    key = _key(unit, what)
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, timeout=TIMEOUT)
+    """Any other figure read from ``unit``'s ledgers (the dashboard's monthly series and
+    overdue list), cached under the same tokens as the indicators."""
+    stamp = _stamp(unit)
+    found = _read(unit, [what], stamp)
+    if what in found:
+        return found[what]
+    value = compute()
+    _write(unit, {what: value}, stamp)
     return value
 
 

@@ -164,38 +164,36 @@ def compute(
 ) -> dict[str, Value]:
     """Every indicator (or those named) for ``unit``'s subtree and ``year``.
 
-    Served from the cache until a write in the unit's subtree (``fazhi.indicators.cache``);
+    Each group's values are served from the cache until a write in the unit's subtree
+    (``fazhi.indicators.cache``; inside ``cache.window`` a recent value is good enough);
     ``fresh=True`` always computes (snapshots taken for the record).
     """
     from . import cache
 
-    codes = None if codes is None else sorted(set(codes))
-    key = None
-    if not fresh:
-        key, hit = cache.get(unit, year, codes)
-        if hit is not None:
-            return hit
-    values = _compute(unit, year, codes)
-    if key is not None:
-        cache.put(key, values)
-    return values
-
-
-def _compute(unit, year: int, codes: Iterable[str] | None) -> dict[str, Value]:
     _load()
     wanted = set(codes) if codes is not None else set(INDICATORS)
+    needed = [g.key for g in GROUPS.values() if any(c in wanted for c in g.codes)]
+    if fresh:
+        per_group = {key: _group_values(GROUPS[key], unit, year) for key in needed}
+    else:
+        per_group = cache.groups(
+            unit, year, needed, lambda key: _group_values(GROUPS[key], unit, year)
+        )
     out: dict[str, Value] = {}
-    for g in GROUPS.values():
-        needed = [c for c in g.codes if c in wanted]
-        if not needed:
-            continue
-        try:
-            values = g.fn(unit, year)
-        except IndicatorUnavailable as exc:
-            values = {c: Value.unavailable(exc.message) for c in g.codes}
-        for c in needed:
-            out[c] = values.get(c) or Value.unavailable("未计算")
+    for key in needed:
+        for c, v in per_group[key].items():
+            if c in wanted:
+                out[c] = v
     return {c: out[c] for c in INDICATORS if c in out}
+
+
+def _group_values(g: Group, unit, year: int) -> dict[str, Value]:
+    """Every code of one group (a code its function left out: "未计算")."""
+    try:
+        values = g.fn(unit, year)
+    except IndicatorUnavailable as exc:
+        values = {c: Value.unavailable(exc.message) for c in g.codes}
+    return {c: values.get(c) or Value.unavailable("未计算") for c in g.codes}
 
 
 def meets_target(ind: Indicator, v: Value) -> bool | None:

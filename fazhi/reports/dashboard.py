@@ -3,6 +3,8 @@ charts, overdue items, and at county level the townships side by side (weakest f
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Count
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
@@ -67,6 +69,23 @@ def _monthly(unit: Unit, year: int) -> dict:
 
 
 def context(unit: Unit, year: int) -> dict:
+    """Everything the dashboard shows, with ``as_of``: when its oldest figure was computed
+    (values up to ``FAZHI_DASHBOARD_MAX_AGE`` seconds old are served, fazhi.indicators.cache)."""
+    from django.conf import settings
+
+    from fazhi.indicators import cache
+
+    with cache.window(settings.FAZHI_DASHBOARD_MAX_AGE) as w:
+        out = _context(unit, year)
+    as_of = w.as_of
+    out["as_of"] = (
+        timezone.localtime(dt.datetime.fromtimestamp(as_of, tz=dt.UTC)) if as_of else None
+    )
+    out["max_age"] = settings.FAZHI_DASHBOARD_MAX_AGE
+    return out
+
+
+def _context(unit: Unit, year: int) -> dict:
     values = registry.compute(unit, year)
     cards = services.rows(values)
     years = list(range(year - 4, year + 1))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from fazhi.indicators import cache, registry
 from tests.reports.fixtures import YEAR, _dispute, seed_ledgers
@@ -159,3 +161,66 @@ def test_dashboard_overdue_list_reads_only_the_longest_overdue(world, frozen):
     everything = reminders.collect(today, units=[world.township_a])
     assert dt.date(YEAR, 12, 30) not in [i.due for i in items]
     assert {i.due for i in items} <= {i.due for i in everything}
+
+
+def test_groups_are_shared_between_code_lists(world, frozen):
+    """A page asking for a few codes and one asking for all share each group's entry."""
+    seed_ledgers(world)
+    n_all, _ = _queries(world.township_a)
+    cache.clear()
+    n_some, _ = _queries(world.township_a, ["disputes.mediated", "hotline.received"])
+    n_rest, everything = _queries(world.township_a)
+    assert 0 < n_some < n_all
+    assert n_rest == n_all - n_some  # the two groups already computed are not read again
+    assert _queries(world.township_a, ["hotline.received"])[0] == 0
+
+
+def test_inside_a_window_a_recent_value_survives_a_write(world):
+    seed_ledgers(world)
+    with time_machine.travel(dt.datetime(YEAR, 12, 20, 10, 0), tick=False) as clock:
+        first = registry.compute(world.township_a, YEAR)["disputes.mediated"].value
+        computed_at = time.time()
+        clock.move_to(dt.datetime(YEAR, 12, 20, 10, 0, 30))
+        _dispute(world.township_a, 3, number="win-1")
+        with cache.window(60) as w:
+            n, values = _queries(world.township_a)
+        assert n == 0 and values["disputes.mediated"].value == first
+        assert w.as_of == pytest.approx(computed_at)
+        # outside the window the same read is exact
+        assert registry.compute(world.township_a, YEAR)["disputes.mediated"].value == first + 1
+
+        # a value older than the window is computed again
+        _dispute(world.township_a, 3, number="win-2")
+        clock.move_to(dt.datetime(YEAR, 12, 20, 10, 2))
+        with cache.window(60) as w:
+            n, values = _queries(world.township_a)
+        assert n > 0 and values["disputes.mediated"].value == first + 2
+        assert w.as_of == pytest.approx(computed_at + 120)
+
+        # a window of 0 is exact
+        _dispute(world.township_a, 3, number="win-3")
+        with cache.window(0):
+            assert registry.compute(world.township_a, YEAR)["disputes.mediated"].value == first + 3
+
+
+def test_dashboard_shows_when_its_figures_were_computed(world, settings):
+    from fazhi.reports import dashboard
+
+    seed_ledgers(world)
+    settings.FAZHI_DASHBOARD_MAX_AGE = 60
+    with time_machine.travel(dt.datetime(YEAR, 12, 20, 10, 0), tick=False) as clock:
+        first = dashboard.context(world.township_a, YEAR)
+        computed = timezone.localtime().strftime("%H:%M:%S")
+        clock.move_to(dt.datetime(YEAR, 12, 20, 10, 0, 20))
+        _dispute(world.township_a, 4, number="win-4")
+        again = dashboard.context(world.township_a, YEAR)
+        assert again["as_of"] == first["as_of"]
+        assert again["as_of"].strftime("%H:%M:%S") == computed
+        assert again["monthly"] == first["monthly"]
+        settings.FAZHI_DASHBOARD_MAX_AGE = 0
+        exact = dashboard.context(world.township_a, YEAR)
+        assert sum(exact["monthly"]["series"]["矛盾纠纷"]) == (
+            sum(first["monthly"]["series"]["矛盾纠纷"]) + 1
+        )
+        assert exact["as_of"] > first["as_of"]
+        assert exact["as_of"].strftime("%H:%M:%S") == timezone.localtime().strftime("%H:%M:%S")

@@ -187,6 +187,7 @@ def test_dashboard_on_home(seeded, client_for):
     html = r.content.decode()
     assert r.status_code == 200 and 'id="dashboard"' in html and "echarts.min.js" in html
     assert "调解成功率" in html and 'id="trend-data"' in html
+    assert 'id="dashboard-as-of"' in html and "数据截至" in html
     county = client_for(w.supervisor).get("/?year=2024").content.decode()
     assert 'id="township-compare"' in county
     # 甲镇 misses more targets than 乙乡: weakest first.
