@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from fazhi.core import pii
@@ -16,6 +16,7 @@ from . import queries
 from .models import (
     Dispute,
     DisputeCategory,
+    DisputeParty,
     DisputeStatus,
     GridCase,
     GridCategory,
@@ -24,6 +25,7 @@ from .models import (
     HotlineCategory,
     HotlineStatus,
     Petition,
+    Petitioner,
     PetitionStatus,
 )
 from .procedures import DISPUTE, GRID, HOTLINE, PETITION
@@ -111,7 +113,7 @@ class Ledger:
             qs = qs.filter(**{f"{field}__year": int(year)})
         text = (params.get("q") or "").strip()
         if text:
-            qs = qs.filter(search_q(self.model, text)).distinct()
+            qs = qs.filter(search_q(self.model, text))
         return qs
 
     def order(self, qs, order: str | None):
@@ -124,7 +126,12 @@ class Ledger:
 
 def search_q(model, text: str) -> Q:
     """Party name, ticket or case number; an ID or phone number matches exactly, through its
-    blind index (the numbers themselves are encrypted at rest)."""
+    blind index (the numbers themselves are encrypted at rest).
+
+    People named on a case (parties, petitioners) are matched with ``EXISTS``, not through
+    a join: a join repeats a case per person and needs DISTINCT over the whole result,
+    which at county scale sorted tens of thousands of rows per search. On PostgreSQL the searched columns have trigram indexes (migration
+    ``0007_search_trigrams``), used for terms of three characters or more."""
     norm_id = pii.normalize_resident_id(text)
     exact_id = pii.is_valid_resident_id(norm_id)
     mobile = pii.normalize_mobile(text)
@@ -134,18 +141,19 @@ def search_q(model, text: str) -> Q:
     id_idx = blind_index("resident_id", norm_id) if exact_id else None
     phone_idx = blind_index("mobile", mobile) if exact_phone else None
     q = Q(number__icontains=text)
-    if model is Dispute:
-        q |= Q(title__icontains=text) | Q(parties__name__icontains=text)
+    if model in (Dispute, Petition):
+        if model is Dispute:
+            people, parent = DisputeParty.objects.all(), "dispute_id"
+            q |= Q(title__icontains=text)
+        else:
+            people, parent = Petitioner.objects.all(), "petition_id"
+            q |= Q(matter__icontains=text)
+        who = Q(name__icontains=text)
         if exact_id:
-            q |= Q(parties__id_number_bidx=id_idx)
+            who |= Q(id_number_bidx=id_idx)
         if exact_phone:
-            q |= Q(parties__phone_bidx=phone_idx)
-    elif model is Petition:
-        q |= Q(matter__icontains=text) | Q(petitioners__name__icontains=text)
-        if exact_id:
-            q |= Q(petitioners__id_number_bidx=id_idx)
-        if exact_phone:
-            q |= Q(petitioners__phone_bidx=phone_idx)
+            who |= Q(phone_bidx=phone_idx)
+        q |= Q(Exists(people.filter(who, **{parent: OuterRef("pk")})))
     elif model is GridCase:
         q |= Q(summary__icontains=text) | Q(person_name__icontains=text) | Q(grid=text)
         if exact_phone:

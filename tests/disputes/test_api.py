@@ -100,6 +100,15 @@ def test_lists_filter_and_search_by_exact_id_number(world, api_for):
     assert api.get("/disputes/disputes", q=ID_A[:10]).json()["count"] == 0  # exact match only
     assert api.get("/disputes/disputes", q="张三").json()["count"] == 2
     assert api.get("/disputes/petitions", q=ID_A).json()["items"][0]["id"] == p.pk
+    # a case whose several parties match is listed once (EXISTS, not a join)
+    both = dispute(
+        world,
+        title="两方同姓",
+        parties=[{"name": "欧阳甲"}, {"name": "欧阳乙", "side": "respondent"}],
+    )
+    found = api.get("/disputes/disputes", q="欧阳").json()
+    assert found["count"] == 1 and [i["id"] for i in found["items"]] == [both.pk]
+    both.delete()
     assert api.get("/disputes/disputes", status="registered").json()["count"] == 2
     assert api.get("/disputes/disputes", status="closed").json()["count"] == 0
     # Received 2024-10-20 (a Sunday) -> acceptance due 2024-11-04; not overdue yet.

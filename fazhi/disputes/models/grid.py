@@ -156,6 +156,8 @@ class GridCase(CaseBase):
             models.Index(fields=["unit", "status"], name="grid_unit_status"),
             models.Index(fields=["village", "reported_on"], name="grid_village_reported"),
             models.Index(fields=["status", "due_date"], name="grid_status_due"),
+            # the search's exact match on the grid's name (ledgers.search_q)
+            models.Index(fields=["grid"], name="grid_grid_name"),
             models.Index(fields=["due_date", "id"], name="grid_due_order"),  # ?order=due
         ]
 
