@@ -49,15 +49,29 @@ def get_case(request, key, pk, perm=Perm.VIEW):
     return scoping.get_visible_or_404(ledger.queryset(request.user, perm), request.user, pk=pk)
 
 
-def filter_choices(request, ledger):
-    from fazhi.core.models import Unit
+def _options(rows, chosen: str | None) -> list[dict]:
+    """(pk, label) pairs as the filter selects render them, the chosen one marked: one
+    comparison here instead of a template expression per option (a county has 300
+    villages)."""
+    return [{"pk": pk, "name": name, "selected": str(pk) == chosen} for pk, name in rows]
 
+
+def filter_choices(request, ledger):
     units = scoping.visible_units(request.user)
-    villages = units.filter(kind__in=("village", "community")).order_by("path")[:300]
-    townships = units.filter(kind__in=("township", "subdistrict", "development_zone"))
+    villages = (
+        units.filter(kind__in=("village", "community"))
+        .order_by("path")
+        .values_list("pk", "name")[:300]
+    )
+    townships = list(
+        units.filter(kind__in=("township", "subdistrict", "development_zone")).values_list(
+            "pk", "name"
+        )
+    )
     categories = []
     if ledger.categories is not None:
-        categories = [(str(c.pk), c.name) for c in ledger.categories.objects.all()]
+        categories = list(ledger.categories.objects.values_list("pk", "name"))
+        categories = [(str(pk), name) for pk, name in categories]
     elif ledger.key == "petition":
         from ..models import PetitionType
 
@@ -77,13 +91,19 @@ def filter_choices(request, ledger):
     )
     from django.contrib.auth import get_user_model
 
-    handlers = get_user_model().objects.filter(pk__in=list(handler_ids)).order_by("username")
-    _ = Unit
+    handlers = [
+        (u.pk, u.label)
+        for u in get_user_model()
+        .objects.filter(pk__in=list(handler_ids))
+        .only("pk", "username", "display_name")
+        .order_by("username")
+    ]
+    get = request.GET
     return {
-        "villages": villages,
-        "townships": townships if townships.count() > 1 else [],
+        "villages": _options(villages, get.get("village")),
+        "townships": _options(townships, get.get("unit")) if len(townships) > 1 else [],
         "categories": categories,
-        "handlers": handlers,
+        "handlers": _options(handlers, get.get("handler")),
         "statuses": ledger.statuses.choices,
     }
 
