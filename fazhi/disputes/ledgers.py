@@ -124,13 +124,17 @@ class Ledger:
         return qs
 
 
+SEARCH_ID_LIMIT = 2000
+
+
 def search_q(model, text: str) -> Q:
     """Party name, ticket or case number; an ID or phone number matches exactly, through its
     blind index (the numbers themselves are encrypted at rest).
 
-    People named on a case (parties, petitioners) are matched with ``EXISTS``, not through
-    a join: a join repeats a case per person and needs DISTINCT over the whole result,
-    which at county scale sorted tens of thousands of rows per search. On PostgreSQL the searched columns have trigram indexes (migration
+    People named on a case (parties, petitioners) are looked up first and their cases
+    matched by id (or with ``EXISTS`` when there are very many), not through a join: a
+    join repeats a case per person and needs DISTINCT over the whole result, which at
+    county scale sorted tens of thousands of rows per search. On PostgreSQL the searched columns have trigram indexes (migration
     ``0007_search_trigrams``), used for terms of three characters or more."""
     norm_id = pii.normalize_resident_id(text)
     exact_id = pii.is_valid_resident_id(norm_id)
@@ -153,7 +157,16 @@ def search_q(model, text: str) -> Q:
             who |= Q(id_number_bidx=id_idx)
         if exact_phone:
             who |= Q(phone_bidx=phone_idx)
-        q |= Q(Exists(people.filter(who, **{parent: OuterRef("pk")})))
+        # The people's cases first (a trigram index serves a name of three characters),
+        # then their ids as a literal list: PostgreSQL can then OR three index scans
+        # (number, title, primary key) instead of testing every case of the county
+        # against a subplan in list order. Many matches (a one-character surname across
+        # a province): EXISTS, as the list would be long.
+        ids = list(people.filter(who).values_list(parent, flat=True)[: SEARCH_ID_LIMIT + 1])
+        if len(ids) <= SEARCH_ID_LIMIT:
+            q |= Q(pk__in=sorted(set(ids)))
+        else:
+            q |= Q(Exists(people.filter(who, **{parent: OuterRef("pk")})))
     elif model is GridCase:
         q |= Q(summary__icontains=text) | Q(person_name__icontains=text) | Q(grid=text)
         if exact_phone:

@@ -1,6 +1,7 @@
 """The API: create, list, steps as POST actions (409 with the reason), bad input, conflicts."""
 
 import datetime as dt
+from unittest import mock
 
 import pytest
 import time_machine
@@ -108,6 +109,13 @@ def test_lists_filter_and_search_by_exact_id_number(world, api_for):
     )
     found = api.get("/disputes/disputes", q="欧阳").json()
     assert found["count"] == 1 and [i["id"] for i in found["items"]] == [both.pk]
+    # with more matching people than the id list takes, the same answer through EXISTS
+    from fazhi.disputes import ledgers
+
+    with mock.patch.object(ledgers, "SEARCH_ID_LIMIT", 1):
+        again = api.get("/disputes/disputes", q="欧阳").json()
+        assert again["count"] == 1 and again["items"][0]["id"] == both.pk
+        assert api.get("/disputes/disputes", q=ID_A).json()["items"][0]["id"] == d.pk
     both.delete()
     assert api.get("/disputes/disputes", status="registered").json()["count"] == 2
     assert api.get("/disputes/disputes", status="closed").json()["count"] == 0
