@@ -151,7 +151,8 @@ def _what(what: str) -> str:
 @dataclass
 class Window:
     """Values up to ``max_age`` seconds old are good enough; ``as_of`` is the computation
-    time (epoch seconds) of the oldest value served inside the window."""
+    time (epoch seconds) of the oldest value served although a write has changed its
+    tokens since, or None when every value served is exact."""
 
     max_age: int
     as_of: float | None = None
@@ -187,10 +188,8 @@ def _read(unit, whats: list[str], stamp: str) -> dict[str, object]:
     w = _window.get()
     for what, key in keys.items():
         if key in found:
-            computed_at, value = found[key]
-            out[what] = value
-            if w is not None:
-                w.saw(computed_at)
+            # an exact hit: no write since it was computed, so it is true now
+            out[what] = found[key][1]
     missing = [what for what in whats if what not in out]
     if missing and w is not None and w.max_age > 0:
         latest = {what: _latest_key(unit, what) for what in missing}
@@ -212,9 +211,6 @@ def _write(unit, values: dict[str, object], stamp: str) -> None:
         entries[_key(unit, what, stamp)] = (now, value)
         entries[_latest_key(unit, what)] = (now, value)
     cache.set_many(entries, timeout=TIMEOUT)
-    w = _window.get()
-    if w is not None and values:
-        w.saw(now)
 
 
 def groups(unit, year: int, names: list[str], compute) -> dict[str, dict]:

@@ -69,17 +69,20 @@ def _monthly(unit: Unit, year: int) -> dict:
 
 
 def context(unit: Unit, year: int) -> dict:
-    """Everything the dashboard shows, with ``as_of``: when its oldest figure was computed
-    (values up to ``FAZHI_DASHBOARD_MAX_AGE`` seconds old are served, fazhi.indicators.cache)."""
+    """Everything the dashboard shows, with ``as_of``: the time its figures are true at —
+    now, or when the oldest figure it shows from before a write was computed (values up
+    to ``FAZHI_DASHBOARD_MAX_AGE`` seconds old are served, fazhi.indicators.cache)."""
     from django.conf import settings
 
     from fazhi.indicators import cache
 
     with cache.window(settings.FAZHI_DASHBOARD_MAX_AGE) as w:
         out = _context(unit, year)
-    as_of = w.as_of
+    # exact values are true now; a value served from the window, as of its computation
     out["as_of"] = (
-        timezone.localtime(dt.datetime.fromtimestamp(as_of, tz=dt.UTC)) if as_of else None
+        timezone.localtime(dt.datetime.fromtimestamp(w.as_of, tz=dt.UTC))
+        if w.as_of
+        else timezone.localtime()
     )
     out["max_age"] = settings.FAZHI_DASHBOARD_MAX_AGE
     return out

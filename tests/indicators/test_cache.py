@@ -195,7 +195,13 @@ def test_inside_a_window_a_recent_value_survives_a_write(world):
         with cache.window(60) as w:
             n, values = _queries(world.township_a)
         assert n > 0 and values["disputes.mediated"].value == first + 2
-        assert w.as_of == pytest.approx(computed_at + 120)
+        assert w.as_of is None  # every value served is exact
+
+        # an exact hit inside a window: true now, whenever it was computed
+        clock.move_to(dt.datetime(YEAR, 12, 20, 10, 30))
+        with cache.window(60) as w:
+            assert _queries(world.township_a)[0] == 0
+        assert w.as_of is None
 
         # a window of 0 is exact
         _dispute(world.township_a, 3, number="win-3")
