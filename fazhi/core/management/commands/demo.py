@@ -51,7 +51,12 @@ class Command(BaseCommand):
 
         indicator_cache.clear()  # bulk inserts send no signals
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # planner statistics for the freshly loaded tables
+            if connection.vendor == "postgresql" and not connection.in_atomic_block:
+                # planner statistics, and the visibility map without which PostgreSQL
+                # cannot count from an index alone (a county's grid cases: 80 -> 30 ms)
+                cursor.execute("VACUUM ANALYZE")
+            else:
+                cursor.execute("ANALYZE")  # planner statistics for the freshly loaded tables
         self.stdout.write(f"用时 {time.perf_counter() - started:.1f} 秒")
         self.stdout.write(self.style.SUCCESS("演示数据已生成"))
         self.stdout.write(demo.logins_table())
