@@ -134,8 +134,9 @@ def search_q(model, text: str) -> Q:
     People named on a case (parties, petitioners) are looked up first and their cases
     matched by id (or with ``EXISTS`` when there are very many), not through a join: a
     join repeats a case per person and needs DISTINCT over the whole result, which at
-    county scale sorted tens of thousands of rows per search. On PostgreSQL the searched columns have trigram indexes (migration
-    ``0007_search_trigrams``), used for terms of three characters or more."""
+    county scale sorted tens of thousands of rows per search. On PostgreSQL the searched
+    columns have trigram indexes (migration ``0007_search_trigrams``), used for terms of
+    three characters or more."""
     norm_id = pii.normalize_resident_id(text)
     exact_id = pii.is_valid_resident_id(norm_id)
     mobile = pii.normalize_mobile(text)

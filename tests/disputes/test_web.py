@@ -105,6 +105,24 @@ def test_lists_filters_pagination_and_empty_state(world, client_for):
         assert c.get(url).status_code == 200, url
 
 
+def test_list_filters_keep_the_chosen_options(world, client_for):
+    """The filter selects list the user's townships and villages only, the chosen ones
+    marked (built in the view: cases.filter_choices)."""
+    w = world
+    page = (
+        client_for(w.supervisor)
+        .get(f"/disputes/cases/?unit={w.township_b.pk}&village={w.village_a.pk}")
+        .content.decode()
+    )
+    assert f'<option value="{w.township_b.pk}" selected>乙乡</option>' in page
+    assert f'<option value="{w.township_a.pk}">甲镇</option>' in page
+    assert f'<option value="{w.village_a.pk}" selected>甲村</option>' in page
+    assert "丙镇" not in page  # another county's township is not offered
+    clerk = client_for(w.clerk_a).get("/disputes/cases/").content.decode()
+    assert 'id="f-unit"' not in clerk  # one township: no township filter
+    assert f'<option value="{w.village_a.pk}">甲村</option>' in clerk
+
+
 def test_export_in_ledger_layout_with_masked_identifiers(world, client_for):
     dispute(world)
     h = appeal(world, "X-1")
