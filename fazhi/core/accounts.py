@@ -19,7 +19,7 @@ from . import audit, scoping
 from .errors import InvalidInput
 from .models import ApiToken, Membership, Unit
 from .models.tokens import TokenEndReason
-from .roles import Perm, Role
+from .roles import SECOND_FACTOR_ROLES, Perm, Role
 
 ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 
@@ -223,6 +223,8 @@ def _grant(actor, user, unit: Unit, role: str) -> Membership:
             unit=unit,
             detail={"action": "grant", "user": user.username, "role": role},
         )
+        if role in SECOND_FACTOR_ROLES:  # a token made without the second factor ends here
+            ApiToken.end_all(user, TokenEndReason.SECOND_FACTOR_ROLE, by=actor)
     scoping.clear_cache(user)
     return m
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 from fazhi.core import accounts, retention, security
 from fazhi.core.models import ApiToken, AuditEvent, Membership, TotpDevice
 from fazhi.core.roles import Role
-from tests.factories import PASSWORD, member
+from tests.factories import PASSWORD, UserFactory, member
 
 pytestmark = pytest.mark.django_db
 
@@ -178,6 +178,24 @@ def test_system_admin_cannot_grant_through_the_cli(world, admins):
     refused = _refusals("sys", action="grant", role=Role.AUDIT_ADMIN)
     assert len(refused) == 2 and all(r.channel == "cli" for r in refused)
     assert not Membership.objects.filter(user__username="esc_cli").exists()
+
+
+def test_the_cli_refusal_is_a_non_zero_exit_and_one_line(world, admins, capsys, monkeypatch):
+    from django.core.management.base import CommandParser
+    from django.db import connections
+
+    from fazhi import cli
+
+    monkeypatch.setattr(CommandParser, "error", CommandParser.error)  # main() patches it
+    monkeypatch.setattr(connections, "close_all", lambda: None)  # keep the test's database
+    argv = ["fazhi", "user", "create", "esc_main", "100000", "security_admin"]
+    with pytest.raises(SystemExit) as exc:
+        cli.main([*argv, "--password", "Chu-Shi2026", "--user", "sys"])
+    assert exc.value.code != 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "只有安全管理员" in err[0]
+    assert not get_user_model().objects.filter(username="esc_main").exists()
+    assert len(_refusals("sys", action="grant", user="esc_main")) == 1
 
 
 def test_a_user_made_by_the_system_admin_has_no_role_until_the_security_admin_grants(
@@ -338,6 +356,20 @@ def test_a_role_removed_ends_tokens(world, admins, api_for):
     token = ApiToken.objects.get(user=world.admin_a)
     assert token.revoked_reason == "role_revoked"
     assert AuditEvent.objects.filter(event="token", detail__reason="role_revoked").exists()
+
+
+def test_a_second_factor_role_granted_ends_tokens_made_without_it(world, admins, api_for):
+    """A user with no role makes a token (no second factor asked), then is made an admin:
+    the token must not carry the admin duty past the second factor."""
+    user = UserFactory(username="later_admin")
+    _, key = ApiToken.issue(user, "script")
+    assert _bearer(key).status_code == 200
+    granted = api_for(admins["sec"]).post(
+        "/roles/", {"username": "later_admin", "unit_id": world.county.pk, "role": "audit_admin"}
+    )
+    assert granted.status_code == 201
+    assert _bearer(key).status_code == 401
+    assert ApiToken.objects.get(user=user).revoked_reason == "second_factor_role"
 
 
 def test_token_life_is_ninety_days_and_configurable(world, settings):

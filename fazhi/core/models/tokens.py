@@ -1,7 +1,8 @@
 """API tokens: only a hash is stored; the token is shown once when made.
 
 A token ends (``revoked``) when its owner or the operator revokes it, and by itself when its
-user's password is changed or reset, the account is disabled, or a role is removed
+user's password is changed or reset, the account is disabled, a role is removed, or a role
+that needs the second factor is granted (a token made without it must not carry that role)
 (SECURITY.md row 18): ``ApiToken.end_all``. Why and when it ended is kept and shown on every
 token list.
 """
@@ -22,6 +23,7 @@ class TokenEndReason(models.TextChoices):
     PASSWORD_RESET = "password_reset", "管理员重置密码"
     DISABLED = "disabled", "账号停用"
     ROLE_REVOKED = "role_revoked", "角色被撤销"
+    SECOND_FACTOR_ROLE = "second_factor_role", "授予须动态口令的角色"
 
 
 class ApiToken(models.Model):
