@@ -119,7 +119,10 @@ def _not_found(request, exc):
 def _forbidden(request, exc):
     from fazhi.core import audit
 
-    audit.record(audit.E.PERMISSION_REFUSED, outcome="refused", detail={"path": request.path[:200]})
+    if not getattr(exc, "audited", False):  # accounts.Refused wrote its own row
+        audit.record(
+            audit.E.PERMISSION_REFUSED, outcome="refused", detail={"path": request.path[:200]}
+        )
     return error(request, 403, "forbidden", str(exc) or "无权执行此操作")
 
 

@@ -204,19 +204,21 @@ FAZHI_LOCKOUT_FAILURES = envint("FAZHI_LOCKOUT_FAILURES", 5)
 FAZHI_LOCKOUT_MINUTES = envint("FAZHI_LOCKOUT_MINUTES", 15)
 AXES_FAILURE_LIMIT = FAZHI_LOCKOUT_FAILURES
 AXES_COOLOFF_TIME = _dt.timedelta(minutes=FAZHI_LOCKOUT_MINUTES)
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# Keyed on login name + address, with a per-account ceiling across addresses
+# (fazhi/core/lockout.py; the choice and its reason: docs/SECURITY.md row 2).
+FAZHI_LOCKOUT_ACCOUNT_CEILING = envint("FAZHI_LOCKOUT_ACCOUNT_CEILING", 20)
+AXES_HANDLER = "fazhi.core.lockout.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "fazhi.core.security.axes_username"
 AXES_CLIENT_IP_CALLABLE = "fazhi.core.security.axes_client_ip"
 AXES_LOCKOUT_CALLABLE = "fazhi.core.security.lockout_response"
 AXES_VERBOSE = False
-# 等保 身份鉴别: lock the account after N failures, whatever address they come from. Adding the
-# address to the lockout key (axes.W006) would let a distributed guesser go on unlocked.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 FAZHI_PASSWORD_MAX_AGE_DAYS = envint("FAZHI_PASSWORD_MAX_AGE_DAYS", 90)  # 0 = never expires (ASVS)
 FAZHI_SESSION_IDLE_SECONDS = envint("FAZHI_SESSION_IDLE_SECONDS", 30 * 60)
 FAZHI_TOTP_REQUIRED = envbool("FAZHI_TOTP_REQUIRED", PRODUCTION)
 FAZHI_ACCOUNT_INACTIVE_DAYS = envint("FAZHI_ACCOUNT_INACTIVE_DAYS", 90)
+FAZHI_TOKEN_DAYS = envint("FAZHI_TOKEN_DAYS", 90)  # API token life; 0 = tokens do not expire
 FAZHI_AUDIT_RETENTION_DAYS = envint("FAZHI_AUDIT_RETENTION_DAYS", 365)
 if FAZHI_AUDIT_RETENTION_DAYS < 183:  # 网络安全法 art. 21(三): logs kept at least six months
     raise ImproperlyConfigured(

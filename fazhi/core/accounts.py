@@ -8,15 +8,20 @@ Every change is audited. Views, API and the ``fazhi user`` command call these fu
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from django.contrib.auth import get_user_model, password_validation
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from . import audit, scoping
 from .errors import InvalidInput
-from .models import Membership, Unit
-from .roles import Perm, Role
+from .models import ApiToken, Membership, Unit
+from .models.tokens import TokenEndReason
+from .roles import SECOND_FACTOR_ROLES, Perm, Role
+
+ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 
 
 def _require(actor, perm: str, unit: Unit | None = None) -> None:
@@ -26,8 +31,6 @@ def _require(actor, perm: str, unit: Unit | None = None) -> None:
         else scoping.has_perm_anywhere(actor, perm)
     )
     if not ok:
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied("您的角色无权执行此操作")
 
 
@@ -45,6 +48,65 @@ def manageable_users(actor, perm: str = Perm.MANAGE_USERS):
     return user_model.objects.filter(q).distinct()
 
 
+class Refused(PermissionDenied):
+    """An account or role change refused for want of the duty; its ``permission_refused``
+    audit row is already written (the API's handler does not write a second one)."""
+
+    audited = True
+
+
+def _refuse(actor, message: str, *, unit: Unit | None = None, **detail) -> NoReturn:
+    # Outside any transaction of the change, so the row stays when the change is refused.
+    audit.record(
+        audit.E.PERMISSION_REFUSED,
+        user=actor,
+        unit=unit,
+        outcome="refused",
+        detail={k: v for k, v in detail.items() if v is not None},
+    )
+    raise Refused(message)
+
+
+def _check_grant(actor, user, unit: Unit | None, role: str, *, username: str = "") -> None:
+    """The one rule for every path that writes a membership (SECURITY.md row 6):
+    only a holder of ``manage_roles`` over the unit grants; never to themselves; one person
+    holds one of the three admin duties and nothing else (三员分立)."""
+    who = user.username if user is not None else username
+    allowed = (
+        scoping.can(actor, Perm.MANAGE_ROLES, unit)
+        if unit is not None
+        else scoping.has_perm_anywhere(actor, Perm.MANAGE_ROLES)
+    )
+    if not allowed:
+        _refuse(
+            actor,
+            "只有安全管理员可以授予角色；请先创建用户，再由安全管理员授权",
+            unit=unit,
+            action="grant",
+            user=who,
+            role=str(role)[:40],
+        )
+    if role not in Role.values:
+        raise InvalidInput(f"未知的角色：{role}")
+    if unit is None:
+        raise InvalidInput("授予角色须选择单位")
+    if user is None:
+        return
+    if user == actor:
+        _refuse(actor, "不能给自己授权", unit=unit, action="grant", user=who, role=role)
+    held = set(user.memberships.exclude(role=role).values_list("role", flat=True))
+    if held and (role in ADMIN_ROLES or held & ADMIN_ROLES):
+        _refuse(
+            actor,
+            "系统管理员、安全管理员、审计管理员须由不同的人担任，且不兼任业务角色",
+            unit=unit,
+            action="grant",
+            user=who,
+            role=role,
+            reason="separation_of_duties",
+        )
+
+
 def create_user(
     actor,
     *,
@@ -54,9 +116,15 @@ def create_user(
     unit: Unit | None = None,
     role: str | None = None,
 ):
+    """Make a user with an initial password (changed at first login). A ``role`` is granted
+    only when the actor may grant it there; otherwise the whole call is refused and audited,
+    and nothing is written: the system admin's users have no role until the security admin
+    grants one."""
     _require(actor, Perm.MANAGE_USERS, unit)
     user_model = get_user_model()
     username = (username or "").strip()
+    if role:
+        _check_grant(actor, None, unit, role, username=username)
     if not username or len(username) > 150:
         raise InvalidInput("请填写登录名（不超过150字符）")
     if user_model.objects.filter(username__iexact=username).exists():
@@ -77,19 +145,22 @@ def create_user(
                 unit=unit,
                 detail={"action": "create", "user": username},
             )
-            if unit is not None and role:
-                _grant(actor, user, unit, role, check=False)
+            if role:
+                _grant(actor, user, unit, role)
     except IntegrityError:
         raise InvalidInput(f"登录名“{username}”已被使用")
     return user
 
 
 def set_active(actor, user, active: bool) -> None:
+    """Disabling also ends the user's API tokens (``User.save``)."""
     if user not in manageable_users(actor):
         raise InvalidInput("找不到该用户")
     if user == actor:
         raise InvalidInput("不能停用自己的账号")
     with transaction.atomic():
+        if not active:
+            ApiToken.end_all(user, TokenEndReason.DISABLED, by=actor)
         user.is_active = active
         user.save(update_fields=["is_active"])
         audit.record(
@@ -100,13 +171,26 @@ def set_active(actor, user, active: bool) -> None:
 
 
 def reset_password(actor, user, password: str) -> None:
+    """Set an initial password: it must be changed at first login, and the user's web sessions
+    (Django's session hash) and API tokens end. The password of a security or audit admin is
+    not the system admin's to reset (one duty must not take over another): only the server
+    operator (``fazhi user reset-password``) resets it."""
     if user not in manageable_users(actor):
         raise InvalidInput("找不到该用户")
+    other_duty = user.memberships.filter(role__in=[Role.SECURITY_ADMIN, Role.AUDIT_ADMIN]).exists()
+    if other_duty and not scoping.is_global(actor):
+        _refuse(
+            actor,
+            "安全管理员、审计管理员的密码只能由服务器管理员在命令行重置",
+            action="reset_password",
+            user=user.username,
+        )
     try:
         password_validation.validate_password(password, user)
     except ValidationError as exc:
         raise InvalidInput("；".join(exc.messages))
     with transaction.atomic():
+        ApiToken.end_all(user, TokenEndReason.PASSWORD_RESET, by=actor)
         user.set_password(password)
         user.password_changed_at = None
         user.save()
@@ -127,13 +211,10 @@ def unlock(actor, user) -> None:
     audit.record(audit.E.ACCOUNT, user=actor, detail={"action": "unlock", "user": user.username})
 
 
-def _grant(actor, user, unit: Unit, role: str, *, check: bool = True) -> Membership:
-    if role not in Role.values:
-        raise InvalidInput(f"未知的角色：{role}")
-    if check:
-        _require(actor, Perm.MANAGE_ROLES, unit)
-        if user == actor:
-            raise InvalidInput("不能给自己授权")
+def _grant(actor, user, unit: Unit, role: str) -> Membership:
+    """The only writer of memberships outside the demo data (tests/security/
+    test_accounts_attack.py scans for others). Checked every time: there is no unchecked path."""
+    _check_grant(actor, user, unit, role)
     m, created = Membership.objects.get_or_create(user=user, unit=unit, role=role)
     if created:
         audit.record(
@@ -142,17 +223,29 @@ def _grant(actor, user, unit: Unit, role: str, *, check: bool = True) -> Members
             unit=unit,
             detail={"action": "grant", "user": user.username, "role": role},
         )
+        if role in SECOND_FACTOR_ROLES:  # a token made without the second factor ends here
+            ApiToken.end_all(user, TokenEndReason.SECOND_FACTOR_ROLE, by=actor)
     scoping.clear_cache(user)
     return m
 
 
 def grant(actor, user, unit: Unit, role: str) -> Membership:
+    _check_grant(actor, user, unit, role)  # refused outside the transaction: its row stays
     with transaction.atomic():
         return _grant(actor, user, unit, role)
 
 
 def revoke(actor, membership: Membership) -> None:
-    _require(actor, Perm.MANAGE_ROLES, membership.unit)
+    """Removing a role also ends the user's API tokens (``signals._role_removed``)."""
+    if not scoping.can(actor, Perm.MANAGE_ROLES, membership.unit):
+        _refuse(
+            actor,
+            "只有安全管理员可以撤销角色",
+            unit=membership.unit,
+            action="revoke",
+            user=membership.user.username,
+            role=membership.role,
+        )
     if membership.user == actor:
         raise InvalidInput("不能撤销自己的角色")
     with transaction.atomic():
@@ -162,7 +255,9 @@ def revoke(actor, membership: Membership) -> None:
             unit=membership.unit,
             detail={"action": "revoke", "user": membership.user.username, "role": membership.role},
         )
+        ApiToken.end_all(membership.user, TokenEndReason.ROLE_REVOKED, by=actor)
         membership.delete()
+    scoping.clear_cache(membership.user)
 
 
 def visible_memberships(actor):

@@ -178,6 +178,32 @@ def issue_token(request, payload: TokenIn):
     return TokenOut(token=key, expires_at=token.expires_at)
 
 
+class ApiTokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+    expires_at: dt.datetime | None
+    revoked: bool
+    revoked_at: dt.datetime | None
+    revoked_reason: str
+    revoked_reason_name: str
+    state: str
+
+    @staticmethod
+    def resolve_revoked_reason_name(obj):
+        return obj.get_revoked_reason_display() if obj.revoked_reason else ""
+
+
+@router.get("/auth/tokens", response=list[ApiTokenOut], summary="我的 API 令牌（含失效原因）")
+@paginate(LimitOffsetPagination)
+def my_tokens(request):
+    from .models import ApiToken
+
+    return ApiToken.objects.filter(user=request.user).order_by("-created_at", "-id")
+
+
 # --- separated admin duties ------------------------------------------------------------
 class AuditOut(Schema):
     id: int

@@ -6,7 +6,8 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from . import audit, workdays
-from .models import CalendarDay, CalendarYear
+from .models import ApiToken, CalendarDay, CalendarYear, Membership
+from .models.tokens import TokenEndReason
 
 
 @receiver(user_logged_in)
@@ -40,3 +41,14 @@ def _logout(sender, request, user, **kwargs):
 @receiver([post_save, post_delete], sender=CalendarYear)
 def _calendar_changed(sender, **kwargs):
     workdays.clear_cache()
+
+
+@receiver(post_delete, sender=Membership)
+def _role_removed(sender, instance, **kwargs):
+    """A role removed ends the user's API tokens (SECURITY.md row 18): a token made under the
+    old role must not outlive it; the user logs in again under what is left."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(pk=instance.user_id).first()
+    if user is not None:  # None: the user itself is being deleted, tokens with it
+        ApiToken.end_all(user, TokenEndReason.ROLE_REVOKED)

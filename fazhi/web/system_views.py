@@ -26,6 +26,7 @@ def _need(user, perm, *, hide: bool = False):
 @login_required
 def users(request):
     _need(request.user, Perm.MANAGE_USERS)
+    status = 200
     if request.method == "POST":
         unit = (
             scoping.visible_units(request.user, Perm.MANAGE_USERS)
@@ -43,8 +44,13 @@ def users(request):
             )
         except DomainError as exc:
             messages.error(request, exc.message)
+        except accounts.Refused as exc:  # a role asked for by whom may not grant: nothing made
+            messages.error(request, str(exc))
+            status = 403
         else:
-            messages.success(request, "用户已创建；首次登录须修改初始密码")
+            messages.success(
+                request, "用户已创建；首次登录须修改初始密码。角色由安全管理员在“角色授权”中授予"
+            )
             return redirect("web:users")
     qs = (
         accounts.manageable_users(request.user)
@@ -62,9 +68,11 @@ def users(request):
             "page": page,
             "units": scoping.visible_units(request.user, Perm.MANAGE_USERS),
             "roles": Role.choices,
+            "can_grant": scoping.has_perm_anywhere(request.user, Perm.MANAGE_ROLES),
             "q": q,
             "post": request.POST,
         },
+        status=status,
     )
 
 
@@ -93,6 +101,8 @@ def user_action(request, pk: int):
             raise Http404
     except DomainError as exc:
         messages.error(request, exc.message)
+    except accounts.Refused as exc:
+        messages.error(request, str(exc))
     else:
         messages.success(request, f"已完成：{user.username}")
     return redirect("web:users")
@@ -101,6 +111,7 @@ def user_action(request, pk: int):
 @login_required
 def roles(request):
     _need(request.user, Perm.MANAGE_ROLES)
+    status = 200
     if request.method == "POST":
         target = (
             accounts.manageable_users(request.user, Perm.MANAGE_ROLES)
@@ -119,6 +130,9 @@ def roles(request):
                 accounts.grant(request.user, target, unit, request.POST.get("role", ""))
             except DomainError as exc:
                 messages.error(request, exc.message)
+            except accounts.Refused as exc:
+                messages.error(request, str(exc))
+                status = 403
             else:
                 messages.success(request, "已授权")
                 return redirect("web:roles")
@@ -134,6 +148,7 @@ def roles(request):
             "units": scoping.visible_units(request.user, Perm.MANAGE_ROLES),
             "roles": Role.choices,
         },
+        status=status,
     )
 
 
@@ -147,6 +162,8 @@ def role_revoke(request, pk: int):
         accounts.revoke(request.user, m)
     except DomainError as exc:
         messages.error(request, exc.message)
+    except accounts.Refused as exc:
+        messages.error(request, str(exc))
     else:
         messages.success(request, "已撤销")
     return redirect("web:roles")

@@ -230,10 +230,9 @@ def tokens(request):
             token = ApiToken.objects.filter(user=request.user, pk=request.POST.get("id")).first()
             if token is None:
                 raise Http404
-            with transaction.atomic():
-                token.revoked = True
-                token.save(update_fields=["revoked"])
-                audit.record(audit.E.TOKEN, detail={"action": "revoke", "prefix": token.prefix})
+            if not token.revoked:
+                with transaction.atomic():
+                    token.end()
             messages.success(request, "令牌已吊销")
             return redirect("web:tokens")
     return render(

@@ -35,6 +35,23 @@ class User(AbstractUser):
 
         super().set_password(raw_password)
         self.password_changed_at = timezone.now()
+        self._fz_password_set = True  # save() ends the API tokens (SECURITY.md row 18)
+
+    def save(self, *args, **kwargs) -> None:
+        """Saving a new password or a disabled account ends every API token of the user, in
+        the same transaction, whichever path did it (account page, admin reset, CLI, the
+        daily job, ``changepassword``)."""
+        from django.db import transaction
+
+        from .tokens import ApiToken, TokenEndReason
+
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if getattr(self, "_fz_password_set", False):
+                self._fz_password_set = False
+                ApiToken.end_all(self, TokenEndReason.PASSWORD_CHANGED)
+            if not self.is_active:
+                ApiToken.end_all(self, TokenEndReason.DISABLED)
 
     @property
     def label(self) -> str:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import getpass
 
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from fazhi.core import accounts, context
@@ -22,31 +23,48 @@ class _Root:
 
 
 class Command(BaseCommand):
-    help = "用户与角色：create USER [UNIT ROLE] [--name N]；grant USER UNIT ROLE；revoke USER UNIT ROLE；disable|enable|unlock USER；list"
+    help = (
+        "用户与角色：create USER [UNIT ROLE] [--name N]；grant USER UNIT ROLE；"
+        "revoke USER UNIT ROLE；disable|enable|unlock|reset-password USER；list。"
+        "--user U 按该用户的职责执行（如系统管理员不能授予角色），不给则为服务器管理员"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "action", choices=["create", "grant", "revoke", "disable", "enable", "unlock", "list"]
+            "action",
+            choices=[
+                "create",
+                "grant",
+                "revoke",
+                "disable",
+                "enable",
+                "unlock",
+                "reset-password",
+                "list",
+            ],
         )
         parser.add_argument("username", nargs="?")
         parser.add_argument("unit", nargs="?")
         parser.add_argument("role", nargs="?")
         parser.add_argument("--name", default="")
         parser.add_argument("--password", help="初始密码（不填则从终端读入）")
+        parser.add_argument(
+            "--user", dest="as_user", help="以该用户的职责执行（与网页、接口同一规则）"
+        )
 
-    def handle(self, *args, action, username, unit, role, name, password, **options):
-        actor = _Root()
+    def handle(self, *args, action, username, unit, role, name, password, as_user, **options):
+        actor = resolve_user(as_user) if as_user else _Root()
         try:
-            with context.acting(None, channel="cli"):
+            with context.acting(actor if as_user else None, channel="cli"):
                 self._do(actor, action, username, unit, role, name, password)
         except DomainError as exc:
             raise CommandError(exc.message)
+        except PermissionDenied as exc:  # accounts.Refused has written its audit row
+            raise CommandError(str(exc) or "您的角色无权执行此操作")
 
     def _do(self, actor, action, username, unit, role, name, password):
         if action == "list":
-            for m in Membership.objects.select_related("user", "unit").order_by(
-                "unit__path", "user__username"
-            ):
+            for m in accounts.visible_memberships(actor).order_by("unit__path", "user__username"):
                 self.stdout.write(f"{m.user.username}\t{m.unit.code}\t{m.unit.name}\t{m.role}")
             return
         if not username:
@@ -79,6 +97,9 @@ class Command(BaseCommand):
             return
         if action == "unlock":
             accounts.unlock(actor, user)
+        elif action == "reset-password":
+            pw = password or getpass.getpass("新初始密码: ")
+            accounts.reset_password(actor, user, pw)
         else:
             accounts.set_active(actor, user, action == "enable")
         self.stdout.write("已完成")
