@@ -24,6 +24,7 @@ from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
 from .attachments import check_ooxml
+from .cells import safe_cell
 from .errors import InvalidInput
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
@@ -63,17 +64,7 @@ def export_xlsx(
 def _cell_value(v):
     if isinstance(v, dt.datetime):
         return v.replace(tzinfo=None)
-    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") and not _looks_numeric(v):
-        return "'" + v  # no formula injection from user text
-    return v
-
-
-def _looks_numeric(v: str) -> bool:
-    try:
-        float(v)
-        return True
-    except ValueError:
-        return False
+    return safe_cell(v)  # no formula injection from user text (the CSV writers use it too)
 
 
 def xlsx_response(filename: str, data: bytes) -> HttpResponse:
