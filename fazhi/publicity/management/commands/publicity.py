@@ -9,9 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from fazhi.core import audit, context
+from fazhi.core import context
 from fazhi.core.errors import DomainError
-from fazhi.core.excel import export_xlsx
+from fazhi.core.excel import export_file
 from fazhi.core.management.base import resolve_unit, resolve_user
 
 from ... import importers, services
@@ -111,8 +111,5 @@ class Command(BaseCommand):
             .select_related("unit", "duty")
             .order_by("date", "pk")
         ]
-        Path(out).write_bytes(export_xlsx("普法宣传活动台账", EVENT_HEADERS, rows))
-        audit.record(
-            audit.E.EXPORT, unit=unit, detail={"ledger": "publicity.events", "rows": len(rows)}
-        )
+        export_file(out, "普法宣传活动台账", EVENT_HEADERS, rows, unit=unit)
         self.stdout.write(self.style.SUCCESS(f"已导出 {len(rows)} 行到 {out}"))

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from fazhi.core import audit
 from fazhi.core.errors import DomainError
 from fazhi.core.management.base import resolve_unit, resolve_user
 from fazhi.reports import render, services
@@ -71,3 +72,6 @@ class Command(BaseCommand):
             self.stderr.write(f"已写入 {opts['output']}（{len(data)} 字节）")
         else:
             self.stdout.write(data.decode())
+        audit.record(
+            audit.E.EXPORT, obj=report, detail={"format": fmt, "file": opts["output"] or "-"}
+        )
