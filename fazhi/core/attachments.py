@@ -15,7 +15,7 @@ from . import audit
 from .errors import InvalidInput
 from .models import Attachment
 from .roles import Perm
-from .scoping import can
+from .scoping import require
 
 KIND_MIME = {
     "pdf": "application/pdf",
@@ -67,8 +67,7 @@ def sniff(data: bytes) -> str:
 def attach(target, upload, *, user, description: str = "") -> Attachment:
     """Attach an uploaded file to a ledger record the user may change."""
     unit = target.unit
-    if not can(user, Perm.CHANGE, unit):
-        raise InvalidInput("无权为该记录上传附件", code="forbidden")
+    require(user, Perm.CHANGE, unit, "您的角色无权为该记录上传附件")
     limit = settings.FAZHI_UPLOAD_MAX_BYTES
     if upload.size is not None and upload.size > limit:
         raise InvalidInput(f"文件超过大小上限（{limit // (1024 * 1024)} MB）", code="too_large")

@@ -56,8 +56,6 @@ def index(request):
             messages.error(request, "年度格式不正确")
         except DomainError as exc:
             messages.error(request, exc.message)
-        except PermissionDenied:
-            messages.error(request, "您的角色无权编制本单位的年度报告")
         else:
             messages.success(request, "已根据台账生成报告草稿，请逐部分核对修改")
             return redirect("reports:edit", pk=report.pk)
@@ -275,8 +273,6 @@ def status(request):
             messages.error(request, "日期格式应为 YYYY-MM-DD")
         except DomainError as exc:
             messages.error(request, exc.message)
-        except PermissionDenied:
-            messages.error(request, "只有县级督导可以设定报送截止日期")
         else:
             messages.success(request, "已设定报送截止日期")
         return redirect(f"{request.path}?year={year}")

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from fazhi.core import context, excel
 from fazhi.core.errors import DomainError
-from fazhi.core.management.base import resolve_unit, resolve_user
+from fazhi.core.management.base import refused, resolve_unit, resolve_user
 
 from ...ledgers import LEDGERS
 from ...models import MediationCommittee
@@ -92,7 +92,7 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(exc.message)
         except PermissionDenied as exc:
-            raise CommandError(str(exc) or "无权执行此操作")
+            raise refused(exc)
 
     def _qs(self, kind, unit=None, user=None):
         ledger = LEDGERS[kind]

@@ -12,7 +12,7 @@ from django.utils import timezone
 from fazhi.core import context
 from fazhi.core.errors import DomainError
 from fazhi.core.excel import export_file
-from fazhi.core.management.base import resolve_unit, resolve_user
+from fazhi.core.management.base import refused, resolve_unit, resolve_user
 
 from ... import importers, services
 from ...models import PublicityEvent
@@ -49,7 +49,7 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(exc.message)
         except PermissionDenied as exc:
-            raise CommandError(str(exc) or "无权执行此操作")
+            raise refused(exc)
 
     def do_calendar(self, date, **_):
         try:
