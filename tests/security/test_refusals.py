@@ -77,7 +77,8 @@ def test_legalservice_refusal_is_403_and_audited(world, viewer, api_for, client_
         "served": [world.village_a.pk],
     }
     c = client_for(viewer)
-    _check(lambda: c.post("/legalservice/advisers/new/", form))
+    resp = _check(lambda: c.post("/legalservice/advisers/new/", form))
+    assert "请先在右上角切换到您有登记权限的乡镇" in resp.content.decode()  # says why
     settings = {"duty_min_days": 1, "duty_min_days_remote": 1}
     _check(lambda: client_for(world.admin_a).post("/legalservice/settings/", settings))
 
