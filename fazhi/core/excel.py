@@ -128,7 +128,11 @@ def export_file(
     counted = _Counted(rows)
     data = export_xlsx(title, headers, counted)
     Path(path).write_bytes(data)
-    _audit_export(title, counted.n, user=user, unit=unit, detail={"file": str(path)[-200:]})
+    from . import context
+
+    channel = "cli" if context.current().channel == "system" else context.current().channel
+    with context.acting(user or context.current().user, channel=channel):
+        _audit_export(title, counted.n, user=user, unit=unit, detail={"file": str(path)[-200:]})
     return counted.n
 
 

@@ -147,3 +147,5 @@ def test_every_cli_export_writes_one_audit_row(world, boss, tmp_path):
         before = _exports()
         call_command(*args, stdout=io.StringIO(), stderr=io.StringIO())
         assert _exports() - before == 1, args
+        row = AuditEvent.objects.filter(event="export").order_by("-id").first()
+        assert row.channel == "cli", args

@@ -75,6 +75,7 @@ class Command(BaseCommand):
             self.stderr.write(f"已写入 {opts['output']}（{len(data)} 字节）")
         else:
             self.stdout.write(data.decode())
-        audit.record(
-            audit.E.EXPORT, obj=report, detail={"format": fmt, "file": opts["output"] or "-"}
-        )
+        with context.acting(None, channel="cli"):
+            audit.record(
+                audit.E.EXPORT, obj=report, detail={"format": fmt, "file": opts["output"] or "-"}
+            )
