@@ -25,13 +25,10 @@ ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMI
 
 
 def _require(actor, perm: str, unit: Unit | None = None) -> None:
-    ok = (
-        scoping.can(actor, perm, unit)
-        if unit is not None
-        else scoping.has_perm_anywhere(actor, perm)
-    )
-    if not ok:
-        raise PermissionDenied("您的角色无权执行此操作")
+    if unit is None:
+        scoping.require_duty(actor, perm)
+    else:
+        scoping.require(actor, perm, unit, "您的角色无权执行此操作")
 
 
 def manageable_users(actor, perm: str = Perm.MANAGE_USERS):

@@ -12,10 +12,10 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from . import audit
-from .errors import InvalidInput
+from .errors import DomainError, InvalidInput
 from .models import Attachment
 from .roles import Perm
-from .scoping import can
+from .scoping import require
 
 KIND_MIME = {
     "pdf": "application/pdf",
@@ -65,10 +65,15 @@ def sniff(data: bytes) -> str:
 
 
 def attach(target, upload, *, user, description: str = "") -> Attachment:
-    """Attach an uploaded file to a ledger record the user may change."""
+    """Attach an uploaded file to a ledger record the user may change and that still takes
+    files: a record whose model says why not (``attachments_closed()``, e.g. a published
+    report) refuses with 409, on every path (the one upload route calls this)."""
     unit = target.unit
-    if not can(user, Perm.CHANGE, unit):
-        raise InvalidInput("无权为该记录上传附件", code="forbidden")
+    require(user, Perm.CHANGE, unit, "您的角色无权为该记录上传附件")
+    closed = getattr(target, "attachments_closed", None)
+    reason = closed() if callable(closed) else ""
+    if reason:
+        raise DomainError(reason, code="attachments_closed")
     limit = settings.FAZHI_UPLOAD_MAX_BYTES
     if upload.size is not None and upload.size > limit:
         raise InvalidInput(f"文件超过大小上限（{limit // (1024 * 1024)} MB）", code="too_large")

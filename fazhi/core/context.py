@@ -32,9 +32,16 @@ def reset(token) -> None:
 
 @contextmanager
 def acting(user=None, *, ip: str = "", channel: str = "cli"):
+    from django.core.exceptions import PermissionDenied
+
     token = _current.set(Actor(user=user, ip=ip, channel=channel))
     try:
         yield
+    except PermissionDenied as exc:
+        from . import refusals
+
+        refusals.record(exc)  # the command line's refusal row, while the actor is known
+        raise
     finally:
         _current.reset(token)
 

@@ -1,7 +1,10 @@
 """Excel (and CSV) ledgers in and out.
 
 Export: ``export_xlsx(title, headers, rows) -> bytes`` in the ledger layout staff use
-(one row per record, Chinese headers, frozen header row) and ``xlsx_response``.
+(one row per record, Chinese headers, frozen header row). A ledger leaves the system only
+through ``export_response`` (a page's download) or ``export_file`` (the command line),
+which write its one ``export`` audit row (ledger, row count, filters); nothing else
+answers an Excel download.
 
 Import: ``read_table(data, filename, columns)`` reads .xlsx or .csv (UTF-8 or GB18030),
 matches columns by their Chinese header (or any alias), parses each cell with the
@@ -16,6 +19,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -24,6 +28,7 @@ from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
 from .attachments import check_ooxml
+from .cells import safe_cell
 from .errors import InvalidInput
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
@@ -39,7 +44,9 @@ def export_xlsx(
     from openpyxl.styles import Alignment, Font, PatternFill
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=title[:31] or "台账")
+    # Sheet names may not hold /\?*[]: (the title “督察/自查” was a 500).
+    sheet = re.sub(r"[\\/?*\[\]:]", "-", title)[:31] or "台账"
+    ws = wb.create_sheet(title=sheet)
     ws.freeze_panes = "A2"
     for i, w in enumerate(widths or [max(10, min(40, len(h) * 2 + 4)) for h in headers], start=1):
         from openpyxl.utils import get_column_letter
@@ -63,23 +70,70 @@ def export_xlsx(
 def _cell_value(v):
     if isinstance(v, dt.datetime):
         return v.replace(tzinfo=None)
-    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") and not _looks_numeric(v):
-        return "'" + v  # no formula injection from user text
-    return v
+    return safe_cell(v)  # no formula injection from user text (the CSV writers use it too)
 
 
-def _looks_numeric(v: str) -> bool:
-    try:
-        float(v)
-        return True
-    except ValueError:
-        return False
+class _Counted:
+    def __init__(self, rows: Iterable[list]):
+        self.rows, self.n = rows, 0
+
+    def __iter__(self):
+        for row in self.rows:
+            self.n += 1
+            yield row
 
 
-def xlsx_response(filename: str, data: bytes) -> HttpResponse:
+def _audit_export(title: str, n: int, *, user=None, unit=None, obj=None, detail=None) -> None:
+    from . import audit
+
+    audit.record(
+        audit.E.EXPORT,
+        user=user,
+        unit=unit,
+        obj=obj,
+        detail={"ledger": title, "rows": n, **(detail or {})},
+    )
+
+
+def export_response(
+    request,
+    title: str,
+    headers: list[str],
+    rows: Iterable[list],
+    *,
+    filename: str | None = None,
+    unit=None,
+    detail: dict | None = None,
+    widths: list[int] | None = None,
+) -> HttpResponse:
+    """A page's Excel download of a ledger, with its one ``export`` audit row."""
+    counted = _Counted(rows)
+    data = export_xlsx(title, headers, counted, widths=widths)
+    query = request.GET.urlencode()[:300]
+    _audit_export(
+        title, counted.n, user=request.user, unit=unit, detail={"query": query, **(detail or {})}
+    )
     response = HttpResponse(data, content_type=XLSX_MIME)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Disposition"] = content_disposition_header(True, filename or f"{title}.xlsx")
     return response
+
+
+def export_file(
+    path, title: str, headers: list[str], rows: Iterable[list], *, unit=None, user=None
+) -> int:
+    """The command line's Excel export of a ledger to ``path``, with its one ``export`` audit
+    row. Returns the number of rows written."""
+    from pathlib import Path
+
+    counted = _Counted(rows)
+    data = export_xlsx(title, headers, counted)
+    Path(path).write_bytes(data)
+    from . import context
+
+    channel = "cli" if context.current().channel == "system" else context.current().channel
+    with context.acting(user or context.current().user, channel=channel):
+        _audit_export(title, counted.n, user=user, unit=unit, detail={"file": str(path)[-200:]})
+    return counted.n
 
 
 @dataclass

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
@@ -99,6 +100,25 @@ def can(user, perm: str, unit) -> bool:
 
 def has_perm_anywhere(user, perm: str) -> bool:
     return is_global(user) or any(role_allows(g.role, perm) for g in grants(user))
+
+
+REFUSED = "您的角色无权在该单位进行此操作"
+
+
+def require(user, perm: str, unit, message: str | None = None) -> None:
+    """Refuse unless ``user`` may ``perm`` on records of ``unit`` (a Unit, or anything with
+    ``.unit``): the one refusal of every app. It raises ``PermissionDenied``, which every
+    surface answers the same way: 403 on pages and the API, a non-zero exit and one line on
+    the command line, each with one ``permission_refused`` audit row (``core/refusals.py``).
+    What the user may not know exists is found with ``get_visible_or_404`` first (404)."""
+    if not can(user, perm, unit):
+        raise PermissionDenied(message or REFUSED)
+
+
+def require_duty(user, perm: str, message: str | None = None) -> None:
+    """The same for a duty held in any unit (a page or command that is not about one unit)."""
+    if not has_perm_anywhere(user, perm):
+        raise PermissionDenied(message or "您的角色无权执行此操作")
 
 
 def get_visible_or_404(queryset, user, perm: str = Perm.VIEW, **lookup):

@@ -201,6 +201,8 @@ def add_routes(router: Router, ledger: Ledger) -> None:
             unit = scoping.visible_units(request.user).filter(pk=payload.unit_id).first()
             if unit is None:
                 raise HttpError(404, "单位不存在或无权查看")
+            # Authorise before reading the fields: a role that may not register gets 403.
+            scoping.require(request.user, Perm.CHANGE, unit, "您的角色无权在该单位登记")
             obj = ledger.create(unit=unit, actor=request.user, raw=_stringify(payload.data))
             return Status(201, _detail(ledger, obj, request.user))
 

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from fazhi.core import context, scoping
 from fazhi.core.errors import DomainError
-from fazhi.core.management.base import resolve_unit, resolve_user
+from fazhi.core.management.base import refused, resolve_unit, resolve_user
 from fazhi.core.roles import Perm
 
 from . import flow
@@ -89,7 +89,7 @@ def build_command(app_label: str, ledgers, settings_fn=None) -> type[BaseCommand
                     except DomainError as exc:
                         raise CommandError(exc.message)
                     except PermissionDenied as exc:
-                        raise CommandError(str(exc))
+                        raise refused(exc)
                 return
             lg = by_key.get(ledger)
             if lg is None:
@@ -113,7 +113,7 @@ def build_command(app_label: str, ledgers, settings_fn=None) -> type[BaseCommand
                 except DomainError as exc:
                     raise CommandError(exc.message)
                 except PermissionDenied as exc:
-                    raise CommandError(str(exc) or "无权执行此操作")
+                    raise refused(exc)
 
         def _qs(self, lg, user):
             qs = lg.model.objects.select_related(*lg.related)
@@ -184,8 +184,7 @@ def build_command(app_label: str, ledgers, settings_fn=None) -> type[BaseCommand
                 if not unit:
                     raise CommandError("请用 --unit 指定单位")
                 u = resolve_unit(unit)
-                if not scoping.can(user, Perm.CHANGE, u):
-                    raise CommandError(f"{user.username} 无权在{u.name}登记")
+                scoping.require(user, Perm.CHANGE, u, f"{user.username} 无权在{u.name}登记")
                 obj = lg.create(unit=u, actor=user, raw=data)
                 self._print(obj, as_json)
                 return

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
 from fazhi.core import audit, scoping, workdays
@@ -34,8 +33,7 @@ MIN_DECISION_REVIEW_DAYS = 7  # 《重大行政决策程序暂行条例》第二
 
 
 def check_can_change(actor, unit) -> None:
-    if not scoping.can(actor, Perm.CHANGE, unit):
-        raise PermissionDenied("您的角色无权在该单位登记")
+    scoping.require(actor, Perm.CHANGE, unit, "您的角色无权在该单位登记")
 
 
 def _created(obj, actor) -> None:
@@ -340,8 +338,7 @@ def next_doc_number(unit, year: int) -> tuple[str, int]:
 def save_settings(*, county, actor, filing_days: int) -> DecisionsSettings:
     if county.kind != "county":
         raise InvalidInput("报备期限由县(区)设置")
-    if not scoping.can(actor, Perm.CONFIGURE, county):
-        raise PermissionDenied("只有县级有设置权限的用户可以修改报备期限")
+    scoping.require(actor, Perm.CONFIGURE, county, "只有县级有设置权限的用户可以修改报备期限")
     if filing_days not in (15, 30):
         raise InvalidInput("报备期限应为15日或30日")
     row = DecisionsSettings.objects.filter(unit=county).first() or DecisionsSettings(unit=county)

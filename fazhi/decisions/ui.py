@@ -53,8 +53,8 @@ def list_view(ledger: Ledger, tabs):
             rows = (
                 [display(c.get(o)) for c in ledger.columns] for o in qs.iterator(chunk_size=500)
             )
-            data = excel.export_xlsx(ledger.title, [c.header for c in ledger.columns], rows)
-            return excel.xlsx_response(f"{ledger.title}.xlsx", data)
+            headers = [c.header for c in ledger.columns]
+            return excel.export_response(request, ledger.title, headers, rows)
         page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
         today = timezone.localdate()
         rows = []

@@ -111,12 +111,13 @@ def cleanup(request):
             for _k, label, ds in groups
             for d in ds
         ]
-        data = excel.export_xlsx(
+        return excel.export_response(
+            request,
             "规范性文件清理",
             ["清理结论", "单位", "文件名称", "文号", "发布日期", "有效期至", "状态"],
             rows,
+            filename=f"规范性文件清理-{today:%Y%m%d}.xlsx",
         )
-        return excel.xlsx_response(f"规范性文件清理-{today:%Y%m%d}.xlsx", data)
     return render(request, "decisions/cleanup.html", _ctx(groups=groups, today=today))
 
 

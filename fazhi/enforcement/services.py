@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -30,8 +29,7 @@ RENEWAL_NOTICE_DAYS = 30
 
 
 def check_can_change(actor, unit) -> None:
-    if not scoping.can(actor, Perm.CHANGE, unit):
-        raise PermissionDenied("您的角色无权在该单位登记")
+    scoping.require(actor, Perm.CHANGE, unit, "您的角色无权在该单位登记")
 
 
 def display_days_for(unit) -> int:
@@ -196,8 +194,7 @@ def create_litigation(*, unit, actor, raw) -> Litigation:
 def save_settings(*, county, actor, display_days: int) -> EnforcementSettings:
     if county.kind != "county":
         raise InvalidInput("公示期限由县(区)设置")
-    if not scoping.can(actor, Perm.CONFIGURE, county):
-        raise PermissionDenied("只有县级有设置权限的用户可以修改公示期限")
+    scoping.require(actor, Perm.CONFIGURE, county, "只有县级有设置权限的用户可以修改公示期限")
     if not 30 <= display_days <= 3650:
         raise InvalidInput("公示期限应为30至3650日")
     row = EnforcementSettings.objects.filter(unit=county).first() or EnforcementSettings(

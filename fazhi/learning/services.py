@@ -11,7 +11,6 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce, Substr
@@ -42,9 +41,7 @@ ZERO = Decimal("0")
 
 
 # --------------------------------------------------------------------------- helpers
-def _require(actor, perm: str, unit: Unit) -> None:
-    if not scoping.can(actor, perm, unit):
-        raise PermissionDenied("您无权在该单位登记或修改学法台账")
+REFUSED = "您无权在该单位登记或修改学法台账"
 
 
 # --------------------------------------------------------------------------- settings
@@ -87,7 +84,7 @@ SETTINGS_FIELDS = ("required_hours", "exam_questions", "exam_pass", "exam_excell
 def save_settings(county: Unit, data: dict, *, actor) -> LearningSettings:
     if county.kind != UnitKind.COUNTY:
         raise InvalidInput("学法设置按县(区)设定，请选择县(区)")
-    _require(actor, Perm.CONFIGURE, county)
+    scoping.require(actor, Perm.CONFIGURE, county, REFUSED)
     obj = LearningSettings.objects.select_for_update().filter(unit=county).first()
     created = obj is None
     if created:
@@ -105,7 +102,7 @@ CADRE_FIELDS = ("name", "post", "is_leader", "in_leadership_group", "active")
 
 @transaction.atomic
 def create_cadre(unit: Unit, data: dict, *, actor) -> Cadre:
-    _require(actor, Perm.CHANGE, unit)
+    scoping.require(actor, Perm.CHANGE, unit, REFUSED)
     cadre = Cadre(unit=unit, created_by=actor)
     apply_fields(cadre, data, CADRE_FIELDS)
     cadre.name = (cadre.name or "").strip()
@@ -115,7 +112,7 @@ def create_cadre(unit: Unit, data: dict, *, actor) -> Cadre:
 
 @transaction.atomic
 def update_cadre(cadre: Cadre, data: dict, *, actor) -> Cadre:
-    _require(actor, Perm.CHANGE, cadre.unit)
+    scoping.require(actor, Perm.CHANGE, cadre.unit, REFUSED)
     cadre = Cadre.objects.select_for_update().get(pk=cadre.pk)
     apply_fields(cadre, data, CADRE_FIELDS)
     cadre.name = (cadre.name or "").strip()
@@ -146,7 +143,7 @@ def _check_session(session: StudySession) -> None:
 
 @transaction.atomic
 def create_session(unit: Unit, data: dict, *, actor) -> StudySession:
-    _require(actor, Perm.CHANGE, unit)
+    scoping.require(actor, Perm.CHANGE, unit, REFUSED)
     session = StudySession(unit=unit, created_by=actor)
     apply_fields(session, data, SESSION_FIELDS)
     _check_session(session)
@@ -156,7 +153,7 @@ def create_session(unit: Unit, data: dict, *, actor) -> StudySession:
 
 @transaction.atomic
 def update_session(session: StudySession, data: dict, *, actor) -> StudySession:
-    _require(actor, Perm.CHANGE, session.unit)
+    scoping.require(actor, Perm.CHANGE, session.unit, REFUSED)
     session = StudySession.objects.select_for_update().get(pk=session.pk)
     apply_fields(session, data, SESSION_FIELDS)
     _check_session(session)
@@ -195,7 +192,7 @@ def check_in(
     source: str = AttendanceSource.PAGE,
 ) -> Attendance:
     """Record (or correct the hours of) one cadre's attendance."""
-    _require(actor, Perm.CHANGE, session.unit)
+    scoping.require(actor, Perm.CHANGE, session.unit, REFUSED)
     hours = session.hours if hours is None else Decimal(hours)
     _validate_attendance(session, cadre, hours)
     row = Attendance.objects.select_for_update().filter(session=session, cadre=cadre).first()
@@ -215,7 +212,7 @@ def check_in(
 
 @transaction.atomic
 def remove_attendance(session: StudySession, cadre: Cadre, *, actor) -> bool:
-    _require(actor, Perm.CHANGE, session.unit)
+    scoping.require(actor, Perm.CHANGE, session.unit, REFUSED)
     row = Attendance.objects.filter(session=session, cadre=cadre).first()
     if row is None:
         return False
@@ -233,7 +230,7 @@ def set_attendance(
     source: str = AttendanceSource.PAGE,
 ) -> tuple[int, int]:
     """Make the attendance list exactly ``cadre_ids`` (page check-in). Returns (added, removed)."""
-    _require(actor, Perm.CHANGE, session.unit)
+    scoping.require(actor, Perm.CHANGE, session.unit, REFUSED)
     cadres = {c.pk: c for c in eligible_cadres(session).select_related("unit")}
     unknown = set(cadre_ids) - set(cadres)
     if unknown:
@@ -258,7 +255,7 @@ EXAM_FIELDS = ("platform", "studied_online", "took_exam", "score")
 @transaction.atomic
 def record_exam_result(cadre: Cadre, year: int, data: dict, *, actor) -> ExamResult:
     """Create or replace a cadre's exam result for ``year``."""
-    _require(actor, Perm.CHANGE, cadre.unit)
+    scoping.require(actor, Perm.CHANGE, cadre.unit, REFUSED)
     if not 2000 <= int(year) <= timezone.localdate().year + 1:
         raise InvalidInput("年度不正确")
     row = ExamResult.objects.select_for_update().filter(cadre=cadre, year=year).first()

@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from fazhi.core import attachments, audit, scoping
+from fazhi.core import attachments, scoping
 from fazhi.core.errors import DomainError
-from fazhi.core.excel import export_xlsx, xlsx_response
+from fazhi.core.excel import export_response
 from fazhi.core.models import Unit
 from fazhi.core.procedures import timeline
 from fazhi.core.roles import Perm
@@ -58,11 +58,7 @@ def _require_export(request) -> None:
 
 
 def _export(request, filename: str, headers: list[str], rows: list[list], *, unit) -> object:
-    data = export_xlsx(filename, headers, rows)
-    audit.record(
-        audit.E.EXPORT, unit=unit, detail={"ledger": filename, "rows": len(rows)}, user=request.user
-    )
-    return xlsx_response(f"{filename}.xlsx", data)
+    return export_response(request, filename, headers, rows, unit=unit)
 
 
 # --------------------------------------------------------------------------- landing

@@ -30,9 +30,7 @@ DEFAULT_MIN_DAYS = 2
 DEFAULT_MIN_DAYS_REMOTE = 1
 
 
-def _require(actor, perm: str, unit: Unit) -> None:
-    if not scoping.can(actor, perm, unit):
-        raise InvalidInput(f"无权在“{unit.name}”登记或修改此类记录", code="forbidden")
+REFUSED = "您的角色无权在该单位登记或修改此类记录"
 
 
 def _save(obj, *, actor, created: bool, fields: list[str] | None = None) -> None:
@@ -72,7 +70,7 @@ def settings_for(unit: Unit) -> tuple[int, int]:
 def save_settings(county: Unit, *, actor, duty_min_days: int, duty_min_days_remote: int):
     if county.kind != UnitKind.COUNTY:
         raise InvalidInput("坐班值班最低要求按县(区)设置", code="bad_unit")
-    _require(actor, Perm.CONFIGURE, county)
+    scoping.require(actor, Perm.CONFIGURE, county, REFUSED)
     for value in (duty_min_days, duty_min_days_remote):
         if not isinstance(value, int) or not 0 <= value <= 31:
             raise InvalidInput("每月天数应为 0 到 31 之间的整数")
@@ -131,7 +129,7 @@ def _clean_adviser(unit: Unit, data: dict, served: list[Unit]) -> dict:
 @transaction.atomic
 def create_adviser(unit: Unit, *, actor, served: list[Unit], **data) -> LegalAdviser:
     unit = _township_of(unit)
-    _require(actor, Perm.CHANGE, unit)
+    scoping.require(actor, Perm.CHANGE, unit, REFUSED)
     clean = _clean_adviser(unit, data, served)
     adviser = LegalAdviser(unit=unit, **clean)
     _save(adviser, actor=actor, created=True)
@@ -141,7 +139,7 @@ def create_adviser(unit: Unit, *, actor, served: list[Unit], **data) -> LegalAdv
 
 @transaction.atomic
 def update_adviser(adviser: LegalAdviser, *, actor, served: list[Unit], **data) -> LegalAdviser:
-    _require(actor, Perm.CHANGE, adviser.unit)
+    scoping.require(actor, Perm.CHANGE, adviser.unit, REFUSED)
     clean = _clean_adviser(adviser.unit, data, served)
     for k, v in clean.items():
         setattr(adviser, k, v)
@@ -256,7 +254,7 @@ def plan_shift(
     note: str = "",
     status: str = ShiftStatus.PLANNED,
 ) -> DutyShift:
-    _require(actor, Perm.CHANGE, unit)
+    scoping.require(actor, Perm.CHANGE, unit, REFUSED)
     if unit.kind not in VILLAGE_KINDS and unit.kind not in TOWNSHIP_KINDS:
         raise InvalidInput("坐班值班地点应为村(社区)或乡镇")
     _check_adviser_for(adviser, unit, date)
@@ -335,7 +333,7 @@ def record_consultation(
     persons: int = 1,
     answer: str = "",
 ) -> Consultation:
-    _require(actor, Perm.CHANGE, unit)
+    scoping.require(actor, Perm.CHANGE, unit, REFUSED)
     from .models import Channel
 
     if date > timezone.localdate():
@@ -374,7 +372,7 @@ def record_center_day(
     """Enter (or correct) one day's counts at a township's public legal service centre."""
     if unit.kind not in TOWNSHIP_KINDS:
         raise InvalidInput("公共法律服务中心的日统计按乡镇(街道)登记")
-    _require(actor, Perm.CHANGE, unit)
+    scoping.require(actor, Perm.CHANGE, unit, REFUSED)
     if date > timezone.localdate():
         raise InvalidInput("日期不能晚于今天")
     for label, v in (("接待人次", visits), ("自助服务机使用件数", self_service)):
@@ -404,7 +402,7 @@ def record_referral(
     phone: str = "",
     note: str = "",
 ) -> LegalAidReferral:
-    _require(actor, Perm.CHANGE, unit)
+    scoping.require(actor, Perm.CHANGE, unit, REFUSED)
     if not (person_name or "").strip() or not (matter or "").strip():
         raise InvalidInput("请填写当事人和事项")
     if date > timezone.localdate():
@@ -429,7 +427,7 @@ def record_referral(
 def set_referral_outcome(referral: LegalAidReferral, *, actor, outcome: str, note: str = ""):
     from .models import AidOutcome
 
-    _require(actor, Perm.CHANGE, referral.unit)
+    scoping.require(actor, Perm.CHANGE, referral.unit, REFUSED)
     if outcome not in AidOutcome.values:
         raise InvalidInput("结果不正确")
     referral.outcome = outcome

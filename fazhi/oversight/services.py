@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
@@ -32,9 +33,7 @@ from .models import (
 DEFAULT_RECTIFY_WORKING_DAYS = 30
 
 
-def _require(actor, perm: str, unit: Unit, what: str = "登记或修改此类记录") -> None:
-    if not scoping.can(actor, perm, unit):
-        raise InvalidInput(f"无权在“{unit.name}”{what}", code="forbidden")
+REFUSED = "您的角色无权在该单位登记或修改此类记录"
 
 
 def _save(obj, *, actor, created: bool, fields=None) -> None:
@@ -78,7 +77,7 @@ def save_group(
     office_director: str = "",
     duties: str = "",
 ) -> LeadingGroup:
-    _require(actor, Perm.CHANGE, unit)
+    scoping.require(actor, Perm.CHANGE, unit, REFUSED)
     group = LeadingGroup.objects.filter(unit=unit, year=_year(year)).first()
     created = group is None
     if created:
@@ -97,7 +96,7 @@ def save_group(
 def add_member(
     group: LeadingGroup, *, actor, role: str, name: str, post: str, order: int | None = None
 ):
-    _require(actor, Perm.CHANGE, group.unit)
+    scoping.require(actor, Perm.CHANGE, group.unit, REFUSED)
     if role not in MemberRole.values:
         raise InvalidInput("组内职务应为组长、副组长或成员")
     if role == MemberRole.LEADER and group.members.filter(role=MemberRole.LEADER).exists():
@@ -118,7 +117,7 @@ def add_member(
 
 @transaction.atomic
 def remove_member(member: LeadingGroupMember, *, actor) -> None:
-    _require(actor, Perm.CHANGE, member.unit)
+    scoping.require(actor, Perm.CHANGE, member.unit, REFUSED)
     audit.record(audit.E.DELETE, obj=member, user=actor, detail={"group": member.group_id})
     member.delete()
 
@@ -140,7 +139,7 @@ def save_duty_report(
     report_date: dt.date | None = None,
     report: DutyReport | None = None,
 ) -> DutyReport:
-    _require(actor, Perm.CHANGE, unit)
+    scoping.require(actor, Perm.CHANGE, unit, REFUSED)
     if report_date and report_date > timezone.localdate():
         raise InvalidInput("述法日期不能晚于今天")
     if report_text.strip() and report_date is None:
@@ -166,7 +165,7 @@ def save_duty_report(
 def add_funding(
     unit: Unit, *, actor, year: int, kind: str, item: str, amount, spent=0, note: str = ""
 ):
-    _require(actor, Perm.CHANGE, unit)
+    scoping.require(actor, Perm.CHANGE, unit, REFUSED)
     if kind not in FundingKind.values:
         raise InvalidInput("经费类别不正确")
     try:
@@ -224,10 +223,10 @@ def create_inspection(
             or target.pk == inspector.pk
         ):
             raise InvalidInput("督察由县(区)对其下属乡镇(街道)进行")
-        _require(actor, Perm.SUPERVISE, inspector, "组织督察")
+        scoping.require(actor, Perm.SUPERVISE, inspector, "您的角色无权在该单位组织督察")
     elif kind == InspectionKind.SELF_CHECK:
         inspector = target
-        _require(actor, Perm.CHANGE, target, "登记自查")
+        scoping.require(actor, Perm.CHANGE, target, "您的角色无权在该单位登记自查")
     else:
         raise InvalidInput("检查类型应为督察或自查")
     if target.kind not in TOWNSHIP_KINDS and kind == InspectionKind.SUPERVISION:
@@ -278,7 +277,7 @@ def add_finding(
     """A finding becomes a rectification of the inspected unit, with owner and deadline
     (a date, or ``days`` working days from the inspection)."""
     if not may_add_findings(actor, inspection):
-        raise InvalidInput("无权为该检查登记发现的问题", code="forbidden")
+        raise PermissionDenied("您的角色无权为该检查登记发现的问题")
     provisional = False
     if deadline is None:
         d = workdays.add_working_days(inspection.date, days or DEFAULT_RECTIFY_WORKING_DAYS)
@@ -307,7 +306,7 @@ def add_finding(
 
 @transaction.atomic
 def update_measures(rect: Rectification, *, actor, measures: str, evidence_note: str | None = None):
-    _require(actor, Perm.CHANGE, rect.unit)
+    scoping.require(actor, Perm.CHANGE, rect.unit, REFUSED)
     if rect.status in (RectificationStatus.SUBMITTED, RectificationStatus.SIGNED_OFF):
         raise InvalidInput(f"当前状态为“{rect.get_status_display()}”，不能修改整改措施")
     rect.measures = measures.strip()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
@@ -32,10 +32,7 @@ from .models import (
     Theme,
 )
 
-
-def _require(actor, unit: Unit) -> None:
-    if not scoping.can(actor, Perm.CHANGE, unit):
-        raise PermissionDenied("您无权在该单位登记或修改普法台账")
+REFUSED = "您无权在该单位登记或修改普法台账"
 
 
 # --------------------------------------------------------------------------- themed days
@@ -99,11 +96,11 @@ DUTY_FIELDS = ("year", "body", "laws", "tasks", "target_events", "contact")
 @transaction.atomic
 def save_duty(duty: PublicityDuty | None, unit: Unit | None, data: dict, *, actor):
     if duty is None:
-        _require(actor, unit)
+        scoping.require(actor, Perm.CHANGE, unit, REFUSED)
         duty = PublicityDuty(unit=unit, created_by=actor)
         event = audit.E.CREATE
     else:
-        _require(actor, duty.unit)
+        scoping.require(actor, Perm.CHANGE, duty.unit, REFUSED)
         duty = PublicityDuty.objects.select_for_update().get(pk=duty.pk)
         event = audit.E.UPDATE
     apply_fields(duty, data, DUTY_FIELDS)
@@ -162,7 +159,7 @@ def _check_event(event: PublicityEvent) -> None:
 
 @transaction.atomic
 def create_event(unit: Unit, data: dict, *, actor) -> PublicityEvent:
-    _require(actor, unit)
+    scoping.require(actor, Perm.CHANGE, unit, REFUSED)
     event = PublicityEvent(unit=unit, created_by=actor)
     apply_fields(event, data, EVENT_FIELDS)
     _check_event(event)
@@ -172,7 +169,7 @@ def create_event(unit: Unit, data: dict, *, actor) -> PublicityEvent:
 
 @transaction.atomic
 def update_event(event: PublicityEvent, data: dict, *, actor) -> PublicityEvent:
-    _require(actor, event.unit)
+    scoping.require(actor, Perm.CHANGE, event.unit, REFUSED)
     event = PublicityEvent.objects.select_for_update().get(pk=event.pk)
     apply_fields(event, data, EVENT_FIELDS)
     _check_event(event)
@@ -218,11 +215,11 @@ def _check_liaison(liaison: LegalLiaison) -> None:
 @transaction.atomic
 def save_liaison(liaison: LegalLiaison | None, unit: Unit | None, data: dict, *, actor):
     if liaison is None:
-        _require(actor, unit)
+        scoping.require(actor, Perm.CHANGE, unit, REFUSED)
         liaison = LegalLiaison(unit=unit, created_by=actor)
         event = audit.E.CREATE
     else:
-        _require(actor, liaison.unit)
+        scoping.require(actor, Perm.CHANGE, liaison.unit, REFUSED)
         liaison = LegalLiaison.objects.select_for_update().get(pk=liaison.pk)
         event = audit.E.UPDATE
     apply_fields(liaison, data, LIAISON_FIELDS)
@@ -240,11 +237,11 @@ def save_training(
 ) -> LiaisonTraining:
     """Create or update a training and set exactly who attended it."""
     if training is None:
-        _require(actor, unit)
+        scoping.require(actor, Perm.CHANGE, unit, REFUSED)
         training = LiaisonTraining(unit=unit, created_by=actor)
         event = audit.E.CREATE
     else:
-        _require(actor, training.unit)
+        scoping.require(actor, Perm.CHANGE, training.unit, REFUSED)
         training = LiaisonTraining.objects.select_for_update().get(pk=training.pk)
         event = audit.E.UPDATE
     apply_fields(training, data, TRAINING_FIELDS)
@@ -296,11 +293,11 @@ MODEL_FIELDS = ("kind", "level", "year", "awarded_by", "document_no")
 @transaction.atomic
 def save_model_village(obj: ModelVillage | None, unit: Unit | None, data: dict, *, actor):
     if obj is None:
-        _require(actor, unit)
+        scoping.require(actor, Perm.CHANGE, unit, REFUSED)
         obj = ModelVillage(unit=unit, created_by=actor)
         event = audit.E.CREATE
     else:
-        _require(actor, obj.unit)
+        scoping.require(actor, Perm.CHANGE, obj.unit, REFUSED)
         obj = ModelVillage.objects.select_for_update().get(pk=obj.pk)
         event = audit.E.UPDATE
     apply_fields(obj, data, MODEL_FIELDS)

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from fazhi.core import attachments, audit, pii, scoping
+from fazhi.core import attachments, pii, scoping
 from fazhi.core.errors import DomainError
-from fazhi.core.excel import export_xlsx, xlsx_response
+from fazhi.core.excel import export_response
 from fazhi.core.roles import Perm
 from fazhi.learning.common import paginate
 from fazhi.web.mechanisms import BY_KEY
@@ -62,13 +62,7 @@ def _in_unit(qs, request):
 def _export(request, title: str, headers, rows):
     if not scoping.has_perm_anywhere(request.user, Perm.EXPORT):
         raise PermissionDenied("您的角色无权导出台账")
-    audit.record(
-        audit.E.EXPORT,
-        unit=current_unit(request),
-        detail={"ledger": title, "rows": len(rows)},
-        user=request.user,
-    )
-    return xlsx_response(f"{title}.xlsx", export_xlsx(title, headers, rows))
+    return export_response(request, title, headers, rows, unit=current_unit(request))
 
 
 def _form_page(request, *, form, title: str, save, done, tab: str):

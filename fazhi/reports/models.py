@@ -76,6 +76,15 @@ class AnnualReport(LedgerModel):
     def editable(self) -> bool:
         return self.status == ReportStatus.DRAFT
 
+    def attachments_closed(self) -> str:
+        """Why no file may be attached now ("" while it may): publication freezes a report,
+        and only a draft changes (``core.attachments.attach`` asks)."""
+        if self.status == ReportStatus.PUBLISHED:
+            return "报告已发布，不能再添加附件"
+        if not self.editable:
+            return f"报告当前状态为“{self.get_status_display()}”，只有草稿可以添加附件"
+        return ""
+
 
 class ReportSection(models.Model):
     report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="sections")

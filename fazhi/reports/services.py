@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -35,9 +34,7 @@ from .procedures import PROCEDURE
 PREAMBLE = 0
 
 
-def _require(user, perm: str, unit) -> None:
-    if not scoping.can(user, perm, unit):
-        raise PermissionDenied("您的角色无权进行此操作")
+REFUSED = "您的角色无权进行此操作"
 
 
 def _editable(report: AnnualReport) -> None:
@@ -129,7 +126,7 @@ def _oversight_facts(unit: Unit, year: int, facts: dict) -> None:
 # --------------------------------------------------------------------------- create / draft
 @transaction.atomic
 def create_report(unit: Unit, year: int, *, actor) -> AnnualReport:
-    _require(actor, Perm.CHANGE, unit)
+    scoping.require(actor, Perm.CHANGE, unit, REFUSED)
     if unit.kind in (UnitKind.VILLAGE, UnitKind.COMMUNITY):
         raise InvalidInput("年度报告由乡镇（街道）或县级单位编制，村（社区）不单独报告")
     today = timezone.localdate()
@@ -161,7 +158,7 @@ def create_report(unit: Unit, year: int, *, actor) -> AnnualReport:
 def generate(report: AnnualReport, *, actor) -> AnnualReport:
     """(Re)draft from the ledgers: new snapshot, new generated text; edited text is kept."""
     report = AnnualReport.objects.select_for_update().get(pk=report.pk)
-    _require(actor, Perm.CHANGE, report)
+    scoping.require(actor, Perm.CHANGE, report, REFUSED)
     _editable(report)
     snap = indicator_services.take_snapshot(
         report.unit, report.year, actor=actor, purpose="报告草稿"
@@ -231,7 +228,7 @@ MAX_SECTION_CHARS = 20000
 
 @transaction.atomic
 def update_section(report: AnnualReport, number: int, text: str, *, actor) -> ReportSection:
-    _require(actor, Perm.CHANGE, report)
+    scoping.require(actor, Perm.CHANGE, report, REFUSED)
     _editable(report)
     text = (text or "").replace("\r\n", "\n").strip()
     if len(text) > MAX_SECTION_CHARS:
@@ -253,7 +250,7 @@ def update_section(report: AnnualReport, number: int, text: str, *, actor) -> Re
 
 @transaction.atomic
 def reset_section(report: AnnualReport, number: int, *, actor) -> ReportSection:
-    _require(actor, Perm.CHANGE, report)
+    scoping.require(actor, Perm.CHANGE, report, REFUSED)
     _editable(report)
     section = report.sections.get(number=number)
     section.text, section.edited = section.generated, False
@@ -265,7 +262,7 @@ def reset_section(report: AnnualReport, number: int, *, actor) -> ReportSection:
 
 @transaction.atomic
 def update_details(report: AnnualReport, *, actor, title=None, issuers=None, plans=None):
-    _require(actor, Perm.CHANGE, report)
+    scoping.require(actor, Perm.CHANGE, report, REFUSED)
     _editable(report)
     if title is not None:
         title = title.strip()
@@ -288,7 +285,7 @@ def update_details(report: AnnualReport, *, actor, title=None, issuers=None, pla
 
 @transaction.atomic
 def set_cause(report: AnnualReport, shortfall_id: int, cause: str, *, actor) -> Shortfall:
-    _require(actor, Perm.CHANGE, report)
+    scoping.require(actor, Perm.CHANGE, report, REFUSED)
     _editable(report)
     try:
         item = report.shortfalls.get(pk=shortfall_id)
@@ -305,7 +302,7 @@ def set_cause(report: AnnualReport, shortfall_id: int, cause: str, *, actor) -> 
 @transaction.atomic
 def set_override(report: AnnualReport, code: str, value, reason: str, *, actor) -> FigureOverride:
     """Print ``value`` for ``code`` instead of the ledgers' figure: explicit, with a reason."""
-    _require(actor, Perm.CHANGE, report)
+    scoping.require(actor, Perm.CHANGE, report, REFUSED)
     _editable(report)
     if code not in registry.INDICATORS:
         registry.all_indicators()
@@ -346,7 +343,7 @@ def set_override(report: AnnualReport, code: str, value, reason: str, *, actor) 
 
 @transaction.atomic
 def remove_override(report: AnnualReport, code: str, *, actor) -> None:
-    _require(actor, Perm.CHANGE, report)
+    scoping.require(actor, Perm.CHANGE, report, REFUSED)
     _editable(report)
     report.overrides.filter(code=code).delete()
     _bump(report)
@@ -483,7 +480,7 @@ def publish_by(year: int) -> dt.date:
 
 @transaction.atomic
 def set_deadline(county: Unit, year: int, day: dt.date, *, actor) -> ReportingDeadline:
-    _require(actor, Perm.CONFIGURE, county)
+    scoping.require(actor, Perm.CONFIGURE, county, REFUSED)
     if county.kind != UnitKind.COUNTY:
         raise InvalidInput("报送截止日期由县（区）设定")
     if not (dt.date(year + 1, 1, 1) <= day <= dt.date(year + 1, 3, 31)):

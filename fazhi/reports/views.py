@@ -56,8 +56,6 @@ def index(request):
             messages.error(request, "年度格式不正确")
         except DomainError as exc:
             messages.error(request, exc.message)
-        except PermissionDenied:
-            messages.error(request, "您的角色无权编制本单位的年度报告")
         else:
             messages.success(request, "已根据台账生成报告草稿，请逐部分核对修改")
             return redirect("reports:edit", pk=report.pk)
@@ -229,22 +227,27 @@ def download(request, pk: int, fmt: str):
         messages.error(request, "不支持的格式")
         return redirect("reports:detail", pk=report.pk)
     name = f"{report.unit.name}{report.year}年度法治政府建设报告"
-    audit.record(audit.E.EXPORT, obj=report, user=request.user, detail={"format": fmt})
     if fmt == "docx":
-        data = bytes(report.docx) if report.docx else rendering.to_docx(report)
-        return docx_response(f"{name}.docx", data)
-    if fmt == "pdf":
+        response = docx_response(
+            f"{name}.docx", bytes(report.docx) if report.docx else rendering.to_docx(report)
+        )
+    elif fmt == "pdf":
         try:
             data = rendering.to_pdf(report)
         except rendering.PdfUnavailable as exc:
             messages.error(request, str(exc))
             return redirect("reports:detail", pk=report.pk)
-        return _file(data, "application/pdf", f"{name}.pdf")
-    if fmt == "md":
-        return _file(rendering.to_markdown(report).encode(), "text/markdown", f"{name}.md")
-    if fmt == "json":
-        return _file(rendering.to_json_text(report).encode(), "application/json", f"{name}.json")
-    return _file(rendering.to_html(report).encode(), "text/html", f"{name}.html")
+        response = _file(data, "application/pdf", f"{name}.pdf")
+    elif fmt == "md":
+        response = _file(rendering.to_markdown(report).encode(), "text/markdown", f"{name}.md")
+    elif fmt == "json":
+        text = rendering.to_json_text(report)
+        response = _file(text.encode(), "application/json", f"{name}.json")
+    else:
+        response = _file(rendering.to_html(report).encode(), "text/html", f"{name}.html")
+    # One row per file handed out (not for a PDF that could not be made).
+    audit.record(audit.E.EXPORT, obj=report, user=request.user, detail={"format": fmt})
+    return response
 
 
 def _file(data: bytes, mime: str, filename: str):
@@ -270,8 +273,6 @@ def status(request):
             messages.error(request, "日期格式应为 YYYY-MM-DD")
         except DomainError as exc:
             messages.error(request, exc.message)
-        except PermissionDenied:
-            messages.error(request, "只有县级督导可以设定报送截止日期")
         else:
             messages.success(request, "已设定报送截止日期")
         return redirect(f"{request.path}?year={year}")

@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
-from fazhi.core import audit, excel, scoping
+from fazhi.core import excel, scoping
 from fazhi.core.history import diff
 from fazhi.core.roles import Perm
 
@@ -43,13 +43,13 @@ def ledger_page(
     if request.GET.get("format") == "xlsx":
         if not scoping.has_perm_anywhere(request.user, Perm.EXPORT):
             raise PermissionDenied("您的角色无权导出")
-        data = excel.export_xlsx(title, headers, (_plain(cells(o)) for o in qs[:EXPORT_MAX]))
-        audit.record(
-            audit.E.EXPORT,
-            user=request.user,
-            detail={"ledger": title, "query": request.GET.urlencode()[:300]},
+        return excel.export_response(
+            request,
+            title,
+            headers,
+            (_plain(cells(o)) for o in qs[:EXPORT_MAX]),
+            filename=f"{title}-{timezone.localdate():%Y%m%d}.xlsx",
         )
-        return excel.xlsx_response(f"{title}-{timezone.localdate():%Y%m%d}.xlsx", data)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {"url": detail(o) if detail else "", "cells": [_show(c) for c in cells(o)]} for o in page

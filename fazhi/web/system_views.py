@@ -178,15 +178,9 @@ def audit_log(request):
         messages.error(request, exc.message)
         qs = audit.search({}, request.user)
     if request.GET.get("export") == "xlsx":
-        audit.record(
-            audit.E.EXPORT,
-            detail={
-                "export": "audit",
-                "filters": {k: v for k, v in request.GET.items() if k != "export"},
-            },
+        return excel.export_response(
+            request, "审计日志", audit.EXPORT_HEADERS, audit.export_rows(qs[:100000])
         )
-        data = excel.export_xlsx("审计日志", audit.EXPORT_HEADERS, audit.export_rows(qs[:100000]))
-        return excel.xlsx_response("审计日志.xlsx", data)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,

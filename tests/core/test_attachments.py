@@ -8,7 +8,7 @@ from django.test import override_settings
 
 from fazhi.core import attachments
 from fazhi.core.errors import InvalidInput
-from fazhi.core.models import Attachment
+from fazhi.core.models import Attachment, AuditEvent
 from tests.ledgerapp.models import Note
 
 pytestmark = pytest.mark.django_db
@@ -80,8 +80,9 @@ def test_upload_and_download_pages_are_scoped(world, client_for):
     from tests.factories import member
 
     viewer = member(world.township_a, Role.VIEWER)
-    resp = client_for(viewer).post(
-        url, {"file": SimpleUploadedFile("x.png", PNG), "next": "/"}, follow=True
+    resp = client_for(viewer).post(url, {"file": SimpleUploadedFile("x.png", PNG), "next": "/"})
+    assert resp.status_code == 403  # a refusal, not bad input (issue 21)
+    assert (
+        AuditEvent.objects.filter(event="permission_refused", username=viewer.username).count() == 1
     )
-    assert "无权" in resp.content.decode()
     assert Attachment.objects.count() == 1

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.core.exceptions import PermissionDenied
 
 from fazhi.core.errors import DomainError, InvalidInput, TransitionNotAllowed
 from fazhi.core.models import Unit, UnitKind
@@ -68,7 +69,7 @@ def test_adviser_input_is_checked(world):
     )
     with pytest.raises(InvalidInput, match="不在甲镇辖区内"):
         adviser(world, served=[other_village])
-    with pytest.raises(InvalidInput, match="无权"):
+    with pytest.raises(PermissionDenied, match="无权"):
         services.create_adviser(
             world.township_a,
             actor=world.clerk_b,
@@ -116,7 +117,7 @@ def test_duty_minimum_is_lower_for_remote_villages_and_configurable_per_county(
 
 
 def test_settings_are_the_countys_and_validated(world):
-    with pytest.raises(InvalidInput, match="无权"):
+    with pytest.raises(PermissionDenied, match="无权"):
         services.save_settings(
             world.county, actor=world.admin_a, duty_min_days=1, duty_min_days_remote=1
         )

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from fazhi.core import attachments, reminders
@@ -45,7 +46,7 @@ def test_a_county_finding_belongs_to_the_township_and_its_deadline_counts_workin
 
 
 def test_only_the_county_opens_a_supervision_and_adds_its_findings(world):
-    with pytest.raises(InvalidInput, match="无权"):
+    with pytest.raises(PermissionDenied, match="无权"):
         services.create_inspection(
             actor=world.admin_a,
             kind=InspectionKind.SUPERVISION,
@@ -54,7 +55,7 @@ def test_only_the_county_opens_a_supervision_and_adds_its_findings(world):
             title="x",
         )
     insp = county_inspection(world)
-    with pytest.raises(InvalidInput, match="无权"):
+    with pytest.raises(PermissionDenied, match="无权"):
         services.add_finding(insp, actor=world.admin_a, problem="p", owner_name="o", days=5)
     with pytest.raises(InvalidInput, match="早于检查日期"):
         finding(insp, world, deadline=dt.date(2024, 1, 1))

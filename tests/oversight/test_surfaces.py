@@ -7,6 +7,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -87,7 +88,7 @@ def test_leading_group_has_one_leader_and_section_three_reads_it(world):
     assert [m.get_role_display() for m in s3["members"]] == ["组长", "副组长", "成员"]
     assert s3["topics"] == ["听取法治工作汇报", "研究普法要点"]
     assert s3["funding"]["total"] == Decimal("80000.50")
-    with pytest.raises(InvalidInput, match="无权"):
+    with pytest.raises(PermissionDenied, match="无权"):
         services.save_group(world.township_a, actor=world.clerk_b, year=2024)
 
 
@@ -271,7 +272,7 @@ def test_api_flow_and_refusals(world, api_for):
     resp = clerk.post(f"/oversight/rectifications/{rid}/actions/fly", {})
     assert resp.status_code == 409
     resp = clerk.post(f"/oversight/inspections/{iid}/findings", {"problem": "x", "owner_name": "y"})
-    assert resp.status_code == 400
+    assert resp.status_code == 403 and resp.json()["error"]["code"] == "forbidden"
     items = clerk.get("/oversight/rectifications/", overdue="true").json()
     assert items["count"] == 1
     assert sup.get("/oversight/indicators", year=2024).json()["closed_rate"]["total"] == 1

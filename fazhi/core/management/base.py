@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import CommandError
 
 from fazhi.core.models import Unit
+
+
+def refused(exc: PermissionDenied) -> CommandError:
+    """A refusal on the command line: its one ``permission_refused`` audit row (not again if
+    ``context.acting`` wrote it) and one line on stderr: ``raise refused(exc)``."""
+    from fazhi.core import refusals
+
+    refusals.record(exc)
+    return CommandError(str(exc) or "无权执行此操作")
 
 
 def resolve_unit(ref: str) -> Unit:

@@ -135,7 +135,4 @@ def notify_supervisors(obj, title: str, label: str, url: str) -> int:
 
 
 def check_can_create(user, unit) -> None:
-    from django.core.exceptions import PermissionDenied
-
-    if not scoping.can(user, Perm.CHANGE, unit):
-        raise PermissionDenied("您无权在该单位登记案件")
+    scoping.require(user, Perm.CHANGE, unit, "您无权在该单位登记案件")

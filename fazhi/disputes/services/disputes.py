@@ -185,10 +185,7 @@ def update_dispute(d: Dispute, *, actor, data: dict, expected_version: int | Non
     from .common import scoping
 
     locked = Dispute.objects.select_for_update().get(pk=d.pk)
-    if not scoping.can(actor, "change", locked):
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied("您无权修改该纠纷")
+    scoping.require(actor, "change", locked, "您无权修改该纠纷")
     if expected_version is not None and locked.version != expected_version:
         raise Conflict("该记录已被他人修改，请刷新页面后重试")
     if locked.status == "closed":

@@ -130,8 +130,7 @@ def _build(unit: Unit, data: dict, actor) -> GridCase:
 
 
 def _check_can_report(actor, owner: Unit) -> None:
-    if not scoping.can(actor, Perm.CHANGE, owner):
-        raise PermissionDenied("您无权在该单位上报网格事件")
+    scoping.require(actor, Perm.CHANGE, owner, "您无权在该单位上报网格事件")
 
 
 def next_number(unit: Unit, year: int) -> str:

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from fazhi.core import attachments, audit, excel, pii, scoping
+from fazhi.core import attachments, excel, pii, scoping
 from fazhi.core import documents as core_documents
 from fazhi.core.errors import DomainError
 from fazhi.core.history import diff
@@ -149,13 +149,14 @@ def case_export(request, key):
         qs = qs.prefetch_related("petitioners")
     qs = ledger.order(qs, "due") if request.GET.get("order") else qs
     rows = ([fn(o) for _h, fn in ledger.export_columns] for o in qs.iterator(chunk_size=1000))
-    data = excel.export_xlsx(ledger.label + "台账", [h for h, _ in ledger.export_columns], rows)
-    audit.record(
-        audit.E.EXPORT,
-        user=request.user,
-        detail={"ledger": ledger.key, "filters": request.GET.urlencode()[:300]},
+    return excel.export_response(
+        request,
+        ledger.label + "台账",
+        [h for h, _ in ledger.export_columns],
+        rows,
+        filename=f"{ledger.label}台账-{timezone.localdate():%Y%m%d}.xlsx",
+        detail={"key": ledger.key},
     )
-    return excel.xlsx_response(f"{ledger.label}台账-{timezone.localdate():%Y%m%d}.xlsx", data)
 
 
 HIDDEN_FIELDS = {"version", "updated_at", "due_date", "due_provisional", "due_label"}

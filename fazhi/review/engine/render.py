@@ -7,6 +7,8 @@ import html
 import io
 import json
 
+from fazhi.core.cells import safe_row
+
 from .sections import STATUTORY_NAMES
 
 FORMATS = ("json", "csv", "html", "text")
@@ -42,22 +44,24 @@ def render_csv(results) -> str:
     for r in _as_list(results):
         if "error" in r:
             w.writerow(
-                [
-                    r.get("file"),
-                    "ERROR",
-                    r["error"].get("code"),
-                    "",
-                    "",
-                    "",
-                    "",
-                    r["error"].get("message"),
-                    "",
-                    "",
-                ]
+                safe_row(
+                    [
+                        r.get("file"),
+                        "ERROR",
+                        r["error"].get("code"),
+                        "",
+                        "",
+                        "",
+                        "",
+                        r["error"].get("message"),
+                        "",
+                        "",
+                    ]
+                )
             )
             continue
         for f in r["facts"]:
-            w.writerow([r["file"]] + [f.get(k) for k in CSV_FIELDS[1:]])
+            w.writerow(safe_row([r["file"]] + [f.get(k) for k in CSV_FIELDS[1:]]))
     return buf.getvalue()
 
 

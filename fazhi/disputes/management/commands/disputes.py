@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from fazhi.core import context, excel
 from fazhi.core.errors import DomainError
-from fazhi.core.management.base import resolve_unit, resolve_user
+from fazhi.core.management.base import refused, resolve_unit, resolve_user
 
 from ...ledgers import LEDGERS
 from ...models import MediationCommittee
@@ -92,7 +92,7 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(exc.message)
         except PermissionDenied as exc:
-            raise CommandError(str(exc) or "无权执行此操作")
+            raise refused(exc)
 
     def _qs(self, kind, unit=None, user=None):
         ledger = LEDGERS[kind]
@@ -213,10 +213,12 @@ class Command(BaseCommand):
 
     def do_export(self, kind, unit, out, **_):
         ledger = LEDGERS[kind]
-        qs = self._qs(kind, resolve_unit(unit))
+        unit = resolve_unit(unit)
+        qs = self._qs(kind, unit)
         rows = ([fn(o) for _h, fn in ledger.export_columns] for o in qs.iterator(chunk_size=1000))
-        data = excel.export_xlsx(ledger.label + "台账", [h for h, _ in ledger.export_columns], rows)
-        Path(out).write_bytes(data)
+        excel.export_file(
+            out, ledger.label + "台账", [h for h, _ in ledger.export_columns], rows, unit=unit
+        )
         self.stdout.write(f"已导出到 {out}")
 
     def do_committees(self, unit, **_):

@@ -8,6 +8,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from fazhi.core.cells import safe_row
 from fazhi.core.management.base import resolve_unit
 from fazhi.indicators import registry, services
 
@@ -42,15 +43,17 @@ class Command(BaseCommand):
             w.writerow(["code", "name", "value", "measure", "status", "target", "text"])
             for r in rows:
                 w.writerow(
-                    [
-                        r["code"],
-                        r["name"],
-                        r["value"] or "",
-                        r["measure"],
-                        r["status"],
-                        r["target"] or "",
-                        r["text"],
-                    ]
+                    safe_row(
+                        [
+                            r["code"],
+                            r["name"],
+                            r["value"] or "",
+                            r["measure"],
+                            r["status"],
+                            r["target"] or "",
+                            r["text"],
+                        ]
+                    )
                 )
             out = buf.getvalue().rstrip("\n")
         else:

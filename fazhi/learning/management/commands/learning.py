@@ -9,10 +9,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from fazhi.core import audit, context, scoping
+from fazhi.core import context, scoping
 from fazhi.core.errors import DomainError
-from fazhi.core.excel import export_xlsx
-from fazhi.core.management.base import resolve_unit, resolve_user
+from fazhi.core.excel import export_file
+from fazhi.core.management.base import refused, resolve_unit, resolve_user
 from fazhi.core.roles import Perm
 
 from ... import importers, services
@@ -72,7 +72,7 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(exc.message)
         except PermissionDenied as exc:
-            raise CommandError(str(exc) or "无权执行此操作")
+            raise refused(exc)
 
     def _rows(self, unit, year):
         cadres = Cadre.objects.in_subtree(unit).filter(active=True).select_related("unit")
@@ -157,8 +157,5 @@ class Command(BaseCommand):
             for r in self._rows(unit, year)
         ]
         headers = ["单位", "姓名", "职务", "参学次数", "学法时长", "年度要求", "按进度应达", "状态"]
-        Path(out).write_bytes(export_xlsx(f"{year}年干部学法时长台账", headers, rows))
-        audit.record(
-            audit.E.EXPORT, unit=unit, detail={"ledger": "learning.hours", "rows": len(rows)}
-        )
+        export_file(out, f"{year}年干部学法时长台账", headers, rows, unit=unit)
         self.stdout.write(self.style.SUCCESS(f"已导出 {len(rows)} 行到 {out}"))

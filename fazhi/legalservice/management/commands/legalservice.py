@@ -6,12 +6,13 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from fazhi.core import context
 from fazhi.core.errors import DomainError
-from fazhi.core.management.base import resolve_unit, resolve_user
+from fazhi.core.management.base import refused, resolve_unit, resolve_user
 from fazhi.legalservice import importers, services
 
 
@@ -43,6 +44,8 @@ class Command(BaseCommand):
             getattr(self, f"do_{verb}")(**o)
         except DomainError as exc:
             raise CommandError(exc.message)
+        except PermissionDenied as exc:
+            raise refused(exc)
 
     def do_coverage(self, unit, date, format, **o):
         u = resolve_unit(unit)

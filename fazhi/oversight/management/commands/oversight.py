@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from fazhi.core import context
 from fazhi.core.errors import DomainError
-from fazhi.core.management.base import resolve_unit, resolve_user
+from fazhi.core.management.base import refused, resolve_unit, resolve_user
 from fazhi.oversight import importers, services
 from fazhi.oversight.models import Inspection, Rectification
 from fazhi.oversight.procedures import run as run_rectification
@@ -45,6 +46,8 @@ class Command(BaseCommand):
             getattr(self, "do_" + verb.replace("-", "_"))(**o)
         except DomainError as exc:
             raise CommandError(exc.message)
+        except PermissionDenied as exc:
+            raise refused(exc)
 
     def do_rectifications(self, unit, overdue, format, **o):
         u = resolve_unit(unit)

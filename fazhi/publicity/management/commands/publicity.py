@@ -9,10 +9,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from fazhi.core import audit, context
+from fazhi.core import context
 from fazhi.core.errors import DomainError
-from fazhi.core.excel import export_xlsx
-from fazhi.core.management.base import resolve_unit, resolve_user
+from fazhi.core.excel import export_file
+from fazhi.core.management.base import refused, resolve_unit, resolve_user
 
 from ... import importers, services
 from ...models import PublicityEvent
@@ -49,7 +49,7 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(exc.message)
         except PermissionDenied as exc:
-            raise CommandError(str(exc) or "无权执行此操作")
+            raise refused(exc)
 
     def do_calendar(self, date, **_):
         try:
@@ -111,8 +111,5 @@ class Command(BaseCommand):
             .select_related("unit", "duty")
             .order_by("date", "pk")
         ]
-        Path(out).write_bytes(export_xlsx("普法宣传活动台账", EVENT_HEADERS, rows))
-        audit.record(
-            audit.E.EXPORT, unit=unit, detail={"ledger": "publicity.events", "rows": len(rows)}
-        )
+        export_file(out, "普法宣传活动台账", EVENT_HEADERS, rows, unit=unit)
         self.stdout.write(self.style.SUCCESS(f"已导出 {len(rows)} 行到 {out}"))

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
+from fazhi.core import audit, context
 from fazhi.core.errors import DomainError
-from fazhi.core.management.base import resolve_unit, resolve_user
+from fazhi.core.management.base import refused, resolve_unit, resolve_user
 from fazhi.reports import render, services
 from fazhi.reports.models import AnnualReport
 
@@ -41,12 +43,14 @@ class Command(BaseCommand):
                 )
             if not opts["user"]:
                 raise CommandError("--create 需要 --user 指定编制人")
+            actor = resolve_user(opts["user"])
             try:
-                report = services.create_report(unit, year, actor=resolve_user(opts["user"]))
+                with context.acting(actor, channel="cli"):
+                    report = services.create_report(unit, year, actor=actor)
             except DomainError as exc:
                 raise CommandError(exc.message)
-            except Exception as exc:  # PermissionDenied
-                raise CommandError(str(exc) or "无权编制")
+            except PermissionDenied as exc:
+                raise refused(exc)
         fmt = opts["format"]
         if fmt in ("docx", "pdf") and not opts["output"]:
             raise CommandError(f"{fmt} 格式需要用 -o 指定输出文件")
@@ -71,3 +75,7 @@ class Command(BaseCommand):
             self.stderr.write(f"已写入 {opts['output']}（{len(data)} 字节）")
         else:
             self.stdout.write(data.decode())
+        with context.acting(None, channel="cli"):
+            audit.record(
+                audit.E.EXPORT, obj=report, detail={"format": fmt, "file": opts["output"] or "-"}
+            )
