@@ -122,6 +122,10 @@ class Procedure:
                 and getattr(locked, "version", None) != expected_version
             ):
                 raise Conflict("该记录已被他人修改，请刷新页面后重试")
+            if getattr(locked, self.status_field) in t.source:
+                # A step the role may not take is a refusal like any other (403 and a
+                # permission_refused row on every surface), not a procedural 409.
+                scoping.require(user, t.perm, locked, f"您的角色无权{t.label}")
             reason = self.check(locked, action, user, data)
             if reason:
                 raise TransitionNotAllowed(reason)

@@ -69,7 +69,7 @@ def test_the_procedure_through_to_sign_off(world):
     assert [o.transition.action for o in RECTIFICATION.available(r, world.clerk_a)] == ["start"]
     with pytest.raises(TransitionNotAllowed, match="请填写整改措施"):
         run(r, "start", user=world.clerk_a)
-    with pytest.raises(TransitionNotAllowed, match="无权"):
+    with pytest.raises(PermissionDenied, match="无权"):
         run(r, "start", user=world.supervisor, data={"measures": "m"})
     r = run(r, "start", user=world.clerk_a, data={"measures": "逐项补办备案"})
     assert r.status == RectificationStatus.IN_PROGRESS

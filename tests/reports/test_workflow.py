@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from fazhi.core.errors import DomainError, TransitionNotAllowed
 from fazhi.reports import figures, render, services
@@ -88,7 +89,7 @@ def test_procedure_and_publication(report, seeded, leader_a):
         services.run_action(report, "submit", actor=seeded.clerk_a)
     fill_causes(report, seeded.clerk_a)
     report = services.run_action(report, "submit", actor=seeded.clerk_a)
-    with pytest.raises(TransitionNotAllowed, match="无权"):
+    with pytest.raises(PermissionDenied, match="无权"):
         services.run_action(report, "approve", actor=seeded.clerk_a)  # staff may not approve
     report = services.run_action(report, "approve", actor=leader_a)
     with pytest.raises(TransitionNotAllowed):
@@ -179,3 +180,31 @@ def test_county_status_and_lateness(seeded, leader_a):
     services.set_deadline(w.county, YEAR, dt.date(YEAR + 1, 3, 10), actor=w.supervisor)
     st = services.county_status(w.county, YEAR, today=dt.date(YEAR + 1, 3, 5))
     assert not {r["unit"].name: r for r in st["rows"]}["乙乡"]["late_submit"]
+
+
+def test_a_step_the_role_may_not_take_is_a_403_with_one_refusal_row(
+    report, seeded, api_for, client_for
+):
+    """Issue 21 "Refusals answered two ways": a workflow step refused for the role was a 409
+    (TransitionNotAllowed) with no audit row; it is a refusal like any other now."""
+    from fazhi.core.models import AuditEvent
+
+    fill_causes(report, seeded.clerk_a)
+    report = services.run_action(report, "submit", actor=seeded.clerk_a)
+
+    def refusals():
+        return AuditEvent.objects.filter(event="permission_refused").count()
+
+    before = refusals()
+    resp = api_for(seeded.clerk_a).post(
+        f"/reports/{report.pk}/actions/approve", {"version": report.version}
+    )
+    assert resp.status_code == 403 and resp.json()["error"]["code"] == "forbidden"
+    assert refusals() - before == 1
+    resp = client_for(seeded.clerk_a).post(
+        f"/reports/{report.pk}/actions/approve/", {"version": report.version}
+    )
+    assert resp.status_code == 403 and "无权" in resp.content.decode()
+    assert refusals() - before == 2
+    report.refresh_from_db()
+    assert report.status == "submitted"
