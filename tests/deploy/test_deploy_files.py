@@ -438,6 +438,8 @@ def production_env(base: Path, database_url: str) -> tuple[dict[str, str], Path]
     env_file = etc / "fazhi.env"
     env_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
     env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(var), "LANG": "C.UTF-8"}
+    # This checkout's code, whichever checkout the virtualenv was installed from.
+    env["PYTHONPATH"] = str(ROOT)
     for line in lines:
         m = re.fullmatch(r"([A-Z][A-Z0-9_]*)=(.*)", line)
         if m:
