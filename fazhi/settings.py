@@ -7,6 +7,7 @@ every deployment check and refuses to start without an explicit secret key and h
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -226,6 +227,17 @@ if FAZHI_AUDIT_RETENTION_DAYS < 183:  # 网络安全法 art. 21(三): logs kept 
         "FAZHI_AUDIT_RETENTION_DAYS must be at least 183 (网络安全法第二十一条)"
     )
 FAZHI_TRUST_X_FORWARDED_FOR = envbool("FAZHI_TRUST_X_FORWARDED_FOR", False)
+# The proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated): a
+# request from any other peer is recorded under its own address, whatever header it sends.
+FAZHI_TRUSTED_PROXIES = [
+    p.strip() for p in (env("FAZHI_TRUSTED_PROXIES", "127.0.0.1,::1") or "").split(",") if p.strip()
+]
+try:
+    FAZHI_TRUSTED_PROXY_NETWORKS = [
+        ipaddress.ip_network(p, strict=False) for p in FAZHI_TRUSTED_PROXIES
+    ]
+except ValueError as _exc:
+    raise ImproperlyConfigured(f"FAZHI_TRUSTED_PROXIES: {_exc}") from _exc
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "login"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextvars
+import ipaddress
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -47,11 +48,35 @@ def acting(user=None, *, ip: str = "", channel: str = "cli"):
 
 
 def client_ip(request) -> str:
-    # Behind a proxy, set FAZHI_TRUST_X_FORWARDED_FOR (docs/SECURITY.md); default trusts REMOTE_ADDR only.
+    """The client's address for audit rows and the login lockout.
+
+    REMOTE_ADDR, unless FAZHI_TRUST_X_FORWARDED_FOR is on AND the peer is one of
+    FAZHI_TRUSTED_PROXIES: then the last address of X-Forwarded-For, the one that proxy wrote
+    (nginx replaces the header; a proxy that appends puts the client's claims before it).
+    A forwarded value that is not an IP address is ignored. So whoever reaches the app
+    server directly cannot choose the address written to the audit log or the lockout key.
+    """
     from django.conf import settings
 
-    if getattr(settings, "FAZHI_TRUST_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()[:45]
-    return (request.META.get("REMOTE_ADDR") or "")[:45]
+    peer = (request.META.get("REMOTE_ADDR") or "")[:45]
+    if not getattr(settings, "FAZHI_TRUST_X_FORWARDED_FOR", False):
+        return peer
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if not forwarded or not _trusted_proxy(peer):
+        return peer
+    claimed = forwarded.split(",")[-1].strip()
+    try:
+        return str(ipaddress.ip_address(claimed))
+    except ValueError:
+        return peer
+
+
+def _trusted_proxy(peer: str) -> bool:
+    from django.conf import settings
+
+    try:
+        address = ipaddress.ip_address(peer)
+    except ValueError:
+        return False
+    networks = getattr(settings, "FAZHI_TRUSTED_PROXY_NETWORKS", ())
+    return any(address in net for net in networks if net.version == address.version)

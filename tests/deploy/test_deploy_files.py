@@ -438,6 +438,8 @@ def production_env(base: Path, database_url: str) -> tuple[dict[str, str], Path]
     env_file = etc / "fazhi.env"
     env_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
     env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(var), "LANG": "C.UTF-8"}
+    # This checkout's code, whichever checkout the virtualenv was installed from.
+    env["PYTHONPATH"] = str(ROOT)
     for line in lines:
         m = re.fullmatch(r"([A-Z][A-Z0-9_]*)=(.*)", line)
         if m:
@@ -462,6 +464,16 @@ def site(tmp_path_factory):
     )
     assert run.returncode == 0, run.stdout + run.stderr
     print(f"fazhi migrate (production settings, SQLite): {time.monotonic() - started:.1f} s")
+    # The manifest the production storage reads: without it every page is a 500.
+    run = subprocess.run(
+        [venv_tool("fazhi"), "collectstatic", "--noinput", "-v0"],
+        env=env,
+        cwd=env["FAZHI_VAR_DIR"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
     return {"base": base, "env": env, "env_file": env_file}
 
 
@@ -659,7 +671,7 @@ def nginx_site(gunicorn, site):
         shutil.rmtree(prefix, ignore_errors=True)
 
 
-def _https(site, path, *, sni=DOMAIN, headers=None, method="GET", verify=True):
+def _https(site, path, *, sni=DOMAIN, headers=None, method="GET", verify=True, body=None):
     if verify:
         ctx = ssl.create_default_context(cafile=str(site["cert"]))
     else:
@@ -670,7 +682,7 @@ def _https(site, path, *, sni=DOMAIN, headers=None, method="GET", verify=True):
     conn = http.client.HTTPSConnection(sni, site["https"], context=ctx, timeout=30)
     conn.sock = ctx.wrap_socket(raw, server_hostname=sni)
     try:
-        conn.request(method, path, headers={"Host": sni, **(headers or {})})
+        conn.request(method, path, body=body, headers={"Host": sni, **(headers or {})})
         resp = conn.getresponse()
         return resp, resp.read()
     finally:
@@ -739,3 +751,231 @@ def test_nginx_in_front_of_gunicorn(nginx_site, gunicorn):
     with pytest.raises(ssl.SSLError) as refused:
         _https(nginx_site, "/healthz", sni="other.example.com", verify=False)
     assert not isinstance(refused.value, ssl.SSLCertVerificationError)
+
+
+# ---------------------------------------------------------------- attacks on the stack
+# An outsider against nginx in front of gunicorn with the production settings: headers, what
+# the server discloses, what it lists or serves, forged Host and X-Forwarded-For, traversal,
+# methods, body size and slow clients (docs/SECURITY.md "The deployed stack").
+
+SECURITY_HEADERS = {
+    "Strict-Transport-Security": "max-age=31536000; includeSubDomains; preload",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def _tls_conn(site, sni=DOMAIN):
+    ctx = ssl.create_default_context(cafile=str(site["cert"]))
+    raw = socket.create_connection(("127.0.0.1", site["https"]), timeout=30)
+    conn = http.client.HTTPSConnection(sni, site["https"], context=ctx, timeout=30)
+    conn.sock = ctx.wrap_socket(raw, server_hostname=sni)
+    return conn
+
+
+def _raw_https(site, request: bytes, sni=DOMAIN) -> bytes:
+    """Send bytes as they are (a forged request line or Host) and read the whole answer."""
+    conn = _tls_conn(site, sni)
+    sock = conn.sock
+    try:
+        sock.sendall(request)
+        chunks = []
+        while True:
+            try:
+                data = sock.recv(65536)
+            except (ConnectionResetError, ssl.SSLError):
+                break
+            if not data:
+                break
+            chunks.append(data)
+        return b"".join(chunks)
+    finally:
+        sock.close()
+
+
+def _no_version(resp, body: bytes) -> None:
+    assert resp.getheader("Server") == "nginx", resp.getheader("Server")
+    assert resp.getheader("X-Powered-By") is None
+    assert not re.search(rb"nginx/\d", body), body[:300]
+    assert b"gunicorn" not in body.lower() and "gunicorn" not in str(resp.headers).lower()
+
+
+def test_security_headers_on_every_kind_of_answer(nginx_site):
+    # Pages, a redirect, an API refusal and Django's 404: Django's headers on each, once.
+    for path, status in (
+        ("/login/", 200),
+        ("/", 302),
+        ("/api/v1/me", 401),
+        ("/no-such-page/", 404),
+    ):
+        resp, body = _https(nginx_site, path)
+        assert resp.status == status, (path, resp.status)
+        for header, value in SECURITY_HEADERS.items():
+            assert resp.headers.get_all(header) == [value], (path, header)
+        _no_version(resp, body)
+    # The login page may not be framed and sends its cookies Secure and HttpOnly.
+    resp, _ = _https(nginx_site, "/login/")
+    cookies = resp.headers.get_all("Set-Cookie") or []
+    assert cookies and all("Secure" in c for c in cookies), cookies
+    assert all("HttpOnly" in c for c in cookies if c.startswith("sessionid")), cookies
+
+
+def test_nginx_discloses_no_version_on_its_own_answers(nginx_site):
+    # Answers nginx makes itself: the media refusal, a static miss, a refused method.
+    for path, method in (("/media/x", "GET"), ("/static/nope.css", "GET"), ("/", "TRACE")):
+        resp, body = _https(nginx_site, path, method=method)
+        assert resp.status >= 400, (path, method, resp.status)
+        _no_version(resp, body)
+
+
+def test_no_directory_listing(nginx_site, site):
+    for path in ("/static/", "/static/web/", "/media/", "/media/attachments/"):
+        resp, body = _https(nginx_site, path)
+        assert resp.status in (403, 404), (path, resp.status)
+        assert b"Index of" not in body and b"fazhi.css" not in body, path
+
+
+def test_uploaded_files_only_through_the_authorised_view(nginx_site, site):
+    media = Path(site["env"]["FAZHI_MEDIA_ROOT"])
+    stored = media / "attachments" / "2026" / "evidence.pdf"
+    stored.parent.mkdir(parents=True, exist_ok=True)
+    stored.write_bytes(b"%PDF-1.4 secret evidence\n")
+    for path in (
+        "/media/attachments/2026/evidence.pdf",
+        "/media//attachments/2026/evidence.pdf",
+        "/static/../media/attachments/2026/evidence.pdf",
+        "/%6dedia/attachments/2026/evidence.pdf",
+        "/MEDIA/attachments/2026/evidence.pdf",
+    ):
+        resp, body = _https(nginx_site, path)
+        assert resp.status == 404, (path, resp.status)
+        assert b"secret evidence" not in body, path
+    # The authorised view wants a login first.
+    resp, _ = _https(nginx_site, "/attachments/1/")
+    assert resp.status == 302 and resp.getheader("Location").startswith("/login/")
+
+
+def test_path_traversal_gets_nothing(nginx_site):
+    for path in (
+        "/static/../fazhi/settings.py",
+        "/static/..%2f..%2ffazhi%2fsettings.py",
+        "/static/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/static/%2e%2e%2f%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+        "/static/..%252f..%252f..%252fetc%252fpasswd",
+        "/static../etc/passwd",
+        "/static/web/../../../../../../etc/passwd",
+        "/static/..\\..\\..\\etc\\passwd",
+        "/media/../../../../etc/passwd",
+        "//etc/passwd",
+        "/../../../../etc/passwd",
+    ):
+        resp, body = _https(nginx_site, path)
+        assert resp.status in (400, 404), (path, resp.status)
+        assert b"root:" not in body and b"SECRET_KEY" not in body, path
+
+
+def test_trace_and_unknown_methods_are_refused(nginx_site):
+    for method in ("TRACE", "TRACK"):
+        resp, body = _https(nginx_site, "/login/", method=method, headers={"X-Probe": "echo-me"})
+        # nginx refuses TRACE itself; Django refuses other unknown methods (CSRF, 403).
+        assert resp.status in ((405,) if method == "TRACE" else (403, 405, 501)), resp.status
+        assert b"echo-me" not in body
+
+
+def test_forged_host_is_refused(nginx_site, gunicorn):
+    # Through nginx: a name it does not serve never reaches the app, on either scheme...
+    answer = _raw_https(
+        nginx_site, b"GET /login/ HTTP/1.1\r\nHost: evil.example.com\r\nConnection: close\r\n\r\n"
+    )
+    assert b"evil.example.com" not in answer and b"csrfmiddlewaretoken" not in answer
+    assert answer == b"" or answer.split(b" ", 2)[1] in (b"400", b"404", b"421"), answer[:200]
+    # ... nor does an absolute request line naming another host.
+    answer = _raw_https(
+        nginx_site,
+        b"GET https://evil.example.com/login/ HTTP/1.1\r\nHost: "
+        + DOMAIN.encode()
+        + b"\r\nConnection: close\r\n\r\n",
+    )
+    assert b"evil.example.com" not in answer and b"csrfmiddlewaretoken" not in answer
+    # X-Forwarded-Host is not believed: redirects keep the site's own name.
+    resp, _ = _https(nginx_site, "/", headers={"X-Forwarded-Host": "evil.example.com"})
+    assert resp.status == 302 and "evil" not in resp.getheader("Location")
+    # Straight to gunicorn (as from a host that could reach its port): Django answers 400.
+    for host in ("evil.example.com", f"{DOMAIN}.evil.example.com", f"{DOMAIN}@evil.example.com"):
+        resp, body = _request(
+            gunicorn["port"], "/login/", headers={"Host": host, "X-Forwarded-Proto": "https"}
+        )
+        assert resp.status == 400, (host, resp.status)
+        assert b"evil" not in body
+
+
+def _audit_ips(site, event: str) -> list[str]:
+    import sqlite3
+
+    path = site["env"]["DATABASE_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(path) as db:
+        rows = db.execute(
+            "SELECT ip FROM core_auditevent WHERE event = ? ORDER BY id", (event,)
+        ).fetchall()
+    return [r[0] for r in rows]
+
+
+def test_forwarded_for_cannot_be_spoofed_through_nginx(nginx_site, site):
+    before = len(_audit_ips(site, "login_failed"))
+    body = json.dumps({"username": "nobody_here", "password": "wrong-password-1"})
+    for spoof in ("203.0.113.9", "203.0.113.9, 198.51.100.1", "<script>"):
+        resp, _ = _https(
+            nginx_site,
+            "/api/v1/auth/token",
+            method="POST",
+            headers={"Content-Type": "application/json", "X-Forwarded-For": spoof},
+            body=body,
+        )
+        assert resp.status in (400, 401), resp.status
+    ips = _audit_ips(site, "login_failed")[before:]
+    # nginx replaced the header with the address it saw; fazhi believed nginx only.
+    assert ips == ["127.0.0.1"] * 3, ips
+
+
+def test_oversized_chunked_body_is_refused(nginx_site):
+    """A body with no Content-Length, streamed in chunks past client_max_body_size: nginx
+    stops it with 413 without buffering it all (the Content-Length case is tested above)."""
+    conn = _tls_conn(nginx_site)
+    conn.putrequest("POST", "/api/v1/auth/token", skip_host=True)
+    conn.putheader("Host", DOMAIN)
+    conn.putheader("Transfer-Encoding", "chunked")
+    conn.putheader("Content-Type", "application/json")
+    conn.endheaders()
+    chunk = b"x" * (1024 * 1024)
+    try:
+        for _ in range(30):
+            conn.sock.sendall(b"%x\r\n" % len(chunk) + chunk + b"\r\n")
+        conn.sock.sendall(b"0\r\n\r\n")
+    except (BrokenPipeError, ConnectionResetError, ssl.SSLError):
+        pass  # nginx answered and closed while the body was still coming
+    resp = conn.getresponse()
+    assert resp.status == 413
+    conn.close()
+
+
+def test_slow_clients_are_cut_off(monkeypatch):
+    """Slowloris: nginx drops a client that sends its headers or body too slowly, and
+    gunicorn (sync workers, one request each) is reachable only through nginx, which
+    buffers whole requests before passing them on."""
+    limits = {
+        "client_header_timeout": 30,
+        "client_body_timeout": 60,
+        "send_timeout": 60,
+        "keepalive_timeout": 75,
+    }
+    for name, most in limits.items():
+        assert _seconds(_directive(name).split()[0]) <= most, name
+    assert _directive("proxy_request_buffering") == "on"
+    text = SITE.read_text(encoding="utf-8")
+    assert "large_client_header_buffers" not in text or re.search(
+        r"large_client_header_buffers\s+[1-8]\s+(\d+)k;", text
+    )
+    monkeypatch.delenv("FAZHI_GUNICORN_BIND", raising=False)
+    conf = runpy.run_path(str(GUNICORN_CONF))
+    assert conf["bind"] == ["127.0.0.1:8000"]
