@@ -116,6 +116,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "fazhi.core.middleware.RequestContextMiddleware",
+    "fazhi.core.middleware.PiiTextMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "fazhi.core.middleware.SecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",

@@ -181,3 +181,157 @@ def free_text_q(user, text: str, fields, *, unit_field: str = "unit"):
     if _DIGIT_RUN.search(text):
         q &= reveal_scope_q(user, field=unit_field)
     return q
+
+
+# --- Identifiers written into free text ----------------------------------------------------
+#
+# A summary, note or description may hold an ID or mobile number typed by hand. ``mask_free_text``
+# masks them; it is the one function every surface uses (pages and API responses through
+# ``PiiTextMiddleware``, Excel exports, DOCX documents, the annual report) for a viewer who
+# may not reveal personal data (``masks_free_text``). ``restore_masked`` keeps the stored
+# numbers when such a viewer saves a text back with the masks in it.
+
+FREE_TEXT_WARNING = "请将身份证号填入当事人信息"
+# An 18-character ID (17 digits and a digit or X; the check digit is not required, so a
+# mistyped number is masked too) and a mainland mobile number, not inside a longer run of
+# letters or digits.
+_FREE_ID_RE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])", re.ASCII)
+_FREE_MOBILE_RE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])", re.ASCII)
+_MASKED_RE = re.compile(r"\d{6}\*{8}\d{3}[\dX]|1[3-9]\d\*{4}\d{4}", re.ASCII)
+
+
+def mask_free_text(text):
+    """``text`` with every ID and mobile number in it masked (anything not a str as it is)."""
+    if not isinstance(text, str) or len(text) < 11:
+        return text
+    text = _FREE_ID_RE.sub(lambda m: mask_resident_id(m.group(0)), text)
+    return _FREE_MOBILE_RE.sub(lambda m: mask_mobile(m.group(0)), text)
+
+
+def contains_identifier(text) -> bool:
+    return isinstance(text, str) and bool(_FREE_ID_RE.search(text) or _FREE_MOBILE_RE.search(text))
+
+
+def free_text_warnings(*texts) -> list[str]:
+    """The entry forms' warning when a free text holds an identifier (not blocking)."""
+    return [FREE_TEXT_WARNING] if any(contains_identifier(t) for t in texts) else []
+
+
+def masks_free_text(user) -> bool:
+    """Whether identifiers in free text are masked for ``user`` on pages, API and exports:
+    unless the user may reveal personal data in every unit they may view. A user without
+    a role that reveals (leaders, supervisors, advisers, the admins), an anonymous visitor,
+    and a user who reveals in some units only, all see them masked."""
+    from .scoping import grants, is_global, paths_for
+
+    if user is None or not getattr(user, "is_authenticated", False):
+        return True
+    if is_global(user):
+        return False
+    if not grants(user):
+        return True
+    reveal = paths_for(user, Perm.REVEAL_PII)
+    if not reveal:
+        return True
+    return not all(any(v.startswith(r) for r in reveal) for v in paths_for(user, Perm.VIEW))
+
+
+def free_text_for(user, unit, text):
+    """``text`` as ``user`` may see it on a record of ``unit``."""
+    return text if may_reveal(user, unit) else mask_free_text(text)
+
+
+def current_masks_free_text() -> bool:
+    """``masks_free_text`` for whoever is acting now (the request's user, the CLI's
+    ``--user``); with nobody acting, masked."""
+    from . import context
+
+    return masks_free_text(context.current().user)
+
+
+def restore_masked(new: str, old: str) -> str:
+    """``new`` with each mask that stands for a number of ``old`` put back to that number:
+    a viewer who saw the text masked and saved it keeps the numbers they could not see."""
+    if not isinstance(new, str) or not isinstance(old, str) or not _MASKED_RE.search(new):
+        return new
+    originals: dict[str, set[str]] = {}
+    for rx, masker in ((_FREE_ID_RE, mask_resident_id), (_FREE_MOBILE_RE, mask_mobile)):
+        for m in rx.finditer(old):
+            originals.setdefault(masker(m.group(0)), set()).add(m.group(0))
+
+    def put_back(m):
+        found = originals.get(m.group(0), set())
+        return next(iter(found)) if len(found) == 1 else m.group(0)
+
+    return _MASKED_RE.sub(put_back, new)
+
+
+def free_text_fields(model) -> list[str]:
+    """The fields of ``model`` where a person may type an identifier into text: every
+    TextField, and in the business apps every plain CharField of 50 characters or more
+    without choices (core's are names, keys and hashes)."""
+    from django.db import models
+
+    cached = model.__dict__.get("_fazhi_free_text_fields")
+    if cached is not None:
+        return cached
+    names = [
+        f.attname
+        for f in model._meta.concrete_fields
+        if isinstance(f, models.TextField)
+        or (
+            type(f) is models.CharField
+            and model._meta.app_label != "core"
+            and not f.choices
+            and (f.max_length or 0) >= 50
+        )
+    ]
+    model._fazhi_free_text_fields = names
+    return names
+
+
+def keep_masked_numbers(instance, update_fields=None) -> None:
+    """Before a save: a free text that comes back with masks of the stored numbers in it
+    (a viewer who may not see them edited the text) keeps the stored numbers."""
+    if instance.pk is None or instance._state.adding:
+        return
+    fields = [
+        f
+        for f in free_text_fields(type(instance))
+        if (update_fields is None or f in update_fields)
+        and isinstance(getattr(instance, f, None), str)
+        and _MASKED_RE.search(getattr(instance, f))
+    ]
+    if not fields:
+        return
+    old = type(instance)._base_manager.filter(pk=instance.pk).values(*fields).first()
+    if old is None:
+        return
+    for f in fields:
+        setattr(instance, f, restore_masked(getattr(instance, f), old[f] or ""))
+
+
+def mask_free_text_in(value):
+    """``mask_free_text`` through the strings of a dict, list or tuple (a document's context)."""
+    if isinstance(value, str):
+        return mask_free_text(value)
+    if isinstance(value, dict):
+        return {k: mask_free_text_in(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        items = [mask_free_text_in(v) for v in value]
+        return type(value)(*items) if hasattr(value, "_fields") else type(value)(items)
+    return value
+
+
+def note_identifier_in_free_text(instance) -> None:
+    """After a save in a request: if a free text of ``instance`` holds an identifier, the
+    answer carries ``FREE_TEXT_WARNING`` (a message on the page, ``warnings`` in the API)."""
+    from . import context
+
+    actor = context.current()
+    if actor.channel not in ("web", "api") or FREE_TEXT_WARNING in actor.warnings:
+        return
+    if any(
+        contains_identifier(getattr(instance, f, None)) for f in free_text_fields(type(instance))
+    ):
+        actor.warnings.append(FREE_TEXT_WARNING)

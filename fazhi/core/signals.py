@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from . import audit, workdays
@@ -40,3 +40,20 @@ def _logout(sender, request, user, **kwargs):
 @receiver([post_save, post_delete], sender=CalendarYear)
 def _calendar_changed(sender, **kwargs):
     workdays.clear_cache()
+
+
+@receiver(pre_save)
+def _keep_masked_numbers(sender, instance, update_fields=None, raw=False, **kwargs):
+    """A free text saved back with masked identifiers keeps the stored numbers (pii)."""
+    if not raw and sender.__module__.startswith("fazhi."):
+        from . import pii
+
+        pii.keep_masked_numbers(instance, update_fields)
+
+
+@receiver(post_save)
+def _warn_identifier_in_free_text(sender, instance, raw=False, **kwargs):
+    if not raw and sender.__module__.startswith("fazhi.") and "Historical" not in sender.__name__:
+        from . import pii
+
+        pii.note_identifier_in_free_text(instance)
