@@ -335,3 +335,45 @@ def note_identifier_in_free_text(instance) -> None:
         contains_identifier(getattr(instance, f, None)) for f in free_text_fields(type(instance))
     ):
         actor.warnings.append(FREE_TEXT_WARNING)
+
+
+# --- Identifiers in edit forms ---------------------------------------------------------------
+
+KEEP_HELP = "号码已部分隐去；不修改则保留原号码，输入完整号码则替换"
+_MASKERS = {"mobile": mask_mobile, "resident_id": mask_resident_id}
+
+
+class MaskedIdentifiersMixin:
+    """For a form that edits a stored identifier: a viewer who may not reveal the unit's
+    personal data sees it masked; the masked value submitted unchanged keeps the stored
+    number (for any viewer: a page may have masked it, see ``masks_free_text``); a new
+    full number replaces it and is validated as usual.
+
+    The form declares ``identifier_fields = {"phone": "mobile", "id_number": "resident_id"}``
+    (those it has) and is built with ``viewer=request.user, unit=the record's unit``; the
+    stored value is read from ``initial`` (a ModelForm's instance fills it)."""
+
+    identifier_fields: dict[str, str] = {}
+
+    def __init__(self, *args, viewer=None, unit=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        show_whole = viewer is not None and unit is not None and may_reveal(viewer, unit)
+        for name, kind in self.identifier_fields.items():
+            stored = self.initial.get(name) or ""
+            if name not in self.fields or not stored:
+                continue
+            masked = _MASKERS[kind](stored)
+            field = self.fields[name]
+            if not show_whole:
+                self.initial[name] = masked
+                field.help_text = KEEP_HELP
+            field.clean = _keep_stored(field.clean, masked, stored)
+
+
+def _keep_stored(clean, masked: str, stored: str):
+    def keep_or_clean(value):
+        if isinstance(value, str) and value.strip() == masked:
+            return stored
+        return clean(value)
+
+    return keep_or_clean

@@ -252,7 +252,9 @@ def adviser_edit(request, pk: int):
         "note": a.note,
         "active": a.active,
     }
-    form = forms.AdviserForm(a.unit, request.POST or None, initial=initial)
+    form = forms.AdviserForm(
+        a.unit, request.POST or None, initial=initial, viewer=request.user, unit=a.unit
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
