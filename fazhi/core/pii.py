@@ -109,10 +109,12 @@ def reveal(user, obj, field: str, value: str, *, unit=None) -> str | None:
 # identifier match is made only in the units where the user may reveal personal data, and
 # each such search is audited (without the value); elsewhere identifiers are not searched.
 # Free text may hold identifiers too (shown masked, see ``mask_free_text``), so a term with
-# two or more consecutive digits is matched against free text only in those units as well.
+# two or more consecutive digits matches a text holding a long run of digits only in those
+# units as well (``free_text_q``).
 
 SEARCH_REFUSED_NOTICE = "无权按证件号码或手机号检索"
 _DIGIT_RUN = re.compile(r"\d{2}")
+_LONG_DIGITS = r"[0-9]{11}"  # a mobile number or the most of an ID number, in SQL
 
 
 def identifier_terms(text: str) -> dict[str, str]:
@@ -170,16 +172,22 @@ def search_refused_notice(user, text: str) -> str:
 
 
 def free_text_q(user, text: str, fields, *, unit_field: str = "unit"):
-    """``field__icontains=text`` over ``fields``; a term with two or more consecutive digits
-    (it could be part of an identifier written in the text) matches only in the units where
-    ``user`` may reveal personal data."""
+    """``field__icontains=text`` over ``fields``. A term with two or more consecutive digits
+    (it could be part of an identifier written in the text, shown masked) matches a text
+    holding a run of eleven digits or more only in the units where ``user`` may reveal
+    personal data: elsewhere such a search would tell the hidden digits one at a time."""
     from django.db.models import Q
 
+    if not fields:
+        return Q(pk__in=[])
+    guard = _DIGIT_RUN.search(text) is not None
+    reveal = reveal_scope_q(user, field=unit_field) if guard else None
     q = Q()
     for f in fields:
-        q |= Q(**{f"{f}__icontains": text})
-    if _DIGIT_RUN.search(text):
-        q &= reveal_scope_q(user, field=unit_field)
+        match = Q(**{f"{f}__icontains": text})
+        if guard:
+            match &= reveal | ~Q(**{f"{f}__regex": _LONG_DIGITS})
+        q |= match
     return q
 
 

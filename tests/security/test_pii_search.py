@@ -170,3 +170,57 @@ def test_revealing_role_finds_by_exact_number_and_is_audited(world, api_for, cli
     assert (
         pii.SEARCH_REFUSED_NOTICE not in page.get("/disputes/cases/", {"q": ID_A}).content.decode()
     )
+
+
+def _windows(value: str, size: int) -> list[str]:
+    return [value[i : i + size] for i in range(len(value) - size + 1)]
+
+
+def test_free_text_search_does_not_tell_the_digits_of_a_number_in_the_text(
+    world, api_for, client_for
+):
+    """A number typed into a hotline appeal's content is shown masked to an adviser;
+    searching for pieces of it (every window of 2 to 11 digits, as a chained search would)
+    finds nothing, while a revealing clerk finds it and the adviser still finds by words
+    and by a year written in a text without a long number."""
+    from fazhi.disputes.services import hotline as hs
+
+    content = f"来电人手机{PHONE_A}，身份证{ID_A}，反映路灯损坏"
+    hs.create_appeal(
+        actor=world.clerk_a,
+        unit=world.township_a,
+        data={
+            "number": "T0009",
+            "category": "投诉",
+            "received_at": "2024-09-27T10:00:00",
+            "content": content,
+            "caller": "赵六",
+        },
+    )
+    appeal(world, number="T0010")  # content 路灯损坏, no number in it
+    adviser = member(world.township_a, Role.LEGAL_ADVISER, username="adviser_ft")
+    api, page = api_for(adviser), client_for(adviser)
+    terms = {w for n in range(2, 12) for v in (PHONE_A, ID_A[:17]) for w in _windows(v, n)}
+    for term in sorted(t for t in terms if t not in "T0009 T0010"):  # not the ticket numbers
+        assert api.get("/disputes/hotline", q=term).json()["count"] == 0, term
+    assert "共 0 件" in page.get("/disputes/hotline/", {"q": PHONE_A[3:7]}).content.decode()
+    assert api.get("/disputes/hotline", q="路灯").json()["count"] == 2
+    clerk = api_for(world.clerk_a)
+    assert clerk.get("/disputes/hotline", q=PHONE_A[3:9]).json()["count"] == 1
+
+
+def test_other_ledgers_text_search_keeps_numbers_in_text_for_revealing_roles(world, api_for):
+    """The decisions-style ledgers (enforcement here) and the other text searches use the
+    same rule: an adviser finds the case by its number and words, not by digits of the ID
+    number written in its legal basis; the clerk does."""
+    from tests.enforcement.helpers import case
+
+    c = case(world, legal_basis=f"《食品安全法》第一百二十四条（当事人{ID_A}）")
+    adviser = member(world.township_a, Role.LEGAL_ADVISER, username="adviser_enf")
+    api = api_for(adviser)
+    assert api.get("/enforcement/cases/").json()["count"] == 1
+    for term in (ID_A[6:14], ID_A[8:12], ID_A[:11]):
+        assert api.get("/enforcement/cases/", q=term).json()["count"] == 0, term
+    assert api.get("/enforcement/cases/", q="食品安全法").json()["count"] == 1
+    assert api.get("/enforcement/cases/", q=c.number).json()["count"] == 1
+    assert api_for(world.clerk_a).get("/enforcement/cases/", q=ID_A[6:14]).json()["count"] == 1
