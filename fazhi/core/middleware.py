@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import re
 
 from . import context
@@ -118,21 +119,32 @@ class PiiTextMiddleware:
         ):
             return response
         charset = response.charset or "utf-8"
-        body = response.content.decode(charset, errors="surrogateescape")
-        parts = self.REVEALED.split(body)
-        masked = "".join(p if i % 2 else pii.mask_free_text(p) for i, p in enumerate(parts))
-        if masked != body:
-            response.content = masked.encode(charset, errors="surrogateescape")
-            if response.has_header("Content-Length"):
-                response["Content-Length"] = str(len(response.content))
+        if response["Content-Type"].startswith("application/json"):
+            # the strings themselves: escapes (\uff1b) would hide a number's boundary
+            try:
+                data = json.loads(response.content)
+            except ValueError:
+                return response
+            masked_data = pii.mask_free_text_in(data)
+            if masked_data == data:
+                return response
+            content = json.dumps(masked_data, ensure_ascii=False).encode("utf-8")
+        else:
+            body = response.content.decode(charset, errors="surrogateescape")
+            parts = self.REVEALED.split(body)
+            masked = "".join(p if i % 2 else pii.mask_free_text(p) for i, p in enumerate(parts))
+            if masked == body:
+                return response
+            content = masked.encode(charset, errors="surrogateescape")
+        response.content = content
+        if response.has_header("Content-Length"):
+            response["Content-Length"] = str(len(response.content))
         return response
 
     @staticmethod
     def _warn(request, response) -> None:
         """Warnings noted while saving (``pii.FREE_TEXT_WARNING``): a message on the next
         page, or a ``warnings`` list in a JSON object answer."""
-        import json
-
         from django.contrib import messages
 
         actor = getattr(request, "fazhi_actor", None)

@@ -195,3 +195,67 @@ def test_free_text_fields_are_enumerated():
         assert (label, field) in found, (label, field)
     # identifiers themselves are encrypted fields, not free text
     assert not [f for f in found if f[1] in ("id_number", "phone", "id_number_bidx")]
+
+
+@pytest.mark.django_db
+def test_every_page_and_api_answer_masks_numbers_in_every_free_text(world, client_for, api_for):
+    """Every free-text field of every record of every app (enumerated from the models) holds
+    an ID and a mobile number; every page and every API GET, with and without a record in
+    its path (the scoping cases name one of each kind), shows them only masked to a leader
+    of the township. A revealing clerk sees them on the same pages."""
+    import re
+
+    from django.urls import reverse
+
+    from fazhi.api import api as ninja_api
+    from tests import scoping
+
+    objs = scoping.seed(world)
+    for label, fields in _business_free_text():
+        model = apps.get_model(label)
+        for pk in model._base_manager.values_list("pk", flat=True):
+            model._base_manager.filter(pk=pk).update(
+                **{f: f"{ID_A} {PHONE_A} {pk}" for f in fields}
+            )
+    leader = member(world.township_a, Role.LEADER, username="leader_crawl")
+    pages, clerk_pages = client_for(leader), client_for(world.clerk_a)
+    seen, shown_to_clerk, problems = 0, 0, []
+    for name, _pattern, params in scoping.iter_url_patterns():
+        if params and name not in scoping.ROUTES:
+            continue
+        url = reverse(name, kwargs=scoping.ROUTES[name](world, objs) if params else None)
+        r = pages.get(url)
+        if r.status_code != 200 or not r["Content-Type"].startswith("text/html"):
+            continue
+        seen += 1
+        body = r.content.decode()
+        if ID_A in body or PHONE_A in body:
+            problems.append(url)
+        if params and ID_A in clerk_pages.get(url).content.decode():
+            shown_to_clerk += 1
+    api = api_for(leader)
+    for path, ops in ninja_api.get_openapi_schema(path_prefix="/api/v1/")["paths"].items():
+        if "get" not in ops:
+            continue
+        names = re.findall(r"{(\w+)}", path)
+        if names and path not in scoping.API_ROUTES:
+            continue
+        url = path.format(**scoping.API_ROUTES[path](world, objs)) if names else path
+        r = api.c.get(url)
+        if r.status_code == 200 and r["Content-Type"].startswith("application/json"):
+            seen += 1
+            body = r.content.decode()
+            if ID_A in body or PHONE_A in body:
+                i = max(body.find(ID_A), body.find(PHONE_A))
+                problems.append(f"{url}: {body[max(0, i - 80) : i + 40]}")
+    assert not problems, problems
+    assert seen > 100 and shown_to_clerk > 10, (seen, shown_to_clerk)
+
+
+def _business_free_text():
+    out: dict[str, list[str]] = {}
+    structural = {"object_id", "key", "code", "prefix"}  # references and lookup keys
+    for label, field in free_text_fields():
+        if not label.startswith("core.") and field not in structural:
+            out.setdefault(label, []).append(field)
+    return sorted(out.items())
