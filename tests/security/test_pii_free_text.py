@@ -259,3 +259,31 @@ def _business_free_text():
         if not label.startswith("core.") and field not in structural:
             out.setdefault(label, []).append(field)
     return sorted(out.items())
+
+
+@pytest.mark.django_db
+def test_edit_page_round_trip_keeps_the_numbers_it_masked(world, client_for):
+    """An adviser (may change, may not reveal) opens the dispute edit page: the summary is
+    masked there; saving it back with a sentence added keeps the ID and phone stored."""
+    import re
+
+    d = dispute(world, summary=TEXT)
+    adviser = member(world.township_a, Role.LEGAL_ADVISER, username="adviser_edit")
+    c = client_for(adviser)
+    html = c.get(f"/disputes/cases/{d.pk}/edit/").content.decode()
+    assert ID_A not in html and ID_MASKED in html
+    shown = re.search(r'<textarea[^>]*name="summary"[^>]*>([^<]*)</textarea>', html).group(1)
+    r = c.post(
+        f"/disputes/cases/{d.pk}/edit/",
+        {
+            "title": d.title,
+            "summary": shown.strip() + "补充。",
+            "amount": str(d.amount),
+            "category": d.category_id,
+            "grid": d.grid,
+            "version": d.version,
+        },
+    )
+    assert r.status_code == 302, r.content.decode()[:2000]
+    d.refresh_from_db()
+    assert d.summary == TEXT + "补充。"
