@@ -117,6 +117,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "fazhi.core.middleware.RequestContextMiddleware",
+    "fazhi.core.middleware.PiiTextMiddleware",
     "fazhi.core.refusals.RefusalAuditMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "fazhi.core.middleware.SecurityPolicyMiddleware",

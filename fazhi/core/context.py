@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextvars
 import ipaddress
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass
@@ -13,6 +13,7 @@ class Actor:
     user: object | None = None
     ip: str = ""
     channel: str = "system"  # web | api | cli | system
+    warnings: list = field(default_factory=list)  # non-blocking notes for the answer (pii)
 
 
 _current: contextvars.ContextVar[Actor | None] = contextvars.ContextVar("fazhi_actor", default=None)

@@ -180,6 +180,11 @@ def to_bytes(doc) -> bytes:
 
 
 def render(key: str, context: dict) -> bytes:
+    """The document ``key`` filled from ``context``. Documents show identifiers masked:
+    the structured ones by the app's context, those written into free text here."""
+    from . import pii
+
+    context = pii.mask_free_text_in(context)
     spec = get_spec(key)
     override = DocumentTemplate.objects.filter(key=key).first()
     if override is not None:

@@ -60,8 +60,12 @@ def export_xlsx(
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         head.append(cell)
     ws.append(head)
+    from . import pii
+
+    # identifiers typed into free text, masked unless the exporting user may reveal them all
+    mask = pii.mask_free_text if pii.current_masks_free_text() else (lambda v: v)
     for row in rows:
-        ws.append([_cell_value(v) for v in row])
+        ws.append([_cell_value(mask(v)) for v in row])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

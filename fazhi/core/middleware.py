@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import json
+import re
+
 from . import context
 
 
@@ -87,3 +90,80 @@ class SecurityPolicyMiddleware:
             messages.warning(request, "您的密码已过期（或为初始密码），请先修改密码")
             return redirect("/account/password/")
         return self.get_response(request)
+
+
+class PiiTextMiddleware:
+    """Identifiers written into free text are masked in every page and API answer for a
+    viewer who may not reveal them (``pii.masks_free_text``), through ``pii.mask_free_text``.
+
+    Structured identifier fields are masked (or revealed, audited) by the views; a value a
+    view has revealed stands between ``<!--pii-revealed-->`` and ``<!--/pii-revealed-->``
+    and is left as it is. Files (Excel, DOCX, attachments) are not touched here: the
+    exports and documents mask as they are written."""
+
+    TYPES = ("text/html", "application/json")
+    REVEALED = re.compile(r"(<!--pii-revealed-->.*?<!--/pii-revealed-->)", re.S)
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from . import pii
+
+        response = self.get_response(request)
+        self._warn(request, response)
+        if (
+            getattr(response, "streaming", False)
+            or not response.get("Content-Type", "").startswith(self.TYPES)
+            or not pii.masks_free_text(getattr(request, "user", None))
+        ):
+            return response
+        charset = response.charset or "utf-8"
+        if response["Content-Type"].startswith("application/json"):
+            # the strings themselves: escapes (\uff1b) would hide a number's boundary
+            try:
+                data = json.loads(response.content)
+            except ValueError:
+                return response
+            masked_data = pii.mask_free_text_in(data)
+            if masked_data == data:
+                return response
+            content = json.dumps(masked_data, ensure_ascii=False).encode("utf-8")
+        else:
+            body = response.content.decode(charset, errors="surrogateescape")
+            parts = self.REVEALED.split(body)
+            masked = "".join(p if i % 2 else pii.mask_free_text(p) for i, p in enumerate(parts))
+            if masked == body:
+                return response
+            content = masked.encode(charset, errors="surrogateescape")
+        response.content = content
+        if response.has_header("Content-Length"):
+            response["Content-Length"] = str(len(response.content))
+        return response
+
+    @staticmethod
+    def _warn(request, response) -> None:
+        """Warnings noted while saving (``pii.FREE_TEXT_WARNING``): a message on the next
+        page, or a ``warnings`` list in a JSON object answer."""
+        from django.contrib import messages
+
+        actor = getattr(request, "fazhi_actor", None)
+        if actor is None or not actor.warnings:
+            return
+        if request.path.startswith("/api/"):
+            if response.status_code < 300 and response.get("Content-Type", "").startswith(
+                "application/json"
+            ):
+                try:
+                    body = json.loads(response.content)
+                except ValueError:
+                    return
+                if isinstance(body, dict):
+                    body["warnings"] = list(actor.warnings)
+                    response.content = json.dumps(body, ensure_ascii=False).encode()
+                    if response.has_header("Content-Length"):
+                        response["Content-Length"] = str(len(response.content))
+            return
+        if hasattr(request, "_messages"):
+            for w in actor.warnings:
+                messages.warning(request, w)

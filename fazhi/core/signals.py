@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from . import audit, workdays
@@ -52,3 +52,20 @@ def _role_removed(sender, instance, **kwargs):
     user = get_user_model().objects.filter(pk=instance.user_id).first()
     if user is not None:  # None: the user itself is being deleted, tokens with it
         ApiToken.end_all(user, TokenEndReason.ROLE_REVOKED)
+
+
+@receiver(pre_save)
+def _keep_masked_numbers(sender, instance, update_fields=None, raw=False, **kwargs):
+    """A free text saved back with masked identifiers keeps the stored numbers (pii)."""
+    if not raw and sender.__module__.startswith("fazhi."):
+        from . import pii
+
+        pii.keep_masked_numbers(instance, update_fields)
+
+
+@receiver(post_save)
+def _warn_identifier_in_free_text(sender, instance, raw=False, **kwargs):
+    if not raw and sender.__module__.startswith("fazhi.") and "Historical" not in sender.__name__:
+        from . import pii
+
+        pii.note_identifier_in_free_text(instance)

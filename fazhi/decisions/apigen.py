@@ -145,7 +145,7 @@ def add_routes(router: Router, ledger: Ledger) -> None:
         if status and "status" in filter_names:
             params["status"] = status
         qs = ledger.base_qs(request.user, Perm.VIEW)
-        return ledger.filter_qs(qs, params).order_by(*ledger.ordering)
+        return ledger.filter_qs(qs, params, user=request.user).order_by(*ledger.ordering)
 
     @router.get(
         base + "{record_id}",

@@ -18,6 +18,9 @@ from django.utils import timezone
 
 from fazhi.core import pii
 
+# Record numbers searched as they are (not free text: no identifier is typed there).
+NUMBER_FIELDS = frozenset({"number", "case_no", "doc_number"})
+
 
 @dataclass(frozen=True)
 class Col:
@@ -67,7 +70,10 @@ class Ledger:
     def url(self, suffix: str) -> str:
         return f"{self.app}:{self.key}_{suffix}"
 
-    def filter_qs(self, qs, params):
+    def filter_qs(self, qs, params, *, user=None):
+        """``params`` applied to ``qs``. The text search reads free text for a term with
+        digits only where ``user`` may reveal personal data (``pii.free_text_q``); record
+        numbers are searched for everyone."""
         for f in self.filters:
             value = (params.get(f.name) or "").strip()
             if not value:
@@ -78,8 +84,14 @@ class Ledger:
                 qs = qs.filter(**{f.name: value})
         q = (params.get("q") or "").strip()
         if q and self.search:
-            cond = Q()
-            for s in self.search:
+            numbers = [s for s in self.search if s in NUMBER_FIELDS]
+            cond = pii.free_text_q(
+                user,
+                q,
+                [s for s in self.search if s not in NUMBER_FIELDS],
+                unit_field=getattr(self.model, "scope_field", "unit"),
+            )
+            for s in numbers:
                 cond |= Q(**{f"{s}__icontains": q})
             qs = qs.filter(cond)
         year = (params.get("year") or "").strip()

@@ -42,7 +42,7 @@ def list_view(ledger: Ledger, tabs):
         perm = Perm.EXPORT if request.GET.get("format") == "xlsx" else Perm.VIEW
         if perm == Perm.EXPORT and not scoping.has_perm_anywhere(request.user, Perm.EXPORT):
             raise PermissionDenied("您的角色无权导出")
-        qs = ledger.filter_qs(ledger.base_qs(request.user, perm), request.GET)
+        qs = ledger.filter_qs(ledger.base_qs(request.user, perm), request.GET, user=request.user)
         order = request.GET.get("order", "")
         orders = {c.order for c in ledger.columns if c.order}
         if order.lstrip("-") in orders:

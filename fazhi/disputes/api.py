@@ -269,7 +269,7 @@ def _get(request, key, pk):
 
 def _list(request, key):
     ledger = LEDGERS[key]
-    qs = ledger.filter(ledger.queryset(request.user), request.GET)
+    qs = ledger.filter(ledger.queryset(request.user), request.GET, user=request.user)
     if key == "dispute":
         qs = qs.prefetch_related("parties")
     elif key == "petition":

@@ -176,7 +176,7 @@ def list_grid_cases(
     order: str = "",
 ):
     ledger = LEDGERS["grid"]
-    qs = ledger.filter(ledger.queryset(request.user), request.GET)
+    qs = ledger.filter(ledger.queryset(request.user), request.GET, user=request.user)
     return _Page(ledger.order(qs, order))
 
 

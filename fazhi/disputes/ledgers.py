@@ -73,7 +73,9 @@ class Ledger:
             related.append("category")
         return qs.select_related(*related)
 
-    def filter(self, qs, params, today: dt.date | None = None):
+    def filter(self, qs, params, today: dt.date | None = None, *, user=None):
+        """``params`` applied to ``qs``; ``user`` decides what the search may match on
+        (without one, identifiers are not searched)."""
         today = today or timezone.localdate()
         status = params.get("status")
         if status in self.statuses.values:
@@ -113,7 +115,7 @@ class Ledger:
             qs = qs.filter(**{f"{field}__year": int(year)})
         text = (params.get("q") or "").strip()
         if text:
-            qs = qs.filter(search_q(self.model, text))
+            qs = qs.filter(search_q(self.model, text, user))
         return qs
 
     def order(self, qs, order: str | None):
@@ -127,9 +129,12 @@ class Ledger:
 SEARCH_ID_LIMIT = 2000
 
 
-def search_q(model, text: str) -> Q:
+def search_q(model, text: str, user=None) -> Q:
     """Party name, ticket or case number; an ID or phone number matches exactly, through its
-    blind index (the numbers themselves are encrypted at rest).
+    blind index (the numbers themselves are encrypted at rest), and only in the units where
+    ``user`` may reveal personal data (``pii.identifier_search``, audited); elsewhere, and
+    for a role that may not reveal, identifiers are not searched at all. A term with digits
+    is matched against free text and names only in those units too (``pii.free_text_q``).
 
     People named on a case (parties, petitioners) are looked up first and their cases
     matched by id (or with ``EXISTS`` when there are very many), not through a join: a
@@ -137,45 +142,39 @@ def search_q(model, text: str) -> Q:
     county scale sorted tens of thousands of rows per search. On PostgreSQL the searched
     columns have trigram indexes (migration ``0007_search_trigrams``), used for terms of
     three characters or more."""
-    norm_id = pii.normalize_resident_id(text)
-    exact_id = pii.is_valid_resident_id(norm_id)
-    mobile = pii.normalize_mobile(text)
-    exact_phone = pii.is_valid_mobile(mobile)
-    from fazhi.core.crypto import blind_index
-
-    id_idx = blind_index("resident_id", norm_id) if exact_id else None
-    phone_idx = blind_index("mobile", mobile) if exact_phone else None
+    fields = ("id_number", "phone") if model in (Dispute, Petition) else ("phone",)
+    ident = pii.identifier_search(user, text, fields=fields, ledger=model._meta.model_name)
+    by_id = Q()
+    for field, idx in ident.items():
+        by_id |= Q(**{f"{field}_bidx": idx})
     q = Q(number__icontains=text)
     if model in (Dispute, Petition):
         if model is Dispute:
-            people, parent = DisputeParty.objects.all(), "dispute_id"
-            q |= Q(title__icontains=text)
+            people, parent = DisputeParty.objects.all(), "dispute"
+            q |= pii.free_text_q(user, text, ("title",))
         else:
-            people, parent = Petitioner.objects.all(), "petition_id"
-            q |= Q(matter__icontains=text)
-        who = Q(name__icontains=text)
-        if exact_id:
-            who |= Q(id_number_bidx=id_idx)
-        if exact_phone:
-            who |= Q(phone_bidx=phone_idx)
+            people, parent = Petitioner.objects.all(), "petition"
+            q |= pii.free_text_q(user, text, ("matter",))
+        who = pii.free_text_q(user, text, ("name",), unit_field=f"{parent}__unit")
+        if ident:
+            who |= by_id & pii.reveal_scope_q(user, field=f"{parent}__unit")
         # The people's cases first (a trigram index serves a name of three characters),
         # then their ids as a literal list: PostgreSQL can then OR three index scans
         # (number, title, primary key) instead of testing every case of the county
         # against a subplan in list order. Many matches (a one-character surname across
         # a province): EXISTS, as the list would be long.
-        ids = list(people.filter(who).values_list(parent, flat=True)[: SEARCH_ID_LIMIT + 1])
+        ids = list(people.filter(who).values_list(f"{parent}_id", flat=True)[: SEARCH_ID_LIMIT + 1])
         if len(ids) <= SEARCH_ID_LIMIT:
             q |= Q(pk__in=sorted(set(ids)))
         else:
-            q |= Q(Exists(people.filter(who, **{parent: OuterRef("pk")})))
-    elif model is GridCase:
-        q |= Q(summary__icontains=text) | Q(person_name__icontains=text) | Q(grid=text)
-        if exact_phone:
-            q |= Q(phone_bidx=phone_idx)
+            q |= Q(Exists(people.filter(who, **{f"{parent}_id": OuterRef("pk")})))
     else:
-        q |= Q(caller__icontains=text) | Q(content__icontains=text)
-        if exact_phone:
-            q |= Q(phone_bidx=phone_idx)
+        if model is GridCase:
+            q |= pii.free_text_q(user, text, ("summary", "person_name")) | Q(grid=text)
+        else:
+            q |= pii.free_text_q(user, text, ("caller", "content"))
+        if ident:
+            q |= by_id & pii.reveal_scope_q(user)
     return q
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from fazhi.core import pii
 from fazhi.core.models import Unit
 from fazhi.core.models.units import TOWNSHIP_KINDS, VILLAGE_KINDS
 
@@ -45,7 +46,8 @@ class UnitMultiChoice(forms.ModelMultipleChoiceField):
         return obj.name + ("（偏远）" if obj.remote else "")
 
 
-class AdviserForm(BootstrapMixin, forms.Form):
+class AdviserForm(pii.MaskedIdentifiersMixin, BootstrapMixin, forms.Form):
+    identifier_fields = {"phone": "mobile"}
     name = forms.CharField(label="姓名", max_length=50)
     firm = forms.CharField(label="律师事务所", max_length=100)
     phone = forms.CharField(label="联系电话", max_length=20, required=False)
@@ -109,7 +111,8 @@ class CenterDayForm(BootstrapMixin, forms.Form):
     note = forms.CharField(label="备注", max_length=200, required=False)
 
 
-class ReferralForm(BootstrapMixin, forms.Form):
+class ReferralForm(pii.MaskedIdentifiersMixin, BootstrapMixin, forms.Form):
+    identifier_fields = {"phone": "mobile"}
     unit = UnitChoice(label="登记单位", queryset=Unit.objects.none())
     date = forms.DateField(label="转介日期", widget=forms.DateInput(D))
     person_name = forms.CharField(label="当事人", max_length=50)

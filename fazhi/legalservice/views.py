@@ -252,7 +252,9 @@ def adviser_edit(request, pk: int):
         "note": a.note,
         "active": a.active,
     }
-    form = forms.AdviserForm(a.unit, request.POST or None, initial=initial)
+    form = forms.AdviserForm(
+        a.unit, request.POST or None, initial=initial, viewer=request.user, unit=a.unit
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -448,7 +450,7 @@ def consultations(request):
     qs, f = _date_filters(request, qs)
     q = request.GET.get("q", "").strip()
     if q:
-        qs = qs.filter(Q(topic__icontains=q) | Q(place__icontains=q))
+        qs = qs.filter(pii.free_text_q(request.user, q, ("topic", "place")))
     channel = request.GET.get("channel", "")
     if channel in Channel.values:
         qs = qs.filter(channel=channel)

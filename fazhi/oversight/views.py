@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from fazhi.core import attachments, scoping
+from fazhi.core import attachments, pii, scoping
 from fazhi.core.errors import DomainError
 from fazhi.core.models import Unit
 from fazhi.core.models.units import TOWNSHIP_KINDS, UnitKind
@@ -535,7 +535,7 @@ def rectifications(request):
         qs = qs.filter(inspection__kind=kind)
     q = request.GET.get("q", "").strip()
     if q:
-        qs = qs.filter(Q(problem__icontains=q) | Q(owner_name__icontains=q))
+        qs = qs.filter(pii.free_text_q(request.user, q, ("problem", "owner_name")))
     return ledger_page(
         request,
         title="整改销号",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from fazhi.core import scoping
+from fazhi.core import pii, scoping
 from fazhi.core.models.units import VILLAGE_KINDS
 from fazhi.core.roles import Perm
 from fazhi.learning.common import bootstrap, unit_choices
@@ -63,8 +63,9 @@ class DutyForm(_UnitForm):
         fields = ["year", "body", "laws", "tasks", "target_events", "contact"]
 
 
-class LiaisonForm(_UnitForm):
+class LiaisonForm(pii.MaskedIdentifiersMixin, _UnitForm):
     villages = True
+    identifier_fields = {"phone": "mobile"}
 
     class Meta:
         model = LegalLiaison

@@ -433,7 +433,11 @@ def liaison_create(request):
 def liaison_edit(request, pk: int):
     liaison = _changeable(request, LegalLiaison, pk)
     form = LiaisonForm(
-        request.POST or None, user=request.user, instance=LegalLiaison.objects.get(pk=pk)
+        request.POST or None,
+        user=request.user,
+        instance=LegalLiaison.objects.get(pk=pk),
+        viewer=request.user,
+        unit=liaison.unit,
     )
     return _form_page(
         request,

@@ -72,16 +72,8 @@ def blocks(report, sections=None) -> list[Block]:
     return out
 
 
-def _mask(text: str) -> str:
-    """Personal identifiers never leave in a rendered report."""
-    text = re.sub(
-        r"(?<!\d)\d{17}[\dXx](?![\dXx])", lambda m: pii.mask_resident_id(m.group(0)), text
-    )
-    return re.sub(r"(?<!\d)1[3-9]\d{9}(?!\d)", lambda m: pii.mask_mobile(m.group(0)), text)
-
-
 def _plain(parts) -> str:
-    return _mask("".join(p if isinstance(p, str) else p.text for p in parts))
+    return pii.mask_free_text("".join(p if isinstance(p, str) else p.text for p in parts))
 
 
 # --------------------------------------------------------------------------- text / markdown
@@ -139,7 +131,9 @@ def body_html(report, *, public: bool = False, sections=None) -> str:
     out = []
     for b in blocks(report, sections):
         inner = "".join(
-            html_lib.escape(_mask(p)) if isinstance(p, str) else _figure_html(p, report, public)
+            html_lib.escape(pii.mask_free_text(p))
+            if isinstance(p, str)
+            else _figure_html(p, report, public)
             for p in b.parts
         )
         if b.kind == "title":
@@ -366,7 +360,12 @@ def to_json(report) -> dict:
     for s in report.sections.all():
         text = figures.plain(s.text, values, overrides)
         sections.append(
-            {"number": s.number, "heading": s.heading, "text": _mask(text), "edited": s.edited}
+            {
+                "number": s.number,
+                "heading": s.heading,
+                "text": pii.mask_free_text(text),
+                "edited": s.edited,
+            }
         )
         for code in figures.codes_in(s.text):
             f = figures.figure(code, values, overrides)

@@ -95,7 +95,7 @@ def test_lists_filter_and_search_by_exact_id_number(world, api_for):
     d = dispute(world)
     dispute(world, title="另一件", parties=[{"name": "张三丰", "id_number": "110105194912310011"}])
     p = petition(world)
-    api = api_for(world.supervisor)
+    api = api_for(world.clerk_a)  # an exact ID search needs reveal_pii (issue 21 M1)
     items = api.get("/disputes/disputes", q=ID_A).json()
     assert items["count"] == 1 and items["items"][0]["id"] == d.pk
     assert api.get("/disputes/disputes", q=ID_A[:10]).json()["count"] == 0  # exact match only
@@ -121,7 +121,7 @@ def test_lists_filter_and_search_by_exact_id_number(world, api_for):
     assert api.get("/disputes/disputes", status="closed").json()["count"] == 0
     # Received 2024-10-20 (a Sunday) -> acceptance due 2024-11-04; not overdue yet.
     assert api.get("/disputes/petitions", overdue="1").json()["count"] == 0
-    rows = api.get("/disputes/overdue").json()
+    rows = api_for(world.supervisor).get("/disputes/overdue").json()
     assert [r["unit_name"] for r in rows] == ["甲镇", "乙乡"]
     assert api_for(world.clerk_b).get("/disputes/disputes").json()["count"] == 0
 

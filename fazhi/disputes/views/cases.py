@@ -111,7 +111,7 @@ def filter_choices(request, ledger):
 @login_required
 def case_list(request, key):
     ledger = _ledger(key)
-    qs = ledger.filter(ledger.queryset(request.user), request.GET)
+    qs = ledger.filter(ledger.queryset(request.user), request.GET, user=request.user)
     qs = ledger.order(qs, request.GET.get("order") or "")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     rows = [
@@ -132,6 +132,7 @@ def case_list(request, key):
             "can_create": scoping.has_perm_anywhere(request.user, Perm.CHANGE),
             "can_export": scoping.has_perm_anywhere(request.user, Perm.EXPORT),
             "tab": ledger.key,
+            "search_notice": pii.search_refused_notice(request.user, request.GET.get("q") or ""),
             **filter_choices(request, ledger),
         },
     )
@@ -142,7 +143,7 @@ def case_export(request, key):
     ledger = _ledger(key)
     if not scoping.has_perm_anywhere(request.user, Perm.EXPORT):
         raise PermissionDenied("您的角色无权导出")
-    qs = ledger.filter(ledger.queryset(request.user, Perm.EXPORT), request.GET)
+    qs = ledger.filter(ledger.queryset(request.user, Perm.EXPORT), request.GET, user=request.user)
     if ledger.model is Dispute:
         qs = qs.prefetch_related("parties").select_related("committee")
     elif ledger.model is Petition:
