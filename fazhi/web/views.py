@@ -20,6 +20,7 @@ from fazhi.core.calendar_service import CalendarInputError, parse_schedule, save
 from fazhi.core.errors import DomainError
 from fazhi.core.history import diff
 from fazhi.core.models import ApiToken, Attachment, CalendarYear
+from fazhi.core.params import post, query
 from fazhi.core.roles import Perm
 
 from .mechanisms import BY_KEY, MECHANISMS
@@ -110,7 +111,7 @@ def _history_page(request, obj, history_qs):
     for rec in records:
         rows.append({"record": rec, "changes": diff(rec)})
     as_of = None
-    as_of_text = request.GET.get("as_of")
+    as_of_text = query(request).text("as_of", max_length=40)
     snapshot = None
     if as_of_text:
         try:
@@ -145,7 +146,9 @@ def calendar(request):
         if not can_manage:
             raise PermissionDenied("只有系统管理员可以维护节假日安排")
         try:
-            entry_year = int(request.POST.get("year", ""))
+            entry_year = post(request).year()
+            if entry_year is None:
+                raise ValueError("year")
             days = parse_schedule(entry_year, request.POST.get("days", ""))
             save_schedule(
                 entry_year, days, source=request.POST.get("source", ""), user=request.user
