@@ -57,18 +57,19 @@ def home(request):
 @login_required
 @require_POST
 def switch(request):
-    unit_id = request.POST.get("unit")
-    if unit_id:
-        unit = scoping.visible_units(request.user).filter(pk=unit_id).first()
+    form = post(request)
+    if form.get("unit"):
+        unit_id = form.id("unit")
+        unit = scoping.visible_units(request.user).filter(pk=unit_id).first() if unit_id else None
         if unit is None:
             raise Http404
         request.session[SESSION_UNIT] = unit.pk
-    year = request.POST.get("year")
-    if year:
-        try:
-            request.session[SESSION_YEAR] = int(year)
-        except ValueError:
+    if form.get("year"):
+        year = form.year()
+        if year is None:
             messages.error(request, "年度格式不正确")
+        else:
+            request.session[SESSION_YEAR] = year
     nxt = request.POST.get("next") or reverse("web:home")
     if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
         nxt = reverse("web:home")
