@@ -121,6 +121,7 @@ MIDDLEWARE = [
     "fazhi.core.refusals.RefusalAuditMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "fazhi.core.middleware.SecurityPolicyMiddleware",
+    "fazhi.core.params.ParamErrorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -138,6 +139,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "fazhi.web.context_processors.shell",
+                "fazhi.core.params.param_notices",
             ],
         },
     },

@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib.auth import get_user_model
 
 from fazhi.core.errors import InvalidInput
+from fazhi.core.params import ID_MAX, parse_int
 from fazhi.core.procedures import Procedure
 
 
@@ -51,6 +52,8 @@ def parse_value(f: F, value):
             raise InvalidInput(f"“{f.label}”应为整数")
         if n < 0:
             raise InvalidInput(f"“{f.label}”不能为负数")
+        if n > ID_MAX:  # an integer column holds no more (a 20-digit count was a 500)
+            raise InvalidInput(f"“{f.label}”超出范围")
         return n
     if f.kind == "decimal":
         try:
@@ -81,9 +84,10 @@ def parse_value(f: F, value):
     if f.kind == "user":
         User = get_user_model()
         text = str(value).strip()
+        pk = parse_int(text)
         user = (
-            User.objects.filter(pk=int(text)).first()
-            if text.isdecimal()
+            User.objects.filter(pk=pk).first()
+            if pk is not None
             else User.objects.filter(username__iexact=text).first()
         )
         if user is None or not user.is_active:
@@ -93,10 +97,10 @@ def parse_value(f: F, value):
         items = (
             value if isinstance(value, list | tuple) else str(value).replace("，", ",").split(",")
         )
-        try:
-            return [int(str(v).strip()) for v in items if str(v).strip()]
-        except ValueError:
+        ids = [parse_int(v) for v in items if str(v).strip()]
+        if None in ids:
             raise InvalidInput(f"“{f.label}”应为编号列表")
+        return ids
     text = str(value).strip()
     limit = 4000 if f.kind == "textarea" else 200
     if len(text) > limit:

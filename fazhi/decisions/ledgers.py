@@ -17,6 +17,7 @@ from django.db.models import Model, Q
 from django.utils import timezone
 
 from fazhi.core import pii
+from fazhi.core.params import Query
 
 # Record numbers searched as they are (not free text: no identifier is typed there).
 NUMBER_FIELDS = frozenset({"number", "case_no", "doc_number"})
@@ -73,14 +74,16 @@ class Ledger:
     def filter_qs(self, qs, params, *, user=None):
         """``params`` applied to ``qs``. The text search reads free text for a term with
         digits only where ``user`` may reveal personal data (``pii.free_text_q``); record
-        numbers are searched for everyone."""
+        numbers are searched for everyone. ``params``: the page's ``Query`` or a mapping;
+        parsed by ``fazhi.core.params``."""
+        p = Query.of(params)
         for f in self.filters:
-            value = (params.get(f.name) or "").strip()
+            value = p.choice(f.name, f.choices) if f.choices else p.text(f.name)
             if not value:
                 continue
             if f.apply is not None:
                 qs = f.apply(qs, value)
-            elif f.choices and value in [c[0] for c in f.choices]:
+            elif f.choices:
                 qs = qs.filter(**{f.name: value})
         q = (params.get("q") or "").strip()
         if q and self.search:
@@ -94,9 +97,9 @@ class Ledger:
             for s in numbers:
                 cond |= Q(**{f"{s}__icontains": q})
             qs = qs.filter(cond)
-        year = (params.get("year") or "").strip()
-        if year.isdecimal() and self.year_field:
-            qs = qs.filter(**{self.year_field: int(year)})
+        year = p.year() if self.year_field else None
+        if year:
+            qs = qs.filter(**{self.year_field: year})
         return qs
 
 

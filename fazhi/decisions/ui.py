@@ -17,6 +17,7 @@ from django.utils import timezone
 from fazhi.core import attachments, excel, scoping
 from fazhi.core.errors import DomainError
 from fazhi.core.models.units import TOWNSHIP_KINDS, UnitKind
+from fazhi.core.params import parse_int, query
 from fazhi.core.procedures import timeline
 from fazhi.core.roles import Perm
 from fazhi.web.switcher import current_unit
@@ -42,7 +43,7 @@ def list_view(ledger: Ledger, tabs):
         perm = Perm.EXPORT if request.GET.get("format") == "xlsx" else Perm.VIEW
         if perm == Perm.EXPORT and not scoping.has_perm_anywhere(request.user, Perm.EXPORT):
             raise PermissionDenied("您的角色无权导出")
-        qs = ledger.filter_qs(ledger.base_qs(request.user, perm), request.GET, user=request.user)
+        qs = ledger.filter_qs(ledger.base_qs(request.user, perm), query(request), user=request.user)
         order = request.GET.get("order", "")
         orders = {c.order for c in ledger.columns if c.order}
         if order.lstrip("-") in orders:
@@ -55,7 +56,7 @@ def list_view(ledger: Ledger, tabs):
             )
             headers = [c.header for c in ledger.columns]
             return excel.export_response(request, ledger.title, headers, rows)
-        page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = Paginator(qs, PAGE_SIZE).get_page(query(request).page())
         today = timezone.localdate()
         rows = []
         for o in page.object_list:
@@ -166,7 +167,7 @@ def act_view(ledger: Ledger, tabs):
                 action,
                 user=request.user,
                 raw=request.POST,
-                expected_version=int(version) if (version or "").isdecimal() else None,
+                expected_version=parse_int(version, 0, 2**62),
                 comment=request.POST.get("comment", ""),
             )
         except DomainError as exc:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +10,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from fazhi.core import pii
+from fazhi.core.params import Query
 
 from . import queries
 from .models import (
@@ -74,45 +74,52 @@ class Ledger:
         return qs.select_related(*related)
 
     def filter(self, qs, params, today: dt.date | None = None, *, user=None):
-        """``params`` applied to ``qs``; ``user`` decides what the search may match on
-        (without one, identifiers are not searched)."""
+        """``params``: the page's ``Query`` (bad values ignored with a notice) or the API's
+        ``request.GET`` (its schema validated it); parsed by ``fazhi.core.params`` either way.
+        ``user`` decides what the search may match on (without one, identifiers are not
+        searched)."""
         today = today or timezone.localdate()
-        status = params.get("status")
-        if status in self.statuses.values:
-            qs = qs.filter(status=status)
-        elif status == "open":
+        p = Query.of(params)
+        status = p.choice("status", [*self.statuses.values, "open"])
+        if status == "open":
             qs = qs.filter(status__in=self.model.OPEN_STATES)
-        cat = params.get("category")
-        if cat and self.categories is not None and str(cat).isdecimal():
-            qs = qs.filter(category_id=int(cat))
-        elif cat and self.model is Petition and cat in ("suggestion", "accusation", "claim"):
-            qs = qs.filter(petition_type=cat)
-        elif cat and self.choices is not None and cat in self.choices.values:
-            qs = qs.filter(category=cat)
+        elif status:
+            qs = qs.filter(status=status)
+        if self.categories is not None:
+            cat = p.id("category")
+            if cat:
+                qs = qs.filter(category_id=cat)
+        elif self.model is Petition:
+            cat = p.choice("category", ("suggestion", "accusation", "claim"))
+            if cat:
+                qs = qs.filter(petition_type=cat)
+        elif self.choices is not None:
+            cat = p.choice("category", self.choices.values)
+            if cat:
+                qs = qs.filter(category=cat)
         for key, field in (("village", "village_id"), ("handler", "handler_id")):
-            value = params.get(key)
-            if value and str(value).isdecimal():
-                qs = qs.filter(**{field: int(value)})
-        township = params.get("unit")
-        if township and str(township).isdecimal():
+            value = p.id(key)
+            if value:
+                qs = qs.filter(**{field: value})
+        township = p.id("unit")
+        if township:
             from fazhi.core.models import Unit
 
-            u = Unit.objects.filter(pk=int(township)).first()
+            u = Unit.objects.filter(pk=township).first()
             qs = qs.filter(unit__path__startswith=u.path) if u else qs.none()
         for key, lookup in (("due_from", "due_date__gte"), ("due_to", "due_date__lte")):
-            value = params.get(key)
+            value = p.date(key)
             if value:
-                with contextlib.suppress(ValueError):
-                    qs = qs.filter(**{lookup: dt.date.fromisoformat(value)})
-        if params.get("overdue") == "1":
+                qs = qs.filter(**{lookup: value})
+        if p.flag("overdue"):
             qs = qs.filter(status__in=self.model.OPEN_STATES, due_date__lt=today)
         for param, _label, q in self.flags:
-            if params.get(param) == "1":
+            if p.flag(param):
                 qs = qs.filter(q)
-        year = params.get("year")
-        if year and str(year).isdecimal():
+        year = p.year()
+        if year:
             field = self.date_field or ("registered_on" if self.model is Dispute else "received_on")
-            qs = qs.filter(**{f"{field}__year": int(year)})
+            qs = qs.filter(**{f"{field}__year": year})
         text = (params.get("q") or "").strip()
         if text:
             qs = qs.filter(search_q(self.model, text, user))

@@ -15,6 +15,7 @@ from django.utils import timezone
 from fazhi.core import documents as core_documents
 from fazhi.core import scoping
 from fazhi.core.errors import DomainError
+from fazhi.core.params import query
 from fazhi.core.roles import Perm
 from fazhi.web.switcher import current_year
 
@@ -113,10 +114,11 @@ def public_page(request):
     """Published enforcement decisions, no login (公示 is a legal duty): masked, within the period."""
     today = timezone.localdate()
     qs = public.public_cases(today)
-    unit = request.GET.get("unit", "")
-    if unit.isdecimal():
-        qs = qs.filter(unit_id=int(unit))
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    p = query(request)
+    unit = p.id("unit")
+    if unit:
+        qs = qs.filter(unit_id=unit)
+    page = Paginator(qs, 50).get_page(p.page())
     rows = [public.public_row(c) for c in page.object_list]
     return render(request, "enforcement/public.html", {"rows": rows, "page": page, "today": today})
 

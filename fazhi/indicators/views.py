@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from fazhi.core import scoping
+from fazhi.core.params import query
 from fazhi.core.roles import Perm
 from fazhi.web.switcher import current_unit, current_year
 
@@ -18,7 +19,7 @@ from .models import IndicatorSnapshot
 
 
 def _unit(request):
-    unit_id = request.GET.get("unit")
+    unit_id = query(request).id("unit")
     if unit_id:
         unit = scoping.visible_units(request.user).filter(pk=unit_id).first()
         if unit is not None:

@@ -72,7 +72,9 @@ def bootstrap(form):
 def paginate(request, qs, per_page: int = 50):
     from django.core.paginator import Paginator
 
-    page = Paginator(qs, per_page).get_page(request.GET.get("page"))
+    from fazhi.core.params import query as parsed_query
+
+    page = Paginator(qs, per_page).get_page(parsed_query(request).page())
     query = request.GET.copy()
     query.pop("page", None)
     page.querystring = query.urlencode()
@@ -89,7 +91,8 @@ def unit_choices(user, perm: str, kinds=None):
 
 
 def parse_int(value, default=None):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
+    """An id from a form field (``fazhi.core.params.parse_int``: ASCII digits, 1..ID_MAX)."""
+    from fazhi.core.params import parse_int as parse_id
+
+    n = parse_id(value)
+    return default if n is None else n

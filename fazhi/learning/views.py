@@ -18,6 +18,7 @@ from fazhi.core import attachments, scoping
 from fazhi.core.errors import DomainError
 from fazhi.core.excel import export_response
 from fazhi.core.models import Unit
+from fazhi.core.params import query
 from fazhi.core.procedures import timeline
 from fazhi.core.roles import Perm
 from fazhi.web.mechanisms import BY_KEY
@@ -91,15 +92,16 @@ def index(request):
 def _sessions(request):
     year = current_year(request)
     qs = _in_unit(StudySession.objects.filter(date__year=year), request)
-    kind = request.GET.get("kind")
-    if kind in SessionKind.values:
+    p = query(request)
+    kind = p.choice("kind", SessionKind.values)
+    if kind:
         qs = qs.filter(kind=kind)
-    if request.GET.get("leadership") == "1":
+    if p.flag("leadership"):
         qs = qs.filter(leadership_group=True)
     q = (request.GET.get("q") or "").strip()
     if q:
         qs = qs.filter(Q(topic__contains=q) | Q(laws__contains=q) | Q(lecturer__contains=q))
-    order = request.GET.get("order")
+    order = p.choice("order", ("date",))
     qs = qs.order_by("date", "pk") if order == "date" else qs.order_by("-date", "-pk")
     return qs.select_related("unit").annotate(n=Count("attendances"))
 
@@ -297,23 +299,24 @@ def session_history(request, pk: int):
 def _hours_rows(request):
     unit, year = current_unit(request), current_year(request)
     qs = _in_unit(Cadre.objects.all(), request).select_related("unit")
-    if request.GET.get("inactive") != "1":
+    p = query(request)
+    if not p.flag("inactive"):
         qs = qs.filter(active=True)
     q = (request.GET.get("q") or "").strip()
     if q:
         qs = qs.filter(Q(name__contains=q) | Q(post__contains=q))
-    if request.GET.get("leaders") == "1":
+    if p.flag("leaders"):
         qs = qs.filter(Q(is_leader=True) | Q(in_leadership_group=True))
     if unit is None:
         return [], None
     rules = services.rules_for(unit)
     rows = services.hours_report(qs, year, rules=rules)
-    status = request.GET.get("status")
+    status = p.choice("status", ["behind", *services.Pace.LABELS])
     if status == "behind":
         rows = [r for r in rows if r.behind]
     elif status in services.Pace.LABELS:
         rows = [r for r in rows if r.status == status]
-    if request.GET.get("order") == "hours":
+    if p.choice("order", ("hours",)) == "hours":
         rows.sort(key=lambda r: r.hours)
     return rows, rules
 

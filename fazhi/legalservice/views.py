@@ -18,6 +18,7 @@ from fazhi.core import attachments, pii, scoping
 from fazhi.core.errors import DomainError
 from fazhi.core.models import Unit
 from fazhi.core.models.units import UnitKind
+from fazhi.core.params import parse_int, query
 from fazhi.core.procedures import timeline
 from fazhi.core.roles import Perm
 from fazhi.web.switcher import current_unit, current_year
@@ -34,7 +35,7 @@ from .models import (
     ShiftStatus,
 )
 from .procedures import SHIFT, run_shift
-from .webutil import history_rows, ledger_page, parse_day
+from .webutil import history_rows, ledger_page
 
 
 def _root(request) -> Unit:
@@ -77,13 +78,12 @@ def _detail(request, obj, *, title, fields, template="legalservice/detail.html",
 
 
 def _date_filters(request, qs, field="date"):
-    f = forms.FilterForm(request.GET or None)
-    if f.is_valid():
-        if f.cleaned_data["date_from"]:
-            qs = qs.filter(**{f"{field}__gte": f.cleaned_data["date_from"]})
-        if f.cleaned_data["date_to"]:
-            qs = qs.filter(**{f"{field}__lte": f.cleaned_data["date_to"]})
-    return qs, f
+    p = query(request)
+    for key, lookup in (("date_from", "gte"), ("date_to", "lte")):
+        day = p.date(key)
+        if day:
+            qs = qs.filter(**{f"{field}__{lookup}": day})
+    return qs, forms.FilterForm(request.GET or None)
 
 
 # ---------------------------------------------------------------- landing
@@ -138,7 +138,7 @@ def advisers(request):
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(firm__icontains=q))
-    state = request.GET.get("state", "")
+    state = query(request).choice("state", ("in_force", "ended"))
     today = timezone.localdate()
     if state == "in_force":
         qs = qs.filter(active=True, contract_start__lte=today, contract_end__gte=today)
@@ -272,7 +272,7 @@ def adviser_edit(request, pk: int):
 @login_required
 def coverage(request):
     root = _root(request)
-    day = parse_day(request.GET.get("date"), timezone.localdate())
+    day = query(request).date("date", timezone.localdate())
     rows = services.coverage(root, day)
     if request.GET.get("format") == "xlsx":
         return ledger_page(
@@ -318,8 +318,8 @@ def shifts(request):
         .select_related("unit", "adviser")
     )
     qs, f = _date_filters(request, qs)
-    status = request.GET.get("status", "")
-    if status in ShiftStatus.values:
+    status = query(request).choice("status", ShiftStatus.values)
+    if status:
         qs = qs.filter(status=status)
     return ledger_page(
         request,
@@ -381,7 +381,7 @@ def shift_detail(request, pk: int):
                 action,
                 user=request.user,
                 note=request.POST.get("note", ""),
-                expected_version=_int(request.POST.get("version")),
+                expected_version=parse_int(request.POST.get("version"), 0, 2**62),
             )
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -405,21 +405,13 @@ def shift_detail(request, pk: int):
     )
 
 
-def _int(v):
-    try:
-        return int(v)
-    except (TypeError, ValueError):
-        return None
-
-
 @login_required
 def duty(request):
     root = _root(request)
     today = timezone.localdate()
     year = current_year(request)
-    month = _int(request.GET.get("month")) or (today.month if year == today.year else 12)
-    if not 1 <= month <= 12:
-        month = today.month
+    month = query(request).int("month", lo=1, hi=12)
+    month = month or (today.month if year == today.year else 12)
     rows = services.duty_compliance(root, year, month)
     minimum, remote = services.settings_for(root)
     return render(
@@ -451,8 +443,8 @@ def consultations(request):
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(pii.free_text_q(request.user, q, ("topic", "place")))
-    channel = request.GET.get("channel", "")
-    if channel in Channel.values:
+    channel = query(request).choice("channel", Channel.values)
+    if channel:
         qs = qs.filter(channel=channel)
     township = _township(request)
     return ledger_page(
@@ -626,8 +618,8 @@ def aid(request):
         .select_related("unit")
     )
     qs, f = _date_filters(request, qs)
-    outcome = request.GET.get("outcome", "")
-    if outcome in AidOutcome.values:
+    outcome = query(request).choice("outcome", AidOutcome.values)
+    if outcome:
         qs = qs.filter(outcome=outcome)
     return ledger_page(
         request,

@@ -16,6 +16,7 @@ from fazhi.core import attachments, pii, scoping
 from fazhi.core.errors import DomainError
 from fazhi.core.models import Unit
 from fazhi.core.models.units import TOWNSHIP_KINDS, UnitKind
+from fazhi.core.params import parse_int, post, query
 from fazhi.core.procedures import timeline
 from fazhi.core.roles import Perm
 from fazhi.web.switcher import current_unit, current_year
@@ -190,7 +191,7 @@ def group_detail(request, pk: int):
             raise PermissionDenied("您的角色无权调整领导小组")
         try:
             if request.POST.get("action") == "remove":
-                m = g.members.filter(pk=request.POST.get("member")).first()
+                m = g.members.filter(pk=post(request).id("member")).first()
                 if m is None:
                     raise Http404
                 services.remove_member(m, actor=request.user)
@@ -233,9 +234,9 @@ def reports(request):
         .in_subtree(_root(request))
         .select_related("unit")
     )
-    year = request.GET.get("year", "")
-    if year.isdecimal():
-        qs = qs.filter(year=int(year))
+    year = query(request).year()
+    if year:
+        qs = qs.filter(year=year)
     return ledger_page(
         request,
         title="第一责任人述法",
@@ -328,7 +329,7 @@ def funding(request):
     root = _root(request)
     year = current_year(request)
     qs = Funding.objects.visible_to(request.user).in_subtree(root).select_related("unit")
-    if request.GET.get("all") != "1":
+    if not query(request).flag("all"):
         qs = qs.filter(year=year)
     own = _own(request)
     entry = None
@@ -397,8 +398,8 @@ def inspections(request):
         .select_related("target", "unit")
         .annotate(n=Count("findings"))
     )
-    kind = request.GET.get("kind", "")
-    if kind in InspectionKind.values:
+    kind = query(request).choice("kind", InspectionKind.values)
+    if kind:
         qs = qs.filter(kind=kind)
     may = _inspection_targets(request).exists()
     return ledger_page(
@@ -523,15 +524,16 @@ def inspection_import(request, pk: int):
 def rectifications(request):
     today = timezone.localdate()
     qs = _rect_qs(request).select_related("unit", "inspection")
-    status = request.GET.get("status", "")
+    p = query(request)
+    status = p.choice("status", [*RectificationStatus.values, "overdue", "open"])
     if status in RectificationStatus.values:
         qs = qs.filter(status=status)
     elif status == "overdue":
         qs = qs.overdue(today)
     elif status == "open":
         qs = qs.open()
-    kind = request.GET.get("kind", "")
-    if kind in InspectionKind.values:
+    kind = p.choice("kind", InspectionKind.values)
+    if kind:
         qs = qs.filter(inspection__kind=kind)
     q = request.GET.get("q", "").strip()
     if q:
@@ -600,7 +602,7 @@ def rectification_detail(request, pk: int):
                     action,
                     user=request.user,
                     data=data,
-                    expected_version=int(version) if (version or "").isdecimal() else None,
+                    expected_version=parse_int(version, 0, 2**62),
                 )
                 messages.success(request, "已办理")
         except DomainError as exc:

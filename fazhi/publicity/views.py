@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
@@ -18,6 +15,7 @@ from django.views.decorators.http import require_POST
 from fazhi.core import attachments, pii, scoping
 from fazhi.core.errors import DomainError
 from fazhi.core.excel import export_response
+from fazhi.core.params import query
 from fazhi.core.roles import Perm
 from fazhi.learning.common import paginate
 from fazhi.web.mechanisms import BY_KEY
@@ -116,11 +114,12 @@ def index(request):
 # --------------------------------------------------------------------------- events
 def _events(request):
     qs = _in_unit(PublicityEvent.objects.filter(date__year=current_year(request)), request)
-    theme = request.GET.get("theme")
-    if theme in Theme.values:
+    p = query(request)
+    theme = p.choice("theme", Theme.values)
+    if theme:
         qs = qs.filter(theme=theme)
-    place = request.GET.get("place_kind")
-    if place in PlaceKind.values:
+    place = p.choice("place_kind", PlaceKind.values)
+    if place:
         qs = qs.filter(place_kind=place)
     q = (request.GET.get("q") or "").strip()
     if q:
@@ -130,9 +129,8 @@ def _events(request):
             | Q(place__contains=q)
             | Q(laws__contains=q)
         )
-    order = {"date": ("date", "pk"), "audience": ("-audience", "-date")}.get(
-        request.GET.get("order"), ("-date", "-pk")
-    )
+    orders = {"date": ("date", "pk"), "audience": ("-audience", "-date")}
+    order = orders.get(p.choice("order", orders), ("-date", "-pk"))
     return qs.select_related("unit", "duty").order_by(*order)
 
 
@@ -192,10 +190,11 @@ def event_export(request):
 def _event_initial(request, unit) -> dict:
     """Prefill from a themed day on the landing page (?theme=…&date=…)."""
     initial = {"unit": unit, "date": timezone.localdate()}
-    if request.GET.get("theme") in Theme.values:
-        initial["theme"] = request.GET["theme"]
-    with contextlib.suppress(ValueError):
-        initial["date"] = dt.date.fromisoformat(request.GET.get("date", ""))
+    p = query(request)
+    theme = p.choice("theme", Theme.values)
+    if theme:
+        initial["theme"] = theme
+    initial["date"] = p.date("date", initial["date"])
     return initial
 
 
@@ -351,7 +350,7 @@ def duty_history(request, pk: int):
 # --------------------------------------------------------------------------- liaisons
 def _liaisons(request):
     qs = _in_unit(LegalLiaison.objects.all(), request).select_related("unit")
-    if request.GET.get("inactive") != "1":
+    if not query(request).flag("inactive"):
         qs = qs.filter(active=True)
     q = (request.GET.get("q") or "").strip()
     if q:
@@ -366,7 +365,7 @@ def _liaisons(request):
 def liaison_list(request):
     unit, year = current_unit(request), current_year(request)
     qs = _liaisons(request)
-    if request.GET.get("untrained") == "1":
+    if query(request).flag("untrained"):
         qs = qs.filter(trained=0)
     coverage = services.liaison_coverage(unit, year) if unit is not None else []
     return render(
@@ -553,8 +552,8 @@ def training_detail(request, pk: int):
 # --------------------------------------------------------------------------- model villages
 def _models(request):
     qs = _in_unit(ModelVillage.objects.all(), request).select_related("unit")
-    level = request.GET.get("level")
-    if level in ModelLevel.values:
+    level = query(request).choice("level", ModelLevel.values)
+    if level:
         qs = qs.filter(level=level)
     return qs.order_by("-year", "unit__path")
 

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from fazhi.core.documents import docx_response
+from fazhi.core.params import parse_int, query
 
 from .models import AnnualReport, ReportStatus
 
@@ -20,10 +21,7 @@ def _published():
 
 def index(request):
     reports = _published().order_by("-year", "unit__path")
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = None
+    year = query(request).year()
     if year:
         reports = reports.filter(year=year)
     return render(request, "reports/public_index.html", {"reports": reports[:500], "year": year})
@@ -54,10 +52,8 @@ def published_choices(limit: int = 200) -> list[AnnualReport]:
 
 
 def published_docx(pk) -> tuple[str, bytes] | None:
-    try:
-        report = _published().filter(pk=int(pk)).first()
-    except (TypeError, ValueError):
-        return None
+    pk = parse_int(pk)
+    report = _published().filter(pk=pk).first() if pk else None
     if report is None or not report.docx:
         return None
     return f"{report.unit.name}{report.year}年度法治政府建设报告.docx", bytes(report.docx)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 
 from django.contrib import messages
@@ -17,6 +16,7 @@ from fazhi.core import audit, scoping
 from fazhi.core.documents import docx_response
 from fazhi.core.errors import DomainError
 from fazhi.core.models.units import UnitKind
+from fazhi.core.params import post, query
 from fazhi.core.procedures import timeline
 from fazhi.core.roles import Perm
 from fazhi.indicators import registry
@@ -42,15 +42,15 @@ def index(request):
         .select_related("unit")
         .order_by("-year", "unit__path")
     )
-    try:
-        year_filter = int(request.GET.get("year", ""))
-    except ValueError:
-        year_filter = None
+    year_filter = query(request).year()
     if year_filter:
         reports = reports.filter(year=year_filter)
     if request.method == "POST":
         try:
-            target_year = int(request.POST.get("year") or year)
+            form = post(request)
+            target_year = form.year(default=year)
+            if form.bad:
+                raise ValueError("year")
             report = services.create_report(unit, target_year, actor=request.user)
         except ValueError:
             messages.error(request, "年度格式不正确")
@@ -260,8 +260,7 @@ def _file(data: bytes, mime: str, filename: str):
 def status(request):
     """The county's view: which townships submitted and published, who is late."""
     unit, year = current_unit(request), current_year(request)
-    with contextlib.suppress(ValueError):
-        year = int(request.GET.get("year") or year)
+    year = query(request).year(default=year)
     county = unit if unit and unit.kind == UnitKind.COUNTY else (unit.county() if unit else None)
     if county is None or not scoping.can(request.user, Perm.VIEW, county):
         return render(request, "reports/status.html", {"no_county": True, "year": year})

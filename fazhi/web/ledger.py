@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from fazhi.core import excel, scoping
 from fazhi.core.history import diff
+from fazhi.core.params import parse_date
+from fazhi.core.params import query as parsed_query
 from fazhi.core.roles import Perm
 
 PAGE_SIZE = 50
@@ -50,7 +52,7 @@ def ledger_page(
             (_plain(cells(o)) for o in qs[:EXPORT_MAX]),
             filename=f"{title}-{timezone.localdate():%Y%m%d}.xlsx",
         )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(qs, PAGE_SIZE).get_page(parsed_query(request).page())
     rows = [
         {"url": detail(o) if detail else "", "cells": [_show(c) for c in cells(o)]} for o in page
     ]
@@ -102,9 +104,5 @@ def history_rows(obj, limit: int = 50) -> list[dict]:
 
 
 def parse_day(value, default=None):
-    if not value:
-        return default
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        return default
+    """An ISO date from a query or form value (``fazhi.core.params.parse_date``), else ``default``."""
+    return parse_date(value) or default

@@ -7,6 +7,7 @@ from django.utils import timezone
 from fazhi.core import scoping
 from fazhi.core.models import Unit
 from fazhi.core.models.units import TOWNSHIP_KINDS, UnitKind
+from fazhi.core.params import parse_int, query
 
 SESSION_UNIT = "fazhi_unit_id"
 SESSION_YEAR = "fazhi_year"
@@ -16,11 +17,9 @@ def current_year(request, *, default_only: bool = False) -> int:
     default = timezone.localdate().year
     if default_only:
         return default
-    try:
-        year = int(request.GET.get("year") or request.session.get(SESSION_YEAR) or default)
-    except (TypeError, ValueError):
-        year = default
-    return year if 2000 <= year <= default + 1 else default
+    year = query(request).int("year", lo=2000, hi=default + 1)
+    year = year or parse_int(request.session.get(SESSION_YEAR), 2000, default + 1)
+    return year or default
 
 
 def current_unit(request) -> Unit | None:

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from fazhi.core import accounts, audit, excel, scoping
 from fazhi.core.errors import DomainError
 from fazhi.core.models.audit import AuditEventType
+from fazhi.core.params import query
 from fazhi.core.roles import Perm, Role
 
 
@@ -60,7 +61,7 @@ def users(request):
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(username__icontains=q) | qs.filter(display_name__icontains=q)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = Paginator(qs, 50).get_page(query(request).page())
     return render(
         request,
         "web/system_users.html",
@@ -139,7 +140,7 @@ def roles(request):
     memberships = accounts.visible_memberships(request.user).order_by(
         "unit__path", "user__username"
     )
-    page = Paginator(memberships, 100).get_page(request.GET.get("page"))
+    page = Paginator(memberships, 100).get_page(query(request).page())
     return render(
         request,
         "web/system_roles.html",
@@ -173,7 +174,7 @@ def role_revoke(request, pk: int):
 def audit_log(request):
     _need(request.user, Perm.READ_AUDIT)
     try:
-        qs = audit.search(request.GET, request.user)
+        qs = audit.search(query(request), request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
         qs = audit.search({}, request.user)
@@ -181,7 +182,7 @@ def audit_log(request):
         return excel.export_response(
             request, "审计日志", audit.EXPORT_HEADERS, audit.export_rows(qs[:100000])
         )
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = Paginator(qs, 50).get_page(query(request).page())
     return render(
         request,
         "web/system_audit.html",

@@ -20,6 +20,7 @@ from fazhi.core.calendar_service import CalendarInputError, parse_schedule, save
 from fazhi.core.errors import DomainError
 from fazhi.core.history import diff
 from fazhi.core.models import ApiToken, Attachment, CalendarYear
+from fazhi.core.params import post, query
 from fazhi.core.roles import Perm
 
 from .mechanisms import BY_KEY, MECHANISMS
@@ -56,18 +57,19 @@ def home(request):
 @login_required
 @require_POST
 def switch(request):
-    unit_id = request.POST.get("unit")
-    if unit_id:
-        unit = scoping.visible_units(request.user).filter(pk=unit_id).first()
+    form = post(request)
+    if form.get("unit"):
+        unit_id = form.id("unit")
+        unit = scoping.visible_units(request.user).filter(pk=unit_id).first() if unit_id else None
         if unit is None:
             raise Http404
         request.session[SESSION_UNIT] = unit.pk
-    year = request.POST.get("year")
-    if year:
-        try:
-            request.session[SESSION_YEAR] = int(year)
-        except ValueError:
+    if form.get("year"):
+        year = form.year()
+        if year is None:
             messages.error(request, "年度格式不正确")
+        else:
+            request.session[SESSION_YEAR] = year
     nxt = request.POST.get("next") or reverse("web:home")
     if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
         nxt = reverse("web:home")
@@ -110,7 +112,7 @@ def _history_page(request, obj, history_qs):
     for rec in records:
         rows.append({"record": rec, "changes": diff(rec)})
     as_of = None
-    as_of_text = request.GET.get("as_of")
+    as_of_text = query(request).text("as_of", max_length=40)
     snapshot = None
     if as_of_text:
         try:
@@ -145,7 +147,9 @@ def calendar(request):
         if not can_manage:
             raise PermissionDenied("只有系统管理员可以维护节假日安排")
         try:
-            entry_year = int(request.POST.get("year", ""))
+            entry_year = post(request).year()
+            if entry_year is None:
+                raise ValueError("year")
             days = parse_schedule(entry_year, request.POST.get("days", ""))
             save_schedule(
                 entry_year, days, source=request.POST.get("source", ""), user=request.user

@@ -17,6 +17,7 @@ from fazhi.core import attachments, excel, pii, scoping
 from fazhi.core import documents as core_documents
 from fazhi.core.errors import DomainError
 from fazhi.core.history import diff
+from fazhi.core.params import parse_int, query
 from fazhi.core.procedures import timeline
 from fazhi.core.roles import Perm
 
@@ -98,12 +99,13 @@ def filter_choices(request, ledger):
         .only("pk", "username", "display_name")
         .order_by("username")
     ]
-    get = request.GET
+    p = query(request)
+    chosen = {key: str(p.id(key) or "") for key in ("village", "unit", "handler")}
     return {
-        "villages": _options(villages, get.get("village")),
-        "townships": _options(townships, get.get("unit")) if len(townships) > 1 else [],
+        "villages": _options(villages, chosen["village"]),
+        "townships": _options(townships, chosen["unit"]) if len(townships) > 1 else [],
         "categories": categories,
-        "handlers": _options(handlers, get.get("handler")),
+        "handlers": _options(handlers, chosen["handler"]),
         "statuses": ledger.statuses.choices,
     }
 
@@ -111,9 +113,10 @@ def filter_choices(request, ledger):
 @login_required
 def case_list(request, key):
     ledger = _ledger(key)
-    qs = ledger.filter(ledger.queryset(request.user), request.GET, user=request.user)
-    qs = ledger.order(qs, request.GET.get("order") or "")
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    p = query(request)
+    qs = ledger.filter(ledger.queryset(request.user), p, user=request.user)
+    qs = ledger.order(qs, p.choice("order", ("due", "-due")))
+    page = Paginator(qs, 50).get_page(p.page())
     rows = [
         {"obj": o, "cells": [fn(o) for _h, fn in ledger.list_columns]} for o in page.object_list
     ]
@@ -143,12 +146,13 @@ def case_export(request, key):
     ledger = _ledger(key)
     if not scoping.has_perm_anywhere(request.user, Perm.EXPORT):
         raise PermissionDenied("您的角色无权导出")
-    qs = ledger.filter(ledger.queryset(request.user, Perm.EXPORT), request.GET, user=request.user)
+    p = query(request)
+    qs = ledger.filter(ledger.queryset(request.user, Perm.EXPORT), p, user=request.user)
     if ledger.model is Dispute:
         qs = qs.prefetch_related("parties").select_related("committee")
     elif ledger.model is Petition:
         qs = qs.prefetch_related("petitioners")
-    qs = ledger.order(qs, "due") if request.GET.get("order") else qs
+    qs = ledger.order(qs, "due") if p.choice("order", ("due", "-due")) else qs
     rows = ([fn(o) for _h, fn in ledger.export_columns] for o in qs.iterator(chunk_size=1000))
     return excel.export_response(
         request,
@@ -390,10 +394,7 @@ def case_action(request, key, pk, action):
         raise Http404
     services = SERVICES[key]
     version = request.POST.get("version")
-    try:
-        expected = int(version) if version not in (None, "") else None
-    except ValueError:
-        expected = None
+    expected = parse_int(version, 0, 2**62)
     data = {
         k: v
         for k, v in request.POST.items()

@@ -15,6 +15,7 @@ from django.utils import timezone
 from fazhi.core import scoping
 from fazhi.core.errors import DomainError
 from fazhi.core.models import Unit
+from fazhi.core.params import parse_int, post
 from fazhi.core.roles import Perm
 from fazhi.web.switcher import current_unit, current_year
 
@@ -155,8 +156,8 @@ def _form_context(request, extra):
 
 
 def _unit_from_post(request):
-    pk = request.POST.get("unit")
-    unit = _changeable_units(request.user).filter(pk=pk).first() if str(pk).isdecimal() else None
+    pk = post(request).id("unit")
+    unit = _changeable_units(request.user).filter(pk=pk).first() if pk else None
     if unit is None:
         raise DomainError("请选择登记单位")
     return unit
@@ -235,7 +236,7 @@ def dispute_edit(request, pk):
                     "risk_group": request.POST.get("risk_group") == "on",
                     "risk_criminal": request.POST.get("risk_criminal") == "on",
                 },
-                expected_version=int(version) if (version or "").isdecimal() else None,
+                expected_version=parse_int(version, 0, 2**62),
             )
         except DomainError as exc:
             messages.error(request, exc.message)
