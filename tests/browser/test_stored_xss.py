@@ -21,7 +21,7 @@ import pytest
 from django.apps import apps
 from django.db import models
 from django.db.models import Value
-from django.db.models.functions import Cast, Concat
+from django.db.models.functions import Cast, Concat, Left
 from django.urls import Resolver404, get_resolver, resolve
 from django.urls.resolvers import URLPattern, URLResolver
 from playwright.sync_api import Error as PlaywrightError
@@ -96,6 +96,15 @@ def text_columns(model):
         yield f
 
 
+def _payload_for(f, pk):
+    """The payload and the row id; in a column too short for both (PostgreSQL enforces
+    varchar lengths, SQLite does not), the id first and the payload cut to fit."""
+    text = URL_PAYLOAD if URLISH.search(f.name) else PAYLOAD
+    if f.max_length and f.max_length < len(text) + 20:
+        return Left(Concat(pk, Value(text), output_field=f), f.max_length, output_field=f)
+    return Concat(Value(text), pk, output_field=f)
+
+
 def poison() -> dict[str, int]:
     """Every free-text column of every fazhi model (and the user's display name) set to a
     payload plus the row id (so unique-together constraints still hold)."""
@@ -108,12 +117,7 @@ def poison() -> dict[str, int]:
         if not fields:
             continue
         pk = Cast(model._meta.pk.name, models.CharField())
-        updates = {
-            f.name: Concat(
-                Value(URL_PAYLOAD if URLISH.search(f.name) else PAYLOAD), pk, output_field=f
-            )
-            for f in fields
-        }
+        updates = {f.name: _payload_for(f, pk) for f in fields}
         counts[label] = model._base_manager.all().update(**updates)
     # JSON step data (decisions' opinions, meeting views...) holds free text too.
     from fazhi.core.models import TransitionRecord
