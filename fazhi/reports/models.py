@@ -93,8 +93,11 @@ class ReportSection(models.Model):
     generated = models.TextField("生成的文字", blank=True)
     text = models.TextField("正文", blank=True)
     edited = models.BooleanField("已人工修改", default=False)
+    sources = models.JSONField(
+        "来源", default=list, blank=True, help_text="生成这一部分时依据的记录和指标"
+    )
 
-    history = history()
+    history = history(excluded_fields=["sources"])
 
     class Meta:
         verbose_name = "报告部分"
@@ -109,13 +112,18 @@ class ReportSection(models.Model):
 
 
 class Shortfall(models.Model):
-    """A weakness the draft found (indicator below target, overdue items, open rectification);
-    staff write its cause, which section two includes."""
+    """One point of section two: the shortfalls of one theme grouped (indicators below
+    target, overdue items, open findings); staff write its cause, picked from the vetted
+    ``suggestions`` or their own. A report with a point without a cause cannot go to
+    approval."""
 
     report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="shortfalls")
     key = models.CharField(max_length=80)
-    description = models.CharField("不足", max_length=500)
+    theme = models.CharField("方面", max_length=20, blank=True)
+    description = models.CharField("不足", max_length=2000)
     cause = models.TextField("原因（工作人员填写）", blank=True)
+    suggestions = models.JSONField("可选原因", default=list, blank=True)
+    items = models.JSONField("具体情况", default=list, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
     history = history()
@@ -128,6 +136,53 @@ class Shortfall(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+
+class WorkPlanItem(LedgerModel):
+    """工作要点: one item of next year's work, with its owner, time and theme; section four
+    is drafted from them, grouped by theme. Entered by staff or carried from a shortfall."""
+
+    year = models.PositiveSmallIntegerField("计划年度", db_index=True)
+    theme = models.CharField("方面", max_length=20)
+    content = models.CharField("工作内容", max_length=300)
+    owner = models.CharField("责任人（部门）", max_length=100, blank=True)
+    when = models.CharField("完成时间", max_length=50, blank=True, help_text="如 6月底前、全年")
+    from_shortfall = models.CharField("来自不足", max_length=80, blank=True)
+    order = models.PositiveSmallIntegerField("顺序", default=0)
+
+    history = history()
+
+    class Meta:
+        verbose_name = "工作要点"
+        verbose_name_plural = "工作要点"
+        ordering = ["year", "order", "pk"]
+        indexes = [models.Index(fields=["unit", "year"])]
+
+    def __str__(self) -> str:
+        return f"{self.year}年 {self.content}"
+
+
+class PreviousReport(models.Model):
+    """Last year's published report imported as the starting point of this year's draft:
+    its text by section, each figure found by the review engine, mapped to an indicator
+    where it could be (then replaced by this year's value) or left for the writer."""
+
+    report = models.OneToOneField(
+        AnnualReport, on_delete=models.CASCADE, related_name="previous_report"
+    )
+    name = models.CharField("文件名", max_length=200)
+    text = models.TextField("全文")
+    sections = models.JSONField("各部分原文", default=dict)
+    figures = models.JSONField("数据及对应指标", default=list)
+    imported_at = models.DateTimeField("导入时间", auto_now=True)
+    by_name = models.CharField("导入人", max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = "上一年度报告"
+        verbose_name_plural = "上一年度报告"
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class FigureOverride(models.Model):

@@ -7,283 +7,761 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0006_audit_anchor'),
-        ('indicators', '0001_initial'),
+        ("core", "0006_audit_anchor"),
+        ("indicators", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AnnualReport',
+            name="AnnualReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='登记时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('year', models.PositiveSmallIntegerField(db_index=True, verbose_name='年度')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('submitted', '已提交审批'), ('approved', '领导已审批'), ('secrecy_reviewed', '已保密审查'), ('published', '已公开')], default='draft', max_length=20, verbose_name='状态')),
-                ('issuers', models.CharField(help_text='落款单位，多个单位用换行或“；”分隔', max_length=200, verbose_name='发文单位')),
-                ('signed_on', models.DateField(blank=True, null=True, verbose_name='成文日期')),
-                ('plans', models.TextField(blank=True, help_text='每行一项，写入第四部分', verbose_name='下一年度工作安排（补充）')),
-                ('generated_at', models.DateTimeField(blank=True, null=True, verbose_name='生成时间')),
-                ('submitted_on', models.DateField(blank=True, db_index=True, null=True, verbose_name='报送日期')),
-                ('approved_by_name', models.CharField(blank=True, max_length=50, verbose_name='审批人')),
-                ('approved_on', models.DateField(blank=True, null=True, verbose_name='审批日期')),
-                ('secrecy_reviewer', models.CharField(blank=True, max_length=50, verbose_name='保密审查人')),
-                ('secrecy_conclusion', models.CharField(blank=True, choices=[('public', '不涉密，可以公开'), ('secret', '涉及国家秘密，不予公开')], max_length=10, verbose_name='保密审查结论')),
-                ('secrecy_note', models.CharField(blank=True, max_length=500, verbose_name='保密审查意见')),
-                ('secrecy_reviewed_on', models.DateField(blank=True, null=True, verbose_name='保密审查日期')),
-                ('index_number', models.CharField(blank=True, db_index=True, max_length=60, verbose_name='索引号')),
-                ('published_on', models.DateField(blank=True, db_index=True, null=True, verbose_name='公开日期')),
-                ('docx', models.BinaryField(blank=True, null=True, verbose_name='公开的 DOCX')),
-                ('html', models.TextField(blank=True, editable=False, verbose_name='公开的 HTML')),
-                ('version', models.PositiveIntegerField(default=0)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='登记人')),
-                ('snapshot', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='indicators.indicatorsnapshot', verbose_name='数据快照')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.unit', verbose_name='单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="登记时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("year", models.PositiveSmallIntegerField(db_index=True, verbose_name="年度")),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("submitted", "已提交审批"),
+                            ("approved", "领导已审批"),
+                            ("secrecy_reviewed", "已保密审查"),
+                            ("published", "已公开"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "issuers",
+                    models.CharField(
+                        help_text="落款单位，多个单位用换行或“；”分隔",
+                        max_length=200,
+                        verbose_name="发文单位",
+                    ),
+                ),
+                ("signed_on", models.DateField(blank=True, null=True, verbose_name="成文日期")),
+                (
+                    "plans",
+                    models.TextField(
+                        blank=True,
+                        help_text="每行一项，写入第四部分",
+                        verbose_name="下一年度工作安排（补充）",
+                    ),
+                ),
+                (
+                    "generated_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="生成时间"),
+                ),
+                (
+                    "submitted_on",
+                    models.DateField(blank=True, db_index=True, null=True, verbose_name="报送日期"),
+                ),
+                (
+                    "approved_by_name",
+                    models.CharField(blank=True, max_length=50, verbose_name="审批人"),
+                ),
+                ("approved_on", models.DateField(blank=True, null=True, verbose_name="审批日期")),
+                (
+                    "secrecy_reviewer",
+                    models.CharField(blank=True, max_length=50, verbose_name="保密审查人"),
+                ),
+                (
+                    "secrecy_conclusion",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("public", "不涉密，可以公开"),
+                            ("secret", "涉及国家秘密，不予公开"),
+                        ],
+                        max_length=10,
+                        verbose_name="保密审查结论",
+                    ),
+                ),
+                (
+                    "secrecy_note",
+                    models.CharField(blank=True, max_length=500, verbose_name="保密审查意见"),
+                ),
+                (
+                    "secrecy_reviewed_on",
+                    models.DateField(blank=True, null=True, verbose_name="保密审查日期"),
+                ),
+                (
+                    "index_number",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=60, verbose_name="索引号"
+                    ),
+                ),
+                (
+                    "published_on",
+                    models.DateField(blank=True, db_index=True, null=True, verbose_name="公开日期"),
+                ),
+                ("docx", models.BinaryField(blank=True, null=True, verbose_name="公开的 DOCX")),
+                ("html", models.TextField(blank=True, editable=False, verbose_name="公开的 HTML")),
+                ("version", models.PositiveIntegerField(default=0)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="登记人",
+                    ),
+                ),
+                (
+                    "snapshot",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="indicators.indicatorsnapshot",
+                        verbose_name="数据快照",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.unit",
+                        verbose_name="单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '法治政府建设年度报告',
-                'verbose_name_plural': '法治政府建设年度报告',
-                'ordering': ['-year', 'unit__path'],
+                "verbose_name": "法治政府建设年度报告",
+                "verbose_name_plural": "法治政府建设年度报告",
+                "ordering": ["-year", "unit__path"],
             },
         ),
         migrations.CreateModel(
-            name='FigureOverride',
+            name="FigureOverride",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=60, verbose_name='指标')),
-                ('value', models.DecimalField(decimal_places=2, max_digits=16, verbose_name='报告采用的数值')),
-                ('ledger_value', models.CharField(blank=True, max_length=40, verbose_name='台账数值')),
-                ('reason', models.CharField(max_length=500, verbose_name='更正理由')),
-                ('by_name', models.CharField(max_length=50, verbose_name='更正人')),
-                ('at', models.DateTimeField(auto_now_add=True, verbose_name='更正时间')),
-                ('by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='overrides', to='reports.annualreport')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=60, verbose_name="指标")),
+                (
+                    "value",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=16, verbose_name="报告采用的数值"
+                    ),
+                ),
+                (
+                    "ledger_value",
+                    models.CharField(blank=True, max_length=40, verbose_name="台账数值"),
+                ),
+                ("reason", models.CharField(max_length=500, verbose_name="更正理由")),
+                ("by_name", models.CharField(max_length=50, verbose_name="更正人")),
+                ("at", models.DateTimeField(auto_now_add=True, verbose_name="更正时间")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="overrides",
+                        to="reports.annualreport",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '数据更正',
-                'verbose_name_plural': '数据更正',
+                "verbose_name": "数据更正",
+                "verbose_name_plural": "数据更正",
             },
         ),
         migrations.CreateModel(
-            name='HistoricalAnnualReport',
+            name="HistoricalAnnualReport",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='登记时间')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='更新时间')),
-                ('history_ip', models.CharField(blank=True, max_length=45, verbose_name='来源地址')),
-                ('history_channel', models.CharField(blank=True, max_length=10, verbose_name='渠道')),
-                ('year', models.PositiveSmallIntegerField(db_index=True, verbose_name='年度')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('submitted', '已提交审批'), ('approved', '领导已审批'), ('secrecy_reviewed', '已保密审查'), ('published', '已公开')], default='draft', max_length=20, verbose_name='状态')),
-                ('issuers', models.CharField(help_text='落款单位，多个单位用换行或“；”分隔', max_length=200, verbose_name='发文单位')),
-                ('signed_on', models.DateField(blank=True, null=True, verbose_name='成文日期')),
-                ('plans', models.TextField(blank=True, help_text='每行一项，写入第四部分', verbose_name='下一年度工作安排（补充）')),
-                ('generated_at', models.DateTimeField(blank=True, null=True, verbose_name='生成时间')),
-                ('submitted_on', models.DateField(blank=True, db_index=True, null=True, verbose_name='报送日期')),
-                ('approved_by_name', models.CharField(blank=True, max_length=50, verbose_name='审批人')),
-                ('approved_on', models.DateField(blank=True, null=True, verbose_name='审批日期')),
-                ('secrecy_reviewer', models.CharField(blank=True, max_length=50, verbose_name='保密审查人')),
-                ('secrecy_conclusion', models.CharField(blank=True, choices=[('public', '不涉密，可以公开'), ('secret', '涉及国家秘密，不予公开')], max_length=10, verbose_name='保密审查结论')),
-                ('secrecy_note', models.CharField(blank=True, max_length=500, verbose_name='保密审查意见')),
-                ('secrecy_reviewed_on', models.DateField(blank=True, null=True, verbose_name='保密审查日期')),
-                ('index_number', models.CharField(blank=True, db_index=True, max_length=60, verbose_name='索引号')),
-                ('published_on', models.DateField(blank=True, db_index=True, null=True, verbose_name='公开日期')),
-                ('version', models.PositiveIntegerField(default=0)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='登记人')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('snapshot', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='indicators.indicatorsnapshot', verbose_name='数据快照')),
-                ('unit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.unit', verbose_name='单位')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="登记时间"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="更新时间"),
+                ),
+                (
+                    "history_ip",
+                    models.CharField(blank=True, max_length=45, verbose_name="来源地址"),
+                ),
+                (
+                    "history_channel",
+                    models.CharField(blank=True, max_length=10, verbose_name="渠道"),
+                ),
+                ("year", models.PositiveSmallIntegerField(db_index=True, verbose_name="年度")),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("submitted", "已提交审批"),
+                            ("approved", "领导已审批"),
+                            ("secrecy_reviewed", "已保密审查"),
+                            ("published", "已公开"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "issuers",
+                    models.CharField(
+                        help_text="落款单位，多个单位用换行或“；”分隔",
+                        max_length=200,
+                        verbose_name="发文单位",
+                    ),
+                ),
+                ("signed_on", models.DateField(blank=True, null=True, verbose_name="成文日期")),
+                (
+                    "plans",
+                    models.TextField(
+                        blank=True,
+                        help_text="每行一项，写入第四部分",
+                        verbose_name="下一年度工作安排（补充）",
+                    ),
+                ),
+                (
+                    "generated_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="生成时间"),
+                ),
+                (
+                    "submitted_on",
+                    models.DateField(blank=True, db_index=True, null=True, verbose_name="报送日期"),
+                ),
+                (
+                    "approved_by_name",
+                    models.CharField(blank=True, max_length=50, verbose_name="审批人"),
+                ),
+                ("approved_on", models.DateField(blank=True, null=True, verbose_name="审批日期")),
+                (
+                    "secrecy_reviewer",
+                    models.CharField(blank=True, max_length=50, verbose_name="保密审查人"),
+                ),
+                (
+                    "secrecy_conclusion",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("public", "不涉密，可以公开"),
+                            ("secret", "涉及国家秘密，不予公开"),
+                        ],
+                        max_length=10,
+                        verbose_name="保密审查结论",
+                    ),
+                ),
+                (
+                    "secrecy_note",
+                    models.CharField(blank=True, max_length=500, verbose_name="保密审查意见"),
+                ),
+                (
+                    "secrecy_reviewed_on",
+                    models.DateField(blank=True, null=True, verbose_name="保密审查日期"),
+                ),
+                (
+                    "index_number",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=60, verbose_name="索引号"
+                    ),
+                ),
+                (
+                    "published_on",
+                    models.DateField(blank=True, db_index=True, null=True, verbose_name="公开日期"),
+                ),
+                ("version", models.PositiveIntegerField(default=0)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="登记人",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "snapshot",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="indicators.indicatorsnapshot",
+                        verbose_name="数据快照",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="core.unit",
+                        verbose_name="单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 法治政府建设年度报告',
-                'verbose_name_plural': 'historical 法治政府建设年度报告',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 法治政府建设年度报告",
+                "verbose_name_plural": "historical 法治政府建设年度报告",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalFigureOverride',
+            name="HistoricalFigureOverride",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('history_ip', models.CharField(blank=True, max_length=45, verbose_name='来源地址')),
-                ('history_channel', models.CharField(blank=True, max_length=10, verbose_name='渠道')),
-                ('code', models.CharField(max_length=60, verbose_name='指标')),
-                ('value', models.DecimalField(decimal_places=2, max_digits=16, verbose_name='报告采用的数值')),
-                ('ledger_value', models.CharField(blank=True, max_length=40, verbose_name='台账数值')),
-                ('reason', models.CharField(max_length=500, verbose_name='更正理由')),
-                ('by_name', models.CharField(max_length=50, verbose_name='更正人')),
-                ('at', models.DateTimeField(blank=True, editable=False, verbose_name='更正时间')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('report', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='reports.annualreport')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "history_ip",
+                    models.CharField(blank=True, max_length=45, verbose_name="来源地址"),
+                ),
+                (
+                    "history_channel",
+                    models.CharField(blank=True, max_length=10, verbose_name="渠道"),
+                ),
+                ("code", models.CharField(max_length=60, verbose_name="指标")),
+                (
+                    "value",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=16, verbose_name="报告采用的数值"
+                    ),
+                ),
+                (
+                    "ledger_value",
+                    models.CharField(blank=True, max_length=40, verbose_name="台账数值"),
+                ),
+                ("reason", models.CharField(max_length=500, verbose_name="更正理由")),
+                ("by_name", models.CharField(max_length=50, verbose_name="更正人")),
+                ("at", models.DateTimeField(blank=True, editable=False, verbose_name="更正时间")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="reports.annualreport",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 数据更正',
-                'verbose_name_plural': 'historical 数据更正',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 数据更正",
+                "verbose_name_plural": "historical 数据更正",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalReportingDeadline',
+            name="HistoricalReportingDeadline",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='登记时间')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='更新时间')),
-                ('history_ip', models.CharField(blank=True, max_length=45, verbose_name='来源地址')),
-                ('history_channel', models.CharField(blank=True, max_length=10, verbose_name='渠道')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='报告年度')),
-                ('report_by', models.DateField(verbose_name='报送截止日期')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='登记人')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.unit', verbose_name='单位')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="登记时间"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="更新时间"),
+                ),
+                (
+                    "history_ip",
+                    models.CharField(blank=True, max_length=45, verbose_name="来源地址"),
+                ),
+                (
+                    "history_channel",
+                    models.CharField(blank=True, max_length=10, verbose_name="渠道"),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="报告年度")),
+                ("report_by", models.DateField(verbose_name="报送截止日期")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="登记人",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="core.unit",
+                        verbose_name="单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 报送截止日期',
-                'verbose_name_plural': 'historical 报送截止日期',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 报送截止日期",
+                "verbose_name_plural": "historical 报送截止日期",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalReportSection',
+            name="HistoricalReportSection",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('history_ip', models.CharField(blank=True, max_length=45, verbose_name='来源地址')),
-                ('history_channel', models.CharField(blank=True, max_length=10, verbose_name='渠道')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='部分')),
-                ('heading', models.CharField(max_length=200, verbose_name='标题')),
-                ('generated', models.TextField(blank=True, verbose_name='生成的文字')),
-                ('text', models.TextField(blank=True, verbose_name='正文')),
-                ('edited', models.BooleanField(default=False, verbose_name='已人工修改')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('report', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='reports.annualreport')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "history_ip",
+                    models.CharField(blank=True, max_length=45, verbose_name="来源地址"),
+                ),
+                (
+                    "history_channel",
+                    models.CharField(blank=True, max_length=10, verbose_name="渠道"),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="部分")),
+                ("heading", models.CharField(max_length=200, verbose_name="标题")),
+                ("generated", models.TextField(blank=True, verbose_name="生成的文字")),
+                ("text", models.TextField(blank=True, verbose_name="正文")),
+                ("edited", models.BooleanField(default=False, verbose_name="已人工修改")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="reports.annualreport",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 报告部分',
-                'verbose_name_plural': 'historical 报告部分',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 报告部分",
+                "verbose_name_plural": "historical 报告部分",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalShortfall',
+            name="HistoricalShortfall",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('history_ip', models.CharField(blank=True, max_length=45, verbose_name='来源地址')),
-                ('history_channel', models.CharField(blank=True, max_length=10, verbose_name='渠道')),
-                ('key', models.CharField(max_length=80)),
-                ('description', models.CharField(max_length=500, verbose_name='不足')),
-                ('cause', models.TextField(blank=True, verbose_name='原因（工作人员填写）')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('report', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='reports.annualreport')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "history_ip",
+                    models.CharField(blank=True, max_length=45, verbose_name="来源地址"),
+                ),
+                (
+                    "history_channel",
+                    models.CharField(blank=True, max_length=10, verbose_name="渠道"),
+                ),
+                ("key", models.CharField(max_length=80)),
+                ("description", models.CharField(max_length=500, verbose_name="不足")),
+                ("cause", models.TextField(blank=True, verbose_name="原因（工作人员填写）")),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="reports.annualreport",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 存在的不足',
-                'verbose_name_plural': 'historical 存在的不足',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 存在的不足",
+                "verbose_name_plural": "historical 存在的不足",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='ReportingDeadline',
+            name="ReportingDeadline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='登记时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='报告年度')),
-                ('report_by', models.DateField(verbose_name='报送截止日期')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='登记人')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.unit', verbose_name='单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="登记时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="报告年度")),
+                ("report_by", models.DateField(verbose_name="报送截止日期")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="登记人",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.unit",
+                        verbose_name="单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '报送截止日期',
-                'verbose_name_plural': '报送截止日期',
+                "verbose_name": "报送截止日期",
+                "verbose_name_plural": "报送截止日期",
             },
         ),
         migrations.CreateModel(
-            name='ReportSection',
+            name="ReportSection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='部分')),
-                ('heading', models.CharField(max_length=200, verbose_name='标题')),
-                ('generated', models.TextField(blank=True, verbose_name='生成的文字')),
-                ('text', models.TextField(blank=True, verbose_name='正文')),
-                ('edited', models.BooleanField(default=False, verbose_name='已人工修改')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='reports.annualreport')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="部分")),
+                ("heading", models.CharField(max_length=200, verbose_name="标题")),
+                ("generated", models.TextField(blank=True, verbose_name="生成的文字")),
+                ("text", models.TextField(blank=True, verbose_name="正文")),
+                ("edited", models.BooleanField(default=False, verbose_name="已人工修改")),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sections",
+                        to="reports.annualreport",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '报告部分',
-                'verbose_name_plural': '报告部分',
-                'ordering': ['report', 'number'],
+                "verbose_name": "报告部分",
+                "verbose_name_plural": "报告部分",
+                "ordering": ["report", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Shortfall',
+            name="Shortfall",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=80)),
-                ('description', models.CharField(max_length=500, verbose_name='不足')),
-                ('cause', models.TextField(blank=True, verbose_name='原因（工作人员填写）')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='shortfalls', to='reports.annualreport')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=80)),
+                ("description", models.CharField(max_length=500, verbose_name="不足")),
+                ("cause", models.TextField(blank=True, verbose_name="原因（工作人员填写）")),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="shortfalls",
+                        to="reports.annualreport",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '存在的不足',
-                'verbose_name_plural': '存在的不足',
-                'ordering': ['report', 'order', 'pk'],
+                "verbose_name": "存在的不足",
+                "verbose_name_plural": "存在的不足",
+                "ordering": ["report", "order", "pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='annualreport',
-            constraint=models.UniqueConstraint(fields=('unit', 'year'), name='annual_report_unit_year'),
+            model_name="annualreport",
+            constraint=models.UniqueConstraint(
+                fields=("unit", "year"), name="annual_report_unit_year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='figureoverride',
-            constraint=models.UniqueConstraint(fields=('report', 'code'), name='override_code'),
+            model_name="figureoverride",
+            constraint=models.UniqueConstraint(fields=("report", "code"), name="override_code"),
         ),
         migrations.AddConstraint(
-            model_name='reportingdeadline',
-            constraint=models.UniqueConstraint(fields=('unit', 'year'), name='reporting_deadline_unit_year'),
+            model_name="reportingdeadline",
+            constraint=models.UniqueConstraint(
+                fields=("unit", "year"), name="reporting_deadline_unit_year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reportsection',
-            constraint=models.UniqueConstraint(fields=('report', 'number'), name='report_section_number'),
+            model_name="reportsection",
+            constraint=models.UniqueConstraint(
+                fields=("report", "number"), name="report_section_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='shortfall',
-            constraint=models.UniqueConstraint(fields=('report', 'key'), name='shortfall_key'),
+            model_name="shortfall",
+            constraint=models.UniqueConstraint(fields=("report", "key"), name="shortfall_key"),
         ),
     ]
