@@ -145,8 +145,21 @@ def group(key: str, label: str):
     return deco
 
 
+_loaded = False
+
+
 def _load() -> None:
+    """Register every indicator: the core definitions, then each app's ``report`` module
+    (an app declares the indicators its report contribution states there)."""
+    global _loaded
+    if _loaded:
+        return
+    from fazhi.reports import contrib
+
     from . import definitions  # noqa: F401  (registers every indicator)
+
+    contrib.autodiscover()
+    _loaded = True
 
 
 def all_indicators() -> list[Indicator]:

@@ -103,3 +103,141 @@ def act(request, report_id: int, action: str, payload: ReportActionIn):
         report, action, actor=request.user, data=data, expected_version=version
     )
     return _out(report)
+
+
+# --------------------------------------------------------------------------- drafting steps
+class SectionIn(Schema):
+    text: str
+
+
+class RegenerateIn(Schema):
+    sections: list[int] | None = None
+    overwrite: bool = False
+
+
+class CauseIn(Schema):
+    cause: str
+
+
+class PlanItemIn(Schema):
+    theme: str
+    content: str
+    owner: str = ""
+    when: str = ""
+
+
+class ShortfallOut(Schema):
+    id: int
+    theme: str
+    description: str
+    cause: str
+    suggestions: list[str]
+    items: list[str]
+
+
+class PlanItemOut(Schema):
+    id: int
+    year: int
+    theme: str
+    theme_label: str
+    content: str
+    owner: str
+    when: str
+    from_shortfall: str
+
+
+def _shortfall_out(report, item) -> dict:
+    from . import figures
+
+    values, overrides = figures.values_for(report), services.overrides_of(report)
+    return {
+        "id": item.pk,
+        "theme": item.theme,
+        "description": figures.plain(item.description, values, overrides),
+        "cause": item.cause,
+        "suggestions": item.suggestions or [],
+        "items": item.items or [],
+    }
+
+
+def _plan_out(it) -> dict:
+    return {
+        "id": it.pk,
+        "year": it.year,
+        "theme": it.theme,
+        "theme_label": it.theme_label,
+        "content": it.content,
+        "owner": it.owner,
+        "when": it.when,
+        "from_shortfall": it.from_shortfall,
+    }
+
+
+@router.put("/{report_id}/sections/{number}", summary="修改一部分的正文")
+def put_section(request, report_id: int, number: int, payload: SectionIn):
+    report = _get(request, report_id)
+    s = services.update_section(report, number, payload.text, actor=request.user)
+    return {"number": s.number, "edited": s.edited, "version": report.version}
+
+
+@router.post(
+    "/{report_id}/regenerate",
+    response=ReportOut,
+    summary="按台账重新生成：全文，或只生成所列部分（已人工修改的部分须 overwrite 确认）",
+)
+def regenerate(request, report_id: int, payload: RegenerateIn):
+    report = _get(request, report_id)
+    report = services.generate(
+        report, actor=request.user, sections=payload.sections, overwrite=payload.overwrite
+    )
+    return _out(report)
+
+
+@router.get("/{report_id}/shortfalls", response=list[ShortfallOut], summary="第二部分：不足及原因")
+def list_shortfalls(request, report_id: int):
+    report = _get(request, report_id)
+    return [_shortfall_out(report, s) for s in report.shortfalls.all()]
+
+
+@router.put(
+    "/{report_id}/shortfalls/{shortfall_id}", response=ShortfallOut, summary="填写一点不足的原因"
+)
+def put_cause(request, report_id: int, shortfall_id: int, payload: CauseIn):
+    report = _get(request, report_id)
+    item = services.set_cause(report, shortfall_id, payload.cause, actor=request.user)
+    return _shortfall_out(report, item)
+
+
+@router.get("/{report_id}/plan", response=list[PlanItemOut], summary="下一年度工作要点")
+def list_plan(request, report_id: int):
+    report = _get(request, report_id)
+    return [_plan_out(i) for i in services.plan_items(report)]
+
+
+@router.post("/{report_id}/plan", response={201: PlanItemOut}, summary="添加工作要点")
+def add_plan(request, report_id: int, payload: PlanItemIn):
+    report = _get(request, report_id)
+    return 201, _plan_out(services.add_plan_item(report, actor=request.user, **payload.dict()))
+
+
+@router.put("/{report_id}/plan/{item_id}", response=PlanItemOut, summary="修改工作要点")
+def put_plan(request, report_id: int, item_id: int, payload: PlanItemIn):
+    report = _get(request, report_id)
+    return _plan_out(
+        services.update_plan_item(report, item_id, actor=request.user, **payload.dict())
+    )
+
+
+@router.delete("/{report_id}/plan/{item_id}", response={204: None}, summary="删除工作要点")
+def delete_plan(request, report_id: int, item_id: int):
+    report = _get(request, report_id)
+    services.delete_plan_item(report, item_id, actor=request.user)
+    return 204, None
+
+
+@router.post(
+    "/{report_id}/plan/carry", response=list[PlanItemOut], summary="从存在的不足生成工作要点"
+)
+def carry_plan(request, report_id: int):
+    report = _get(request, report_id)
+    return [_plan_out(i) for i in services.carry_shortfalls(report, actor=request.user)]

@@ -244,6 +244,8 @@ class Context:
         cur, old = self.values.get(code), self.previous.get(code)
         if not (cur and old and cur.ok and old.ok) or cur.value is None or old.value is None:
             return ""
+        if old.value == 0:
+            return ""
         ind = registry.get(code)
         diff = cur.value - old.value
         if diff == 0:
@@ -260,7 +262,11 @@ class Context:
 
     def indicator_source(self, code: str) -> Source:
         ind = registry.get(code)
-        return Source(ind.name, f"/indicators/?code={code}", kind="indicator")
+        return Source(
+            ind.name,
+            f"/indicators/?unit={self.unit.pk}&year={self.year}#{code}",
+            kind="indicator",
+        )
 
 
 # --------------------------------------------------------------------------- helpers

@@ -1,21 +1,34 @@
-"""The draft generator: the five statutory sections, written from the indicators and records.
+"""The draft writer: the five statutory sections, written from what every ledger contributes.
 
-Section one is written mechanism by mechanism in the register of the published reports
-("全年共调处矛盾纠纷{{disputes.mediated}}，调解成功率{{disputes.success_rate}}…"), each
-figure a token linked to its indicator (see ``figures``). Section two lists indicators
-below target (and overdue items) as shortfalls whose cause staff write; section three
-covers the heads' duty; section four next year's decision catalog and the plans staff
-enter; section five defaults to 无.
+The engine knows no app by name. It asks each registered contribution
+(``contrib.autodiscover``) for its points (section one), the heads' own acts (section
+three), its shortfalls (section two) and its plan hints (section four), and writes them
+the way the seeds are written:
+
+- section one by theme ("（一）加强组织领导……。" then "一是……二是……"), each point
+  naming the year's records, figures as ``{{code}}`` tokens (``figures``);
+- section two as 3–5 themed points, each with the cause staff entered;
+- section three head by head, each from their own acts, nothing shared between two heads;
+- section four from the work plan (工作要点) grouped by theme, 4–7 points;
+- every sentence once in the whole report.
+
+Each writer returns ``(text, sources)``: the records and indicators it drew on, which the
+editor lists beside the text.
 """
 
 from __future__ import annotations
 
+import re
+from collections import defaultdict
 from dataclasses import dataclass
 
-from fazhi.indicators import registry
-from fazhi.indicators.registry import Value
+from . import contrib
+from .contrib import THEMES, Context, Found, HeadAct, PlanHint, Point
 
 NUMERALS = "一二三四五六七八九十"
+MAX_POINTS = 5
+MAX_PROBLEMS = 5
+MAX_PLAN = 7
 
 
 def numeral(n: int) -> str:
@@ -39,181 +52,308 @@ def headings(year: int) -> dict[int, str]:
     }
 
 
+# --------------------------------------------------------------------------- material
 @dataclass
-class Part:
-    title: str
-    lead: str  # first words of the paragraph before the figures
-    groups: list[list[str]]  # sentences of indicator codes
-    tail: str = ""
+class Material:
+    points: list[Point]
+    acts: list[HeadAct]
+    found: list[Found]
+    hints: list[PlanHint]
 
 
-# Section one, mechanism by mechanism: the codes each sentence reports, in order.
-PARTS = [
-    Part(
-        "化解矛盾纠纷，维护社会和谐稳定",
-        "坚持和发展新时代“枫桥经验”，落实“小事不出村、大事不出镇”，",
-        [
-            [
-                "disputes.mediated",
-                "disputes.succeeded",
-                "disputes.success_rate",
-                "disputes.amount_yuan",
-                "disputes.resolved_in_village_rate",
-            ],
-            [
-                "petitions.received",
-                "petitions.replied_on_time_rate",
-                "petitions.satisfaction_rate",
-                "petitions.backlog_resolved",
-            ],
-            ["hotline.received", "hotline.completion_rate", "hotline.satisfaction_rate"],
-        ],
-    ),
-    Part(
-        "坚持依法决策，规范行政执法",
-        "严格落实重大行政决策程序和规范性文件管理制度，",
-        [
-            [
-                "decisions.legality_review_coverage",
-                "documents.filed_on_time_rate",
-                "reviews.conducted",
-                "reviews.findings",
-            ],
-            ["enforcement.published_on_time_rate", "litigation.lost_rate"],
-        ],
-    ),
-    Part(
-        "抓好学法普法，营造浓厚法治氛围",
-        "坚持领导干部带头学法，深入实施“八五”普法规划，",
-        [
-            ["learning.sessions", "learning.cadres_40h_rate", "learning.exam_participation_rate"],
-            ["publicity.events", "publicity.audience"],
-        ],
-    ),
-    Part(
-        "完善公共法律服务，夯实法治基层基础",
-        "深化“一村（社区）一法律顾问”工作，",
-        [["advisers.village_coverage", "advisers.consultations"]],
-    ),
-    Part(
-        "抓实问题整改，压实工作责任",
-        "对督察、自查发现的问题建立台账、限期整改，",
-        [["rectification.closed_rate"]],
-    ),
-]
+def collect(ctx: Context) -> Material:
+    """Ask every contribution for its material (each one on its own: one failing app
+    never stops the draft, it is left out and logged)."""
+    import logging
 
-FIRST = {"disputes.mediated": "全年共", "petitions.received": "", "hotline.received": ""}
-
-
-def clause(code: str) -> str:
-    ind = registry.get(code)
-    return f"{ind.phrase}{{{{{code}}}}}"
-
-
-def _worth_saying(code: str, v: Value | None) -> bool:
-    """A figure the text states: known, and not a count of nothing."""
-    if v is None or not v.ok:
-        return False
-    return registry.get(code).is_rate or v.value != 0
-
-
-def section_one(values: dict[str, Value], notes: dict[str, list[str]]) -> str:
-    paragraphs = []
-    n = 0
-    for part in PARTS:
-        sentences = []
-        for codes in part.groups:
-            usable = [c for c in codes if _worth_saying(c, values.get(c))]
-            if not usable:
+    log = logging.getLogger("fazhi.reports")
+    m = Material([], [], [], [])
+    for c in contrib.autodiscover():
+        for attr, bucket in (
+            ("points", m.points),
+            ("head_acts", m.acts),
+            ("shortfalls", m.found),
+            ("plans", m.hints),
+        ):
+            fn = getattr(c, attr)
+            if fn is None:
                 continue
-            prefix = FIRST.get(usable[0], "")
-            sentences.append(prefix + "，".join(clause(c) for c in usable) + "。")
-        extra = [s for c in (c for g in part.groups for c in g) for s in notes.get(c, [])]
-        if not sentences and not extra:
-            continue
-        n += 1
-        body = part.lead + "".join(sentences) if sentences else part.lead.rstrip("，") + "。"
-        body += "".join(dict.fromkeys(extra))
-        paragraphs.append(f"（{numeral(n)}）{part.title}。{body}")
-    if not paragraphs:
-        paragraphs.append("本年度各项台账尚无数据，请在台账中登记后重新生成。")
-    return "\n".join(paragraphs)
+            try:
+                bucket.extend(fn(ctx) or [])
+            except Exception:  # a contribution's bug must not lose the whole draft
+                log.exception("report contribution %s.%s failed", c.name, attr)
+    # An indicator below its target that no contribution reported is still a shortfall.
+    from fazhi.indicators import registry
+
+    covered = {f.key for f in m.found}
+    rest = [i.code for i in registry.all_indicators() if f"indicator:{i.code}" not in covered]
+    m.found.extend(contrib.below_target(ctx, rest, "oversight"))
+    return m
 
 
-def shortfalls(values: dict[str, Value]) -> list[tuple[str, str]]:
-    """(key, description) of each indicator below its target."""
-    out = []
-    for ind in registry.all_indicators():
-        v = values.get(ind.code)
-        if v is None or registry.meets_target(ind, v) is not False:
-            continue
-        target = registry.number_text(ind.target) + ind.measure
-        if ind.direction == registry.LOWER:
-            desc = f"{ind.phrase}{{{{{ind.code}}}}}，高于{target}的目标"
-        else:
-            desc = f"{ind.phrase}{{{{{ind.code}}}}}，未达到{target}的目标"
-        out.append((f"indicator:{ind.code}", desc))
+def _sources(items) -> list[dict]:
+    out, seen = [], set()
+    for item in items:
+        for s in item.sources:
+            key = (s.label, s.url)
+            if key not in seen:
+                seen.add(key)
+                out.append(s.as_dict())
     return out
 
 
-def section_two(items) -> str:
-    """``items``: Shortfall rows (description, cause)."""
-    if not items:
-        return (
-            "对照年度目标逐项检查，本年度各项指标均已达到目标，但距离群众期待仍有差距，需持续用力。"
-        )
-    lines = ["对照年度目标和台账数据，我们的工作还存在以下不足："]
-    for i, item in enumerate(items, 1):
-        cause = item.cause.strip() or "（原因待填写）"
-        lines.append(f"{numeral(i)}是{item.description}。原因：{cause.rstrip('。')}。")
-    return "\n".join(lines)
+# --------------------------------------------------------------------------- sentences
+_SENT = re.compile(r"[^。！？；]*[。！？；]|[^。！？；]+$")
 
 
-def section_three(unit, values: dict[str, Value], facts: dict) -> str:
-    head = (
-        f"{unit.name}党政主要负责人认真履行推进法治建设第一责任人职责，"
-        "把法治建设与经济社会发展同部署、同推进、同督促、同考核，"
-        "亲自部署重要工作、过问重大问题、协调重要环节、督办重要任务。"
+def _norm(sentence: str) -> str:
+    return re.sub(r"[\s，,、。；;：:“”\"'（）()《》]", "", sentence)
+
+
+class Once:
+    """Drops any sentence already written elsewhere in the report."""
+
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
+
+    def __call__(self, text: str) -> str:
+        out = []
+        for s in _SENT.findall(text):
+            key = _norm(s)
+            if len(key) >= 8 and key in self.seen:
+                continue
+            self.seen.add(key)
+            out.append(s)
+        return "".join(out)
+
+
+def _end(text: str) -> str:
+    text = text.strip()
+    return text if not text or text[-1] in "。！？；" else text + "。"
+
+
+# --------------------------------------------------------------------------- preamble
+def preamble(ctx: Context, county_name: str = "") -> str:
+    v = ctx.voice
+    short = county_name[-1:] if county_name else ""
+    above = f"在{short}委、{short}政府的坚强领导下，" if short in ("县", "区", "市") else ""
+    return (
+        f"{ctx.year}年，{above}{v.bodies}坚持以习近平新时代中国特色社会主义思想为指导，"
+        "深入学习贯彻习近平法治思想，对照《法治政府建设实施纲要（2021—2025年）》各项任务，"
+        f"推进{v.whole}法治政府建设。根据《法治政府建设与责任落实督察工作规定》，"
+        f"现将{v.we}{ctx.year}年度法治政府建设情况报告如下："
     )
-    lines = [head]
-    group = facts.get("leading_group")
-    if group:
-        lines.append(group)
-    if _worth_saying("learning.sessions", values.get("learning.sessions")):
-        lines.append(
-            "坚持党委理论学习中心组学法和会前学法制度，全年"
-            + clause("learning.sessions")
-            + "，主要负责人带头讲法治课。"
+
+
+# --------------------------------------------------------------------------- section one
+# One lead sentence per theme, in the unit's voice; each opens differently.
+LEADS = {
+    "organisation": "{bodies}把法治建设摆在全局工作的重要位置，与经济社会发展同部署、同推进。",
+    "decisions": "{we}把依法决策作为依法行政的关键环节来抓。",
+    "enforcement": "围绕严格规范公正文明执法，{we}从制度、队伍和监督三方面发力。",
+    "disputes": "{we}坚持和发展新时代“枫桥经验”，推动“{fengqiao}”。",
+    "learning": "坚持领导干部带头学法和全民普法两手抓。",
+    "services": "围绕群众身边的法律需求，{we}持续完善公共法律服务网络。",
+    "oversight": "对督察、自查和日常监督发现的问题，{we}建立台账、逐项销号。",
+    "openness": "以公开为常态、不公开为例外，{we}推进决策、执行、管理、服务、结果公开。",
+}
+
+
+def _lead(key: str, ctx: Context) -> str:
+    v = ctx.voice
+    return LEADS.get(key, "").format(
+        we=v.we, whole=v.whole, bodies=v.bodies, fengqiao=v.fengqiao, party=v.party
+    )
+
+
+def section_one(ctx: Context, points: list[Point], once: Once) -> tuple[str, list[dict]]:
+    by_theme: dict[str, list[Point]] = defaultdict(list)
+    for p in points:
+        by_theme[p.theme if p.theme in THEMES else "oversight"].append(p)
+    paragraphs, used = [], []
+    for key, theme in THEMES.items():
+        chosen = sorted(by_theme.get(key, []), key=lambda p: -p.weight)[:MAX_POINTS]
+        body, n = [], 0
+        for p in chosen:
+            text = once(_end(p.text))
+            if not text.strip():
+                continue
+            n += 1
+            body.append(f"{numeral(n)}是{p.lead.rstrip('。')}。{text}")
+            used.append(p)
+        if not body:
+            continue
+        paragraphs.append(
+            f"（{numeral(len(paragraphs) + 1)}）{theme.title}。{_lead(key, ctx)}" + "".join(body)
         )
-    duty = facts.get("duty_reports")
-    if duty:
-        lines.append(duty)
-    else:
-        lines.append("年终按要求将履行推进法治建设第一责任人职责情况列入年终述职内容。")
+    if not paragraphs:
+        paragraphs.append("本年度各项台账尚无数据，请在台账中登记后重新生成。")
+    return "\n".join(paragraphs), _sources(used)
+
+
+# --------------------------------------------------------------------------- section two
+def group_shortfalls(ctx: Context, found: list[Found]) -> list[dict]:
+    """Shortfalls grouped into at most five themed points, in theme order: each
+    ``{"key", "theme", "description", "suggestions", "items", "sources"}``."""
+    by_theme: dict[str, list[Found]] = defaultdict(list)
+    for f in found:
+        by_theme[f.theme if f.theme in THEMES else "oversight"].append(f)
+    keys = [k for k in THEMES if by_theme.get(k)]
+    if len(keys) > MAX_PROBLEMS:
+        # the largest groups keep their own point; the rest join the last one kept
+        keep = sorted(keys, key=lambda k: -len(by_theme[k]))[:MAX_PROBLEMS]
+        keep_ordered = [k for k in keys if k in keep]
+        for k in keys:
+            if k not in keep:
+                by_theme[keep_ordered[-1]].extend(by_theme.pop(k))
+        keys = keep_ordered
+    out = []
+    for k in keys:
+        items = by_theme[k]
+        theme = THEMES[k]
+        detail = "；".join(dict.fromkeys(f.text.rstrip("。；") for f in items))
+        suggestions = list(dict.fromkeys(s for f in items for s in f.suggestions))[:8]
+        out.append(
+            {
+                "key": f"theme:{k}",
+                "theme": k,
+                "description": f"{theme.problem}。{detail}。",
+                "suggestions": suggestions,
+                "items": [f.key for f in items],
+                "plans": [f.plan for f in items if f.plan],
+                "sources": _sources(items),
+            }
+        )
+    return out
+
+
+def section_two(ctx: Context, rows, once: Once) -> str:
+    """``rows``: Shortfall points (description, cause) in order."""
+    v = ctx.voice
+    if not rows:
+        return (
+            f"对照年度目标和台账数据逐项检查，{v.we}各项指标均已达到年度目标，"
+            "未发现超期未办结事项和未整改问题。但对照上级要求和群众期待，法治政府建设仍需持续用力。"
+        )
+    lines = [
+        f"{v.we}在推进法治政府建设中虽然取得了一定成效，但对照上级要求和群众期待，还存在一些不足："
+    ]
+    for i, item in enumerate(rows, 1):
+        cause = (item.cause or "").strip().rstrip("。")
+        cause_text = f"究其原因，{cause}。" if cause else "原因：（原因待填写）。"
+        lines.append(once(f"{numeral(i)}是{item.description}") + cause_text)
     return "\n".join(lines)
 
 
-def section_four(year: int, facts: dict, shortfall_items, plans: str) -> str:
-    items: list[str] = []
-    titles = facts.get("next_decisions") or []
-    if titles:
-        names = "、".join(f"《{t}》" for t in titles[:5])
-        items.append(f"严格执行{year + 1}年度重大行政决策目录，依法推进{names}等事项的决策程序")
-    for _pk, rect in facts.get("open_rectifications") or []:
-        items.append(f"持续抓好“{rect}”问题整改，确保按期整改到位")
-    for s in shortfall_items:
-        ind_code = s.key.split(":", 1)[1] if s.key.startswith("indicator:") else ""
-        if ind_code:
-            ind = registry.get(ind_code)
-            items.append(f"针对{ind.name}未达目标的问题，查找原因、补齐短板")
-    for line in plans.splitlines():
-        line = line.strip().rstrip("。；;")
-        if line:
-            items.append(line)
-    if not items:
-        items.append("持续深化法治政府建设，推动各项工作再上新台阶")
-    items = list(dict.fromkeys(items))
-    return "\n".join(f"{numeral(i)}是{t}。" for i, t in enumerate(items, 1))
+# --------------------------------------------------------------------------- section three
+KIND_ORDER = ["meeting", "instruction", "study", "lecture", "duty_report", "petition", "other"]
+MAX_ACTS_PER_KIND = 3
+
+
+def _heads(ctx: Context, acts: list[HeadAct]) -> list[tuple[str, str, list[HeadAct]]]:
+    """(role, post, acts) for the party head, then the government head."""
+    by_role: dict[str, dict] = {}
+    for a in acts:
+        role = ctx.voice.is_head_post(a.post)
+        if not role:
+            continue
+        entry = by_role.setdefault(role, {"post": a.post, "name": a.name, "acts": []})
+        if a.name == entry["name"]:
+            entry["acts"].append(a)
+    return [
+        (role, by_role[role]["post"], by_role[role]["acts"])
+        for role in ("party", "gov")
+        if role in by_role
+    ]
+
+
+def _acts_text(acts: list[HeadAct]) -> str:
+    by_kind: dict[str, list[HeadAct]] = defaultdict(list)
+    for a in acts:
+        by_kind[a.kind if a.kind in KIND_ORDER else "other"].append(a)
+    sentences = []
+    for kind in KIND_ORDER:
+        items = sorted(by_kind.get(kind, []), key=lambda a: (a.date is None, a.date))
+        if not items:
+            continue
+        shown = items[:MAX_ACTS_PER_KIND]
+        parts = [
+            (f"{contrib.day(a.date)}，" if a.date else "") + a.text.rstrip("。；") for a in shown
+        ]
+        sentence = "；".join(parts)
+        if len(items) > len(shown):
+            sentence += f"等，全年此类履职{len(items)}次"
+        sentences.append(sentence + "。")
+    return "".join(sentences)
+
+
+def section_three(ctx: Context, acts: list[HeadAct], once: Once) -> tuple[str, list[dict]]:
+    v = ctx.voice
+    heads = _heads(ctx, acts)
+    if not heads:
+        return (
+            f"{v.bodies}主要负责人履行推进法治建设第一责任人职责的情况，台账中尚无记录"
+            "（第一责任人述法、主持研究法治议题的会议、带头学法讲法、接访下访等），"
+            "请在相应台账中登记后重新生成本部分。",
+            [],
+        )
+    lines = [
+        f"{v.party_head}、{v.gov_head}分别履行推进法治建设第一责任人职责，"
+        "以下按各自的履职记录报告。"
+    ]
+    used: list[HeadAct] = []
+    for i, (role, _post, head_acts) in enumerate(heads, 1):
+        label = v.party_head if role == "party" else v.gov_head
+        title = f"{label}带头抓法治建设" if role == "party" else f"{label}推动依法行政落地见效"
+        lines.append(f"（{numeral(i)}）{title}。" + once(_acts_text(head_acts)))
+        used.extend(head_acts)
+    return "\n".join(lines), _sources(used)
+
+
+# --------------------------------------------------------------------------- section four
+def section_four(
+    ctx: Context, plan_items, groups: list[dict], hints: list[PlanHint], once: Once
+) -> tuple[str, list[dict]]:
+    """Next year's work, grouped by theme: the work plan (工作要点) staff entered, or
+    while there is none the items the shortfalls suggest; and the records' hints (next
+    year's decision catalogue …)."""
+    by_theme: dict[str, list[str]] = defaultdict(list)
+    for it in plan_items:
+        text = it.content.strip().rstrip("。；")
+        if it.owner and it.when:
+            text += f"（{it.owner}负责，{it.when}）"
+        elif it.owner or it.when:
+            text += f"（{it.owner + '负责' if it.owner else it.when}）"
+        by_theme[it.theme if it.theme in THEMES else "oversight"].append(text)
+    if not plan_items:
+        for g in groups:
+            by_theme[g["theme"]].extend(p.rstrip("。；") for p in g.get("plans", []))
+    for h in hints:
+        by_theme[h.theme if h.theme in THEMES else "oversight"].append(h.text.rstrip("。；"))
+    keys = [k for k in THEMES if by_theme.get(k)][:MAX_PLAN]
+    if not keys:
+        return (
+            f"{ctx.year + 1}年度工作要点尚未登记，请在“工作要点”中登记后重新生成本部分。",
+            [],
+        )
+    lines = [f"{ctx.year + 1}年，{ctx.voice.we}将重点做好以下{_count(len(keys))}方面工作："]
+    for i, k in enumerate(keys, 1):
+        items = list(dict.fromkeys(by_theme[k]))
+        lines.append(once(f"{numeral(i)}是{THEMES[k].plan}。" + "；".join(items) + "。"))
+    sources = []
+    if plan_items:
+        sources.append(
+            {
+                "label": f"{ctx.year + 1}年度工作要点（{len(plan_items)}项）",
+                "url": "",
+                "kind": "record",
+            }
+        )
+    return "\n".join(lines), sources + _sources(hints)
+
+
+def _count(n: int) -> str:
+    return numeral(n) if n <= 10 else str(n)
 
 
 SECTION_FIVE = "无。"

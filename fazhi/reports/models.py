@@ -32,9 +32,6 @@ class AnnualReport(LedgerModel):
         "发文单位", max_length=200, help_text="落款单位，多个单位用换行或“；”分隔"
     )
     signed_on = models.DateField("成文日期", null=True, blank=True)
-    plans = models.TextField(
-        "下一年度工作安排（补充）", blank=True, help_text="每行一项，写入第四部分"
-    )
     snapshot = models.ForeignKey(
         "indicators.IndicatorSnapshot",
         verbose_name="数据快照",
@@ -160,6 +157,13 @@ class WorkPlanItem(LedgerModel):
 
     def __str__(self) -> str:
         return f"{self.year}年 {self.content}"
+
+    @property
+    def theme_label(self) -> str:
+        from .contrib import THEMES
+
+        t = THEMES.get(self.theme)
+        return t.plan if t else self.theme
 
 
 class PreviousReport(models.Model):

@@ -365,6 +365,7 @@ def to_json(report) -> dict:
                 "heading": s.heading,
                 "text": pii.mask_free_text(text),
                 "edited": s.edited,
+                "sources": s.sources,
             }
         )
         for code in figures.codes_in(s.text):

@@ -20,7 +20,7 @@ from fazhi.core.roles import Perm
 from fazhi.indicators import registry
 from fazhi.indicators import services as indicator_services
 
-from . import drafting, figures
+from . import contrib, drafting, figures, voice
 from .models import (
     AnnualReport,
     FigureOverride,
@@ -28,6 +28,7 @@ from .models import (
     ReportSection,
     ReportStatus,
     Shortfall,
+    WorkPlanItem,
 )
 from .procedures import PROCEDURE
 
@@ -45,82 +46,11 @@ def _editable(report: AnnualReport) -> None:
 
 
 def default_title(unit: Unit, year: int) -> str:
-    return f"{unit.name}关于{year}年度法治政府建设情况的报告"
+    return voice.for_unit(unit).title(year)
 
 
 def default_issuers(unit: Unit) -> str:
-    return f"中共{unit.name}委员会\n{unit.name}人民政府"
-
-
-def preamble(unit: Unit, year: int) -> str:
-    return (
-        f"{year}年，{unit.name}坚持以习近平新时代中国特色社会主义思想为指导，深入学习贯彻"
-        "习近平法治思想，认真落实法治政府建设各项任务，依法行政水平不断提高。"
-        f"根据《法治政府建设与责任落实督察工作规定》，现将{year}年度法治政府建设情况报告如下："
-    )
-
-
-# --------------------------------------------------------------------------- ledger facts
-def ledger_facts(unit: Unit, year: int) -> dict:
-    """Notable records the draft names (titles, not figures): decisions, next year's catalog."""
-    facts: dict = {"notes": {}}
-    _oversight_facts(unit, year, facts)
-    try:
-        from fazhi.decisions.models import MajorDecision
-    except ImportError:
-        return facts
-    qs = MajorDecision.objects.in_subtree(unit)
-    decided = list(
-        qs.filter(decided_on__year=year).order_by("decided_on").values_list("title", flat=True)[:3]
-    )
-    if decided:
-        names = "、".join(f"《{t}》" for t in decided)
-        facts["notes"]["decisions.legality_review_coverage"] = [
-            f"依法作出{names}等重大行政决策，决策前均按规定履行法定程序。"
-        ]
-    facts["next_decisions"] = list(
-        qs.filter(year=year + 1).order_by("pk").values_list("title", flat=True)[:5]
-    )
-    return facts
-
-
-def _oversight_facts(unit: Unit, year: int, facts: dict) -> None:
-    """Section three and four material from the oversight ledgers: the leading group, the
-    heads' study and 述法, and the rectifications still open."""
-    try:
-        from fazhi.oversight import services as oversight
-        from fazhi.oversight.models import Rectification
-    except ImportError:
-        return
-    three = oversight.section_three(unit, year)
-    group = three["leading_group"]
-    if group is not None:
-        heads = [m for m in three["members"] if m.role == "leader"]
-        head = f"由{heads[0].post}任组长" if heads else ""
-        facts["leading_group"] = (
-            f"调整充实{group.name}{('（' + group.doc_number + '）') if group.doc_number else ''}，"
-            f"{head}{'，' if head else ''}领导小组办公室设在{group.office or '司法所'}，"
-            "统筹推进全镇法治建设各项工作。"
-        )
-    lines = []
-    for r in three["duty_reports"]:
-        topics = "、".join(f"“{t}”" for t in r.topic_list[:3])
-        line = f"{r.post}{r.person_name}"
-        if topics:
-            line += f"主持研究{topics}等法治议题"
-        if r.report_date:
-            line += f"，并于{r.report_date.year}年{r.report_date.month}月{r.report_date.day}日述法"
-        lines.append(line + "。")
-    if lines:
-        facts["duty_reports"] = "".join(lines)
-    facts["open_rectifications"] = [
-        (pk, problem.strip().splitlines()[0][:40])
-        for pk, problem in Rectification.objects.in_subtree(unit)
-        .open()
-        .order_by("deadline", "pk")
-        .values_list("pk", "problem")[:10]
-        if problem.strip()
-    ]
+    return "\n".join(voice.for_unit(unit).issuers)
 
 
 # --------------------------------------------------------------------------- create / draft
@@ -154,72 +84,151 @@ def create_report(unit: Unit, year: int, *, actor) -> AnnualReport:
     return generate(report, actor=actor)
 
 
+def previous_values(report: AnnualReport) -> dict[str, registry.Value]:
+    """Last year's figures for year-on-year changes: last year's snapshot (its published
+    report's, else the newest taken), else the figures mapped in last year's imported report."""
+    last = (
+        AnnualReport.objects.filter(unit=report.unit, year=report.year - 1)
+        .exclude(snapshot=None)
+        .select_related("snapshot")
+        .first()
+    )
+    snap = last.snapshot if last else None
+    if snap is None:
+        snap = indicator_services.latest_snapshots(report.unit, [report.year - 1]).get(
+            report.year - 1
+        )
+    if snap is not None:
+        return {c: registry.Value.from_dict(d) for c, d in snap.values.items()}
+    prev = getattr(report, "previous_report", None) if report.pk else None
+    out: dict[str, registry.Value] = {}
+    if prev is not None:
+        for f in prev.figures or []:
+            code, value = f.get("code"), f.get("value")
+            if code and value not in (None, "") and code not in out:
+                try:
+                    out[code] = registry.Value(registry.OK, Decimal(str(value)))
+                except (InvalidOperation, ValueError):
+                    continue
+    return out
+
+
+def context_for(report: AnnualReport) -> contrib.Context:
+    return contrib.Context(
+        unit=report.unit,
+        year=report.year,
+        values=figures.values_for(report),
+        voice=voice.for_unit(report.unit),
+        previous=previous_values(report),
+    )
+
+
+def _draft(report: AnnualReport) -> tuple[dict[int, tuple[str, list]], list[dict]]:
+    """Every section's text and sources from the report's snapshot and the records, and
+    the grouped shortfalls (section two's points)."""
+    ctx = context_for(report)
+    material = drafting.collect(ctx)
+    groups = drafting.group_shortfalls(ctx, material.found)
+    _sync_shortfalls(report, groups)
+    rows = list(report.shortfalls.all())
+    plan = list(WorkPlanItem.objects.filter(unit=report.unit, year=report.year + 1))
+    once = drafting.Once()
+    county = report.unit.county()
+    texts: dict[int, tuple[str, list]] = {
+        PREAMBLE: (drafting.preamble(ctx, county.name if county else ""), []),
+    }
+    texts[1] = drafting.section_one(ctx, material.points, once)
+    texts[3] = drafting.section_three(ctx, material.acts, once)
+    texts[2] = (drafting.section_two(ctx, rows, once), [s for g in groups for s in g["sources"]])
+    texts[4] = drafting.section_four(ctx, plan, groups, material.hints, once)
+    texts[5] = (drafting.SECTION_FIVE, [])
+    return texts, groups
+
+
 @transaction.atomic
-def generate(report: AnnualReport, *, actor) -> AnnualReport:
-    """(Re)draft from the ledgers: new snapshot, new generated text; edited text is kept."""
+def generate(
+    report: AnnualReport, *, actor, sections=None, overwrite: bool = False
+) -> AnnualReport:
+    """(Re)draft from the ledgers.
+
+    The whole report (``sections=None``): a new snapshot, new generated text for every
+    section; a section the writer edited keeps its text. One or more sections
+    (``sections=[3]``): the same snapshot, only those sections' text; a section the
+    writer edited is refused (code ``edited``) unless ``overwrite``, and the others are
+    never touched."""
     report = AnnualReport.objects.select_for_update().get(pk=report.pk)
     scoping.require(actor, Perm.CHANGE, report, REFUSED)
     _editable(report)
-    snap = indicator_services.take_snapshot(
-        report.unit, report.year, actor=actor, purpose="报告草稿"
-    )
-    values = {c: registry.Value.from_dict(d) for c, d in snap.values.items()}
-    facts = ledger_facts(report.unit, report.year)
-    found = drafting.shortfalls(values) + [
-        (f"rectification:{pk}", f"督察（自查）发现的“{text}”问题尚未整改销号")
-        for pk, text in facts.get("open_rectifications", [])
-    ]
-    _sync_shortfalls(report, found)
-    items = list(report.shortfalls.all())
-    texts = {
-        PREAMBLE: preamble(report.unit, report.year),
-        1: drafting.section_one(values, facts.get("notes", {})),
-        2: drafting.section_two(items),
-        3: drafting.section_three(report.unit, values, facts),
-        4: drafting.section_four(report.year, facts, items, report.plans),
-        5: drafting.SECTION_FIVE,
-    }
+    numbers = None if sections is None else sorted({int(n) for n in sections})
+    if numbers is not None:
+        if not numbers or any(n not in range(0, 6) for n in numbers):
+            raise InvalidInput("部分编号应为 0（导语）至 5")
+        edited = [s.number for s in report.sections.filter(number__in=numbers, edited=True)]
+        if edited and not overwrite:
+            names = "、".join("导语" if n == 0 else f"第{drafting.numeral(n)}部分" for n in edited)
+            raise DomainError(
+                f"{names}已人工修改，重新生成将覆盖这些修改；确认覆盖后再操作",
+                code="edited",
+            )
+    if numbers is None or report.snapshot is None:
+        report.snapshot = indicator_services.take_snapshot(
+            report.unit, report.year, actor=actor, purpose="报告草稿"
+        )
+    texts, _groups = _draft(report)
     for section in report.sections.all():
-        _set_generated(section, texts[section.number])
-    report.snapshot = snap
+        if numbers is not None and section.number not in numbers:
+            continue
+        text, sources = texts[section.number]
+        _set_generated(section, text, sources, overwrite=numbers is not None)
     report.generated_at = timezone.now()
     report.version += 1
     report.save()
-    audit.record(audit.E.UPDATE, obj=report, user=actor, detail={"action": "generate"})
+    detail = {"action": "generate"}
+    if numbers is not None:
+        detail.update({"sections": numbers, "overwrite": overwrite})
+    audit.record(audit.E.UPDATE, obj=report, user=actor, detail=detail)
     return report
 
 
-def _set_generated(section: ReportSection, text: str) -> None:
+def _set_generated(section: ReportSection, text: str, sources=None, *, overwrite=False) -> None:
     section.generated = text
-    if not section.edited:
+    if sources is not None:
+        section.sources = sources
+    if overwrite or not section.edited:
         section.text = text
+        section.edited = False
     section.save()
 
 
-def _sync_shortfalls(report: AnnualReport, found: list[tuple[str, str]]) -> None:
-    keys = {k for k, _ in found}
-    for s in report.shortfalls.all():
-        if s.key not in keys:
-            s.delete()
+def _sync_shortfalls(report: AnnualReport, groups: list[dict]) -> None:
+    """Section two's points follow the grouped shortfalls; a cause staff wrote stays with
+    its theme's point."""
+    keys = {g["key"] for g in groups}
+    report.shortfalls.exclude(key__in=keys).delete()
     existing = {s.key: s for s in report.shortfalls.all()}
-    for order, (key, desc) in enumerate(found):
-        s = existing.get(key)
+    for order, g in enumerate(groups):
+        fields = {
+            "description": g["description"][:2000],
+            "theme": g["theme"],
+            "suggestions": g["suggestions"],
+            "items": g["items"],
+            "order": order,
+        }
+        s = existing.get(g["key"])
         if s is None:
-            Shortfall.objects.create(report=report, key=key, description=desc, order=order)
-        elif s.description != desc or s.order != order:
-            s.description, s.order = desc, order
+            Shortfall.objects.create(report=report, key=g["key"], **fields)
+        elif any(getattr(s, k) != v for k, v in fields.items()):
+            for k, v in fields.items():
+                setattr(s, k, v)
             s.save()
 
 
 def _refresh_dependent(report: AnnualReport) -> None:
-    """Sections two and four follow the causes and plans staff enter."""
-    items = list(report.shortfalls.all())
-    facts = ledger_facts(report.unit, report.year)
+    """Sections two and four follow the causes and the plan staff enter."""
+    texts, _ = _draft(report)
     for section in report.sections.filter(number__in=(2, 4)):
-        if section.number == 2:
-            _set_generated(section, drafting.section_two(items))
-        else:
-            _set_generated(section, drafting.section_four(report.year, facts, items, report.plans))
+        text, sources = texts[section.number]
+        _set_generated(section, text, sources)
 
 
 # --------------------------------------------------------------------------- editing
@@ -261,7 +270,7 @@ def reset_section(report: AnnualReport, number: int, *, actor) -> ReportSection:
 
 
 @transaction.atomic
-def update_details(report: AnnualReport, *, actor, title=None, issuers=None, plans=None):
+def update_details(report: AnnualReport, *, actor, title=None, issuers=None):
     scoping.require(actor, Perm.CHANGE, report, REFUSED)
     _editable(report)
     if title is not None:
@@ -274,8 +283,6 @@ def update_details(report: AnnualReport, *, actor, title=None, issuers=None, pla
         if not issuers:
             raise InvalidInput("请填写发文单位")
         report.issuers = issuers[:200]
-    if plans is not None:
-        report.plans = plans.strip()[:5000]
     report.version += 1
     report.save()
     _refresh_dependent(report)
@@ -297,6 +304,119 @@ def set_cause(report: AnnualReport, shortfall_id: int, cause: str, *, actor) -> 
     _bump(report)
     audit.record(audit.E.UPDATE, obj=report, user=actor, detail={"shortfall": item.key})
     return item
+
+
+# --------------------------------------------------------------------------- work plan
+MAX_PLAN_ITEMS = 60
+
+
+def plan_items(report: AnnualReport):
+    return WorkPlanItem.objects.filter(unit=report.unit, year=report.year + 1)
+
+
+def _plan_fields(theme, content, owner, when) -> dict:
+    theme = (theme or "").strip()
+    if theme not in contrib.THEMES:
+        raise InvalidInput("请选择工作要点所属方面")
+    content = (content or "").strip().rstrip("。；;")
+    if len(content) < 4:
+        raise InvalidInput("请填写工作内容（至少 4 个字）")
+    if len(content) > 300:
+        raise InvalidInput("工作内容不超过 300 字")
+    return {
+        "theme": theme,
+        "content": content,
+        "owner": (owner or "").strip()[:100],
+        "when": (when or "").strip()[:50],
+    }
+
+
+@transaction.atomic
+def add_plan_item(report, *, actor, theme, content, owner="", when="") -> WorkPlanItem:
+    """A work-plan item (工作要点) for the year after the report's: section four follows."""
+    scoping.require(actor, Perm.CHANGE, report, REFUSED)
+    _editable(report)
+    fields = _plan_fields(theme, content, owner, when)
+    if plan_items(report).count() >= MAX_PLAN_ITEMS:
+        raise InvalidInput(f"工作要点不超过 {MAX_PLAN_ITEMS} 项")
+    item = WorkPlanItem.objects.create(
+        unit=report.unit,
+        year=report.year + 1,
+        order=plan_items(report).count(),
+        created_by=actor if getattr(actor, "pk", None) else None,
+        **fields,
+    )
+    _refresh_dependent(report)
+    _bump(report)
+    audit.record(audit.E.CREATE, obj=item, user=actor, detail={"report": report.pk})
+    return item
+
+
+def _plan_item(report, item_id) -> WorkPlanItem:
+    try:
+        return plan_items(report).get(pk=int(item_id))
+    except (WorkPlanItem.DoesNotExist, ValueError, TypeError):
+        raise InvalidInput("没有这项工作要点")
+
+
+@transaction.atomic
+def update_plan_item(report, item_id, *, actor, theme, content, owner="", when=""):
+    scoping.require(actor, Perm.CHANGE, report, REFUSED)
+    _editable(report)
+    item = _plan_item(report, item_id)
+    for k, v in _plan_fields(theme, content, owner, when).items():
+        setattr(item, k, v)
+    item.save()
+    _refresh_dependent(report)
+    _bump(report)
+    audit.record(audit.E.UPDATE, obj=item, user=actor, detail={"report": report.pk})
+    return item
+
+
+@transaction.atomic
+def delete_plan_item(report, item_id, *, actor) -> None:
+    scoping.require(actor, Perm.CHANGE, report, REFUSED)
+    _editable(report)
+    item = _plan_item(report, item_id)
+    audit.record(audit.E.DELETE, obj=item, user=actor, detail={"report": report.pk})
+    item.delete()
+    _refresh_dependent(report)
+    _bump(report)
+
+
+@transaction.atomic
+def carry_shortfalls(report, *, actor) -> list[WorkPlanItem]:
+    """Carry section two's points into next year's plan: one item per point, its theme's
+    work and the items its shortfalls suggest (skipped when the plan already has it)."""
+    scoping.require(actor, Perm.CHANGE, report, REFUSED)
+    _editable(report)
+    _, groups = _draft(report)
+    existing = set(plan_items(report).values_list("from_shortfall", flat=True))
+    made = []
+    order = plan_items(report).count()
+    for g in groups:
+        if g["key"] in existing:
+            continue
+        plans = [p.rstrip("。；") for p in g.get("plans", []) if p]
+        content = "；".join(dict.fromkeys(plans)) or contrib.THEMES[g["theme"]].plan
+        made.append(
+            WorkPlanItem.objects.create(
+                unit=report.unit,
+                year=report.year + 1,
+                theme=g["theme"],
+                content=content[:300],
+                from_shortfall=g["key"],
+                order=order,
+                created_by=actor if getattr(actor, "pk", None) else None,
+            )
+        )
+        order += 1
+    _refresh_dependent(report)
+    _bump(report)
+    audit.record(
+        audit.E.UPDATE, obj=report, user=actor, detail={"action": "carry", "items": len(made)}
+    )
+    return made
 
 
 @transaction.atomic

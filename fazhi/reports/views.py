@@ -22,7 +22,7 @@ from fazhi.core.roles import Perm
 from fazhi.indicators import registry
 from fazhi.web.switcher import current_unit, current_year
 
-from . import figures, services
+from . import contrib, figures, services
 from . import render as rendering
 from .models import AnnualReport, ReportSection, SecrecyConclusion
 from .procedures import PROCEDURE
@@ -121,13 +121,37 @@ def edit(request, pk: int):
             elif what == "regenerate":
                 services.generate(report, actor=request.user)
                 messages.success(request, "已按最新台账重新生成；人工修改过的部分保留不变")
+            elif what == "regenerate_section":
+                number = int(request.POST.get("number", ""))
+                services.generate(
+                    report,
+                    actor=request.user,
+                    sections=[number],
+                    overwrite=request.POST.get("overwrite") == "1",
+                )
+                messages.success(request, "已重新生成该部分；其他部分未改动")
+            elif what == "plan_add":
+                services.add_plan_item(
+                    report,
+                    actor=request.user,
+                    theme=request.POST.get("theme", ""),
+                    content=request.POST.get("content", ""),
+                    owner=request.POST.get("owner", ""),
+                    when=request.POST.get("when", ""),
+                )
+                messages.success(request, "已添加工作要点")
+            elif what == "plan_delete":
+                services.delete_plan_item(report, request.POST.get("item"), actor=request.user)
+                messages.success(request, "已删除工作要点")
+            elif what == "carry":
+                made = services.carry_shortfalls(report, actor=request.user)
+                messages.success(request, f"已从存在的不足生成 {len(made)} 项工作要点")
             elif what == "details":
                 services.update_details(
                     report,
                     actor=request.user,
                     title=request.POST.get("title"),
                     issuers=request.POST.get("issuers"),
-                    plans=request.POST.get("plans"),
                 )
                 messages.success(request, "已保存")
             elif what == "cause":
@@ -165,6 +189,8 @@ def edit(request, pk: int):
                 (item, figures.plain(item.description, values, overrides))
                 for item in report.shortfalls.all()
             ],
+            "plan": services.plan_items(report),
+            "themes": contrib.THEMES.values(),
             "overrides": report.overrides.all(),
             "indicators": registry.all_indicators(),
             "body": rendering.body_html(report),
