@@ -101,6 +101,8 @@ DEMO_USERS = [
     ("leader_df", "东风镇镇长 赵镇长", Role.LEADER, "990101"),
     ("viewer_df", "东风镇 只读用户", Role.VIEWER, "990101"),
     ("clerk_qh", "清河乡综治中心 周文书", Role.TOWNSHIP_STAFF, "990102"),
+    ("clerk_cg", "城关街道党政办 吴文书", Role.TOWNSHIP_STAFF, "990103"),
+    ("clerk_kf", "示范经济开发区党政办 郑文书", Role.TOWNSHIP_STAFF, "990104"),
 ]
 
 

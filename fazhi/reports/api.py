@@ -236,7 +236,7 @@ def delete_plan(request, report_id: int, item_id: int):
 
 
 @router.post(
-    "/{report_id}/plan/carry", response=list[PlanItemOut], summary="从存在的不足生成工作要点"
+    "/{report_id}/carry", response=list[PlanItemOut], summary="从存在的不足生成工作要点"
 )
 def carry_plan(request, report_id: int):
     report = _get(request, report_id)

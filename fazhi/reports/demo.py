@@ -1,0 +1,111 @@
+"""Demo data: each demo township's work plan for next year (工作要点) and this year's
+annual report drafted from its ledgers, as a 党政办 writer finds it on opening fazhi."""
+
+from __future__ import annotations
+
+from fazhi.core import demo
+
+from . import services
+from .models import AnnualReport, WorkPlanItem
+
+# (theme, content, owner, when): {we}/{whole}/{place}/{party}/{gov} in the unit's voice.
+PLAN = [
+    (
+        "organisation",
+        "召开法治建设领导小组会议，研究部署{next}年度法治政府建设工作要点",
+        "党政办",
+        "3月底前",
+    ),
+    (
+        "organisation",
+        "将法治建设纳入{grassroots}和站所年度绩效考核，{party}每半年听取一次法治建设工作汇报",
+        "党政办",
+        "全年",
+    ),
+    (
+        "decisions",
+        "对{next}年度重大行政决策事项目录内事项逐项落实公众参与、风险评估和合法性审查",
+        "司法所",
+        "全年",
+    ),
+    ("decisions", "行政规范性文件合法性审核和备案率保持100%", "司法所", "全年"),
+    ("enforcement", "组织执法人员参加执法资格考试和综合执法业务培训", "综合执法队", "9月底前"),
+    (
+        "disputes",
+        "开展矛盾纠纷“大排查大化解”专项行动，每季度研判一次重点矛盾纠纷",
+        "综治中心",
+        "每季度",
+    ),
+    ("disputes", "规范{grassroots}调委会建设，组织人民调解员培训", "司法所", "6月底前"),
+    (
+        "learning",
+        "落实党委理论学习中心组学法和会前学法制度，全年领导班子集体学法不少于4次",
+        "党政办",
+        "全年",
+    ),
+    ("learning", "组织“宪法宣传周”和“法律明白人”培训活动", "司法所", "12月"),
+    ("services", "实现{grassroots}法律顾问服务全覆盖，每月至少到村（社区）服务一次", "司法所", "全年"),
+    ("oversight", "对督察、自查发现问题逐项整改销号", "纪检监察室", "6月底前"),
+]
+
+# Each township uses a different selection, so no two demo plans read alike.
+PICKS = {
+    0: [0, 2, 5, 7, 9, 10],
+    1: [0, 3, 6, 8, 9],
+    2: [1, 2, 5, 8, 10],
+    3: [0, 1, 4, 6, 7, 9],
+}
+
+
+@demo.register(order=95)
+def gen(ctx) -> None:
+    if ctx.bulk:
+        return
+    from .voice import for_unit
+
+    made = 0
+    for i, unit in enumerate(ctx.townships):
+        v = for_unit(unit)
+        for order, k in enumerate(PICKS.get(i % len(PICKS), PICKS[0])):
+            theme, content, owner, when = PLAN[k]
+            WorkPlanItem.objects.create(
+                unit=unit,
+                year=ctx.year + 1,
+                theme=theme,
+                content=content.format(
+                    next=ctx.year + 1, grassroots=v.grassroots, party=v.party
+                ),
+                owner=owner,
+                when=when,
+                order=order,
+            )
+            made += 1
+    drafted = 0
+    for unit in ctx.townships[:4]:
+        actor = _writer(ctx, unit)
+        if actor is None or AnnualReport.objects.filter(unit=unit, year=ctx.year).exists():
+            continue
+        report = services.create_report(unit, ctx.year, actor=actor)
+        if unit.name == "东风镇":
+            try:
+                from .previous import demo_previous
+            except ImportError:
+                demo_previous = None
+            if demo_previous is not None:
+                demo_previous(report)
+        drafted += 1
+    ctx.log(f"年度报告：{made} 项工作要点，{drafted} 份草稿")
+
+
+def _writer(ctx, unit):
+    """The demo user who drafts ``unit``'s report (its clerk, else its admin)."""
+    from fazhi.core.models import Membership
+    from fazhi.core.roles import Role
+
+    m = (
+        Membership.objects.filter(unit=unit, role__in=[Role.TOWNSHIP_STAFF, Role.TOWNSHIP_ADMIN])
+        .select_related("user")
+        .order_by("role")
+        .first()
+    )
+    return m.user if m else None
