@@ -7,6 +7,7 @@ from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from fazhi.core import scoping
+from fazhi.core.apitypes import DbId
 from fazhi.core.roles import Perm
 from fazhi.indicators.api import resolve_visible_unit
 
@@ -107,7 +108,7 @@ def act(request, report_id: int, action: str, payload: ReportActionIn):
 
 # --------------------------------------------------------------------------- drafting steps
 class SectionIn(Schema):
-    text: str
+    text: str = ""
 
 
 class RegenerateIn(Schema):
@@ -116,12 +117,12 @@ class RegenerateIn(Schema):
 
 
 class CauseIn(Schema):
-    cause: str
+    cause: str = ""
 
 
 class PlanItemIn(Schema):
-    theme: str
-    content: str
+    theme: str = ""
+    content: str = ""
     owner: str = ""
     when: str = ""
 
@@ -174,9 +175,9 @@ def _plan_out(it) -> dict:
 
 
 @router.put("/{report_id}/sections/{number}", summary="修改一部分的正文")
-def put_section(request, report_id: int, number: int, payload: SectionIn):
+def put_section(request, report_id: DbId, number: int, payload: SectionIn | None = None):
     report = _get(request, report_id)
-    s = services.update_section(report, number, payload.text, actor=request.user)
+    s = services.update_section(report, number, payload.text if payload else "", actor=request.user)
     return {"number": s.number, "edited": s.edited, "version": report.version}
 
 
@@ -185,8 +186,9 @@ def put_section(request, report_id: int, number: int, payload: SectionIn):
     response=ReportOut,
     summary="按台账重新生成：全文，或只生成所列部分（已人工修改的部分须 overwrite 确认）",
 )
-def regenerate(request, report_id: int, payload: RegenerateIn):
+def regenerate(request, report_id: DbId, payload: RegenerateIn | None = None):
     report = _get(request, report_id)
+    payload = payload or RegenerateIn()
     report = services.generate(
         report, actor=request.user, sections=payload.sections, overwrite=payload.overwrite
     )
@@ -194,7 +196,7 @@ def regenerate(request, report_id: int, payload: RegenerateIn):
 
 
 @router.get("/{report_id}/shortfalls", response=list[ShortfallOut], summary="第二部分：不足及原因")
-def list_shortfalls(request, report_id: int):
+def list_shortfalls(request, report_id: DbId):
     report = _get(request, report_id)
     return [_shortfall_out(report, s) for s in report.shortfalls.all()]
 
@@ -202,42 +204,46 @@ def list_shortfalls(request, report_id: int):
 @router.put(
     "/{report_id}/shortfalls/{shortfall_id}", response=ShortfallOut, summary="填写一点不足的原因"
 )
-def put_cause(request, report_id: int, shortfall_id: int, payload: CauseIn):
+def put_cause(request, report_id: DbId, shortfall_id: DbId, payload: CauseIn | None = None):
     report = _get(request, report_id)
-    item = services.set_cause(report, shortfall_id, payload.cause, actor=request.user)
+    item = services.set_cause(
+        report, shortfall_id, payload.cause if payload else "", actor=request.user
+    )
     return _shortfall_out(report, item)
 
 
 @router.get("/{report_id}/plan", response=list[PlanItemOut], summary="下一年度工作要点")
-def list_plan(request, report_id: int):
+def list_plan(request, report_id: DbId):
     report = _get(request, report_id)
     return [_plan_out(i) for i in services.plan_items(report)]
 
 
 @router.post("/{report_id}/plan", response={201: PlanItemOut}, summary="添加工作要点")
-def add_plan(request, report_id: int, payload: PlanItemIn):
+def add_plan(request, report_id: DbId, payload: PlanItemIn | None = None):
     report = _get(request, report_id)
-    return 201, _plan_out(services.add_plan_item(report, actor=request.user, **payload.dict()))
+    return 201, _plan_out(
+        services.add_plan_item(report, actor=request.user, **(payload or PlanItemIn()).dict())
+    )
 
 
 @router.put("/{report_id}/plan/{item_id}", response=PlanItemOut, summary="修改工作要点")
-def put_plan(request, report_id: int, item_id: int, payload: PlanItemIn):
+def put_plan(request, report_id: DbId, item_id: DbId, payload: PlanItemIn | None = None):
     report = _get(request, report_id)
     return _plan_out(
-        services.update_plan_item(report, item_id, actor=request.user, **payload.dict())
+        services.update_plan_item(
+            report, item_id, actor=request.user, **(payload or PlanItemIn()).dict()
+        )
     )
 
 
 @router.delete("/{report_id}/plan/{item_id}", response={204: None}, summary="删除工作要点")
-def delete_plan(request, report_id: int, item_id: int):
+def delete_plan(request, report_id: DbId, item_id: DbId):
     report = _get(request, report_id)
     services.delete_plan_item(report, item_id, actor=request.user)
     return 204, None
 
 
-@router.post(
-    "/{report_id}/carry", response=list[PlanItemOut], summary="从存在的不足生成工作要点"
-)
-def carry_plan(request, report_id: int):
+@router.post("/{report_id}/carry", response=list[PlanItemOut], summary="从存在的不足生成工作要点")
+def carry_plan(request, report_id: DbId):
     report = _get(request, report_id)
     return [_plan_out(i) for i in services.carry_shortfalls(report, actor=request.user)]

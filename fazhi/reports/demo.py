@@ -44,7 +44,12 @@ PLAN = [
         "全年",
     ),
     ("learning", "组织“宪法宣传周”和“法律明白人”培训活动", "司法所", "12月"),
-    ("services", "实现{grassroots}法律顾问服务全覆盖，每月至少到村（社区）服务一次", "司法所", "全年"),
+    (
+        "services",
+        "实现{grassroots}法律顾问服务全覆盖，每月至少到村（社区）服务一次",
+        "司法所",
+        "全年",
+    ),
     ("oversight", "对督察、自查发现问题逐项整改销号", "纪检监察室", "6月底前"),
 ]
 
@@ -72,9 +77,7 @@ def gen(ctx) -> None:
                 unit=unit,
                 year=ctx.year + 1,
                 theme=theme,
-                content=content.format(
-                    next=ctx.year + 1, grassroots=v.grassroots, party=v.party
-                ),
+                content=content.format(next=ctx.year + 1, grassroots=v.grassroots, party=v.party),
                 owner=owner,
                 when=when,
                 order=order,
