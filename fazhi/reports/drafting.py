@@ -297,10 +297,7 @@ def section_three(ctx: Context, acts: list[HeadAct], once: Once) -> tuple[str, l
             "请在相应台账中登记后重新生成本部分。",
             [],
         )
-    lines = [
-        f"{v.party_head}、{v.gov_head}分别履行推进法治建设第一责任人职责，"
-        "以下按各自的履职记录报告。"
-    ]
+    lines = [f"{v.bodies}主要负责人把推进法治建设第一责任人职责落实到具体工作中。"]
     used: list[HeadAct] = []
     for i, (role, _post, head_acts) in enumerate(heads, 1):
         label = v.party_head if role == "party" else v.gov_head
