@@ -43,17 +43,21 @@ class Voice:
         return f"小事不出村、大事不出{self.place}"
 
     def is_head_post(self, post: str) -> str:
-        """ "party" / "gov" when ``post`` names one of the two heads, else ""."""
-        post = (post or "").strip()
-        if not post:
+        """ "party" / "gov" when ``post`` names one of the two heads, else "".
+
+        Deputies, the discipline secretary, village branch secretaries and office
+        directors (党政办主任, 综治办主任) are not heads."""
+        post = (post or "").replace(" ", "").strip()
+        if not post or "副" in post or "纪" in post or "支部" in post:
             return ""
-        if "书记" in post and "副" not in post:
+        if any(w in post for w in ("党委书记", "党工委书记", "党组书记")) or post == "书记":
             return "party"
-        if "副" in post:
-            return ""
-        for word in ("镇长", "乡长", "主任", "局长", "县长", "区长"):
-            if post.endswith(word):
-                return "gov"
+        if post.endswith(("镇长", "乡长", "县长", "区长", "局长")):
+            return "gov"
+        if post in ("主任", "办事处主任", "管委会主任") or post.endswith(
+            ("街道办事处主任", "管委会主任", "管理委员会主任")
+        ):
+            return "gov"
         return ""
 
 
