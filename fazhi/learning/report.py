@@ -181,14 +181,13 @@ def _leadership(ctx: Context, found) -> Point | None:
     """领导班子学法 with one or two named sessions."""
     if not ctx.n("learning.leadership_sessions"):
         return None
+    # the unit's own leadership team's sessions are the ones named (a county's report does
+    # not present a township's team as its own)
     rows = list(
-        StudySession.objects.in_subtree(ctx.unit)
-        .filter(date__year=ctx.year, leadership_group=True)
+        StudySession.objects.filter(unit=ctx.unit, date__year=ctx.year, leadership_group=True)
         .only("pk", "kind", "date", "topic", "laws", "lecturer")
         .order_by("date", "pk")[:200]
     )
-    if not rows:
-        return None
 
     def score(s: StudySession) -> int:
         return (
@@ -216,7 +215,8 @@ def _leadership(ctx: Context, found) -> Point | None:
     text += f"开展领导班子学法{ctx.fig('learning.leadership_sessions')}"
     yoy = ctx.yoy("learning.leadership_sessions")
     text += (f"，{yoy}" if yoy else "") + "。"
-    text += "；".join(_named_session(ctx, s, found) for s in named) + "。"
+    if named:
+        text += "；".join(_named_session(ctx, s, found) for s in named) + "。"
     sources = [session_source(s) for s in named]
     sources += [
         ctx.indicator_source(c) for c in ("learning.sessions", "learning.leadership_sessions")

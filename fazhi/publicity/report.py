@@ -271,47 +271,48 @@ def _themed_days(ctx: Context) -> Point | None:
 
 
 def _duties(ctx: Context) -> Point | None:
-    """谁执法谁普法: the bodies on the year's duty list and the events each held."""
+    """谁执法谁普法: the bodies on the year's duty list and the events each held (a body
+    named in several units, e.g. every township's 派出所, is named once)."""
     duties = list(services.duty_fulfilment(ctx.unit, ctx.year))
     if not duties:
         return None
-    bodies = list(dict.fromkeys(d.body for d in sorted(duties, key=lambda d: (-d.held, d.body))))
-    more = "等" if len(bodies) > 3 else ""
+    by_body: dict[str, list[PublicityDuty]] = {}
+    for d in duties:
+        by_body.setdefault(d.body, []).append(d)
+    held = {b: sum(d.held for d in ds) for b, ds in by_body.items()}
+    bodies = sorted(by_body, key=lambda b: (-held[b], b))[:3]
+    more = "等" if len(duties) > len(bodies) else ""
     text = (
         f"将{joined(bodies)}{more}{ctx.fig('publicity.duties')}执法单位的普法责任"
         f"列入{ctx.year}年度普法责任清单"
     )
-    held = [d for d in duties if d.held]
     named: list[PublicityEvent] = []
-    if held:
-        by_duty: dict[int, list[PublicityEvent]] = {}
+    doing = [b for b in bodies if held[b]]
+    if doing:
+        pks = {d.pk: d.body for b in doing for d in by_body[b]}
+        firsts: dict[str, dict[str, PublicityEvent]] = {}
         for ev in (
-            PublicityEvent.objects.filter(duty__in=[d.pk for d in held], date__year=ctx.year)
+            PublicityEvent.objects.filter(duty__in=list(pks), date__year=ctx.year)
             .only("pk", "duty", "date", "title")
             .order_by("date", "pk")[:500]
         ):
-            by_duty.setdefault(ev.duty_id, []).append(ev)
+            firsts.setdefault(pks[ev.duty_id], {}).setdefault(ev.title.strip(), ev)
         done = []
-        for d in sorted(held, key=lambda d: (-d.held, d.body))[:3]:
-            firsts: dict[str, PublicityEvent] = {}
-            for ev in by_duty.get(d.pk, []):
-                firsts.setdefault(ev.title.strip(), ev)
-            shown = list(firsts.values())[:2]
-            if not shown:
-                continue
-            named += shown
-            titles = "".join(f"“{ev.title.strip()}”" for ev in shown)
-            done.append(f"{d.body}开展{titles}{'等' if d.held > len(shown) else ''}活动")
+        for b in doing:
+            shown = list(firsts.get(b, {}).values())[:2]
+            if shown:
+                named += shown
+                titles = "".join(f"“{ev.title.strip()}”" for ev in shown)
+                done.append(f"{b}开展{titles}{'等' if held[b] > len(shown) else ''}活动")
         if done:
             text += "，" + "，".join(done)
         text += f"，全年各执法单位按责任清单开展普法活动{ctx.fig('publicity.duty_events')}"
     text += "。"
-    first = {}
-    for d in duties:
-        first.setdefault(d.body, d)
     sources = [
-        Source(f"普法责任 {ctx.year}年 {b}", reverse("publicity:duty_edit", args=[first[b].pk]))
-        for b in bodies[:3]
+        Source(
+            f"普法责任 {ctx.year}年 {b}", reverse("publicity:duty_edit", args=[by_body[b][0].pk])
+        )
+        for b in bodies
     ]
     sources += [event_source(ev) for ev in named]
     sources += [ctx.indicator_source(c) for c in ("publicity.duties", "publicity.duty_events")]
@@ -322,7 +323,7 @@ def _duties(ctx: Context) -> Point | None:
         sources=sources,
         weight=50,
         key="publicity.duties",
-        records=min(len(bodies), 3) + len(named),
+        records=len(bodies) + len(named),
     )
 
 
@@ -341,12 +342,15 @@ def _liaisons_and_models(ctx: Context) -> Point | None:
         sources.append(Source("法律明白人名册", reverse("publicity:liaison_list")))
         sources.append(ctx.indicator_source("publicity.liaisons"))
         lead.append("培育“法律明白人”队伍")
-    trainings = list(
+    topics: dict[str, LiaisonTraining] = {}
+    for t in (
         LiaisonTraining.objects.in_subtree(ctx.unit)
         .filter(date__year=ctx.year)
         .only("pk", "date", "topic", "trainer")
-        .order_by("date", "pk")[:2]
-    )
+        .order_by("date", "pk")[:200]
+    ):
+        topics.setdefault(t.topic.strip(), t)  # each topic once (a county's townships repeat)
+    trainings = list(topics.values())[:2]
     if trainings:
         whos = {trainer_text(t.trainer) for t in trainings}
         held = []

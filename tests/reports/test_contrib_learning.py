@@ -473,3 +473,35 @@ def test_demo_gives_every_township_the_reports_material(monkeypatch):
             "learning.excellent_rate",
         ):
             assert v[code].ok and v[code].value > 0, (t.name, code)
+
+
+def test_county_names_each_body_and_training_once(world, study, pub):
+    b = world.township_b
+    police_b = publicity.save_duty(
+        None, b, {"year": YEAR, "body": "派出所", "laws": "x"}, actor=world.clerk_b
+    )
+    publicity.create_event(
+        b,
+        {
+            "date": D(YEAR, 6, 26),
+            "title": "禁毒宣传",
+            "theme": "drugs_626",
+            "place_kind": "school",
+            "duty": police_b,
+        },
+        actor=world.clerk_b,
+    )
+    publicity.save_training(
+        None, b, {"date": D(YEAR, 5, 1), "topic": "法律明白人骨干培训"}, [], actor=world.clerk_b
+    )
+    ctx = ctx_for(world.county)
+    by_key = {p.key: p for p in lreport.points(ctx) + preport.points(ctx)}
+    duties = rendered(ctx, by_key["publicity.duties"].text)
+    assert duties.count("派出所") == 2  # the list and what it did, not once per township
+    assert "将派出所和市场监督管理所等3个执法单位" in duties
+    assert "派出所开展“反电信诈骗宣传”“禁毒宣传”活动" in duties
+    people = rendered(ctx, by_key["publicity.liaisons"].text)
+    assert people.count("法律明白人骨干培训") == 1
+    # the county's own leadership team held no session: none of a township's is named
+    lead = rendered(ctx, by_key["learning.leadership"].text)
+    assert "坚持领导班子集体学法制度" in lead and "月" not in lead
