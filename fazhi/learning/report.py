@@ -223,7 +223,7 @@ def _leadership(ctx: Context, found) -> Point | None:
     ]
     return Point(
         THEME,
-        "坚持领导干部带头学法",
+        "抓住领导干部“关键少数”",
         text,
         sources=sources,
         weight=90,
