@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
@@ -49,6 +50,18 @@ def rate(num: int, den: int) -> Decimal | None:
     if not den:
         return None
     return (Decimal(num) * 100 / Decimal(den)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+_LAW = re.compile(r"《([^《》]+)》")
+_LAW_SPLIT = re.compile(r"[、,，;；\s]+")
+
+
+def law_titles(raw: str, limit: int = 2) -> list[str]:
+    """The laws a record names, each in 《》 once: "《宪法》《民法典》" or "宪法、民法典"."""
+    raw = (raw or "").strip()
+    found = _LAW.findall(raw) if "《" in raw else _LAW_SPLIT.split(raw)
+    names = [n.strip() for n in dict.fromkeys(found) if n and n.strip()]
+    return [f"《{n}》" for n in names[:limit]]
 
 
 # --------------------------------------------------------------------------- pages

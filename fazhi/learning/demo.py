@@ -1,5 +1,10 @@
 """Demo study ledgers: per township a cadre roster, 40–60 sessions with attendance (some
-cadres end under the 40-hour requirement), and the yearly online exam."""
+cadres end under the 40-hour requirement), and the yearly online exam.
+
+For the annual report's heads section, each township's newest year has a leadership-team
+session lectured by its party secretary and one 中心组 session attended by its head of
+government; once the oversight demo has named the two heads (order 70), ``align_heads``
+gives the roster's two head cadres the same names and posts."""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from fazhi.core import bulk, demo
+from fazhi.reports import voice
 
 from .models import Attendance, AttendanceSource, Cadre, ExamResult, LearningSettings, StudySession
 
@@ -51,6 +57,10 @@ TOPICS = [
     ("反电信网络诈骗法学习", "《中华人民共和国反电信网络诈骗法》"),
     ("优化营商环境条例学习", "《优化营商环境条例》"),
 ]
+HEAD = "party head"  # a lecturer drawn as the unit's party secretary (its voice's title)
+LECTURERS = ("县司法局 法律顾问", HEAD, "律师事务所 律师", "县法院 法官", "")
+# the party secretary lectures the leadership team and topical lectures, not every session
+HEAD_LECTURES = ("central_group", "lecture")
 KINDS = (
     ["central_group"] * 11
     + ["pre_meeting"] * 14
@@ -106,6 +116,7 @@ def _year(ctx, township, cadres, zeal, year, today, user) -> tuple[int, int]:
     span = max(1, (last - first).days)
     n = rng.randint(40, 60)
     kinds = [rng.choice(KINDS) for _ in range(n)]
+    party_head = voice.for_unit(township).party_head
     sessions = []
     for kind in kinds:
         topic, law = rng.choice(TOPICS)
@@ -126,13 +137,13 @@ def _year(ctx, township, cadres, zeal, year, today, user) -> tuple[int, int]:
                 laws=law,
                 hours=Decimal(hours),
                 leadership_group=kind == "central_group",
-                lecturer=rng.choice(
-                    ("县司法局 法律顾问", "镇党委书记", "律师事务所 律师", "县法院 法官", "")
-                ),
+                lecturer=_lecturer(rng.choice(LECTURERS), kind, party_head),
                 place=rng.choice(("镇政府三楼会议室", "镇党建活动室", "县人民法院", "")),
                 created_by=user,
             )
         )
+    if year == ctx.year:
+        _head_lectures(sessions, party_head)
     sessions = bulk.insert(StudySession, sessions)
     rows = []
     for s in sessions:
@@ -151,6 +162,8 @@ def _year(ctx, township, cadres, zeal, year, today, user) -> tuple[int, int]:
                         created_by=user,
                     )
                 )
+    if year == ctx.year:
+        rows += _head_attends(township, sessions, cadres[1], rows, user)
     bulk.insert(Attendance, rows)
     results = []
     for c in cadres:
@@ -170,3 +183,58 @@ def _year(ctx, township, cadres, zeal, year, today, user) -> tuple[int, int]:
         )
     bulk.insert(ExamResult, results)
     return len(sessions), len(rows)
+
+
+def _lecturer(drawn: str, kind: str, party_head: str) -> str:
+    if drawn != HEAD:
+        return drawn
+    return party_head if kind in HEAD_LECTURES else "县司法局 法律顾问"
+
+
+def _head_lectures(sessions: list[StudySession], party_head: str) -> None:
+    """The report year has a leadership-team session the party secretary lectured."""
+    if any(s.leadership_group and s.lecturer == party_head for s in sessions):
+        return
+    central = sorted((s for s in sessions if s.kind == "central_group"), key=lambda s: s.date)
+    if central:
+        central[0].lecturer = party_head
+
+
+def _head_attends(township, sessions, head: Cadre, rows, user) -> list[Attendance]:
+    """The report year has a 中心组 session the head of government attended."""
+    central = sorted((s for s in sessions if s.kind == "central_group"), key=lambda s: s.date)
+    if not central or any(
+        r.cadre_id == head.pk and r.session.kind == "central_group" for r in rows
+    ):
+        return []
+    s = central[0]
+    return [
+        Attendance(
+            unit=township,
+            session=s,
+            cadre=head,
+            hours=s.hours,
+            source=AttendanceSource.SIGN_IN_SHEET,
+            created_by=user,
+        )
+    ]
+
+
+@demo.register(order=75)
+def align_heads(ctx) -> None:
+    """The roster's two heads carry the names and posts the oversight demo gave them."""
+    try:
+        from fazhi.oversight.models import DutyReport
+    except ImportError:  # pragma: no cover - oversight is installed with the project
+        return
+    from .report import head_kind
+
+    for township in ctx.townships:
+        v = voice.for_unit(township)
+        for rep in DutyReport.objects.filter(unit=township, year=ctx.year).order_by("pk"):
+            kind = head_kind(v, rep.post)
+            roster_post = {"party": POSTS[0], "gov": POSTS[1]}.get(kind)
+            if roster_post:
+                Cadre.objects.filter(unit=township, post=roster_post).update(
+                    name=rep.person_name, post=rep.post
+                )

@@ -1,6 +1,10 @@
 """Demo publicity ledgers: per township 20–40 events across the themed days and free
 themes, 谁执法谁普法 duties, legal liaisons (one village left without), trainings and
-model-village titles (some villages without)."""
+model-village titles (some villages without).
+
+Each themed day's event is the township's own, at a place that fits the day (a market for
+3·15, the central school for 4·15 and the constitution week, the industrial park for
+4·26 …), so the annual report names it as a report would."""
 
 from __future__ import annotations
 
@@ -34,6 +38,15 @@ THEMED = {
     Theme.DRUGS: ((6, 26), "6·26 禁毒宣传", "派出所"),
     Theme.CONSTITUTION_DAY: ((12, 4), "国家宪法日集中宣传", "司法所"),
     Theme.CONSTITUTION_WEEK: ((11, 30), "宪法宣传周宪法进校园", "司法所"),
+}
+# themed day → (place kind in a 乡镇, elsewhere, place after the township's short name)
+THEMED_PLACES = {
+    Theme.CONSUMER: (PlaceKind.VILLAGE, PlaceKind.COMMUNITY, "农贸市场"),
+    Theme.SECURITY: (PlaceKind.SCHOOL, PlaceKind.SCHOOL, "中心学校"),
+    Theme.IP: (PlaceKind.ENTERPRISE, PlaceKind.ENTERPRISE, "工业园区"),
+    Theme.DRUGS: (PlaceKind.VILLAGE, PlaceKind.COMMUNITY, "文化广场"),
+    Theme.CONSTITUTION_DAY: (PlaceKind.VILLAGE, PlaceKind.COMMUNITY, "便民服务中心广场"),
+    Theme.CONSTITUTION_WEEK: (PlaceKind.SCHOOL, PlaceKind.SCHOOL, "中心学校"),
 }
 FREE = [
     "民法典进万家",
@@ -101,25 +114,32 @@ def gen(ctx) -> None:
         for day, title, theme, free, duty in events:
             place = rng.choice(PlaceKind.values)
             partners = "、".join(rng.sample(PARTNERS, rng.randint(1, 3)))
+            unit = township if rng.random() < 0.7 else rng.choice(villages)
+            where = rng.choice(
+                ("镇中心广场", "中心学校", "集贸市场", "工业园区", "村委会", "线上直播")
+            )
+            audience = rng.randint(30, 500) if place != PlaceKind.ONLINE else rng.randint(200, 3000)
+            materials, consultations = rng.randint(20, 300), rng.randint(0, 30)
+            if theme in THEMED_PLACES:  # drawn as above (the same random stream), then fitted
+                in_township, elsewhere, suffix = THEMED_PLACES[theme]
+                unit = township
+                place = in_township if township.kind == "township" else elsewhere
+                where = township.name[:2] + suffix
             rows.append(
                 PublicityEvent(
-                    unit=township if rng.random() < 0.7 else rng.choice(villages),
+                    unit=unit,
                     date=day,
                     title=title,
                     theme=theme,
                     free_theme=free,
                     place_kind=place,
-                    place=rng.choice(
-                        ("镇中心广场", "中心学校", "集贸市场", "工业园区", "村委会", "线上直播")
-                    ),
+                    place=where,
                     partners=partners,
                     duty=duty if duty and duty.year == day.year else None,
                     laws=duty.laws if duty else "《中华人民共和国宪法》《中华人民共和国民法典》",
-                    audience=rng.randint(30, 500)
-                    if place != PlaceKind.ONLINE
-                    else rng.randint(200, 3000),
-                    materials=rng.randint(20, 300),
-                    consultations=rng.randint(0, 30),
+                    audience=audience,
+                    materials=materials,
+                    consultations=consultations,
                     created_by=user,
                 )
             )
