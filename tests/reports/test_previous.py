@@ -146,6 +146,19 @@ def test_docx_of_a_published_report_round_trips(seeded, draft, frozen):
     assert "调处矛盾纠纷{{disputes.mediated}}" in adapted[1]
 
 
+def test_html_of_a_report_imports(seeded, draft, frozen):
+    this_year = services.create_report(seeded.township_a, YEAR + 1, actor=seeded.clerk_a)
+    data = render.to_html(draft, public=True).encode()
+    prev = previous.import_previous(this_year, data, "上年报告.html", actor=seeded.clerk_a)
+    assert set(int(k) for k in prev.sections) == {0, 1, 2, 3, 4, 5}
+    assert "disputes.mediated" in {f["code"] for f in previous.mapped(prev)}
+    # A hand-written HTML page of last year's report.
+    page = "".join(f"<p>{line}</p>" for line in LAST_YEAR_TEXT.splitlines() if line.strip())
+    html = f"<html><body><h1>政务公开</h1>{page}</body></html>".encode()
+    prev = previous.import_previous(draft, html, "last.html", actor=seeded.clerk_a)
+    assert previous.counts(prev) == {"mapped": 5, "unmapped": 2, "targets": 1}
+
+
 def test_bad_file_is_refused_in_chinese(seeded, draft, api_for, tmp_path):
     with pytest.raises(InvalidInput, match="无法读取“x.docx”：DOCX") as exc:
         previous.import_previous(draft, b"PK\x03\x04 broken", "x.docx", actor=seeded.clerk_a)
