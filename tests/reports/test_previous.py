@@ -14,6 +14,7 @@ from fazhi.core.errors import DomainError, InvalidInput
 from fazhi.reports import previous, render, services
 from fazhi.reports.demo import demo_previous
 from fazhi.reports.models import AnnualReport, PreviousReport
+from tests.hostile import CORPUS
 
 from .fixtures import YEAR
 from .helpers import fill_causes
@@ -374,3 +375,15 @@ def test_demo_last_years_report(seeded, draft):
     assert "100%" in unmapped
     previous.apply_previous(draft, actor=seeded.clerk_a)
     assert AnnualReport.objects.get(pk=draft.pk).version > draft.version
+
+
+@pytest.mark.parametrize("name", sorted(CORPUS))
+def test_hostile_files_are_refused_or_read_safely(name, world, frozen):
+    report = services.create_report(world.township_a, YEAR, actor=world.clerk_a)
+    try:
+        prev = previous.import_previous(report, CORPUS[name](), name, actor=world.clerk_a)
+    except DomainError as exc:
+        assert exc.code and exc.message and " / " not in exc.message
+        assert not PreviousReport.objects.exists()
+        return
+    assert "root:" not in prev.text  # nothing came from the file system
