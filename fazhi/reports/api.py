@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from ninja import Router, Schema
+from ninja import File, Router, Schema
+from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from fazhi.core import scoping
 from fazhi.core.apitypes import DbId
+from fazhi.core.errors import InvalidInput
 from fazhi.core.roles import Perm
 from fazhi.indicators.api import resolve_visible_unit
 
-from . import render, services
-from .models import AnnualReport
+from . import previous, render, services
+from .models import AnnualReport, PreviousReport
 
 router = Router(tags=["年度报告"])
 
@@ -247,3 +249,70 @@ def delete_plan(request, report_id: DbId, item_id: DbId):
 def carry_plan(request, report_id: DbId):
     report = _get(request, report_id)
     return [_plan_out(i) for i in services.carry_shortfalls(report, actor=request.user)]
+
+
+# --------------------------------------------------------------------------- last year's report
+class PreviousApplyIn(Schema):
+    sections: list[int] | None = None
+    overwrite: bool = False
+
+
+def _figure_out(f: dict) -> dict:
+    return {
+        "section": f.get("section"),
+        "text": f.get("text"),
+        "value": f.get("value"),
+        "measure": f.get("measure"),
+        "subject": f.get("subject") or "",
+        "code": f.get("code"),
+        "name": f.get("name") or None,
+    }
+
+
+def _previous_out(prev: PreviousReport) -> dict:
+    figs = prev.figures or []
+    return {
+        "name": prev.name,
+        "counts": previous.counts(prev),
+        "sections": sorted(int(k) for k in (prev.sections or {})),
+        "mapped": [_figure_out(f) for f in figs if f.get("kind") == previous.MAPPED],
+        "unmapped": [_figure_out(f) for f in figs if f.get("kind") == previous.UNMAPPED],
+        "targets": [_figure_out(f) for f in figs if f.get("kind") == previous.TARGET],
+    }
+
+
+@router.post(
+    "/{report_id}/previous",
+    summary="导入上一年度报告（DOCX、TXT、HTML）：找出其中的数据并对应到指标",
+)
+def import_previous(request, report_id: int, file: UploadedFile | None = File(None)):
+    from fazhi.review.engine.reader import DEFAULT_MAX_BYTES
+
+    report = _get(request, report_id)
+    if file is None:
+        raise InvalidInput("请上传上一年度报告文件（字段 file：DOCX、TXT 或 HTML）", code="no_file")
+    data = file.read(DEFAULT_MAX_BYTES + 1)
+    prev = previous.import_previous(report, data, file.name or "", actor=request.user)
+    return _previous_out(prev)
+
+
+@router.get("/{report_id}/previous", summary="上年报告与本年草稿逐部分对照")
+def get_previous(request, report_id: int):
+    report = _get(request, report_id)
+    prev = PreviousReport.objects.filter(report=report).first()
+    if prev is None:
+        raise previous.NoPrevious("尚未导入上一年度报告")
+    return {**_previous_out(prev), **previous.side_by_side(prev, report)}
+
+
+@router.post(
+    "/{report_id}/previous/apply",
+    summary="采用上年结构生成本年草稿（覆盖已人工修改的部分须 overwrite=true）",
+)
+def apply_previous(request, report_id: int, payload: PreviousApplyIn):
+    report = _get(request, report_id)
+    written = previous.apply_previous(
+        report, actor=request.user, sections=payload.sections, overwrite=payload.overwrite
+    )
+    report.refresh_from_db()
+    return {"written": written, "report": _out(report)}

@@ -7,6 +7,7 @@ the CLI call them.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
@@ -495,10 +496,29 @@ def blocking_problems(report: AnnualReport) -> list[str]:
             if v is None or v.status == registry.UNAVAILABLE:
                 problems.append(f"数据“{code}”暂无台账数据，请删除该数据或登记数据更正说明")
         problems.extend(figures.typed_mismatches(section.text, values, overrides))
+        problems.extend(_pending_problems(section))
     missing = [s for s in report.shortfalls.all() if not s.cause.strip()]
     if missing:
         problems.append(f"第二部分有 {len(missing)} 项不足尚未填写原因")
     return list(dict.fromkeys(problems))
+
+
+PENDING_MARK = re.compile(r"〔待核：([^〔〕\n]*)〕")
+
+
+def _pending_problems(section: ReportSection) -> list[str]:
+    """Figures carried from last year's report that no indicator holds (``previous``):
+    marked 〔待核：…〕 until the writer states this year's figure or deletes them."""
+    found = PENDING_MARK.findall(section.text)
+    if not found:
+        return []
+    head = section.heading.split("、", 1)[0] if "、" in section.heading else str(section.number)
+    where = f"第{head}部分" if section.number else "开头语"
+    examples = "、".join(f"“{x}”" for x in found[:3])
+    return [
+        f"{where}有 {len(found)} 处上年数据待核实（{examples}{'等' if len(found) > 3 else ''}），"
+        "请改为本年数据或数据标记，或删除〔待核：〕标记"
+    ]
 
 
 def ledger_changes(report: AnnualReport) -> list[str]:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/preview/", views.preview, name="preview"),
+    path("<int:pk>/previous/", views.previous_report, name="previous"),
     path("<int:pk>/actions/<slug:action>/", views.action, name="action"),
     path("<int:pk>/download/<slug:fmt>/", views.download, name="download"),
 ]

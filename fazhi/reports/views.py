@@ -9,12 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import escape
 from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from fazhi.core import audit, scoping
 from fazhi.core.documents import docx_response
-from fazhi.core.errors import DomainError
+from fazhi.core.errors import DomainError, InvalidInput
 from fazhi.core.models.units import UnitKind
 from fazhi.core.params import post, query
 from fazhi.core.procedures import timeline
@@ -22,9 +24,9 @@ from fazhi.core.roles import Perm
 from fazhi.indicators import registry
 from fazhi.web.switcher import current_unit, current_year
 
-from . import contrib, figures, services
+from . import contrib, figures, previous, services
 from . import render as rendering
-from .models import AnnualReport, ReportSection, SecrecyConclusion
+from .models import AnnualReport, PreviousReport, ReportSection, ReportStatus, SecrecyConclusion
 from .procedures import PROCEDURE
 
 
@@ -310,4 +312,136 @@ def status(request):
             "st": services.county_status(county, year),
             "can_configure": scoping.can(request.user, Perm.CONFIGURE, county),
         },
+    )
+
+
+@login_required
+def previous_report(request, pk: int):
+    """Last year's report against this year's draft: upload it, see each figure mapped or
+    left for the writer, and take its structure and wording into the draft."""
+    report = _get(request, pk)
+    can_change = scoping.can(request.user, Perm.CHANGE, report) and report.editable
+    last_year = (
+        AnnualReport.objects.filter(
+            unit=report.unit, year=report.year - 1, status=ReportStatus.PUBLISHED
+        )
+        .exclude(docx=None)
+        .first()
+    )
+    if request.method == "POST":
+        if not scoping.can(request.user, Perm.CHANGE, report):
+            raise PermissionDenied("您的角色无权修改报告")
+        what = request.POST.get("what", "")
+        try:
+            if what == "upload":
+                upload = request.FILES.get("file")
+                if upload is None:
+                    messages.error(request, "请选择上一年度报告文件（DOCX、TXT 或 HTML）")
+                    return redirect("reports:previous", pk=report.pk)
+                from fazhi.review.engine.reader import DEFAULT_MAX_BYTES
+
+                prev = previous.import_previous(
+                    report, upload.read(DEFAULT_MAX_BYTES + 1), upload.name, actor=request.user
+                )
+                messages.success(request, _imported_message(prev))
+            elif what == "published":
+                if last_year is None:
+                    messages.error(request, "本平台没有本单位已公开的上年报告")
+                    return redirect("reports:previous", pk=report.pk)
+                prev = previous.import_previous(
+                    report, bytes(last_year.docx), f"{last_year.title}.docx", actor=request.user
+                )
+                messages.success(request, _imported_message(prev))
+            elif what == "apply":
+                chosen = request.POST.getlist("sections")
+                if request.POST.get("choose") and not chosen:
+                    raise InvalidInput("请至少选择一个部分")
+                written = previous.apply_previous(
+                    report,
+                    actor=request.user,
+                    sections=chosen or None,
+                    overwrite=request.POST.get("confirm") == "1",
+                )
+                names = "、".join("开头语" if n == 0 else f"第{n}部分" for n in written)
+                messages.success(
+                    request,
+                    f"已采用上年结构写入{names}；请逐项填写〔待核：…〕标记的数据后再提交",
+                )
+                return redirect("reports:edit", pk=report.pk)
+            else:
+                messages.error(request, "提交的内容不正确")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("reports:previous", pk=report.pk)
+    prev = PreviousReport.objects.filter(report=report).first()
+    side = previous.side_by_side(prev, report) if prev else None
+    for row in side["sections"] if side else []:
+        row["old_html"] = _pieces_html(row["old"])
+        row["new_html"] = _pieces_html(row["new"])
+    clash = previous.would_overwrite(report) if prev and can_change else []
+    return render(
+        request,
+        "reports/previous.html",
+        {
+            "report": report,
+            "previous": prev,
+            "side": side,
+            "unmapped": previous.unmapped(prev) if prev else [],
+            "clash": "、".join("开头语" if n == 0 else f"第{n}部分" for n in clash),
+            "can_change": can_change,
+            "last_year": last_year,
+        },
+    )
+
+
+def _pieces_html(pieces: list[dict]) -> str:
+    """One column of the side-by-side page: text escaped, each figure marked."""
+    out = []
+    for p in pieces:
+        text = escape(p.get("text") or "")
+        kind = p["kind"]
+        if kind == "text":
+            out.append(text)
+        elif kind == "mapped":
+            title = escape(f"对应指标：{p.get('name')}（{p.get('code')}）")
+            out.append(f'<span class="prev-mapped" title="{title}">{text}</span>')
+        elif kind == "unmapped":
+            out.append(
+                f'<mark class="prev-unmapped" title="没有对应的指标，需人工核实">{text}</mark>'
+            )
+        elif kind == "target":
+            out.append(f'<span class="prev-target" title="目标或要求，保留原文">{text}</span>')
+        elif kind == "figure":
+            title = escape(f"指标：{p.get('name')}（{p.get('code')}），上年：{p.get('old')}")
+            if p.get("changed"):
+                out.append(
+                    f'<del class="prev-old">{escape(p.get("old") or "")}</del>'
+                    f'<ins class="prev-new" data-code="{escape(p.get("code") or "")}" '
+                    f'title="{title}">{text}</ins>'
+                )
+            else:
+                out.append(
+                    f'<span class="prev-same" data-code="{escape(p.get("code") or "")}" '
+                    f'title="{title}（与上年相同）">{text}</span>'
+                )
+        elif kind == "pending":
+            out.append(f'<mark class="prev-pending" title="请填写本年数据">〔待核：{text}〕</mark>')
+        elif kind == "date":
+            old = escape(p.get("old") or "")
+            out.append(
+                f'<mark class="prev-pending" title="上年的日期（原文 {old}），请核实">'
+                f"〔待核：{text}〕</mark>"
+            )
+        elif kind == "year":
+            out.append(
+                f'<ins class="prev-year" title="原文 {escape(p.get("old") or "")}">{text}</ins>'
+            )
+    return mark_safe("".join(out))  # noqa: S308 - every piece escaped above
+
+
+def _imported_message(prev) -> str:
+    c = previous.counts(prev)
+    return (
+        f"已导入“{prev.name}”：{c['mapped']} 个数据对应到指标，将换成本年数据；"
+        f"{c['unmapped']} 个数据没有对应的指标，已标出待核"
     )

@@ -27,6 +27,7 @@ ROUTES = {
     "reports:preview": lambda w, o: {"pk": o["annual_report"].pk},
     "reports:action": lambda w, o: {"pk": o["annual_report"].pk, "action": "submit"},
     "reports:download": lambda w, o: {"pk": o["annual_report"].pk, "fmt": "docx"},
+    "reports:previous": lambda w, o: {"pk": o["annual_report"].pk},
 }
 API_ROUTES = {
     "/api/v1/reports/{report_id}": lambda w, o: {"report_id": o["annual_report"].pk},
@@ -50,6 +51,8 @@ API_ROUTES = {
         "item_id": o["plan_item"].pk,
     },
     "/api/v1/reports/{report_id}/carry": lambda w, o: {"report_id": o["annual_report"].pk},
+    "/api/v1/reports/{report_id}/previous": lambda w, o: {"report_id": o["annual_report"].pk},
+    "/api/v1/reports/{report_id}/previous/apply": lambda w, o: {"report_id": o["annual_report"].pk},
 }
 EXEMPT = {
     "public_reports:index": "public page: lists only published reports, no login (tested in "
