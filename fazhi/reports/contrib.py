@@ -316,7 +316,7 @@ def below_target(
             Found(
                 key=f"indicator:{code}",
                 theme=theme_key,
-                text=f"{ind.phrase or ind.name}为{ctx.fig(code)}，{side}{target}的目标",
+                text=f"{ind.name}为{ctx.fig(code)}，{side}{target}的目标",
                 suggestions=list((suggestions or {}).get(code, [])),
                 sources=[ctx.indicator_source(code)],
                 plan=(plans or {}).get(code, ""),
