@@ -175,6 +175,14 @@ def _titles(items) -> str:
     return "".join(title(i) for i in items)
 
 
+def _counted(shown: int, total: int, noun: str) -> str:
+    """What follows the named records: "等5项重大行政决策" when more than named,
+    "2项重大行政决策" when all are named, "重大行政决策" for one."""
+    if total > shown:
+        return f"等{total}项{noun}"
+    return f"{total}项{noun}" if total > 1 else noun
+
+
 def _chain(d: MajorDecision, reviewed: set[str]) -> tuple[str, ...]:
     """The steps a decision went through, in the law's order, from its own records."""
     kinds = {s.kind for s in d.steps.all()}
@@ -251,7 +259,8 @@ def _decisions_point(ctx: Context) -> Point | None:
         )
     if pending:
         names = _titles(t for _pk, t in pending[:2])
-        sentences.append(f"{names}等{len(pending)}项决策事项正按法定程序推进。")
+        more = _counted(len(pending[:2]), len(pending), "决策事项") if len(pending) > 1 else ""
+        sentences.append(f"{names}{more}正按法定程序推进。")
         sources += [
             Source(f"重大行政决策：{t}", _url("decision_detail", pk)) for pk, t in pending[:2]
         ]
@@ -499,7 +508,11 @@ def plans(ctx: Context) -> list[PlanHint]:
     if not decisions:
         return []
     catalog = DecisionCatalog.objects.filter(unit=ctx.unit, year=nxt).first()
-    text = f"依法推进{_titles(t for _pk, t in decisions[:NAMED])}等{len(decisions)}项重大行政决策"
+    shown = decisions[:NAMED]
+    text = (
+        f"依法推进{_titles(t for _pk, t in shown)}"
+        f"{_counted(len(shown), len(decisions), '重大行政决策')}"
+    )
     sources = [Source(f"重大行政决策：{t}", _url("decision_detail", pk)) for pk, t in decisions]
     if catalog is not None:
         text = f"严格执行{title(catalog.title)}，{text}"

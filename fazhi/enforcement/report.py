@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fazhi.core.models import Unit
+from fazhi.decisions.models.reviews import ReviewStatus
 from fazhi.indicators.registry import LOWER, Indicator, Value, group, indicator
 from fazhi.reports.contrib import (
     Context,
@@ -66,32 +67,38 @@ def _cutoff(year: int) -> dt.date:
 @group("enforcement_records", "行政执法（年度报告）")
 def _figures(unit, year):
     cut = _cutoff(year)
-    cases = EnforcementCase.objects.in_subtree(unit)
-    opened = cases.filter(opened_on__year=year).aggregate(
-        n=Count("pk"),
-        recorded=Count("pk", filter=~Q(evidence_summary="")),
-        **{code: Count("pk", filter=Q(kind=kind)) for kind, code in KINDS},
+    o, d, p = (Q(**{f"{f}__year": year}) for f in ("opened_on", "decided_on", "published_on"))
+    cases = (
+        EnforcementCase.objects.in_subtree(unit)
+        .filter(o | d | p)
+        .aggregate(
+            n=Count("pk", filter=o),
+            recorded=Count("pk", filter=o & ~Q(evidence_summary="")),
+            **{code: Count("pk", filter=o & Q(kind=kind)) for kind, code in KINDS},
+            fines=Sum("penalty_amount", filter=d),
+            major=Count("pk", filter=d & Q(is_major=True)),
+            major_reviewed=Count(
+                "pk", filter=d & Q(is_major=True, review__status=ReviewStatus.COMPLETED)
+            ),
+            hearings=Count("pk", filter=d & Q(hearing_held_on__isnull=False)),
+            published=Count("pk", filter=p),
+        )
     )
-    decided = cases.filter(decided_on__year=year).aggregate(
-        fines=Sum("penalty_amount"),
-        major=Count("pk", filter=Q(is_major=True)),
-        major_reviewed=Count("pk", filter=Q(is_major=True, review__status="completed")),
-        hearings=Count("pk", filter=Q(hearing_held_on__isnull=False)),
-    )
-    published = cases.filter(published_on__year=year).count()
     certs = EnforcementCertificate.objects.in_subtree(unit).filter(revoked=False)
-    valid_now = certs.filter(issued_on__lte=cut, expires_on__gte=cut)
-    certified = valid_now.values("holder_name").distinct().count()
-    issued = certs.filter(issued_on__year=year, issued_on__lte=cut).count()
-    lapsed = (
-        certs.filter(expires_on__year=year, expires_on__lt=cut)
-        .exclude(Exists(valid_now.filter(holder_name=OuterRef("holder_name"))))
-        .values("holder_name")
-        .distinct()
-        .count()
-    )
-    in_force = certs.filter(
-        issued_on__lte=dt.date(year, 12, 31), expires_on__gte=dt.date(year, 1, 1)
+    now = Q(issued_on__lte=cut, expires_on__gte=cut)
+    renewed = Exists(certs.filter(now, holder_name=OuterRef("holder_name")))
+    held = certs.aggregate(
+        certified=Count("holder_name", distinct=True, filter=now),
+        issued=Count("pk", filter=Q(issued_on__year=year, issued_on__lte=cut)),
+        lapsed=Count(
+            "holder_name",
+            distinct=True,
+            filter=Q(expires_on__year=year, expires_on__lt=cut) & ~renewed,
+        ),
+        in_force=Count(
+            "pk",
+            filter=Q(issued_on__lte=dt.date(year, 12, 31), expires_on__gte=dt.date(year, 1, 1)),
+        ),
     )
     recon = (
         Reconsideration.objects.in_subtree(unit)
@@ -111,29 +118,29 @@ def _figures(unit, year):
             appeared=Count("pk", filter=Q(hearing_on__isnull=False, head_appeared=True)),
         )
     )
-    kept = bool(opened["n"] or recon["n"] or lit["n"] or in_force.exists())
+    kept = bool(cases["n"] or recon["n"] or lit["n"] or held["in_force"])
 
     def kept_count(n) -> Value:
         return Value.count(n) if kept else Value.na(NOT_KEPT)
 
     out = {
-        "enforcement.cases": Value.count(opened["n"]),
-        "enforcement.recorded": Value.count(opened["recorded"]),
-        "enforcement.fines": Value.amount(D(decided["fines"] or 0) / 10000, 2),
-        "enforcement.published": Value.count(published),
-        "enforcement.major": Value.count(decided["major"]),
-        "enforcement.major_reviewed": Value.count(decided["major_reviewed"]),
-        "enforcement.hearings": Value.count(decided["hearings"]),
-        "enforcement.certified": Value.count(certified),
-        "enforcement.certificates_issued": Value.count(issued),
-        "enforcement.certificates_lapsed": Value.count(lapsed),
+        "enforcement.cases": Value.count(cases["n"]),
+        "enforcement.recorded": Value.count(cases["recorded"]),
+        "enforcement.fines": Value.amount(D(cases["fines"] or 0) / 10000, 2),
+        "enforcement.published": Value.count(cases["published"]),
+        "enforcement.major": Value.count(cases["major"]),
+        "enforcement.major_reviewed": Value.count(cases["major_reviewed"]),
+        "enforcement.hearings": Value.count(cases["hearings"]),
+        "enforcement.certified": Value.count(held["certified"]),
+        "enforcement.certificates_issued": Value.count(held["issued"]),
+        "enforcement.certificates_lapsed": Value.count(held["lapsed"]),
         "reconsideration.cases": kept_count(recon["n"]),
         "reconsideration.concluded": kept_count(recon["concluded"]),
         "reconsideration.corrected": kept_count(recon["corrected"]),
         "litigation.cases": kept_count(lit["n"]),
         "litigation.head_appearance_rate": Value.rate(lit["appeared"], lit["heard"]),
     }
-    out.update({code: Value.count(opened[code]) for _kind, code in KINDS})
+    out.update({code: Value.count(cases[code]) for _kind, code in KINDS})
     return out
 
 

@@ -16,6 +16,8 @@ from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from fazhi.core.models import Unit
+from fazhi.core.models.units import VILLAGE_KINDS
 from fazhi.indicators.registry import LOWER, Indicator, Value, group, indicator
 from fazhi.reports.contrib import (
     Context,
@@ -53,11 +55,29 @@ def _in_force(unit, year):
     )
 
 
+def _covered(unit, year) -> int:
+    """Villages with an adviser in force on the year's last day (or today): the numerator
+    of ``advisers.village_coverage`` (``services.village_coverage``), in one query."""
+    day = min(dt.date(year, 12, 31), timezone.localdate())
+    villages = Unit.objects.subtree(unit).filter(kind__in=VILLAGE_KINDS, active=True)
+    return (
+        LegalAdviser.units_served.through.objects.filter(
+            unit__in=villages.values("pk"),
+            legaladviser__active=True,
+            legaladviser__contract_start__lte=day,
+            legaladviser__contract_end__gte=day,
+        )
+        .values("unit_id")
+        .distinct()
+        .count()
+    )
+
+
 # --------------------------------------------------------------------------- indicators
 @group("legalservice_records", "公共法律服务（年度报告）")
 def _figures(unit, year):
     advisers = _in_force(unit, year).count()
-    covered = services.village_coverage(unit, year)["covered"]
+    covered = _covered(unit, year)
     shifts = (
         DutyShift.objects.in_subtree(unit)
         .filter(date__year=year)

@@ -360,7 +360,7 @@ def head_acts(ctx: Context) -> list[HeadAct]:
         if first is not None and first != r.post:
             # the same record for two heads (they attended the same session): say so,
             # never write the same sentence twice
-            text = f"与{head_post(first, ctx.voice)}一同{text}"
+            text = f"与{head_post(first, ctx.voice)}一同{text.removeprefix('带头')}"
         said.setdefault((text, date), r.post)
         out.append(
             HeadAct(
