@@ -92,6 +92,21 @@ NEXT_TITLES = [
 ]
 
 
+def local(title: str, unit) -> str:
+    """A demo title in the unit's own words: a 街道 or a zone has no 镇区 or 集镇."""
+    if unit.kind == "development_zone":
+        words = {"镇区": "园区", "镇域": "园区", "集镇": "园区"}
+    elif unit.kind == "subdistrict":
+        words = {"镇区": "街区", "镇域": "辖区", "集镇": "街道"}
+    elif unit.name.endswith("乡"):
+        words = {"镇区": "乡集镇", "镇域": "乡域"}
+    else:
+        return title
+    for old, new in words.items():
+        title = title.replace(old, new)
+    return title
+
+
 def members_for(unit) -> list[tuple[str, str]]:
     """The demo's collective-discussion members in the unit's own posts: a 街道 or a zone
     has a 党工委 and a 主任, a 乡 a 乡长 (``head_name`` records the chair by post)."""
@@ -238,6 +253,7 @@ def _decisions(ctx, t, cat, clerk, adviser, ct, end):
     ]
     titles = ctx.rng.sample(DECISION_TITLES, ctx.rng.randint(2, 4))
     for i, title in enumerate(titles):
+        title = local(title, t)
         status = stages[i % len(stages)]
         start = dt.date(year, 2, 1) + dt.timedelta(days=20 * i)
         d = MajorDecision.objects.create(
@@ -348,7 +364,7 @@ def _documents(ctx, t, clerk, adviser, ct, end):
         )
         doc = NormativeDocument(
             unit=t,
-            title=f"{t.name}{title}",
+            title=f"{t.name}{local(title, t)}",
             drafting_office=ctx.rng.choice(["党政办", "司法所", "应急办", "农业农村办"]),
             status=status,
             comment_required=True,

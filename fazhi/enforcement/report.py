@@ -193,7 +193,7 @@ for ind in [
         G,
         direction=LOWER,
         target=D("0"),
-        phrase="被复议纠错",
+        phrase="行政复议被纠错",
     ),
     Indicator("litigation.cases", "行政诉讼案件", "件", G, phrase="行政诉讼案件"),
     Indicator(
@@ -203,7 +203,7 @@ for ind in [
         G,
         target=D("100"),
         kind="rate",
-        phrase="负责人出庭应诉率",
+        phrase="行政机关负责人出庭应诉率",
     ),
 ]:
     indicator(ind)

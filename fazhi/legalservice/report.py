@@ -147,7 +147,7 @@ for ind in [
         G,
         direction=LOWER,
         target=D("0"),
-        phrase="未按计划坐班",
+        phrase="法律顾问未按计划坐班",
     ),
     Indicator(
         "advisers.consultation_persons",
