@@ -82,15 +82,52 @@ FINDINGS = [
     "设定了无法律依据的行政许可",
     "对公民权利作出无依据限制",
 ]
-MEMBERS = [
-    ("党委书记", "党委书记"),
-    ("镇长", "镇长"),
-    ("副书记", "党委副书记"),
-    ("纪委书记", "纪委书记"),
-    ("副镇长", "副镇长"),
-    ("组织委员", "党委委员"),
-    ("宣传委员", "党委委员"),
+# Next year's catalogue (section four of the annual report drafts from it).
+NEXT_TITLES = [
+    "农村生活垃圾分类处理实施方案",
+    "公共停车场建设运营方案",
+    "防汛抗旱应急预案修订",
+    "老年助餐服务补助办法",
+    "背街小巷综合整治方案",
 ]
+
+
+def local(title: str, unit) -> str:
+    """A demo title in the unit's own words: a 街道 or a zone has no 镇区 or 集镇."""
+    if unit.kind == "development_zone":
+        words = {"镇区": "园区", "镇域": "园区", "集镇": "园区"}
+    elif unit.kind == "subdistrict":
+        words = {"镇区": "街区", "镇域": "辖区", "集镇": "街道"}
+    elif unit.name.endswith("乡"):
+        words = {"镇区": "乡集镇", "镇域": "乡域"}
+    else:
+        return title
+    for old, new in words.items():
+        title = title.replace(old, new)
+    return title
+
+
+def members_for(unit) -> list[tuple[str, str]]:
+    """The demo's collective-discussion members in the unit's own posts: a 街道 or a zone
+    has a 党工委 and a 主任, a 乡 a 乡长 (``head_name`` records the chair by post)."""
+    from fazhi.core.models import UnitKind
+
+    if unit.kind == UnitKind.SUBDISTRICT:
+        gov, deputy, party = "办事处主任", "办事处副主任", "党工委"
+    elif unit.kind == UnitKind.DEVELOPMENT_ZONE:
+        gov, deputy, party = "管委会主任", "管委会副主任", "党工委"
+    else:
+        short = "乡" if unit.name.endswith("乡") else "镇"
+        gov, deputy, party = f"{short}长", f"副{short}长", "党委"
+    return [
+        (f"{party}书记", f"{party}书记"),
+        (gov, gov),
+        ("副书记", f"{party}副书记"),
+        ("纪委书记", "纪委书记" if party == "党委" else "纪工委书记"),
+        (deputy, deputy),
+        ("组织委员", f"{party}委员"),
+        ("宣传委员", f"{party}委员"),
+    ]
 
 
 def _day(ctx, start: dt.date, end: dt.date) -> dt.date:
@@ -162,12 +199,13 @@ def gen(ctx) -> None:
             _documents(ctx, t, clerk, adviser, ct_doc, end)
             _contracts(ctx, t, clerk, adviser, ct_contract, end)
             _matters(ctx, t, clerk, end)
+        _next_year(ctx, t, clerk)
     ctx.log("依法决策：决策目录、重大行政决策、规范性文件、合同审查、集体讨论已生成")
 
 
 def _discussion(ctx, unit, title, category, day, decision=None, clerk=None):
     n = ctx.rng.randint(5, 7)
-    members = MEMBERS[:n]
+    members = members_for(unit)[:n]
     head = members[0] if category != MatterCategory.DECISION else members[1]
     cd = CollectiveDiscussion.objects.create(
         unit=unit,
@@ -215,6 +253,7 @@ def _decisions(ctx, t, cat, clerk, adviser, ct, end):
     ]
     titles = ctx.rng.sample(DECISION_TITLES, ctx.rng.randint(2, 4))
     for i, title in enumerate(titles):
+        title = local(title, t)
         status = stages[i % len(stages)]
         start = dt.date(year, 2, 1) + dt.timedelta(days=20 * i)
         d = MajorDecision.objects.create(
@@ -325,7 +364,7 @@ def _documents(ctx, t, clerk, adviser, ct, end):
         )
         doc = NormativeDocument(
             unit=t,
-            title=f"{t.name}{title}",
+            title=f"{t.name}{local(title, t)}",
             drafting_office=ctx.rng.choice(["党政办", "司法所", "应急办", "农业农村办"]),
             status=status,
             comment_required=True,
@@ -450,11 +489,41 @@ def _contracts(ctx, t, clerk, adviser, ct, end):
     bulk.insert(ReviewFinding, findings)
 
 
+def _next_year(ctx, t, clerk) -> None:
+    """Next year's catalogue with two or three decisions being drafted (no ``ctx.rng``:
+    the other generators' data stay as they were)."""
+    year = ctx.year + 1
+    k = ctx.townships.index(t)
+    cat = DecisionCatalog.objects.create(
+        unit=t,
+        year=year,
+        title=f"{t.name}{year}年度重大行政决策事项目录",
+        status=CatalogStatus.DRAFT,
+        created_by=clerk,
+    )
+    for i in range(2 + k % 2):
+        title = NEXT_TITLES[(k + i) % len(NEXT_TITLES)]
+        MajorDecision.objects.create(
+            unit=t,
+            year=year,
+            title=title,
+            catalog=cat,
+            drafting_office=["党政办", "社会事务办", "村镇建设办"][i % 3],
+            summary=f"{title}（草案）",
+            status=DecisionStatus.DRAFTING,
+            created_by=clerk,
+        )
+
+
 def _matters(ctx, t, clerk, end):
     year = end.year
+    body = {"subdistrict": "街道", "development_zone": "管委会"}.get(
+        t.kind, "乡" if t.name.endswith("乡") else "镇"
+    )
+    place = {"subdistrict": "辖区", "development_zone": "园区"}.get(t.kind, f"{body}区")
     for title, cat in [
-        ("镇机关年度预算安排", MatterCategory.FUNDS),
-        ("村级干部调整", MatterCategory.APPOINTMENT),
-        ("镇区道路改造项目安排", MatterCategory.PROJECT),
+        (f"{body}机关年度预算安排", MatterCategory.FUNDS),
+        ("村级干部调整" if t.kind != "subdistrict" else "社区干部调整", MatterCategory.APPOINTMENT),
+        (f"{place}道路改造项目安排", MatterCategory.PROJECT),
     ]:
         _discussion(ctx, t, title, cat, _day(ctx, dt.date(year, 1, 10), end), None, clerk)

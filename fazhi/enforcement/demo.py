@@ -6,9 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from fazhi.core import bulk, demo, pii, workdays
+from fazhi.core.models import UnitKind
+from fazhi.decisions.models import LegalityReview
+from fazhi.decisions.models.reviews import Conclusion, ReviewStatus, SubjectKind
 
 from .models import (
     CaseKind,
@@ -43,6 +47,42 @@ def _id_number(rng) -> str:
     return first + pii.id_check_digit(first)
 
 
+def _major_reviews(unit, cases, clerk) -> None:
+    """A major enforcement decision is decided only after its legal review (法制审核),
+    as the procedure requires: a completed review for each, before the decision day."""
+    ct = ContentType.objects.get_for_model(EnforcementCase)
+    reviews = []
+    for c in cases:
+        requested = c.opened_on + dt.timedelta(days=16)
+        due = workdays.add_working_days(requested, 7)
+        c.review = LegalityReview(
+            unit=unit,
+            subject_kind=SubjectKind.ENFORCEMENT,
+            content_type=ct,
+            object_id=str(c.pk),
+            subject_label=f"{c.number} {c.get_kind_display()}决定"[:200],
+            drafting_office="综合行政执法队",
+            requested_on=requested,
+            due_date=due.date,
+            due_provisional=due.provisional,
+            reviewer_name="司法所法制审核员",
+            reviewer_office="司法所",
+            status=ReviewStatus.COMPLETED,
+            conclusion=Conclusion.LAWFUL,
+            opinion="经审核，事实清楚、证据确凿、适用依据正确、程序合法。",
+            opinion_on=min(c.decided_on, requested + dt.timedelta(days=3)),
+            working_days_taken=2,
+            created_by=clerk,
+            version=2,
+        )
+        reviews.append(c.review)
+    bulk.insert(LegalityReview, reviews)
+    for c in cases:
+        c.review_id = c.review.pk
+    if cases:
+        EnforcementCase.objects.bulk_update(cases, ["review"])
+
+
 @demo.register(order=45)
 def gen(ctx) -> None:
     real_today = timezone.localdate()
@@ -57,13 +97,18 @@ def gen(ctx) -> None:
                 expires = today + dt.timedelta(days=ctx.rng.randint(5, 25))  # due for renewal
             if i == 4:
                 expires = today - dt.timedelta(days=ctx.rng.randint(5, 60))  # lapsed
+            issued = expires - dt.timedelta(days=5 * 365)
+            if i == 2 and dt.date(ctx.year, 3, 16) <= today:
+                # renewed this year (换发): a new five-year term from the renewal day
+                issued = dt.date(ctx.year, 3, 16)
+                expires = issued + dt.timedelta(days=5 * 365)
             certs.append(
                 EnforcementCertificate(
                     unit=t,
                     holder_name=name,
                     number=f"{t.code}{i + 1:04d}",
                     area="综合行政执法",
-                    issued_on=expires - dt.timedelta(days=5 * 365),
+                    issued_on=issued,
                     expires_on=expires,
                     created_by=clerk,
                 )
@@ -155,6 +200,7 @@ def gen(ctx) -> None:
                     through(enforcementcase_id=c.pk, enforcementcertificate_id=b.pk),
                 ]
             bulk.insert(through, links)
+            _major_reviews(t, [c for c in cases if c.is_major and c.decided_on], clerk)
             decided = [c for c in cases if c.decided_on] or cases
             target = decided[0]
             received = min(today, (target.decided_on or target.opened_on) + dt.timedelta(days=20))
@@ -180,10 +226,13 @@ def gen(ctx) -> None:
                 version=2,
             )
             ld = workdays.add_calendar_days(received, 15)
+            plaintiff = ctx.rng.choice(COMPANIES)
+            if t.kind == UnitKind.DEVELOPMENT_ZONE:
+                continue  # the zone had no lawsuit: its report says so ("未发生行政诉讼案件")
             Litigation.objects.create(
                 unit=t,
                 case_no=f"({year})示0101行初{ctx.townships.index(t) + 11}号",
-                applicant=ctx.rng.choice(COMPANIES),
+                applicant=plaintiff,
                 act="责令限期拆除决定",
                 organ="示范县人民法院",
                 received_on=received,

@@ -58,6 +58,108 @@ def _attach(obj, name: str) -> None:
     att.save()
 
 
+# Each head's own year (section three of the annual report is written from these):
+# different topics and study sessions, so no sentence is shared between the two heads.
+DUTY = [
+    {  # the party secretary
+        "topics": [
+            "听取法治建设工作领导小组年度工作汇报",
+            "专题研究法治督察反馈问题整改",
+            "部署年度普法依法治理工作",
+        ],
+        "study": [
+            (3, 16, "{party}理论学习中心组学法", "习近平法治思想"),
+            (6, 18, "{party}理论学习中心组学法", "宪法"),
+            (9, 17, "{party}理论学习中心组学法", "信访工作条例"),
+        ],
+        "report": "本人认真履行推进法治建设第一责任人职责，把法治建设纳入班子重要议事日程……",
+    },
+    {  # the head of the government (镇长, 乡长, 主任)
+        "topics": [
+            "听取法治政府建设工作汇报",
+            "专题研究重大行政决策合法性审查",
+            "研究落实行政执法“三项制度”",
+            "部署村（社区）法律顾问履职考核",
+        ],
+        "study": [
+            (4, 14, "会前学法", "行政处罚法"),
+            (7, 15, "会前学法", "民法典"),
+            (10, 13, "会前学法", "行政复议法"),
+            (11, 17, "会前学法", "优化营商环境条例"),
+        ],
+        "report": "本人坚持依法行政，带头尊法学法守法用法，严格落实重大行政决策程序……",
+    },
+]
+
+
+def head_posts(unit) -> tuple[str, str]:
+    """The two heads' posts in the unit's own words (党委书记/镇长, 党工委书记/办事处主任 …)."""
+    if unit.kind == "subdistrict":
+        return "党工委书记", "办事处主任"
+    if unit.kind == "development_zone":
+        return "党工委书记", "管委会主任"
+    return "党委书记", "乡长" if unit.name.endswith("乡") else "镇长"
+
+
+def _duty_report_day(year: int, today: dt.date) -> dt.date | None:
+    """The heads' year-end 述法: 20 December, or — when the demo is built in December
+    before that day — a working day earlier in December; none before December."""
+    day = dt.date(year, 12, 20)
+    if day <= today:
+        return day
+    if today.year == year and today.month == 12:
+        day = today - dt.timedelta(days=2)
+        while not workdays.is_working_day(day):
+            day -= dt.timedelta(days=1)
+        if day.month == 12:
+            return day
+    return None
+
+
+SELF_CHECK_PROBLEMS = [
+    "部分村（社区）普法宣传栏内容更新不及时",
+    "行政执法案卷装订归档不规范",
+]
+
+
+def _self_check(t, year: int, today: dt.date, owner) -> None:
+    """A mid-year 自查 by the unit itself with two findings, one signed off (no ``rng``)."""
+    date = workdays.next_working_day(dt.date(year, 6, 15))
+    if date > today:
+        return
+    inspection = Inspection.objects.create(
+        unit=t,
+        target=t,
+        kind=InspectionKind.SELF_CHECK,
+        year=year,
+        date=date,
+        title=f"{year}年上半年法治建设自查",
+        team="司法所、党政办",
+        summary="对照年度法治建设工作要点逐项自查。",
+        created_by=owner,
+    )
+    for i, problem in enumerate(SELF_CHECK_PROBLEMS, start=1):
+        deadline = workdays.add_working_days(date, 30)
+        done = i == 1
+        Rectification.objects.create(
+            unit=t,
+            inspection=inspection,
+            number=i,
+            problem=problem,
+            requirement="限期整改。",
+            owner_name="司法所所长",
+            owner_user=owner,
+            deadline=deadline.date,
+            deadline_provisional=deadline.provisional,
+            status=RectificationStatus.SIGNED_OFF if done else RectificationStatus.IN_PROGRESS,
+            measures="制定整改方案，逐项落实。",
+            evidence_note="已完成整改。" if done else "",
+            submitted_on=deadline.date if done else None,
+            signed_off_on=deadline.date if done else None,
+            version=3 if done else 1,
+        )
+
+
 @demo.register(order=70)
 def gen(ctx):
     rng = ctx.rng
@@ -65,12 +167,10 @@ def gen(ctx):
     today = timezone.localdate()
     county_user = ctx.users.get("county")
     for t in ctx.townships:
-        head = (
-            "主任"
-            if t.kind == "development_zone"
-            else ("主任" if t.kind == "subdistrict" else "镇长")
-        )
+        party, head = head_posts(t)
         secretary, mayor = rng.choice(SURNAMES) + "书记", rng.choice(SURNAMES) + head
+        if mayor[0] == secretary[0]:  # two heads, two people: never the same "某某"
+            mayor = SURNAMES[(SURNAMES.index(mayor[0]) + 1) % len(SURNAMES)] + head
         group = LeadingGroup.objects.create(
             unit=t,
             year=year,
@@ -82,7 +182,7 @@ def gen(ctx):
             duties="统筹推进本单位法治建设，研究解决法治建设中的重大问题。",
         )
         members = [
-            (MemberRole.LEADER, secretary[0] + "某", "党委书记"),
+            (MemberRole.LEADER, secretary[0] + "某", party),
             (MemberRole.DEPUTY, mayor[0] + "某", head),
             (MemberRole.DEPUTY, rng.choice(SURNAMES) + "某", "分管政法副职"),
         ]
@@ -94,29 +194,21 @@ def gen(ctx):
             LeadingGroupMember.objects.create(
                 group=group, unit=t, role=role, name=name, post=post, order=i
             )
-        for name, post in ((secretary[0] + "某", "党委书记"), (mayor[0] + "某", head)):
-            reported = dt.date(year, 12, 20) <= today
+        reported_on = _duty_report_day(year, today)
+        for k, (name, post) in enumerate(((secretary[0] + "某", party), (mayor[0] + "某", head))):
+            own = DUTY[k]
             DutyReport.objects.create(
                 unit=t,
                 year=year,
                 person_name=name,
                 post=post,
                 study="\n".join(
-                    f"{year}-{m:02d}-15 会前学法：{law}"
-                    for m, law in (
-                        (3, "宪法"),
-                        (6, "行政处罚法"),
-                        (9, "民法典"),
-                        (11, "信访工作条例"),
-                    )
+                    f"{year}-{m:02d}-{d:02d} {form.format(party=party[:-2])}：{law}"
+                    for m, d, form, law in own["study"]
                 ),
-                topics="听取法治政府建设工作汇报\n研究年度普法依法治理工作要点\n专题研究重大行政决策合法性审查",
-                report_text=(
-                    "本人认真履行推进法治建设第一责任人职责，带头学法、尊法、守法、用法……"
-                    if reported
-                    else ""
-                ),
-                report_date=dt.date(year, 12, 20) if reported else None,
+                topics="\n".join(own["topics"]),
+                report_text=own["report"] if reported_on else "",
+                report_date=reported_on,
             )
         for kind, item, amount in (
             (FundingKind.PUBLICITY, "普法宣传经费", 30000),
@@ -189,4 +281,6 @@ def gen(ctx):
             )
             if status in (RectificationStatus.SUBMITTED, RectificationStatus.SIGNED_OFF):
                 _attach(r, f"整改材料-问题{i}.png")
+        if ctx.townships.index(t) % 2 == 0:
+            _self_check(t, year, today, owner)
     ctx.log("督察整改：领导小组、第一责任人述法、经费保障，每个乡镇一次县级督察及其整改")

@@ -384,3 +384,19 @@ def section_three(unit: Unit, year: int) -> dict:
         "topics": [t for r in reports for t in r.topic_list],
         "funding": funding_totals(unit, year),
     }
+
+
+def heads_of(unit: Unit, year: int) -> dict[str, str]:
+    """Name → post of the people the unit recorded for ``year``: its heads' duty reports
+    first, then its leading group's members (a name already known keeps its post). Other
+    ledgers that record a head by name or by post ("镇长") resolve it against this."""
+    out: dict[str, str] = {}
+    for name, post in DutyReport.objects.filter(unit=unit, year=year).values_list(
+        "person_name", "post"
+    ):
+        out.setdefault(name.strip(), post.strip())
+    for name, post in LeadingGroupMember.objects.filter(
+        group__unit=unit, group__year=year
+    ).values_list("name", "post"):
+        out.setdefault(name.strip(), post.strip())
+    return out
