@@ -424,6 +424,7 @@ def shortfalls(ctx: Context) -> list[Found]:
                 theme="oversight",
                 text=text,
                 suggestions=list(OPEN_CAUSES),
+                covers=["rectification.closed_rate"],
                 sources=[
                     Source("整改台账", reverse("oversight:rectifications")),
                     ctx.indicator_source("rectification.open"),

@@ -166,6 +166,7 @@ class Found:
     suggestions: list[str] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
     plan: str = ""  # a next-year work item this shortfall suggests (section four)
+    covers: list[str] = field(default_factory=list)  # indicator codes this finding states
 
 
 @dataclass

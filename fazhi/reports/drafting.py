@@ -85,7 +85,7 @@ def collect(ctx: Context) -> Material:
     # An indicator below its target that no contribution reported is still a shortfall.
     from fazhi.indicators import registry
 
-    covered = {f.key for f in m.found}
+    covered = {f.key for f in m.found} | {f"indicator:{c}" for f in m.found for c in f.covers}
     rest = [i.code for i in registry.all_indicators() if f"indicator:{i.code}" not in covered]
     m.found.extend(contrib.below_target(ctx, rest, "oversight"))
     return m
