@@ -282,7 +282,7 @@ def _acts_text(acts: list[HeadAct]) -> str:
         ]
         sentence = "；".join(parts)
         if len(items) > len(shown):
-            sentence += f"等，全年此类履职{len(items)}次"
+            sentence += f"等，全年共{len(items)}次"
         sentences.append(sentence + "。")
     return "".join(sentences)
 
