@@ -86,7 +86,7 @@ def check_shortcomings(text: str | None, n_figures: int) -> dict:
     ]
     if ph:
         parts.append(
-            f"占位符{len(ph)}处（{'、'.join(dict.fromkeys(p['text'] for p in ph))}）"
+            f"占位符{len(ph)}处（{'、'.join('“' + t + '”' for t in dict.fromkeys(p['text'] for p in ph))}）"
             + (f"，其中{n_ph_causes}处原因只是占位符" if n_ph_causes else "")
         )
     if ok:
@@ -218,13 +218,13 @@ def check_placeholders(items: list[dict]) -> dict:
         f"{'第' + str(k) + '部分' if k else '其他位置'}{v}处"
         for k, v in sorted(by_sec.items(), key=lambda kv: kv[0] or 0)
     )
-    kinds = "、".join(dict.fromkeys(it["text"] for it in items))
+    kinds = "、".join(f"“{t}”" for t in dict.fromkeys(it["text"] for it in items))
     if len(kinds) > 60:
         kinds = kinds[:60] + "……"
     return _check(
         "placeholders",
         False,
-        f"有{len(items)}处占位符未填写（{kinds}）：{secs}；有占位符的报告不能评为完整",
+        f"有{len(items)}处占位符未填写（{kinds}），{secs}；有占位符的报告不能评为完整",
         items=items,
     )
 
