@@ -215,12 +215,13 @@ def head_parts(text: str, spans: list[tuple[int, int]], subheads: list) -> dict:
             s = m.group(0)
             if m.start() == 0 or text[m.start() - 1] == "\n":
                 cur = None
-            if _names_both(s):
-                cur = None
-                continue
-            r = _role(s)
-            if r:
-                cur = r
+            if "书记" in s or "长" in s or "主任" in s:  # else no role: skip the regexes
+                if _names_both(s):
+                    cur = None
+                    continue
+                r = _role(s)
+                if r:
+                    cur = r
             if cur:
                 add(cur[0], cur[1], m.start(), m.end())
     return parts
