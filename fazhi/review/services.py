@@ -46,15 +46,23 @@ def compare_uploads(uploads) -> dict:
     return compare([review_upload(u) for u in uploads])
 
 
+_MARK_ORDER = {"heading": 0, "placeholder": 1, "fact": 2}
+
+
 def highlight_segments(text: str, result: dict) -> list[dict]:
-    """The original text cut into pieces for the page: plain, heading (with its section) or fact."""
+    """The original text cut into pieces for the page: plain, heading (with its section),
+    placeholder (numbered as in the placeholders check, for its anchor) or fact."""
     marks = []
     for s in result["sections"]:
         # A section spans its whole body; highlight only its heading.
         marks.append((s["start"], s.get("heading_end", s["start"]), "heading", s))
+    for c in result["checks"]:
+        if c["code"] == "placeholders":
+            for i, it in enumerate(c.get("items") or [], 1):
+                marks.append((it["start"], it["end"], "placeholder", {**it, "n": i}))
     for f in result["facts"]:
         marks.append((f["start"], f["end"], "fact", f))
-    marks.sort(key=lambda m: (m[0], 0 if m[2] == "heading" else 1))
+    marks.sort(key=lambda m: (m[0], _MARK_ORDER[m[2]]))
     out, pos = [], 0
     for start, end, kind, item in marks:
         if start < pos or end <= start:

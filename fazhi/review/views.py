@@ -50,8 +50,11 @@ def index(request):
             except DomainError as exc:
                 messages.error(request, f"无法审阅“{upload.name}”：{exc.message}")
             else:
+                n_results = sum(1 for f in result["facts"] if f.get("kind") == "result")
                 context.update(
                     result=result,
+                    n_results=n_results,
+                    n_other=len(result["facts"]) - n_results,
                     segments=services.highlight_segments(result.pop("text"), result),
                     statutory_names=STATUTORY_NAMES,
                     missing_names=[STATUTORY_NAMES[n] for n in result["missing"]],

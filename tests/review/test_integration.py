@@ -18,6 +18,8 @@ SEED_FILES = (
     )
 )
 KEYS = {"file", "meta", "sections", "missing", "facts", "checks"}
+DRAFT = Path(__file__).resolve().parent / "data" / "fazhi_draft_dongfeng_2026.txt"
+NEW_CHECKS = ("placeholders", "repeated_sentences", "heads_distinct")
 
 pytestmark = pytest.mark.django_db
 
@@ -96,6 +98,17 @@ def test_fazhi_review_cli(tmp_path):
     )
     assert out.returncode == 0, out.stderr
     assert set(json.loads(out.stdout)) >= KEYS
+    text = subprocess.run(
+        [sys.executable, "-m", "fazhi.cli", "review", str(DRAFT), "--format", "text"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert text.returncode == 0, text.stderr
+    assert "✗ placeholders" in text.stdout and "- （原因待填写）：第2部分" in text.stdout
+    assert "✗ heads_distinct" in text.stdout and "不完整：有占位符未填写" in text.stdout
+    assert "[目标]" in text.stdout
     bad = subprocess.run(
         [sys.executable, "-m", "fazhi.cli", "review", str(tmp_path / "missing.txt")],
         capture_output=True,
@@ -104,3 +117,28 @@ def test_fazhi_review_cli(tmp_path):
         timeout=120,
     )
     assert bad.returncode != 0 and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_review_page_shows_the_new_checks_with_their_items(world, client_for):
+    c = client_for(world.clerk_a)
+    html = c.post("/review/", {"file": _upload(DRAFT)}).content.decode()
+    for code in NEW_CHECKS:
+        assert f'data-check="{code}"' in html
+    assert 'id="items-placeholders"' in html and html.count('href="#ph-') == 16
+    assert 'id="ph-1"' in html and "（原因待填写）" in html
+    assert 'id="items-heads_distinct"' in html and "书记、镇长的部分" in html
+    assert "不完整：有占位符未填写" in html
+    assert 'data-kind="target"' in html and "另有目标和阈值 9 个不计入" in html
+
+
+def test_review_api_returns_the_new_checks(world, api_for):
+    api = api_for(world.clerk_a)
+    body = api.c.post("/api/v1/review/", {"file": _upload(DRAFT)}).json()
+    checks = {c["code"]: c for c in body["checks"]}
+    assert set(NEW_CHECKS) <= set(checks)
+    ph = checks["placeholders"]
+    assert ph["ok"] is False and len(ph["items"]) == 16
+    assert set(ph["items"][0]) >= {"text", "start", "end", "section", "heading"}
+    assert checks["shortcomings_concrete"]["ok"] is False
+    assert body["score"]["complete"] is False and body["score"]["blocking"] == ["placeholders"]
+    assert {f["kind"] for f in body["facts"]} == {"result", "target"}

@@ -136,8 +136,10 @@ def test_seed001_thematic(r001):
     assert m["signed"] is None and m["published"] is None
     assert [p[0] for p in parts(r001)] == [1, 1, 1, 1]
     assert r001["missing"] == [2, 3, 4, 5]
+    # "确保……年度学法时间不少于40小时" is a requirement (a threshold), not a result
     f = fact(r001, "40小时")
-    assert (f["value"], f["unit"], f["approx"], f["mechanism"]) == (40, "小时", True, "学法")
+    assert (f["value"], f["unit"], f["mechanism"]) == (40, "小时", "学法")
+    assert (f["kind"], f["bound"], f["approx"]) == ("threshold", "min", False)
     assert check(r001, "first_responsible")["ok"] is False
     assert check(r001, "publication_deadline")["ok"] is None
     assert check(r001, "figure_density")["ok"] is False
@@ -169,8 +171,10 @@ def test_seed002_facts(r002):
     f = fact(r002, "98.5%")
     assert (f["value"], f["unit"], f["approx"]) == (98.5, "%", False)
     assert f["subject"] == "调解成功率" and f["qualifier"] == "达"
+    # "涉案金额50万元以上纠纷3起": 50万元以上 bounds the disputes counted, it is no result
     f = fact(r002, "50万元")
-    assert (f["value"], f["unit"], f["approx"]) == (500000, "元", True)
+    assert (f["value"], f["unit"], f["kind"], f["bound"]) == (500000, "元", "threshold", "min")
+    assert f["approx"] is False
     f = fact(r002, "100万元")
     assert f["value"] == 1000000 and f["unit"] == "元"
     f = fact(r002, "800小时")

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 import re
+from bisect import bisect_right
 
 from . import checks as ck
 from .clean import clean
 from .facts import extract_facts, tag_paragraphs
 from .meta import extract_meta
+from .quality import REPEAT_MIN, find_placeholders, head_parts, repeated_sentences, shared_by_heads
 from .reader import DEFAULT_MAX_BYTES, ReviewInputError, read_bytes, read_path
-from .reference import resolve
+from .reference import han_sentences, resolve
 from .sections import find_headings, map_statutory
 
 DEFAULT_OPTIONS = {
@@ -58,6 +60,7 @@ def review_text(
     # sections: every heading; statutory number inherited from the innermost part
     sections = []
     stack: list = []
+    located = []  # (clean start, clean end, statutory, heading) for locating check items
     for h in heads:
         while stack and stack[-1].end <= h.start:
             stack.pop()
@@ -66,6 +69,7 @@ def review_text(
         else:
             stat = next((p.statutory for p in reversed(stack) if id(p) in part_ids), None)
         stack.append(h)
+        located.append((h.start, h.end, stat, h.text))
         s, e = mt.span(h.start, max(h.end, h.start + 1))
         he = mt.span(h.start, min(h.end, h.start + max(len(h.text), 1)))[1]
         sections.append(
@@ -88,8 +92,28 @@ def review_text(
         if h.level == top_level and h.statutory and (not top_order or top_order[-1] != h.statutory):
             top_order.append(h.statutory)
 
+    loc_starts = [x[0] for x in located]
+
+    def where(cpos: int) -> dict:
+        """The statutory part and the innermost heading around a clean offset."""
+        i = bisect_right(loc_starts, cpos) - 1
+        while i >= 0:
+            hs, he, stat, htext = located[i]
+            if cpos < he:
+                return {"section": stat, "heading": htext}
+            i -= 1
+        return {"section": None, "heading": None}
+
+    def span_item(cs: int, ce: int, **extra) -> dict:
+        s, e = mt.span(cs, ce)
+        d = {"start": s, "end": e}
+        d.update(where(cs))
+        d.update(extra)
+        return d
+
     facts_c = extract_facts(ctext)
-    cstarts = [f["start"] for f in facts_c]
+    # targets and thresholds are figures, but not results: kept out of every count
+    cstarts = [f["start"] for f in facts_c if f["kind"] == "result"]
     facts = []
     for f in facts_c:
         s, e = mt.span(f["start"], f["end"])
@@ -100,7 +124,8 @@ def review_text(
     checks = [ck.check_sections_present(present), ck.check_sections_order(top_order)]
     sec2 = [h for h in parts if h.statutory == 2]
     if sec2:
-        s2_text = "\n".join(ctext[h.start : h.end] for h in sec2)
+        # the body only: a heading such as "存在的不足和原因" names causes, it gives none
+        s2_text = "\n".join(ctext[h.head_end : h.end] for h in sec2)
         n_fig = sum(1 for c in cstarts if any(h.start <= c < h.end for h in sec2))
         checks.append(ck.check_shortcomings(s2_text, n_fig))
     else:
@@ -114,12 +139,46 @@ def review_text(
         )
     )
     checks.append(ck.check_deadline(meta["year"], meta["published"], meta["signed"]))
+    han = han_sentences(ctext)  # sentences for the boilerplate and repeat checks
     if o["boilerplate"]:
         ref = resolve(reference)
-        bp = ref.boilerplate(ctext)
+        bp = ref.boilerplate(ctext, han)
         checks.append(ck.check_boilerplate(bp, o["boilerplate_max"]))
-    checks.append(ck.check_density(len(facts), len(ctext), o["density_min"]))
+    checks.append(ck.check_density(len(cstarts), len(ctext), o["density_min"]))
     checks.append(ck.check_metadata(meta))
+
+    # checks a draft cannot fool (quality.py)
+    phs = [span_item(p["start"], p["end"], text=p["text"]) for p in find_placeholders(ctext)]
+    checks.append(ck.check_placeholders(phs))
+    reps = [
+        {
+            "text": r["text"],
+            "count": r["count"],
+            "occurrences": [span_item(a, b) for a, b in r["spans"]],
+        }
+        for r in repeated_sentences(ctext, han)
+    ]
+    checks.append(ck.check_repeated(reps, REPEAT_MIN))
+    sec3_spans = [(h.start, h.end) for h in sec3]
+    sub3 = [
+        h for h in heads if id(h) not in part_ids and any(a <= h.start < b for a, b in sec3_spans)
+    ]
+    hp = head_parts(ctext, sec3_spans, sub3) if sec3 else {}
+    shared = [
+        {
+            "text": it["text"],
+            "length": it["length"],
+            "occurrences": [
+                span_item(a, b, head=hp[cls]["role"]) for cls, (a, b) in it["spans"].items()
+            ],
+        }
+        for it in shared_by_heads(ctext, hp)
+    ]
+    checks.append(
+        ck.check_heads_shared(
+            "party" in hp and "gov" in hp, {k: v["role"] for k, v in hp.items()}, shared
+        )
+    )
 
     result = {
         "file": filename,

@@ -8,6 +8,7 @@ from datetime import date
 
 from .clean import HAN
 from .facts import mechanisms_in
+from .quality import SHARED_MIN, find_placeholders, placeholder_causes
 from .sections import STATUTORY_NAMES
 
 SET_PHRASES = re.compile(
@@ -62,15 +63,19 @@ def check_sections_order(order: list[int]) -> dict:
 
 
 def check_shortcomings(text: str | None, n_figures: int) -> dict:
+    """Part 2 is concrete and gives causes. A placeholder is not content: a cause that is
+    only a placeholder (``原因：（原因待填写）``) is not a cause, and fails the check."""
     if text is None:
         return _check("shortcomings_concrete", False, "没有“存在的不足和原因”部分")
+    ph = find_placeholders(text)
+    n_ph_causes, text = placeholder_causes(text, ph)
     sents = [s for s in _SENT.findall(text) if len(s.strip()) >= 4]
     phrases = [m.group(0) for m in SET_PHRASES.finditer(text)]
     causal = [m.group(0) for m in CAUSAL.finditer(text)]
     mechs = [m for m in mechanisms_in(text) if m != "其他"]
     places = sorted({m.group(0) for m in NAMED_PLACE.finditer(text)})
     concrete = n_figures + len(places) + (1 if len(mechs) >= 2 else 0)
-    ok = bool(causal) and concrete >= 1 and (len(phrases) <= max(2, len(sents)))
+    ok = bool(causal) and concrete >= 1 and (len(phrases) <= max(2, len(sents))) and not n_ph_causes
     parts = [
         f"{len(sents)}句",
         f"套话{len(phrases)}处" + (f"（{'、'.join(dict.fromkeys(phrases))}）" if phrases else ""),
@@ -79,11 +84,19 @@ def check_shortcomings(text: str | None, n_figures: int) -> dict:
         f"具体地点/机构{len(places)}处",
         "原因分析：" + ("有（" + "、".join(dict.fromkeys(causal)) + "）" if causal else "无"),
     ]
-    verdict = (
-        "问题具体，有原因分析"
-        if ok
-        else ("未分析原因" if not causal else "问题多为套话，缺少具体事实")
-    )
+    if ph:
+        parts.append(
+            f"占位符{len(ph)}处（{'、'.join('“' + t + '”' for t in dict.fromkeys(p['text'] for p in ph))}）"
+            + (f"，其中{n_ph_causes}处原因只是占位符" if n_ph_causes else "")
+        )
+    if ok:
+        verdict = "问题具体，有原因分析"
+    elif n_ph_causes:
+        verdict = f"{n_ph_causes}处原因未填写（只是占位符）"
+    elif not causal:
+        verdict = "未分析原因"
+    else:
+        verdict = "问题多为套话，缺少具体事实"
     return _check(
         "shortcomings_concrete",
         ok,
@@ -92,6 +105,7 @@ def check_shortcomings(text: str | None, n_figures: int) -> dict:
         figures=n_figures,
         causal=len(causal),
         mechanisms=mechs,
+        placeholder_causes=n_ph_causes,
     )
 
 
@@ -185,6 +199,98 @@ def check_metadata(meta: dict) -> dict:
     return _check("metadata", False, "缺少：" + "、".join(names[k] for k in missing))
 
 
+def _where(item: dict) -> str:
+    sec = item.get("section")
+    where = f"第{sec}部分" if sec else "正文"
+    if item.get("heading"):
+        where += f"“{item['heading'][:20]}”"
+    return where
+
+
+def check_placeholders(items: list[dict]) -> dict:
+    """No fill-in left unfilled. ``items``: ``{text, start, end, section, heading}``."""
+    if not items:
+        return _check("placeholders", True, "没有未填写的占位符", items=[])
+    by_sec: dict = {}
+    for it in items:
+        by_sec[it.get("section")] = by_sec.get(it.get("section"), 0) + 1
+    secs = "，".join(
+        f"{'第' + str(k) + '部分' if k else '其他位置'}{v}处"
+        for k, v in sorted(by_sec.items(), key=lambda kv: kv[0] or 0)
+    )
+    kinds = "、".join(f"“{t}”" for t in dict.fromkeys(it["text"] for it in items))
+    if len(kinds) > 60:
+        kinds = kinds[:60] + "……"
+    return _check(
+        "placeholders",
+        False,
+        f"有{len(items)}处占位符未填写（{kinds}），{secs}；有占位符的报告不能评为完整",
+        items=items,
+    )
+
+
+def check_repeated(items: list[dict], minimum: int) -> dict:
+    """No sentence twice. ``items``: ``{text, count, occurrences: [{start, end, section, heading}]}``."""
+    if not items:
+        return _check("repeated_sentences", True, f"没有重复的句子（{minimum}字以上）", items=[])
+    first = items[0]
+    where = "、".join(_where(o) for o in first["occurrences"][:3])
+    return _check(
+        "repeated_sentences",
+        False,
+        f"{len(items)}个句子重复出现（共{sum(i['count'] for i in items)}次），"
+        f"如“{first['text'][:30]}”见于{where}",
+        items=items,
+    )
+
+
+def check_heads_shared(decided: bool, roles: dict, items: list[dict]) -> dict:
+    """Section 三 does not give two heads the same text. ``roles``: class -> role word;
+    ``items``: ``{text, length, occurrences: [{head, start, end}]}``."""
+    if not decided:
+        return _check(
+            "heads_distinct",
+            None,
+            "第三部分未分别写党委、政府主要负责人的履职情况，无法比较",
+            items=[],
+        )
+    names = f"{roles['party']}与{roles['gov']}"
+    if not items:
+        return _check(
+            "heads_distinct",
+            True,
+            f"{names}分别撰写，没有共用的句子或{SHARED_MIN}字以上的相同表述",
+            items=[],
+        )
+    return _check(
+        "heads_distinct",
+        False,
+        f"{names}的履职情况有{len(items)}处相同表述，如“{items[0]['text'][:30]}”",
+        items=items,
+    )
+
+
+# A failed blocking check keeps a report from scoring complete whatever else passes.
+BLOCKING = ("placeholders",)
+
+
 def score(checks: list[dict]) -> dict:
     parts = {c["code"]: (1 if c["ok"] else 0) for c in checks if c["ok"] is not None}
-    return {"total": sum(parts.values()), "max": len(parts), "parts": parts}
+    total, maximum = sum(parts.values()), len(parts)
+    blocking = [c["code"] for c in checks if c["code"] in BLOCKING and c["ok"] is False]
+    complete = bool(maximum) and total == maximum and not blocking
+    if complete:
+        verdict = "完整：各项检查均通过"
+    elif blocking:
+        verdict = "不完整：有占位符未填写"
+    else:
+        failed = [c["code"] for c in checks if c["ok"] is False]
+        verdict = f"不完整：{len(failed)}项检查未通过"
+    return {
+        "total": total,
+        "max": maximum,
+        "parts": parts,
+        "complete": complete,
+        "blocking": blocking,
+        "verdict": verdict,
+    }

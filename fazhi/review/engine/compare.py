@@ -54,6 +54,8 @@ def compare(results: list[dict], *, threshold: float = 0.5) -> dict:
     rows: list[dict] = []
     for r in ok_results:
         for f in r["facts"]:
+            if f.get("kind", "result") != "result":
+                continue  # targets and thresholds are not results to compare
             k = _key(f.get("subject"))
             best = None
             best_sim = threshold

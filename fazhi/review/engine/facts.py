@@ -4,6 +4,11 @@ A fact is a number with a measure word or a percentage/money unit, e.g. ``调解
 -> value 100, unit 起, approx True, subject 调解矛盾纠纷, mechanism 调解. Dates, years,
 ordinals (第一), document numbers, law names, phone numbers, section numbers and slogans
 (四个意识, 十九大, "三项制度") are not facts.
+
+Each fact has a ``kind``: ``result`` (what was done), ``target`` (a goal: "未达到80%的目标",
+"目标为95%") or ``threshold`` (a bound, with ``bound`` min/max: "不少于40小时",
+"50万元以上纠纷", "3万元以下罚款"). Targets and thresholds stay in the list so a caller can
+show them, but they are not results: the checks count results only.
 """
 
 from __future__ import annotations
@@ -62,18 +67,34 @@ _UNITS = (
     "套|台|部|节|堂|趟|类|期|万册|座|间|亩|吨|辆"
 )
 FACT_RE = re.compile(
-    r"(?P<pre>累计超过|累计达到|累计达|共计|总计|合计|超过|达到|不少于|不低于|将近|大约|多达|高达|"
+    r"(?P<pre>累计超过|累计达到|累计达|共计|总计|合计|不超过|不高于|不多于|超过|达到|不少于|不低于|"
+    r"将近|大约|多达|高达|"
     r"近|约|逾|共|累计|达)?"
     r"(?:(?P<cnt>[一二两三四五六七八九十])个(?=\d))?"
     rf"(?P<num>{_ARABIC}|{_CN})"
     r"(?P<ap1>余|多|来)?"
     r"(?P<mult>万|亿)?"
     rf"(?P<unit>{_UNITS})"
-    r"(?P<ap2>以上|左右|上下|余|多)?"
+    r"(?P<ap2>以上|以下|以内|左右|上下|余|多)?"
 )
 _PERCENT_CN = re.compile(rf"百分之(?P<num>{_CN}(?:点[零〇一二三四五六七八九]+)?)")
-_APPROX_WORDS = {"余", "多", "来", "以上", "左右", "上下", "近", "约", "逾", "超过", "累计超过",
-                 "不少于", "不低于", "将近", "大约", "多达"}  # fmt: skip
+_APPROX_WORDS = {"余", "多", "来", "以上", "以下", "以内", "左右", "上下", "近", "约", "逾", "超过",
+                 "累计超过", "将近", "大约", "多达"}  # fmt: skip
+# Targets and thresholds are figures of another kind, not results: "未达到80%的目标",
+# "目标为95%", "不少于40小时", "50万元以上纠纷" (以上/以下 before the noun it bounds).
+# "接受宣传的人数在1000人以上，" ends its clause: a result, approximate.
+KINDS = ("result", "target", "threshold")
+_THRESHOLD_PRE = {
+    "不少于": "min",
+    "不低于": "min",
+    "不超过": "max",
+    "不高于": "max",
+    "不多于": "max",
+}
+_THRESHOLD_AP2 = {"以上": "min", "以下": "max", "以内": "max"}
+_TARGET_BEFORE = re.compile(r"目标(?:值|任务)?(?:为|是|设定为|定为|确定为)?[：:]?\s*[（(]?$")
+_TARGET_AFTER = re.compile(r"(?:的)?(?:年度|工作|考核)?目标")
+_ATTRIBUTIVE = re.compile(rf"[{HAN}]")
 _CLASSIFIERS = set("个名家所处支项条批位户件起场份期篇座间辆台部套")
 _SLOGAN_AFTER = re.compile(
     r"(?:制度|意识|自信|维护|全面|务必|确保|坚持|代表|一|到位|服务|机制|清单|结合|联动|率先|"
@@ -166,6 +187,7 @@ def extract_facts(text: str) -> list[dict]:
     for m in _PERCENT_CN.finditer(text):
         matches.append(m)
     matches.sort(key=lambda m: m.start())
+    has_goal = "目标" in text  # most reports state no target next to a figure
     for m in matches:
         gd = m.groupdict()
         num_s = gd["num"]
@@ -230,6 +252,17 @@ def extract_facts(text: str) -> list[dict]:
         approx = bool(
             ap_extra or ap1 or ap2 in _APPROX_WORDS or pre in _APPROX_WORDS or "超过" in pre
         )
+        kind, bound = "result", None
+        if has_goal and (
+            _TARGET_AFTER.match(text, end) or _TARGET_BEFORE.search(text, max(0, start - 10), start)
+        ):
+            kind = "target"
+        elif pre in _THRESHOLD_PRE:
+            kind, bound = "threshold", _THRESHOLD_PRE[pre]
+        elif ap2 in _THRESHOLD_AP2 and end < n and _ATTRIBUTIVE.match(text, end):
+            kind, bound = "threshold", _THRESHOLD_AP2[ap2]
+        if kind != "result":
+            approx = False  # a bound or a goal, not an approximate result
         if unit == "百分点":
             unit = "个百分点"
         # --- subject: the phrase before the figure within its clause
@@ -271,7 +304,10 @@ def extract_facts(text: str) -> list[dict]:
             "qualifier": pre or None,
             "object": obj,
             "statement": text[cs:end],
+            "kind": kind,
         }
+        if bound:
+            fact["bound"] = bound
         if gd.get("cnt"):
             c = cn_to_number(gd["cnt"])
             fact["count"] = int(c) if c is not None else None

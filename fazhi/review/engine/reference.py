@@ -31,16 +31,38 @@ FORMAT = "fazhi-review-reference/1"
 DATA_DIR = Path(__file__).parent / "data" / "reference"
 
 _NON_HAN = re.compile(rf"[^{HAN}\d]+")
+_NON_HAN_KEEP = re.compile(rf"[^{HAN}\d。！？；\n]+")  # sentence ends kept
+_TERM = re.compile(r"[。！？；\n]")
 _DIGITS = re.compile(r"\d+")
 _SENT = re.compile(r"[^。！？；\n]+")
 
 
-def sentences(text: str) -> list[tuple[int, int, str]]:
+def han_sentences(text: str, minimum: int = MIN_SENTENCE) -> list[tuple[int, int, str]]:
+    """``(start, end, Han and digits)`` of each sentence with at least ``minimum`` of them.
+
+    One regex pass over the whole text (sentence ends kept, so the pieces align with the
+    original's), instead of one per sentence; shared by the boilerplate and the
+    repeated-sentence checks."""
     out = []
-    for m in _SENT.finditer(text):
-        norm = _DIGITS.sub("#", _NON_HAN.sub("", m.group(0)))
-        if len(norm) >= MIN_SENTENCE:
-            out.append((m.start(), m.end(), norm))
+    s = 0
+    for norm, raw in zip(_TERM.split(_NON_HAN_KEEP.sub("", text)), _TERM.split(text), strict=True):
+        e = s + len(raw)
+        if len(norm) >= minimum:
+            out.append((s, e, norm))
+        s = e + 1
+    return out
+
+
+def sentences(text: str, han: list | None = None) -> list[tuple[int, int, str]]:
+    """Sentences normalised for shingling (digits -> ``#``); ``han`` from
+    :func:`han_sentences` when the caller has it already."""
+    if han is None:
+        han = han_sentences(text)
+    out = []
+    for s, e, norm in han:
+        norm = _DIGITS.sub("#", norm)
+        if len(norm) >= MIN_SENTENCE:  # the length after digits collapse, as always
+            out.append((s, e, norm))
     return out
 
 
@@ -157,8 +179,9 @@ class Reference:
         ref.sources = payload.get("sources", [])
         return ref
 
-    def boilerplate(self, text: str) -> dict:
-        """Share of sentence characters that are boilerplate against this reference."""
+    def boilerplate(self, text: str, han: list | None = None) -> dict:
+        """Share of sentence characters that are boilerplate against this reference
+        (``han``: :func:`han_sentences` of ``text``, if the caller has them)."""
         self_in = doc_fingerprint(text) in self.docs
         sub = 1 if self_in else 0
         known = self._keysets()[sub]
@@ -167,7 +190,7 @@ class Reference:
         n_sent = 0
         n_boiler = 0
         spans = []
-        for s, e, norm in sentences(text):
+        for s, e, norm in sentences(text, han):
             sh = shingles(norm)
             if not sh:
                 continue

@@ -34,7 +34,10 @@ CSV_FIELDS = [
     "text",
     "start",
     "end",
+    "kind",
 ]
+KIND_NAMES = {"result": "结果", "target": "目标", "threshold": "阈值"}
+_BOUND = {"min": "≥", "max": "≤"}
 
 
 def render_csv(results) -> str:
@@ -56,6 +59,7 @@ def render_csv(results) -> str:
                         r["error"].get("message"),
                         "",
                         "",
+                        "",
                     ]
                 )
             )
@@ -68,7 +72,39 @@ def render_csv(results) -> str:
 def _fmt_value(f: dict) -> str:
     v = f["value"]
     s = f"{v:,}" if isinstance(v, int) else f"{v:g}"
-    return ("约" if f["approx"] else "") + s + f["unit"]
+    return _BOUND.get(f.get("bound"), "") + ("约" if f["approx"] else "") + s + f["unit"]
+
+
+def results_of(facts: list[dict]) -> list[dict]:
+    """Result figures only: targets and thresholds are figures of another kind."""
+    return [f for f in facts if f.get("kind", "result") == "result"]
+
+
+def _where(it: dict) -> str:
+    w = f"第{it['section']}部分" if it.get("section") else "正文"
+    if it.get("heading"):
+        h = it["heading"]
+        w += f"“{h[:24]}{'…' if len(h) > 24 else ''}”"
+    return f"{w} @{it['start']}-{it['end']}"
+
+
+def check_item_lines(c: dict) -> list[str]:
+    """One line per item of a check that lists where (placeholders, repeats, heads)."""
+    code = c["code"]
+    out = []
+    for it in c.get("items") or []:
+        if code == "placeholders":
+            out.append(f"{it['text']}：{_where(it)}")
+        elif code == "repeated_sentences":
+            out.append(
+                f"“{it['text']}” ×{it['count']}：" + "；".join(_where(o) for o in it["occurrences"])
+            )
+        elif code == "heads_distinct":
+            out.append(
+                f"“{it['text']}”（{it['length']}字）："
+                + "；".join(f"{o['head']} @{o['start']}-{o['end']}" for o in it["occurrences"])
+            )
+    return out
 
 
 def render_text(results) -> str:
@@ -94,14 +130,25 @@ def render_text(results) -> str:
                 out.append(f"    {tag} {s['heading']}")
         if r["missing"]:
             out.append("  缺少: " + "；".join(f"{n}.{STATUTORY_NAMES[n]}" for n in r["missing"]))
-        out.append(f"  数据 {len(r['facts'])} 个:")
-        for f in r["facts"]:
+        res = results_of(r["facts"])
+        other = [f for f in r["facts"] if f not in res]
+        out.append(f"  数据 {len(res)} 个:")
+        for f in res:
             out.append(f"    {f['mechanism']:<6} {f.get('subject') or '-'}: {_fmt_value(f)}")
+        if other:
+            out.append(f"  目标和阈值 {len(other)} 个（不计入数据）:")
+            for f in other:
+                out.append(
+                    f"    [{KIND_NAMES.get(f['kind'], f['kind'])}] "
+                    f"{f.get('subject') or '-'}: {_fmt_value(f)}"
+                )
         out.append("  检查:")
         for c in r["checks"]:
             out.append(f"    {_OK[c['ok']]} {c['code']}: {c['reason']}")
+            for line in check_item_lines(c):
+                out.append(f"        - {line}")
         sc = r["score"]
-        out.append(f"  得分: {sc['total']}/{sc['max']}")
+        out.append(f"  得分: {sc['total']}/{sc['max']}  {sc.get('verdict', '')}".rstrip())
     return "\n".join(out) + "\n"
 
 
@@ -158,18 +205,23 @@ def render_html(results) -> str:
         body.append("<h3>检查</h3><table><tr><th></th><th>检查</th><th>说明</th></tr>")
         for c in r["checks"]:
             cls = {True: "ok", False: "bad", None: "unk"}[c["ok"]]
+            items = check_item_lines(c)
+            ul = "<ul>" + "".join(f"<li>{e(x)}</li>" for x in items) + "</ul>" if items else ""
             body.append(
-                f"<tr><td class={cls}>{_OK[c['ok']]}</td><td>{e(c['code'])}</td><td>{e(c['reason'])}</td></tr>"
+                f"<tr><td class={cls}>{_OK[c['ok']]}</td><td>{e(c['code'])}</td>"
+                f"<td>{e(c['reason'])}{ul}</td></tr>"
             )
         sc = r["score"]
-        body.append(f"</table><p>得分 {sc['total']}/{sc['max']}</p>")
+        body.append(f"</table><p>得分 {sc['total']}/{sc['max']} {e(sc.get('verdict', ''))}</p>")
         body.append(
-            "<h3>数据</h3><table><tr><th>机制</th><th>事项</th><th>数值</th><th>原文</th></tr>"
+            "<h3>数据</h3><table><tr><th>机制</th><th>事项</th><th>数值</th><th>类别</th>"
+            "<th>原文</th></tr>"
         )
         for f in r["facts"]:
             body.append(
                 f"<tr><td>{e(f['mechanism'])}</td><td>{e(f.get('subject') or '-')}</td>"
-                f"<td>{e(_fmt_value(f))}</td><td>{e(f['text'])}</td></tr>"
+                f"<td>{e(_fmt_value(f))}</td><td>{e(KIND_NAMES.get(f.get('kind'), '结果'))}</td>"
+                f"<td>{e(f['text'])}</td></tr>"
             )
         body.append("</table>")
         if "text" in r:
