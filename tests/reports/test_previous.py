@@ -364,7 +364,8 @@ def test_only_a_draft_takes_last_years_report(seeded, draft, leader_a):
 def test_demo_last_years_report(seeded, draft):
     prev = demo_previous(draft, seeded.clerk_a)
     c = previous.counts(prev)
-    assert c == {"mapped": 25, "unmapped": 18, "targets": 3}, c
+    # every figure found is mapped or left for the writer; indicators the apps add map more
+    assert c["mapped"] + c["unmapped"] == 43 and c["mapped"] >= 25 and c["targets"] == 3, c
     assert f"{LAST}年，东风镇" in prev.sections["0"]
     assert demo_previous(draft, seeded.clerk_a) == prev  # once
     codes = {f["code"] for f in previous.mapped(prev)}
