@@ -205,6 +205,9 @@ def _disputes(
             ):
                 d.handler = handlers[0]
             d.committee = rng.choice(committees)
+            if d.committee is not committees[0]:
+                # a village's dispute goes to its own village's committee (or the township's)
+                d.committee = committees[1 + villages.index(village)]
             d.assigned_at = timezone.make_aware(dt.datetime.combine(reg, dt.time(10)))
             dl = workdays.add_calendar_days(workdays.add_months(reg, 1), 0)
             d.mediation_due, d.mediation_due_provisional = dl.date, dl.provisional

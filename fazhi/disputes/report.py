@@ -426,9 +426,11 @@ def _mediation_point(ctx: Context) -> Point | None:
         if village:
             parts.append(f"{v.grassroots}调委会调处{village}件")
         s = "全年" + "、".join(parts)
-        top = by_committee[0]
-        if len(by_committee) > 1 and top["n"] > by_committee[1]["n"]:
-            s += f"，其中{top['committee__name']}调处{top['n']}件，居各调委会之首"
+        # the busiest grassroots committee, when one stands out
+        grassroots = [r for r in by_committee if r["committee__unit__kind"] in VILLAGE_KINDS]
+        if len(grassroots) > 1 and grassroots[0]["n"] > grassroots[1]["n"]:
+            top = grassroots[0]
+            s += f"，其中{top['committee__name']}调处{top['n']}件，在{v.grassroots}调委会中最多"
             sources.append(
                 Source(top["committee__name"], _url("committee_edit", top["committee_id"]))
             )
