@@ -54,7 +54,6 @@ from fazhi.reports.contrib import (
 )
 
 from .models import (
-    CommitteeMember,
     Dispute,
     DisputeParty,
     GridCase,
@@ -66,7 +65,6 @@ from .models import (
 )
 
 THEME = "disputes"
-LARGE_AMOUNT = Decimal("100000")  # 涉案金额10万元以上: the "large" disputes a report names
 DISPUTE_OPEN = ("registered", "assigned", "mediating")  # not yet concluded (as the indicator)
 VILLAGE_KINDS = ("village", "community")
 
@@ -84,12 +82,17 @@ def _cutoff(year: int) -> dt.date:
 @group("mediation", "人民调解组织")
 def _mediation(unit, year):
     end = dt.date(year, 12, 31)
-    committees = MediationCommittee.objects.in_subtree(unit).filter(term_start__lte=end)
-    n = committees.count()
-    mediators = CommitteeMember.objects.filter(committee__in=committees, active=True).count()
+    agg = (
+        MediationCommittee.objects.in_subtree(unit)
+        .filter(term_start__lte=end)
+        .aggregate(
+            n=Count("pk", distinct=True),
+            mediators=Count("members", filter=Q(members__active=True)),
+        )
+    )
     return {
-        "mediation.committees": Value.count(n),
-        "mediation.mediators": Value.count(mediators),
+        "mediation.committees": Value.count(agg["n"]),
+        "mediation.mediators": Value.count(agg["mediators"]),
     }
 
 
@@ -100,28 +103,6 @@ indicator(
 )
 indicator(
     Indicator("mediation.mediators", "人民调解员", "名", "mediation", phrase="配备人民调解员")
-)
-
-
-@group("disputes_report", "矛盾纠纷（报告）")
-def _disputes_report(unit, year):
-    start, end = _span(year)
-    agg = (
-        Dispute.objects.in_subtree(unit)
-        .filter(registered_on__range=(start, end))
-        .aggregate(large=Count("pk", filter=Q(amount__gte=LARGE_AMOUNT)))
-    )
-    return {"disputes.large": Value.count(agg["large"])}
-
-
-indicator(
-    Indicator(
-        "disputes.large",
-        "涉案金额10万元以上的纠纷",
-        "件",
-        "disputes_report",
-        phrase="涉案金额10万元以上的纠纷",
-    )
 )
 
 
@@ -183,20 +164,6 @@ indicator(
         phrase="接访下访",
     )
 )
-
-
-@group("grid_report", "网格事件（报告）")
-def _grid_report(unit, year):
-    start, end = _span(year)
-    agg = (
-        GridCase.objects.in_subtree(unit)
-        .filter(reported_on__range=(start, end))
-        .aggregate(handled=Count("pk", filter=Q(handled_on__isnull=False)))
-    )
-    return {"grid.handled": Value.count(agg["handled"])}
-
-
-indicator(Indicator("grid.handled", "处置网格事件", "件", "grid_report", phrase="处置网格事件"))
 
 
 # --------------------------------------------------------------------------- wording
@@ -277,7 +244,7 @@ def matter_core(matter: str) -> str:
 def _disputes_point(ctx: Context) -> Point | None:
     if not ctx.n("disputes.mediated"):
         return None
-    v, fig = ctx.voice, ctx.fig
+    fig = ctx.fig
     start, end = _span(ctx.year)
     qs = Dispute.objects.in_subtree(ctx.unit).filter(registered_on__range=(start, end))
     cats = _top(
@@ -287,7 +254,7 @@ def _disputes_point(ctx: Context) -> Point | None:
         "category__name",
     )
     codes = ["disputes.mediated"]
-    figures = f"全年调处矛盾纠纷{fig('disputes.mediated')}"
+    figures = f"全年共调处矛盾纠纷{fig('disputes.mediated')}"
     change = ctx.yoy("disputes.mediated")
     if change:
         figures += f"，{change}"
@@ -302,7 +269,8 @@ def _disputes_point(ctx: Context) -> Point | None:
         if ctx.ok(code) and (registry.get(code).is_rate or ctx.n(code)):
             figures += f"，{phrase}{fig(code)}"
             codes.append(code)
-    text = f"坚持“{v.fengqiao}”，{figures}。"
+    # (the theme's lead sentence already says the unit's 枫桥 saying: not repeated here)
+    text = f"{figures}。"
     if cats:
         names = [_kind(c) for c, _n in cats]
         numbers = "、".join(f"{n}件" for _c, n in cats)

@@ -152,10 +152,9 @@ def test_points_name_the_years_records(rich):
         "grid",
     }
     mediation = texts["disputes.mediation"]
-    # totals are indicator tokens (rendered), in the voice of a 镇
-    assert (
-        "坚持“小事不出村、大事不出镇”，全年调处矛盾纠纷5件，调解成功3件，调解成功率75%" in mediation
-    )
+    # totals are indicator tokens (rendered); the 枫桥 saying is the theme's lead, not here
+    assert mediation.startswith("健全矛盾纠纷多元化解机制。全年共调处矛盾纠纷5件，调解成功3件")
+    assert "调解成功率75%" in mediation and "小事不出村" not in mediation
     assert "婚姻家庭和宅基地纠纷居前两位，分别为4件、1件" in mediation  # counts from the records
     committees = texts["disputes.committees"]
     assert "全镇建立人民调解委员会2个，配备人民调解员5名" in committees
@@ -285,7 +284,7 @@ def test_the_units_own_voice():
     ctx = ctx_for(street)
     texts = point_texts(ctx)
     body = "".join(texts.values())
-    assert "小事不出社区、大事不出街道" in body and "全街道建立人民调解委员会3个" in body
+    assert "全街道建立人民调解委员会3个" in body
     assert "街道调委会调处1件、社区（村）调委会调处3件" in body
     assert "其中北门社区人民调解委员会调处2件，在社区（村）调委会中最多" in body
     assert "涉案金额10万元以上的纠纷1件" in body
