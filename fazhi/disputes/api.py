@@ -125,6 +125,8 @@ DETAIL_FIELDS = {
         "backlog",
         "backlog_resolved_at",
         "confidential",
+        "leader_name",
+        "leader_post",
     ),
     "hotline": (
         "line",
@@ -223,6 +225,8 @@ class PetitionIn(Schema):
     prior: int | None = None
     confidential: bool = False
     complained_unit: int | None = None
+    leader_name: str = ""
+    leader_post: str = ""
     petitioners: list[PersonIn]
 
 

@@ -205,6 +205,9 @@ def _disputes(
             ):
                 d.handler = handlers[0]
             d.committee = rng.choice(committees)
+            if d.committee is not committees[0]:
+                # a village's dispute goes to its own village's committee (or the township's)
+                d.committee = committees[1 + villages.index(village)]
             d.assigned_at = timezone.make_aware(dt.datetime.combine(reg, dt.time(10)))
             dl = workdays.add_calendar_days(workdays.add_months(reg, 1), 0)
             d.mediation_due, d.mediation_due_provisional = dl.date, dl.provisional
@@ -452,6 +455,72 @@ def _walkthrough(ctx, today):
         )
         ds.act(d2, "assign", user=admin, data={"handler": mediator.pk})
         ds.act(d2, "supervise", user=admin, data={"note": "群众反映强烈，请本周内办结"})
+
+
+HEAD_RECEPTIONS = 3  # petitions per head per township the heads received in person
+
+
+def _heads(township, year) -> list[tuple[str, str]]:
+    """(name, post) of the township's two heads as the oversight demo recorded them (the
+    leading group's members whose post names a head, else the heads' duty reports)."""
+    from django.apps import apps
+
+    from fazhi.reports.voice import for_unit
+
+    voice = for_unit(township)
+    try:
+        member = apps.get_model("oversight", "LeadingGroupMember")
+        duty = apps.get_model("oversight", "DutyReport")
+    except LookupError:
+        return []
+    rows = list(
+        member.objects.filter(unit=township, group__year=year)
+        .order_by("order", "pk")
+        .values_list("name", "post")
+    ) or list(
+        duty.objects.filter(unit=township, year=year)
+        .order_by("pk")
+        .values_list("person_name", "post")
+    )
+    out, kinds = [], set()
+    for name, post in rows:
+        kind = voice.is_head_post(post)
+        if kind and kind not in kinds:
+            kinds.add(kind)
+            out.append((name, post))
+    return out
+
+
+@demo.register(order=75)  # after the oversight demo (70), which names each township's heads
+def petition_heads(ctx: demo.DemoContext) -> None:
+    """The heads receive petitioners in person (领导接访): a few of each township's visits
+    of the year get the receiving head, spread over the year (no random draw, so the data
+    the later generators make stays as it was)."""
+    n = 0
+    for township in ctx.townships:
+        heads = _heads(township, ctx.year)
+        if not heads:
+            continue
+        visits = [
+            pk
+            for pk, received_on in Petition.objects.filter(
+                unit=township, received_on__year=ctx.year, channel="visit", leader_name=""
+            )
+            .order_by("received_on", "pk")
+            .values_list("pk", "received_on")
+            if workdays.is_working_day(received_on)  # a reception day, not a holiday
+        ]
+        k = min(len(visits), HEAD_RECEPTIONS * len(heads))
+        if k == 0:
+            continue
+        step = len(visits) / k
+        for i in range(k):
+            name, post = heads[i % len(heads)]
+            Petition.objects.filter(pk=visits[int(i * step)]).update(
+                leader_name=name, leader_post=post
+            )
+            n += 1
+    ctx.log(f"信访：{n} 件由党政主要负责人接访")
 
 
 from . import demo_grid  # noqa: E402,F401  (registers the grid generator)

@@ -40,6 +40,8 @@ PETITION_COLUMNS = [
     excel.Column("petitioners", "信访人", True),
     excel.Column("matter", "信访事项", True),
     excel.Column("request", "诉求"),
+    excel.Column("leader_name", "接访领导", aliases=("接访领导姓名",)),
+    excel.Column("leader_post", "接访领导职务"),
 ]
 
 

@@ -284,6 +284,8 @@ PETITIONS = Ledger(
         ("状态", lambda o: o.get_status_display()),
         ("满意度", lambda o: o.get_satisfaction_display()),
         ("信访积案", lambda o: ("已化解" if o.backlog_resolved_at else "是") if o.backlog else ""),
+        ("接访领导", lambda o: o.leader_name),
+        ("接访领导职务", lambda o: o.leader_post),
         ("承办人", lambda o: _user(o.handler)),
         ("督办", lambda o: _yes(o.supervised)),
         ("是否逾期", _overdue),

@@ -30,6 +30,9 @@ def _missing(ledger: str):
 
 
 # --------------------------------------------------------------------------- disputes
+LARGE_AMOUNT = D("100000")  # 涉案金额10万元以上: the "large" disputes a report names
+
+
 @group("disputes", "矛盾纠纷调解")
 def _disputes(unit, year):
     try:
@@ -42,7 +45,9 @@ def _disputes(unit, year):
         mediated=Count("pk"),
         concluded=Count("pk", filter=~Q(outcome="")),
         succeeded=Count("pk", filter=Q(outcome="succeeded")),
-        amount=Coalesce(Sum("amount"), D(0)),
+        # (named so the filter below reads the field, not this sum)
+        amount_sum=Coalesce(Sum("amount"), D(0)),
+        large=Count("pk", filter=Q(amount__gte=LARGE_AMOUNT)),
         with_level=Count("pk", filter=Q(outcome="succeeded") & ~Q(resolved_level="")),
         village=Count("pk", filter=Q(outcome="succeeded", resolved_level="village")),
         overdue_open=Count("pk", filter=Q(status__in=open_states, mediation_due__lt=_cutoff(year))),
@@ -52,9 +57,10 @@ def _disputes(unit, year):
         "disputes.mediated": Value.count(agg["mediated"]),
         "disputes.succeeded": Value.count(agg["succeeded"]),
         "disputes.success_rate": Value.rate(agg["succeeded"], agg["concluded"]),
-        "disputes.amount_yuan": Value.amount(D(agg["amount"]) / 10000, 2),
+        "disputes.amount_yuan": Value.amount(D(agg["amount_sum"]) / 10000, 2),
         "disputes.resolved_in_village_rate": Value.rate(agg["village"], agg["with_level"]),
         "disputes.overdue": Value.count(agg["overdue_open"] + agg["overdue_late"]),
+        "disputes.large": Value.count(agg["large"]),
     }
 
 
@@ -102,6 +108,15 @@ indicator(
         direction=LOWER,
         target=D("0"),
         phrase="超期未调结纠纷",
+    )
+)
+indicator(
+    Indicator(
+        "disputes.large",
+        "涉案金额10万元以上的纠纷",
+        "件",
+        "disputes",
+        phrase="涉案金额10万元以上的纠纷",
     )
 )
 
@@ -238,6 +253,7 @@ def _grid(unit, year):
         "grid.on_the_spot_rate": Value.rate(agg["on_spot"], agg["disposed"]),
         "grid.on_time_rate": Value.rate(agg["on_time"], agg["due"]),
         "grid.escalated": Value.count(agg["escalated"]),
+        "grid.handled": Value.count(agg["disposed"]),
     }
 
 
@@ -263,6 +279,7 @@ indicator(
     )
 )
 indicator(Indicator("grid.escalated", "网格事件转为矛盾纠纷", "件", "grid", phrase="转为矛盾纠纷"))
+indicator(Indicator("grid.handled", "处置网格事件", "件", "grid", phrase="处置网格事件"))
 
 
 # --------------------------------------------------------------------------- decisions

@@ -123,6 +123,11 @@ class Petition(CaseBase):
         related_name="+",
         verbose_name="化解人",
     )
+    # A head (党政领导) who received the petitioner in person (接访/下访): an official
+    # acting in office, so a name and post, not personal data. The report's section three
+    # writes the heads' receptions from these.
+    leader_name = models.CharField("接访领导", max_length=50, blank=True)
+    leader_post = models.CharField("接访领导职务", max_length=50, blank=True)
     # confidentiality
     confidential = models.BooleanField("保密", default=False)
     complained_unit = models.ForeignKey(

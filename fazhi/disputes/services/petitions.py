@@ -109,6 +109,7 @@ def register_petition(*, actor, unit: Unit, data: dict, petitioners: list[dict])
     confidential = bool(data.get("confidential"))
     if confidential and complained is None:
         raise InvalidInput("标记保密的信访件须填写被反映单位")
+    leader_name, leader_post = clean_leader(data)
     p = Petition(
         unit=owner,
         created_by=actor,
@@ -126,6 +127,8 @@ def register_petition(*, actor, unit: Unit, data: dict, petitioners: list[dict])
         received_on=received_on,
         confidential=confidential,
         complained_unit=complained,
+        leader_name=leader_name,
+        leader_post=leader_post,
     )
     set_receipt_deadlines(p)
     refresh_due(p)
@@ -134,6 +137,18 @@ def register_petition(*, actor, unit: Unit, data: dict, petitioners: list[dict])
         Petitioner.objects.create(petition=p, **person)
     audit.record(audit.E.CREATE, obj=p, user=actor)
     return p
+
+
+def clean_leader(data: dict) -> tuple[str, str]:
+    """The head who received the petitioner in person (接访领导) and their post, both optional;
+    a post without a name is refused (the report names who received whom)."""
+    name = str(data.get("leader_name") or "").strip()
+    post = str(data.get("leader_post") or "").strip()
+    if len(name) > 50 or len(post) > 50:
+        raise InvalidInput("接访领导姓名和职务均不超过50字")
+    if post and not name:
+        raise InvalidInput("填写了接访领导职务，请同时填写接访领导姓名")
+    return name, post
 
 
 # --- steps -----------------------------------------------------------------------------
@@ -272,6 +287,10 @@ def _resolve_backlog(p, cd, user):
     p.backlog_resolved_by = user
 
 
+def _leader(p, cd, user):
+    p.leader_name, p.leader_post = clean_leader(cd)
+
+
 ACTIONS: dict[str, Action] = {
     "assign": ASSIGN,
     "supervise": SUPERVISE,
@@ -352,6 +371,13 @@ ACTIONS: dict[str, Action] = {
     ),
     "resolve_backlog": Action(
         (Field("note", "化解情况", "textarea", True),), _resolve_backlog, comment_field="note"
+    ),
+    "leader": Action(
+        (
+            Field("leader_name", "接访领导", required=True),
+            Field("leader_post", "接访领导职务", help="如：党委书记、乡镇长"),
+        ),
+        _leader,
     ),
 }
 assert set(ACTIONS) == set(PETITION.transitions), "every petition step needs its inputs"

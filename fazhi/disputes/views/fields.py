@@ -133,6 +133,7 @@ def detail_fields(obj, user) -> list[tuple[str, str]]:
                 ),
             ),
             ("满意度", obj.get_satisfaction_display()),
+            ("接访领导", " ".join(x for x in (obj.leader_post, obj.leader_name) if x)),
             (
                 "信访积案",
                 (
