@@ -28,9 +28,11 @@ def test_draft_has_five_statutory_sections(report):
     text = render.to_text(report)
     assert "全年共调处矛盾纠纷5件，调解成功3件，调解成功率75%，涉及金额6.55万元" in text
     assert "五、其他需要报告的情况\n无。" in text
-    # Section two: each indicator below target, with a cause to fill in.
-    keys = {s.key for s in report.shortfalls.all()}
-    assert "indicator:disputes.success_rate" in keys and "indicator:disputes.overdue" in keys
+    # Section two: the shortfalls grouped by theme, each point with a cause to fill in.
+    disputes = report.shortfalls.get(key="theme:disputes")
+    assert "indicator:disputes.success_rate" in disputes.items
+    assert "调解成功率为75%，未达到95%的目标" in render.to_text(report)
+    assert disputes.suggestions  # vetted causes to pick from
     assert "（原因待填写）" in text
     # Not-applicable rates are not written as 0 or 100%.
     assert "热线诉求办结率" not in text and "办结率" not in text
