@@ -520,7 +520,9 @@ def _matters(ctx, t, clerk, end):
     body = {"subdistrict": "街道", "development_zone": "管委会"}.get(
         t.kind, "乡" if t.name.endswith("乡") else "镇"
     )
-    place = {"subdistrict": "辖区", "development_zone": "园区"}.get(t.kind, f"{body}区")
+    place = {"subdistrict": "辖区", "development_zone": "园区"}.get(
+        t.kind, "乡集镇" if body == "乡" else "镇区"
+    )
     for title, cat in [
         (f"{body}机关年度预算安排", MatterCategory.FUNDS),
         ("村级干部调整" if t.kind != "subdistrict" else "社区干部调整", MatterCategory.APPOINTMENT),

@@ -163,6 +163,14 @@ def _committees(ctx, township, villages):
     return out
 
 
+def _amount(base: int, i: int) -> Decimal:
+    """A large amount varies with the case (10–50万元) without another random draw, so
+    the typical cases a report names do not all read 12.01万元."""
+    if base == 120000:
+        base = 100000 + (i * 37717) % 400000 // 100 * 100
+    return Decimal(base)
+
+
 def _disputes(
     rng, township, villages, categories, handlers, committees, start, end, today, users, volume
 ):
@@ -179,7 +187,8 @@ def _disputes(
             source=rng.choice(("screening", "screening", "visit", "call", "hotline", "referral")),
             category=cat,
             summary="经网格员排查发现，双方因琐事产生矛盾。",
-            amount=Decimal(rng.choice((0, 0, 500, 2000, 8000, 30000, 120000))) + rng.randint(0, 99),
+            amount=_amount(rng.choice((0, 0, 500, 2000, 8000, 30000, 120000)), i)
+            + rng.randint(0, 99),
             village=village,
             grid=f"第{rng.randint(1, 6)}网格",
             registered_on=reg,
