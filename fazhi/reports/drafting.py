@@ -166,13 +166,42 @@ def _lead(key: str, ctx: Context) -> str:
     )
 
 
+# Section one's length as the seeds write it: the whole report 3,000–6,000 characters.
+SECTION_ONE_BUDGET = 2800  # the points; titles and lead sentences add about 400
+MIN_POINTS = 2
+
+
+def _length(p: Point) -> int:
+    """The point's length as printed (a token prints as a short figure)."""
+    from .figures import TOKEN
+
+    return len(TOKEN.sub("0000", p.lead + p.text)) + 4
+
+
+def _fit(by_theme: dict[str, list[Point]], budget: int) -> dict[str, list[Point]]:
+    """Each theme's points by weight (at most five); while section one would run over
+    ``budget``, the lightest point of a theme that has more than two goes."""
+    chosen = {k: sorted(v, key=lambda p: -p.weight)[:MAX_POINTS] for k, v in by_theme.items() if v}
+    total = sum(_length(p) for v in chosen.values() for p in v)
+    while total > budget:
+        spare = [
+            (v[-1].weight, -_length(v[-1]), k) for k, v in chosen.items() if len(v) > MIN_POINTS
+        ]
+        if not spare:
+            break
+        _, _, k = min(spare)
+        total -= _length(chosen[k].pop())
+    return chosen
+
+
 def section_one(ctx: Context, points: list[Point], once: Once) -> tuple[str, list[dict]]:
     by_theme: dict[str, list[Point]] = defaultdict(list)
     for p in points:
         by_theme[p.theme if p.theme in THEMES else "oversight"].append(p)
+    fitted = _fit(by_theme, SECTION_ONE_BUDGET)
     paragraphs, used = [], []
     for key, theme in THEMES.items():
-        chosen = sorted(by_theme.get(key, []), key=lambda p: -p.weight)[:MAX_POINTS]
+        chosen = fitted.get(key, [])
         body, n = [], 0
         for p in chosen:
             text = once(_end(p.text))
