@@ -310,6 +310,12 @@ _STUDY_LABEL = {
 }
 
 
+def _topic(s: StudySession) -> str:
+    """What a session was about, for the engine's wording: its laws in 《》, else its topic."""
+    laws = law_titles(s.laws, 2)
+    return "".join(laws) if laws else f"“{s.topic}”"
+
+
 def _lecture_text(s: StudySession) -> str:
     laws = law_titles(s.laws, 1)
     audience = "为班子成员" if s.leadership_group else "为机关干部"
@@ -368,7 +374,9 @@ def head_acts(ctx: Context) -> list[HeadAct]:
             if len(lectures) < MAX_LECTURES:
                 lectures.setdefault(_lecture_text(s), s)
         for t, s in sorted(lectures.items(), key=lambda ts: (ts[1].date, ts[1].pk)):
-            out.append(HeadAct(c.name, c.post, t, s.date, "lecture", [session_source(s)]))
+            out.append(
+                HeadAct(c.name, c.post, t, s.date, "lecture", [session_source(s)], topic=_topic(s))
+            )
         given = {s.pk for s in own}
         ranked = sorted(
             (
@@ -395,7 +403,9 @@ def head_acts(ctx: Context) -> list[HeadAct]:
         used_texts |= texts
         used_sessions |= {s.pk for s, _ in picked}
         for s, t in sorted(picked, key=lambda st: (st[0].date, st[0].pk)):
-            out.append(HeadAct(c.name, c.post, t, s.date, "study", [session_source(s)]))
+            out.append(
+                HeadAct(c.name, c.post, t, s.date, "study", [session_source(s)], topic=_topic(s))
+            )
     return out
 
 

@@ -355,7 +355,7 @@ def head_acts(ctx: Context) -> list[HeadAct]:
     out: list[HeadAct] = []
     said: dict[tuple, str] = {}  # (text, date) → the post of the head it was written for
 
-    def add(r: DutyReport, kind: str, text: str, date=None) -> None:
+    def add(r: DutyReport, kind: str, text: str, date=None, topic: str = "") -> None:
         first = said.get((text, date))
         if first is not None and first != r.post:
             # the same record for two heads (they attended the same session): say so,
@@ -369,6 +369,7 @@ def head_acts(ctx: Context) -> list[HeadAct]:
                 text=text,
                 date=date,
                 kind=kind,
+                topic=topic,
                 sources=[
                     Source(
                         f"第一责任人述法：{r.post}",
@@ -391,6 +392,7 @@ def head_acts(ctx: Context) -> list[HeadAct]:
                 "duty_report",
                 "作年度述法报告，报告本人履行推进法治建设第一责任人职责情况",
                 r.report_date,
+                topic="述法",
             )
     return out
 

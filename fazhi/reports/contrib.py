@@ -151,6 +151,9 @@ class HeadAct:
     date: dt.date | None = None
     kind: str = "other"  # meeting | study | lecture | duty_report | petition | instruction
     sources: list[Source] = field(default_factory=list)
+    # what the act was about, without the verb ("《行政复议法》", "征地补偿款未足额发放"):
+    # lets the engine word the second head's acts of a kind differently from the first's
+    topic: str = ""
 
 
 @dataclass

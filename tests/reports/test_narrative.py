@@ -376,3 +376,56 @@ def test_cli_for_every_drafting_step(report, seeded):
     services.update_section(report, 3, "手写。", actor=seeded.clerk_a)
     with pytest.raises(CommandError, match="覆盖"):
         run("regenerate", unit, year, "--section", "3")
+
+
+def test_two_heads_with_the_same_kind_of_record_share_no_clause(seeded):
+    import datetime as dt
+
+    v = voice.for_unit(seeded.township_a)
+    ctx = contrib.Context(seeded.township_a, YEAR, {}, v)
+    same = "参加镇党委理论学习中心组专题学法，学习《中华人民共和国民法典》"
+    acts = [
+        HeadAct(
+            "甲", "党委书记", same, dt.date(YEAR, 3, 1), "study", topic="《中华人民共和国民法典》"
+        ),
+        HeadAct("乙", "镇长", same, dt.date(YEAR, 5, 1), "study", topic="《中华人民共和国民法典》"),
+        HeadAct(
+            "甲",
+            "党委书记",
+            "作年度述法报告，报告本人履行推进法治建设第一责任人职责情况",
+            dt.date(YEAR, 12, 4),
+            "duty_report",
+            topic="述法",
+        ),
+        HeadAct(
+            "乙",
+            "镇长",
+            "作年度述法报告，报告本人履行推进法治建设第一责任人职责情况",
+            dt.date(YEAR, 12, 4),
+            "duty_report",
+            topic="述法",
+        ),
+    ]
+    text, _ = drafting.section_three(ctx, acts, drafting.Once())
+    first, second = text.split("（二）")
+    assert "理论学习中心组专题学法" in first and "理论学习中心组专题学法" not in second
+    assert "5月1日围绕《中华人民共和国民法典》带头学法" in second
+    longest = max(
+        (len(a) for a in [first[i : i + 15] for i in range(len(first) - 15)] if a in second),
+        default=0,
+    )
+    assert longest == 0
+
+
+def test_section_one_keeps_to_the_seeds_length():
+    points = {
+        k: [Point(k, f"要点{i}", "长" * 300, weight=100 - i) for i in range(5)]
+        for k in ("disputes", "learning", "decisions")
+    }
+    fitted = drafting._fit(points, 2000)
+    assert all(len(v) >= drafting.MIN_POINTS for v in fitted.values())
+    assert sum(drafting._length(p) for v in fitted.values() for p in v) <= 2000 or all(
+        len(v) == drafting.MIN_POINTS for v in fitted.values()
+    )
+    # the heaviest points stay
+    assert all(v[0].lead == "要点0" for v in fitted.values())
