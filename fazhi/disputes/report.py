@@ -622,7 +622,7 @@ def head_acts(ctx: Context) -> list[HeadAct]:
                 text=f"{act}，协调解决{matter_core(p.matter)}问题",
                 date=p.received_on,
                 kind="petition",
-                topic=f"{matter_core(p.matter)}问题",
+                topic=matter_core(p.matter),
                 sources=[Source(f"信访件 {p.number}", _url("petition_detail", p.pk))],
             )
         )

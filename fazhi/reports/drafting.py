@@ -208,10 +208,16 @@ def section_one(ctx: Context, points: list[Point], once: Once) -> tuple[str, lis
             if not text.strip():
                 continue
             n += 1
-            body.append(f"{numeral(n)}是{p.lead.rstrip('。')}。{text}")
+            body.append((p.lead.rstrip("。"), text))
             used.append(p)
         if not body:
             continue
+        # "一是……二是……" when there are several points; a single point stands alone
+        body = (
+            [f"{lead}。{text}" for lead, text in body]
+            if len(body) == 1
+            else [f"{numeral(i)}是{lead}。{text}" for i, (lead, text) in enumerate(body, 1)]
+        )
         paragraphs.append(
             f"（{numeral(len(paragraphs) + 1)}）{theme.title}。{_lead(key, ctx)}" + "".join(body)
         )
@@ -228,25 +234,26 @@ def group_shortfalls(ctx: Context, found: list[Found]) -> list[dict]:
     for f in found:
         by_theme[f.theme if f.theme in THEMES else "oversight"].append(f)
     keys = [k for k in THEMES if by_theme.get(k)]
+    problems = {k: [THEMES[k].problem] for k in keys}
     if len(keys) > MAX_PROBLEMS:
-        # the largest groups keep their own point; the rest join the last one kept
-        keep = sorted(keys, key=lambda k: -len(by_theme[k]))[:MAX_PROBLEMS]
-        keep_ordered = [k for k in keys if k in keep]
-        for k in keys:
-            if k not in keep:
-                by_theme[keep_ordered[-1]].extend(by_theme.pop(k))
-        keys = keep_ordered
+        # the largest groups keep their own point; the smallest join their neighbour
+        # before them, and the point names both problems
+        while len(keys) > MAX_PROBLEMS:
+            k = min(reversed(keys[1:]), key=lambda k: len(by_theme[k]))
+            into = keys[keys.index(k) - 1]
+            by_theme[into].extend(by_theme.pop(k))
+            problems[into].extend(problems.pop(k))
+            keys.remove(k)
     out = []
     for k in keys:
         items = by_theme[k]
-        theme = THEMES[k]
         detail = "；".join(dict.fromkeys(f.text.rstrip("。；") for f in items))
         suggestions = list(dict.fromkeys(s for f in items for s in f.suggestions))[:8]
         out.append(
             {
                 "key": f"theme:{k}",
                 "theme": k,
-                "description": f"{theme.problem}。{detail}。",
+                "description": f"{'，'.join(problems[k])}。{detail}。",
                 "suggestions": suggestions,
                 "items": [f.key for f in items],
                 "plans": [f.plan for f in items if f.plan],
@@ -300,15 +307,29 @@ def _heads(ctx: Context, acts: list[HeadAct]) -> list[tuple[str, str, list[HeadA
 # kind of record would otherwise give the two heads the same clause, which the review's
 # ``heads_distinct`` check flags as boilerplate). Used for each act that has its topic.
 SECOND_HEAD = {
-    "study": lambda a: f"{_on(a)}围绕{a.topic}带头学法",
-    "lecture": lambda a: f"{_on(a)}以{a.topic}为题为机关干部作辅导",
-    "duty_report": lambda a: f"{_on(a)}在年度述法中报告本人推进依法行政、落实第一责任人职责情况",
-    "petition": lambda a: f"{_on(a)}当面听取群众关于{a.topic}的诉求并督促办理",
+    "study": lambda acts: f"{_when(acts)}围绕{_topics(acts)}带头学法",
+    "lecture": lambda acts: f"{_days(acts)}以{_topics(acts)}为题为机关干部作辅导",
+    "duty_report": lambda acts: (
+        f"{_days(acts)}在年度述法中报告本人推进依法行政、落实第一责任人职责情况"
+    ),
+    "petition": lambda acts: (
+        f"{_when(acts)}接访下访，当面听取群众诉求，协调解决{_topics(acts, '、')}等问题"
+    ),
 }
 
 
-def _on(a: HeadAct) -> str:
-    return contrib.day(a.date) if a.date else ""
+def _days(acts: list[HeadAct]) -> str:
+    return "、".join(dict.fromkeys(contrib.day(a.date) for a in acts if a.date))
+
+
+def _when(acts: list[HeadAct]) -> str:
+    """ "先后于3月1日、5月8日" for several days, "3月1日" for one."""
+    days = _days(acts)
+    return f"先后于{days}" if "、" in days else days
+
+
+def _topics(acts: list[HeadAct], sep: str = "") -> str:
+    return sep.join(dict.fromkeys(a.topic for a in acts))
 
 
 def _acts_text(acts: list[HeadAct], second: bool = False) -> str:
@@ -322,11 +343,12 @@ def _acts_text(acts: list[HeadAct], second: bool = False) -> str:
             continue
         shown = items[:MAX_ACTS_PER_KIND]
         reword = SECOND_HEAD.get(kind) if second else None
-        parts = [
-            reword(a)
-            if reword is not None and a.topic
-            else (f"{contrib.day(a.date)}，" if a.date else "") + a.text.rstrip("。；")
+        topical = [a for a in shown if a.topic] if reword is not None else []
+        parts = [reword(topical)] if topical else []
+        parts += [
+            (f"{contrib.day(a.date)}，" if a.date else "") + a.text.rstrip("。；")
             for a in shown
+            if a not in topical
         ]
         sentence = "；".join(parts)
         if len(items) > len(shown):
