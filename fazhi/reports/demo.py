@@ -178,6 +178,8 @@ def gen_previous(ctx) -> None:
     if prev is not None:
         from .previous import counts
 
+        # redrafted now it knows last year's figures ("较上年减少7件")
+        services.generate(report, actor=ctx.users.get("clerk_df"))
         c = counts(prev)
         ctx.log(
             f"年度报告：{DEMO_UNIT}上年报告已导入（对应指标 {c['mapped']} 个，待核 {c['unmapped']} 个）"
