@@ -363,7 +363,11 @@ def test_no_payload_runs_on_any_page(live_server, page, tmp_path):
     # The report editor's live preview: typed text rendered by the server (an htmx POST).
     from fazhi.reports.models import AnnualReport
 
-    draft = AnnualReport.objects.exclude(pk=report.pk).first()
+    draft = (
+        AnnualReport.objects.filter(unit__code="990101", status="draft")
+        .exclude(pk=report.pk)
+        .first()
+    )
     if draft is not None:
         login(page, live_server.url, "admin_df", demo.DEMO_PASSWORD)
         page.goto(f"{live_server.url}/reports/{draft.pk}/edit/")
