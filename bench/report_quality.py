@@ -73,7 +73,17 @@ def main() -> int:
                 "、".join(c["code"] for c in result["checks"] if c["ok"] is False) or "-",
             )
         )
-    head = ("单位", "字数", "不同数据", "点名记录", "要点", "重复句", "评审得分", "结论", "未通过的检查")
+    head = (
+        "单位",
+        "字数",
+        "不同数据",
+        "点名记录",
+        "要点",
+        "重复句",
+        "评审得分",
+        "结论",
+        "未通过的检查",
+    )
     print(" | ".join(head))
     for r in rows:
         print(" | ".join(str(x) for x in r))
