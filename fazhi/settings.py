@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "axes",
     "fazhi.core",
     "fazhi.web",
+    "fazhi.ledgers",
     "fazhi.disputes",
     "fazhi.decisions",
     "fazhi.enforcement",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import documents  # noqa: F401  (registers the DOCX specs)
-from .apigen import build_router
+from fazhi.ledgers.api import build_router
 from .registry import LEDGERS
 
 router = build_router(["依法决策"], LEDGERS)

@@ -17,7 +17,7 @@ from fazhi.core.errors import InvalidInput
 from fazhi.core.procedures import Procedure, Transition
 
 from . import services
-from .flow import Action, F, preview
+from fazhi.ledgers.fields import Action, F, preview
 from .models import (
     ContractReview,
     DecisionCatalog,

@@ -6,9 +6,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
 
-from . import flow, services
+from fazhi.ledgers import fields as flow
+
+from . import services
 from . import procedures as P
-from .ledgers import Col, Filt, Ledger, model_fields
+from fazhi.ledgers.declare import Col, Filt, Ledger, model_fields
 from .models import (
     CollectiveDiscussion,
     ContractReview,

@@ -13,8 +13,8 @@ from fazhi.core import audit, scoping, workdays
 from fazhi.core.errors import InvalidInput
 from fazhi.core.roles import Perm
 
-from . import flow
-from .flow import F
+from fazhi.ledgers import fields as flow
+from fazhi.ledgers.fields import F
 from .models import (
     CollectiveDiscussion,
     ContractReview,

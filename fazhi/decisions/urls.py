@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import ui, views
+from fazhi.ledgers import pages as ui
+
+from . import views
 from .registry import LEDGERS, TABS
 
 app_name = "decisions"

@@ -19,7 +19,7 @@ from fazhi.core.roles import Perm
 from fazhi.web.switcher import current_year
 
 from . import documents, indicators
-from .ledgers import display
+from fazhi.ledgers.declare import display
 from .models import (
     CollectiveDiscussion,
     DecisionsSettings,

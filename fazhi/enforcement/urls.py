@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fazhi.decisions import ui
+from fazhi.ledgers import pages as ui
 
 from . import views
 from .registry import LEDGERS, TABS

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from fazhi.core import attachments
 from fazhi.core.roles import Role
-from fazhi.decisions.flow import perform
+from fazhi.ledgers.fields import perform
 from fazhi.enforcement import procedures as P
 from fazhi.enforcement import services
 from tests.factories import member

@@ -1,5 +1,5 @@
 from fazhi.core.errors import InvalidInput
-from fazhi.decisions.cli import build_command
+from fazhi.ledgers.cli import build_command
 from fazhi.enforcement.registry import LEDGERS
 from fazhi.enforcement.services import save_settings
 

@@ -16,8 +16,8 @@ from fazhi.core.errors import DomainError
 from fazhi.core.management.base import refused, resolve_unit, resolve_user
 from fazhi.core.roles import Perm
 
-from . import flow
-from .ledgers import display, serialize
+from . import fields as flow
+from .declare import display, serialize
 
 
 def _pairs(items) -> dict:

@@ -1,9 +1,10 @@
-"""A ledger as the pages, API, Excel export and CLI see it: one descriptor per model.
+"""A ledger declared once: one ``Ledger`` per model.
 
-The descriptor names the list columns (also the Excel columns), the filters, the
-fields shown on the detail page, the create form and service, the procedure and
-its actions. ``ui.py`` (pages), ``api.py`` and the management commands are generic
-over these descriptors, so every surface shows and refuses the same things.
+The declaration names the list columns (also the Excel columns, in the order staff
+keep them), the filters, the fields shown on the detail page, the create and edit
+fields and services, the Excel import mapping, the procedure and its actions, and the
+personal fields. ``pages.py``, ``api.py`` and ``cli.py`` are generic over it, so every
+surface shows, filters and refuses the same things (docs/architecture.md, "Ledgers").
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ class Filt:
 
 @dataclass
 class Ledger:
+    """See docs/architecture.md ("To add a ledger") for a worked example."""
+
     app: str
     key: str  # singular, used in URL names: <key>_list, <key>_detail …
     plural: str  # URL segment
@@ -63,13 +66,37 @@ class Ledger:
     ordering: tuple[str, ...] = ("-id",)
     year_field: str = ""
     annotate: Callable | None = None  # qs -> qs, for counts shown in list columns (no N+1)
+    # Edit: the fields an edit page, ``PATCH`` and ``fazhi <app> update`` take, and the
+    # service that applies them: (obj, *, actor, raw) -> obj.
+    edit_fields: tuple = ()
+    update: Callable | None = None
+    importer: object = None  # fazhi.ledgers.importing.Importer: Excel/CSV in
+    date_field: str = ""  # date_from / date_to filters on this field
+    unit_filter: bool = True  # a 单位 filter, its choices the user's own units
+    personal: tuple[str, ...] = ("id_number", "phone")  # masked everywhere (pii)
+    prefetch: tuple[str, ...] = ()
+    names: dict = field(default_factory=dict)  # URL-name overrides: {"list": "advisers"}
+    templates: dict = field(default_factory=dict)  # {"list"|"detail"|"new"|"edit": name}
+    unit_kinds: tuple | None = None  # kinds of unit records are registered in
+    out: type | None = None  # the API's record schema; default built from the model
+    empty: str = ""  # what an empty list tells a user to do
+    tag: str = ""  # API tag (default: the app)
 
     def base_qs(self, user, perm):
         qs = self.model.objects.visible_to(user, perm).select_related(*self.related)
+        if self.prefetch:
+            qs = qs.prefetch_related(*self.prefetch)
         return self.annotate(qs) if self.annotate else qs
 
+    def name(self, suffix: str) -> str:
+        """The URL name of a page of this ledger: ``<key>_<suffix>`` unless overridden."""
+        return self.names.get(suffix, f"{self.key}_{suffix}")
+
     def url(self, suffix: str) -> str:
-        return f"{self.app}:{self.key}_{suffix}"
+        return f"{self.app}:{self.name(suffix)}"
+
+    def template(self, page: str) -> str:
+        return self.templates.get(page, f"ledgers/{page}.html")
 
     def filter_qs(self, qs, params, *, user=None):
         """``params`` applied to ``qs``. The text search reads free text for a term with
@@ -100,6 +127,17 @@ class Ledger:
         year = p.year() if self.year_field else None
         if year:
             qs = qs.filter(**{self.year_field: year})
+        if self.date_field:
+            for key, lookup in (("date_from", "gte"), ("date_to", "lte")):
+                day = p.date(key)
+                if day:
+                    qs = qs.filter(**{f"{self.date_field}__{lookup}": day})
+        unit_id = p.id("unit") if self.unit_filter else None
+        if unit_id:
+            from fazhi.core.models import Unit
+
+            unit = Unit.objects.filter(pk=unit_id).first()
+            qs = qs.in_subtree(unit) if unit is not None else qs.none()
         return qs
 
 
@@ -119,34 +157,41 @@ def display(value) -> str:
     return str(value)
 
 
-def field_value(obj, name: str):
-    """A model field for display: choices by label, PII masked."""
+PERSONAL = ("id_number", "phone")
+
+
+def mask(name: str, value, personal=PERSONAL):
+    """A personal field's value as everyone but a revealing role sees it."""
+    if not value or name not in personal:
+        return value
+    if name.endswith("id_number"):
+        return pii.mask_resident_id(str(value))
+    return pii.mask_mobile(str(value))
+
+
+def field_value(obj, name: str, personal=PERSONAL):
+    """A model field for display: choices by label, personal fields masked."""
     f = obj._meta.get_field(name)
     value = getattr(obj, name)
     if f.choices and value not in (None, ""):
         return getattr(obj, f"get_{name}_display")()
-    if name == "id_number" and value:
-        return pii.mask_resident_id(value)
-    if name == "phone" and value:
-        return pii.mask_mobile(value)
-    return value
+    return mask(name, value, personal)
 
 
-def model_fields(obj, names) -> list[tuple[str, str]]:
-    return [(str(obj._meta.get_field(n).verbose_name), display(field_value(obj, n))) for n in names]
+def model_fields(obj, names, personal=PERSONAL) -> list[tuple[str, str]]:
+    return [
+        (str(obj._meta.get_field(n).verbose_name), display(field_value(obj, n, personal)))
+        for n in names
+    ]
 
 
-def serialize(obj) -> dict:
-    """A record's fields as JSON (PII masked, choices as value)."""
+def serialize(obj, personal=PERSONAL) -> dict:
+    """A record's fields as JSON (personal fields masked, choices as value)."""
     out = {}
     for f in obj._meta.concrete_fields:
         name = f.attname
-        value = getattr(obj, name)
-        if f.name == "id_number" and value:
-            value = pii.mask_resident_id(value)
-        elif f.name == "phone" and value:
-            value = pii.mask_mobile(value)
-        elif isinstance(value, dt.date):
+        value = mask(f.name, getattr(obj, name), personal)
+        if isinstance(value, dt.date):
             value = value.isoformat()
         elif isinstance(value, Decimal):
             value = str(value)

@@ -15,8 +15,8 @@ from fazhi.core.apitypes import DbId, Year
 from fazhi.core.pagination import LimitOffsetPagination
 from fazhi.core.roles import Perm
 
-from . import flow
-from .ledgers import Ledger, serialize
+from . import fields as flow
+from .declare import Ledger, serialize
 
 
 class DecisionOptionOut(Schema):
