@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "csp",
     "fazhi.core",
     "fazhi.web",
+    "fazhi.ledgers",
     "fazhi.disputes",
     "fazhi.decisions",
     "fazhi.enforcement",

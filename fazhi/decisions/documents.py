@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from fazhi.core import documents as D
-
-from .ledgers import display
+from fazhi.ledgers.declare import display
 
 
 def _opinion(ctx):

@@ -1,7 +1,9 @@
 from django.urls import path
 
-from . import ui, views
-from .registry import LEDGERS, TABS
+from fazhi.ledgers import pages as ui
+
+from . import views
+from .ledgers import LEDGERS, TABS
 
 app_name = "decisions"
 urlpatterns = [

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fazhi.core import documents as D
-from fazhi.decisions.ledgers import display
+from fazhi.ledgers.declare import display
 
 from .public import mask_name
 

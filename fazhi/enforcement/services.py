@@ -10,8 +10,8 @@ from django.utils import timezone
 from fazhi.core import audit, pii, scoping, workdays
 from fazhi.core.errors import InvalidInput
 from fazhi.core.roles import Perm
-from fazhi.decisions import flow
-from fazhi.decisions.flow import F
+from fazhi.ledgers import fields as flow
+from fazhi.ledgers.fields import F
 
 from .models import (
     DEFAULT_DISPLAY_DAYS,

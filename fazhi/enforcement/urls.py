@@ -1,9 +1,9 @@
 from django.urls import path
 
-from fazhi.decisions import ui
+from fazhi.ledgers import pages as ui
 
 from . import views
-from .registry import LEDGERS, TABS
+from .ledgers import LEDGERS, TABS
 
 app_name = "enforcement"
 urlpatterns = [

@@ -104,7 +104,7 @@ def test_ledger_form_numbers_refuse_overflow(world, kind):
     """Action forms of the decisions and enforcement ledgers (``decisions.flow``): a 20-digit
     number is refused with a message, not sent to the database."""
     from fazhi.core.errors import InvalidInput
-    from fazhi.decisions.flow import F, parse_value
+    from fazhi.ledgers.fields import F, parse_value
 
     with pytest.raises(InvalidInput):
         parse_value(F("n", "数量", kind), BIG)

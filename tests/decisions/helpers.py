@@ -8,7 +8,7 @@ from fazhi.core.models import Membership
 from fazhi.core.roles import Role
 from fazhi.decisions import procedures as P
 from fazhi.decisions import services
-from fazhi.decisions.flow import perform
+from fazhi.ledgers.fields import perform
 from tests.factories import member
 
 VIEWS = "\n".join(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from fazhi.decisions.ledgers import Col, Filt, Ledger, model_fields
+from fazhi.ledgers.declare import Col, Filt, Ledger, model_fields
 
 from . import procedures as P
 from . import services

@@ -1,0 +1,127 @@
+"""Excel (and CSV) into a ledger, the same for the page, the API and the CLI.
+
+A ledger declares an ``Importer``: its columns (``fazhi.core.excel.Column``: the
+Chinese header staff use, aliases, a parser per cell), the service that saves one row
+and, optionally, the natural key that makes a second import of the same file a no-op.
+``run`` reads the file, reports every bad row with its row number as Excel shows it and
+the reason, and saves the rows in one transaction: a file with any bad row saves
+nothing. One audit row records the outcome.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from fazhi.core import audit, scoping
+from fazhi.core.errors import DomainError
+from fazhi.core.excel import Column, RowError, export_xlsx, read_table
+from fazhi.core.roles import Perm
+
+UNIT_ALIASES = ("单位", "村(社区)", "村（社区）", "村社区", "乡镇(街道)", "乡镇（街道）")
+
+
+@dataclass(frozen=True)
+class Importer:
+    """``save(*, unit, actor, row) -> obj`` saves one row (a service call); ``key(unit, row)``
+    gives the lookup (a dict of model fields) that finds the row already imported."""
+
+    columns: list[Column]
+    save: Callable
+    key: Callable | None = None
+    unit_column: bool = True  # a 单位 column names the unit within the chosen one
+    note: str = ""  # shown on the import page: what a row is, what is required
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    skipped: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_dict(self) -> dict:
+        return {
+            "created": self.created,
+            "skipped": self.skipped,
+            "errors": [
+                {"row": e.row, "column": e.column, "message": e.message} for e in self.errors
+            ],
+        }
+
+
+def columns(importer: Importer) -> list[Column]:
+    cols = list(importer.columns)
+    if importer.unit_column and not any(c.key == "unit" for c in cols):
+        cols.append(Column("unit", "单位", aliases=UNIT_ALIASES))
+    return cols
+
+
+def template(ledger) -> bytes:
+    """An empty sheet with the ledger's import headers, to fill in."""
+    return export_xlsx(f"{ledger.title}导入模板", [c.header for c in columns(ledger.importer)], [])
+
+
+class _Rollback(Exception):
+    pass
+
+
+def run(ledger, *, root, actor, data: bytes, filename: str) -> ImportResult:
+    """Import ``data`` into ``root`` (or the units under it named in the 单位 column)."""
+    from fazhi.core.models import Unit
+
+    imp: Importer = ledger.importer
+    scoping.require(actor, Perm.CHANGE, root, f"您的角色无权在{root.name}导入")
+    rows, errors = read_table(data, filename, columns(imp))
+    units = {u.name: u for u in Unit.objects.subtree(root)}
+    result = ImportResult(errors=list(errors))
+    if not result.errors:
+        try:
+            with transaction.atomic():
+                for row in rows:
+                    _one(ledger, imp, row, root, units, actor, result)
+                if result.errors:
+                    raise _Rollback
+        except _Rollback:
+            result.created = result.skipped = 0
+    audit.record(
+        audit.E.CREATE if result.ok else audit.E.INPUT_REJECTED,
+        unit=root,
+        user=actor,
+        outcome="ok" if result.ok else "refused",
+        detail={
+            "import": ledger.key,
+            "created": result.created,
+            "skipped": result.skipped,
+            "errors": len(result.errors),
+        },
+    )
+    return result
+
+
+def _one(ledger, imp, row, root, units, actor, result) -> None:
+    name = str(row.get("unit") or "").strip()
+    unit = units.get(name) if name else root
+    if unit is None:
+        result.errors.append(RowError(row["_row"], "单位", f"“{name}”不是{root.name}或其下属单位"))
+        return
+    if not scoping.can(actor, Perm.CHANGE, unit):
+        result.errors.append(RowError(row["_row"], "单位", f"无权在{unit.name}登记"))
+        return
+    if imp.key is not None:
+        lookup = imp.key(unit, row)
+        if lookup and ledger.model.objects.filter(**lookup).exists():
+            result.skipped += 1
+            return
+    try:
+        with transaction.atomic():
+            imp.save(unit=unit, actor=actor, row=row)
+    except DomainError as exc:
+        result.errors.append(RowError(row["_row"], "", exc.message))
+        return
+    result.created += 1

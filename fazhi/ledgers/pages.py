@@ -1,0 +1,396 @@
+"""The pages of every declared ledger: list (filters, sorting, paging, counts, Excel
+out), detail (fields, checklist, actions allowed now and why others are not,
+attachments, timeline), the POST action endpoint, the create and edit forms and the
+Excel import. Thin: parse → authorise → service → render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+
+from fazhi.core import attachments, excel, scoping
+from fazhi.core.errors import DomainError, InvalidInput
+from fazhi.core.models.units import TOWNSHIP_KINDS, UnitKind
+from fazhi.core.params import parse_int, query
+from fazhi.core.procedures import timeline
+from fazhi.core.roles import Perm
+from fazhi.web.switcher import current_unit
+
+from . import fields as flow
+from . import importing
+from .declare import Ledger, display
+
+PAGE_SIZE = 50
+
+
+LEVEL_KINDS = (UnitKind.COUNTY, UnitKind.DEPARTMENT, *TOWNSHIP_KINDS)
+
+
+def changeable_units(user, kinds=None):
+    kinds = kinds or LEVEL_KINDS
+    return scoping.visible_units(user, Perm.CHANGE).filter(kind__in=kinds).order_by("path")
+
+
+def unit_choices(user) -> list[tuple[str, str]]:
+    """The 单位 filter's choices: the county and township-level units the user sees."""
+    units = scoping.visible_units(user).filter(kind__in=LEVEL_KINDS).order_by("path")
+    return [(str(u.pk), u.name) for u in units.only("pk", "name")[:300]]
+
+
+def _urls(ledger: Ledger, obj=None) -> dict:
+    out = {"list": reverse(ledger.url("list"))}
+    if ledger.create is not None:
+        out["new"] = reverse(ledger.url("new"))
+    if ledger.importer is not None:
+        out["import"] = reverse(ledger.url("import"))
+    if obj is not None:
+        out["detail"] = reverse(ledger.url("detail"), kwargs={"pk": obj.pk})
+        if ledger.update is not None:
+            out["edit"] = reverse(ledger.url("edit"), kwargs={"pk": obj.pk})
+    return out
+
+
+def base_context(request, ledger: Ledger, tabs, obj=None) -> dict:
+    return {
+        "ledger": ledger,
+        "tabs": tabs,
+        "app": ledger.app,
+        "today": timezone.localdate(),
+        "urls": _urls(ledger, obj),
+        "list_name": ledger.name("list"),
+        "names": {k: ledger.url(k) for k in ("list", "new", "detail", "edit", "act", "import")},
+    }
+
+
+def list_view(ledger: Ledger, tabs):
+    @login_required
+    def view(request):
+        perm = Perm.EXPORT if request.GET.get("format") == "xlsx" else Perm.VIEW
+        if perm == Perm.EXPORT and not scoping.has_perm_anywhere(request.user, Perm.EXPORT):
+            raise PermissionDenied("您的角色无权导出")
+        qs = ledger.filter_qs(ledger.base_qs(request.user, perm), query(request), user=request.user)
+        order = request.GET.get("order", "")
+        orders = {c.order for c in ledger.columns if c.order}
+        if order.lstrip("-") in orders:
+            qs = qs.order_by(order, "-id")
+        else:
+            qs = qs.order_by(*ledger.ordering)
+        if perm == Perm.EXPORT:
+            rows = (
+                [display(c.get(o)) for c in ledger.columns] for o in qs.iterator(chunk_size=500)
+            )
+            headers = [c.header for c in ledger.columns]
+            return excel.export_response(request, ledger.title, headers, rows)
+        page = Paginator(qs, PAGE_SIZE).get_page(query(request).page())
+        today = timezone.localdate()
+        rows = []
+        for o in page.object_list:
+            due = ledger.due(o) if ledger.due else None
+            rows.append(
+                {
+                    "obj": o,
+                    "cells": [display(c.get(o)) for c in ledger.columns],
+                    "due": due,
+                    "overdue": bool(due and due < today),
+                }
+            )
+        params = request.GET.copy()
+        params.pop("page", None)
+        ctx = base_context(request, ledger, tabs)
+        can_create = changeable_units(request.user, ledger.unit_kinds).exists()
+        ctx.update(
+            page=page,
+            rows=rows,
+            params=params.urlencode(),
+            get=request.GET,
+            can_create=ledger.create is not None and can_create,
+            can_import=ledger.importer is not None and can_create,
+            can_export=scoping.has_perm_anywhere(request.user, Perm.EXPORT),
+            columns=ledger.columns,
+            units=unit_choices(request.user) if ledger.unit_filter else [],
+        )
+        return render(request, ledger.template("list"), ctx)
+
+    view.__name__ = f"{ledger.key}_list"
+    return view
+
+
+def _forms(ledger: Ledger, obj, user):
+    options = ledger.procedure.available(obj, user) if ledger.procedure else []
+    forms = []
+    for opt in options:
+        spec = ledger.actions.get(opt.transition.action)
+        fields = []
+        for f in spec.fields if spec else ():
+            choices = f.choices
+            if not choices and ledger.choices_for:
+                choices = ledger.choices_for(obj, f.name, user) or ()
+            fields.append({"f": f, "choices": choices})
+        forms.append({"option": opt, "fields": fields})
+    return forms
+
+
+def detail_context(request, ledger: Ledger, tabs, obj, *, error: str = "", failed_action=""):
+    ctx = base_context(request, ledger, tabs, obj)
+    ctx.update(
+        object=obj,
+        fields=ledger.detail(obj) if ledger.detail else [],
+        checklist=ledger.checklist(obj) if ledger.checklist else None,
+        forms=_forms(ledger, obj, request.user),
+        attachments=attachments.for_object(obj),
+        ct=ContentType.objects.get_for_model(obj).pk,
+        steps=[
+            {
+                "at": s.at,
+                "actor_name": s.actor_name,
+                "label": s.label,
+                "comment": s.comment,
+                "moved": s.from_status != s.to_status,
+                "from": ledger.procedure._label(s.from_status)
+                if ledger.procedure
+                else s.from_status,
+                "to": ledger.procedure._label(s.to_status) if ledger.procedure else s.to_status,
+            }
+            for s in timeline(obj)
+        ],
+        can_change=scoping.can(request.user, Perm.CHANGE, obj),
+        can_edit=ledger.update is not None and scoping.can(request.user, Perm.CHANGE, obj),
+        error=error,
+        failed_action=failed_action,
+        history_count=obj.history.count(),
+    )
+    if ledger.extra_context:
+        ctx.update(ledger.extra_context(obj, request))
+    return ctx
+
+
+def detail_view(ledger: Ledger, tabs):
+    @login_required
+    def view(request, pk: int):
+        obj = scoping.get_visible_or_404(
+            ledger.model.objects.select_related(*ledger.related), request.user, pk=pk
+        )
+        return render(
+            request, ledger.template("detail"), detail_context(request, ledger, tabs, obj)
+        )
+
+    view.__name__ = f"{ledger.key}_detail"
+    return view
+
+
+def act_view(ledger: Ledger, tabs):
+    @login_required
+    def view(request, pk: int, action: str):
+        obj = scoping.get_visible_or_404(ledger.model.objects.all(), request.user, pk=pk)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not scoping.can(request.user, Perm.CHANGE, obj) and not scoping.can(
+            request.user, Perm.APPROVE, obj
+        ):
+            raise PermissionDenied("您的角色无权办理该记录")
+        version = request.POST.get("version")
+        try:
+            flow.perform(
+                ledger.procedure,
+                ledger.actions,
+                obj,
+                action,
+                user=request.user,
+                raw=request.POST,
+                expected_version=parse_int(version, 0, 2**62),
+                comment=request.POST.get("comment", ""),
+            )
+        except DomainError as exc:
+            obj.refresh_from_db()
+            ctx = detail_context(
+                request, ledger, tabs, obj, error=exc.message, failed_action=action
+            )
+            return render(request, ledger.template("detail"), ctx, status=exc.status)
+        label = ledger.procedure.get(action).label
+        messages.success(request, f"已{label}")
+        return redirect(reverse(ledger.url("detail"), kwargs={"pk": pk}))
+
+    view.__name__ = f"{ledger.key}_act"
+    return view
+
+
+def new_view(ledger: Ledger, tabs):
+    @login_required
+    def view(request):
+        units = list(changeable_units(request.user, ledger.unit_kinds))
+        if not units:
+            raise PermissionDenied("您的角色无权登记")
+        error = ""
+        if request.method == "POST":
+            unit = next((u for u in units if str(u.pk) == request.POST.get("unit")), None)
+            if unit is None:
+                error = "请选择登记单位"
+            else:
+                try:
+                    obj = ledger.create(unit=unit, actor=request.user, raw=request.POST)
+                except DomainError as exc:
+                    error = exc.message
+                else:
+                    messages.success(request, f"已登记：{obj}")
+                    return redirect(reverse(ledger.url("detail"), kwargs={"pk": obj.pk}))
+        cur = current_unit(request)
+        fields = _field_choices(ledger, ledger.create_fields, None, request.user)
+        ctx = base_context(request, ledger, tabs)
+        ctx.update(
+            units=units,
+            fields=fields,
+            error=error,
+            post=request.POST,
+            selected_unit=request.POST.get("unit") or (str(cur.pk) if cur else ""),
+        )
+        return render(request, ledger.template("new"), ctx, status=400 if error else 200)
+
+    view.__name__ = f"{ledger.key}_new"
+    return view
+
+
+def _field_choices(ledger: Ledger, fields, obj, user) -> list[dict]:
+    out = []
+    for f in fields:
+        choices = f.choices
+        if not choices and ledger.choices_for:
+            choices = ledger.choices_for(obj, f.name, user) or ()
+        out.append({"f": f, "choices": choices})
+    return out
+
+
+def initial(ledger: Ledger, obj, fields) -> dict:
+    """The edit form's values: the record's own, as text (personal fields masked)."""
+    from .declare import mask
+
+    data = {}
+    for f in fields:
+        value = getattr(obj, f.name, None)
+        if f.kind == "ints":
+            data[f.name] = [str(v.pk) for v in value.all()] if hasattr(value, "all") else []
+        elif f.kind == "user":
+            data[f.name] = "" if value is None else str(value.pk)
+        elif f.kind == "bool":
+            data[f.name] = "1" if value else ""
+        elif hasattr(value, "isoformat"):
+            data[f.name] = value.isoformat()[:10]
+        elif hasattr(value, "pk"):
+            data[f.name] = str(value.pk)
+        else:
+            data[f.name] = "" if value is None else str(mask(f.name, value, ledger.personal))
+    return data
+
+
+def edit_view(ledger: Ledger, tabs):
+    @login_required
+    def view(request, pk: int):
+        obj = scoping.get_visible_or_404(
+            ledger.model.objects.select_related(*ledger.related), request.user, pk=pk
+        )
+        scoping.require(request.user, Perm.CHANGE, obj.unit, "您的角色无权修改该记录")
+        error = ""
+        post = (
+            request.POST if request.method == "POST" else initial(ledger, obj, ledger.edit_fields)
+        )
+        if request.method == "POST":
+            try:
+                obj = ledger.update(obj, actor=request.user, raw=request.POST)
+            except DomainError as exc:
+                error = exc.message
+            else:
+                messages.success(request, f"已保存：{obj}")
+                return redirect(reverse(ledger.url("detail"), kwargs={"pk": obj.pk}))
+        ctx = base_context(request, ledger, tabs, obj)
+        ctx.update(
+            object=obj,
+            fields=_field_choices(ledger, ledger.edit_fields, obj, request.user),
+            error=error,
+            post=post,
+        )
+        return render(request, ledger.template("edit"), ctx, status=400 if error else 200)
+
+    view.__name__ = f"{ledger.key}_edit"
+    return view
+
+
+def import_view(ledger: Ledger, tabs):
+    @login_required
+    def view(request):
+        units = list(changeable_units(request.user, ledger.unit_kinds))
+        if not units:
+            raise PermissionDenied("您的角色无权导入")
+        if request.GET.get("template"):
+            return excel_template(ledger)
+        ctx = base_context(request, ledger, tabs)
+        cur = current_unit(request)
+        ctx.update(
+            units=units,
+            columns=importing.columns(ledger.importer),
+            selected_unit=request.POST.get("unit") or (str(cur.pk) if cur else ""),
+        )
+        if request.method != "POST":
+            return render(request, ledger.template("import"), ctx)
+        unit = next((u for u in units if str(u.pk) == request.POST.get("unit")), None)
+        upload = request.FILES.get("file")
+        try:
+            if unit is None:
+                raise InvalidInput("请选择导入单位")
+            if upload is None:
+                raise InvalidInput("请选择要导入的 Excel（.xlsx）或 CSV 文件")
+            result = importing.run(
+                ledger, root=unit, actor=request.user, data=upload.read(), filename=upload.name
+            )
+        except DomainError as exc:
+            ctx["error"] = exc.message
+            return render(request, ledger.template("import"), ctx, status=400)
+        if result.ok:
+            done = f"已导入 {result.created} 条"
+            if result.skipped:
+                done += f"，{result.skipped} 条此前已导入，未重复登记"
+            messages.success(request, done)
+            return redirect(reverse(ledger.url("list")))
+        ctx["result"] = result
+        return render(request, ledger.template("import"), ctx, status=400)
+
+    view.__name__ = f"{ledger.key}_import"
+    return view
+
+
+def excel_template(ledger: Ledger):
+    from django.http import HttpResponse
+    from django.utils.http import content_disposition_header
+
+    resp = HttpResponse(importing.template(ledger), content_type=excel.XLSX_MIME)
+    resp["Content-Disposition"] = content_disposition_header(True, f"{ledger.title}导入模板.xlsx")
+    return resp
+
+
+def urlpatterns_for(ledgers: list[Ledger], tabs) -> list:
+    """Every page of each ledger, under ``<plural>/``."""
+    patterns = []
+    for lg in ledgers:
+        p = lg.plural
+        patterns.append(path(f"{p}/", list_view(lg, tabs), name=lg.name("list")))
+        if lg.create is not None:
+            patterns.append(path(f"{p}/new/", new_view(lg, tabs), name=lg.name("new")))
+        if lg.importer is not None:
+            patterns.append(path(f"{p}/import/", import_view(lg, tabs), name=lg.name("import")))
+        patterns.append(path(f"{p}/<int:pk>/", detail_view(lg, tabs), name=lg.name("detail")))
+        if lg.update is not None:
+            patterns.append(path(f"{p}/<int:pk>/edit/", edit_view(lg, tabs), name=lg.name("edit")))
+        if lg.procedure is not None:
+            patterns.append(
+                path(
+                    f"{p}/<int:pk>/actions/<str:action>/",
+                    act_view(lg, tabs),
+                    name=lg.name("act"),
+                )
+            )
+    return patterns
