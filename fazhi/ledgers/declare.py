@@ -37,6 +37,7 @@ class Filt:
     label: str
     choices: tuple = ()  # () = free text
     apply: Callable | None = None  # (qs, value) -> qs; default: field exact
+    page: bool = True  # False: an API (and CLI) filter only, not shown on the list page
 
 
 @dataclass
