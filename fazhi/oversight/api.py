@@ -5,10 +5,8 @@ rectification steps (their flat bodies predate the framework) and the indicator.
 
 import datetime as dt
 from dataclasses import replace
-from decimal import Decimal
 
 from django.http import Http404
-from django.utils import timezone
 from ninja import Schema, Status
 
 from fazhi.core import scoping
@@ -20,6 +18,7 @@ from . import services
 from .ledgers import FUNDING, GROUP, INSPECTION, RECTIFICATION, REPORT
 from .models import Inspection, Rectification
 from .procedures import run as run_rectification
+from .schemas import InspectionOut, RectificationOut
 
 
 def _unit(request, unit_id: DbId | None) -> Unit:
@@ -34,102 +33,16 @@ def _unit(request, unit_id: DbId | None) -> Unit:
     return unit
 
 
-class MemberOut(Schema):
-    role: str
-    name: str
-    post: str
-
-
-class GroupOut(Schema):
-    id: int
-    unit_id: DbId
-    year: Year
-    name: str
-    doc_number: str
-    office: str
-    members: list[MemberOut]
-
-    @staticmethod
-    def resolve_members(obj):
-        return list(obj.members.all())
-
-
-class DutyReportOut(Schema):
-    id: int
-    unit_id: DbId
-    year: Year
-    person_name: str
-    post: str
-    study: list[str]
-    topics: list[str]
-    report_text: str
-    report_date: dt.date | None
-
-    @staticmethod
-    def resolve_study(obj):
-        return obj.study_list
-
-    @staticmethod
-    def resolve_topics(obj):
-        return obj.topic_list
-
-
-class FundingOut(Schema):
-    id: int
-    unit_id: DbId
-    year: Year
-    kind: str
-    item: str
-    amount: Decimal
-    spent: Decimal
-
-
-class InspectionOut(Schema):
-    id: int
-    kind: str
-    unit_id: DbId
-    target_id: DbId
-    date: dt.date
-    title: str
-
-
-class RectificationOut(Schema):
-    id: int
-    unit_id: DbId
-    inspection_id: DbId
-    kind: str
-    number: int
-    problem: str
-    owner_name: str
-    owner_user_id: DbId | None
-    deadline: dt.date
-    deadline_provisional: bool
-    measures: str
-    evidence_note: str
-    status: str
-    overdue: bool
-    signed_off_on: dt.date | None
-    version: int
-
-    @staticmethod
-    def resolve_kind(obj):
-        return obj.inspection.kind
-
-    @staticmethod
-    def resolve_overdue(obj):
-        return obj.overdue_on(timezone.localdate())
-
-
 router = build_router(
     ["督察整改"],
     [
-        replace(GROUP, out=GroupOut),
-        replace(REPORT, out=DutyReportOut),
-        replace(FUNDING, out=FundingOut),
+        GROUP,
+        REPORT,
+        FUNDING,
         # POST /inspections/ keeps its body (kind, target_id …), below.
-        replace(INSPECTION, out=InspectionOut, create=None),
+        replace(INSPECTION, create=None),
         # The steps keep their flat body (measures, evidence_note, reason, version), below.
-        replace(RECTIFICATION, out=RectificationOut, procedure=None),
+        replace(RECTIFICATION, procedure=None),
     ],
 )
 

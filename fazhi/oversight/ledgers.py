@@ -17,7 +17,7 @@ from fazhi.ledgers.fields import F, parse
 from fazhi.ledgers.importing import Importer
 
 from . import procedures as P
-from . import services
+from . import schemas, services
 from .models import (
     DutyReport,
     Funding,
@@ -83,6 +83,7 @@ GROUP = Ledger(
     plural="groups",
     model=LeadingGroup,
     title="法治建设领导小组",
+    out=schemas.GroupOut,
     columns=[
         Col("年度", lambda o: o.year, "year"),
         Col("单位", lambda o: o.unit.name),
@@ -174,6 +175,7 @@ REPORT = Ledger(
     plural="reports",
     model=DutyReport,
     title="第一责任人述法",
+    out=schemas.DutyReportOut,
     columns=[
         Col("年度", lambda o: o.year, "year"),
         Col("单位", lambda o: o.unit.name),
@@ -268,6 +270,7 @@ FUNDING = Ledger(
     plural="funding",
     model=Funding,
     title="经费保障",
+    out=schemas.FundingOut,
     columns=[
         Col("年度", lambda o: o.year, "year"),
         Col("单位", lambda o: o.unit.name),
@@ -345,6 +348,7 @@ INSPECTION = Ledger(
     plural="inspections",
     model=Inspection,
     title="督察/自查",
+    out=schemas.InspectionOut,
     columns=[
         Col("检查日期", lambda o: o.date, "date"),
         Col("类型", lambda o: o.get_kind_display(), "kind"),
@@ -433,6 +437,7 @@ RECTIFICATION = Ledger(
     plural="rectifications",
     model=Rectification,
     title="整改销号",
+    out=schemas.RectificationOut,
     columns=[
         Col("问题", lambda o: f"{o.inspection.title} 问题{o.number}：{o.problem[:40]}"),
         Col("单位", lambda o: o.unit.name),

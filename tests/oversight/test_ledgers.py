@@ -191,3 +191,45 @@ def test_inspection_new_page_for_the_county(world, client_for):
     page = client_for(world.clerk_a).get(resp.url).content.decode()
     assert "年度督察" in page and "登记并交办整改" not in page
     assert "登记并交办整改" in sup.get(resp.url).content.decode()
+
+
+def test_cli_ledger_ops_beside_the_older_verbs(world, capsys):
+    from django.core.management import CommandError, call_command
+
+    call_command(
+        "oversight",
+        "funding",
+        "create",
+        "--unit",
+        "甲镇",
+        "--as",
+        "admin_a",
+        *(
+            "--set",
+            "year=2024",
+            "--set",
+            "kind=普法经费",
+            "--set",
+            "item=普法",
+            "--set",
+            "amount=500",
+        ),
+    )
+    f = Funding.objects.get()
+    assert (f.unit, f.kind, f.amount) == (world.township_a, "publicity", Decimal("500"))
+    with pytest.raises(CommandError, match="无权"):
+        call_command(
+            "oversight", "funding", "create", "--unit", "甲镇", "--as", "clerk_b", "--set", "item=x"
+        )
+    r = finding(county_inspection(world), world, days=10)
+    call_command(
+        "oversight", "rectification", "act", str(r.pk), "start", "--as", "clerk_a",
+        "--set", "measures=补办备案",
+    )  # fmt: skip
+    r.refresh_from_db()
+    assert r.status == "in_progress" and r.measures == "补办备案"
+    capsys.readouterr()
+    call_command("oversight", "closed-rate", "甲县", "--year", str(r.inspection.year))
+    assert '"total": 1' in capsys.readouterr().out
+    with pytest.raises(CommandError, match="缺少参数"):
+        call_command("oversight", "import-findings", str(r.inspection_id))
