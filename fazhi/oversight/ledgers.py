@@ -96,6 +96,7 @@ GROUP = Ledger(
     search=("name", "doc_number", "office"),
     year_field="year",
     annotate=lambda qs: qs.annotate(member_count=Count("members")),  # one query, not one a row
+    prefetch=("members",),  # the API answers each group with its members
     create_fields=(YEAR, *GROUP_FIELDS),
     create=_create_group,
     edit_fields=GROUP_FIELDS,
