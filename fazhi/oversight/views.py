@@ -12,12 +12,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 
-from fazhi.core import scoping
+from fazhi.core import excel, scoping
 from fazhi.core.errors import DomainError, InvalidInput
 from fazhi.core.models import Unit
 from fazhi.core.models.units import UnitKind
@@ -223,6 +224,15 @@ def inspection_import(request, pk: int):
     i = _visible_inspection(request, pk)
     if not services.may_add_findings(request.user, i):
         raise PermissionDenied("您的角色无权登记发现的问题")
+    if request.GET.get("template"):
+        resp = HttpResponse(
+            excel.export_xlsx(
+                "发现的问题导入模板", [c.header for c in importers.FINDING_COLUMNS], []
+            ),
+            content_type=excel.XLSX_MIME,
+        )
+        resp["Content-Disposition"] = content_disposition_header(True, "发现的问题导入模板.xlsx")
+        return resp
     back = reverse(INSPECTION.url("detail"), kwargs={"pk": i.pk})
     ctx = pages.base_context(request, RECTIFICATION, TABS)
     ctx.update(

@@ -233,3 +233,20 @@ def test_cli_ledger_ops_beside_the_older_verbs(world, capsys):
     assert '"total": 1' in capsys.readouterr().out
     with pytest.raises(CommandError, match="缺少参数"):
         call_command("oversight", "import-findings", str(r.inspection_id))
+
+
+def test_inspection_import_page_and_its_template(world, client_for):
+    insp = county_inspection(world)
+    sup = client_for(world.supervisor)
+    url = reverse("oversight:inspection_import", args=[insp.pk])
+    assert "发现的问题" in sup.get(url).content.decode()
+    resp = sup.get(url, {"template": "1"})
+    assert resp.status_code == 200 and resp.content.startswith(b"PK")
+    bad = SimpleUploadedFile("f.csv", "发现的问题,责任人\n,钱某\n".encode())
+    resp = sup.post(url, {"file": bad})
+    assert resp.status_code == 400 and "第2行“发现的问题”：不能为空" in resp.content.decode()
+    good = SimpleUploadedFile(
+        "f.csv", "发现的问题,责任人,整改工作日数\n备案超期,钱某,10\n".encode()
+    )
+    resp = sup.post(url, {"file": good})
+    assert resp.status_code == 302 and insp.findings.count() == 1
