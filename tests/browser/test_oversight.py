@@ -45,7 +45,7 @@ def test_rectification_from_measures_to_sign_off(live_server, page, tmp_path):
     page.goto(f"{live_server.url}/oversight/rectifications/?status=open")
     assert "规范性文件备案超过法定期限" in page.locator("#ledger").inner_text()
     page.screenshot(path=str(SCREENSHOTS / "oversight-rectifications.png"), full_page=True)
-    page.click("#ledger a")
+    page.click("#ledger tbody a")
     page.click("#action-start summary")  # each step's form folds under its name
     page.fill("#start-measures", "逐项补办备案手续，建立台账月度检查制度")
     page.click("button[data-action=start]")
