@@ -11,6 +11,7 @@ from fazhi.core import scoping
 from fazhi.core.excel import Column, parse_choice, parse_date, parse_decimal, parse_int
 from fazhi.core.models import Unit
 from fazhi.core.models.units import TOWNSHIP_KINDS
+from fazhi.core.params import parse_int as parse_id
 from fazhi.core.roles import Perm
 from fazhi.ledgers.declare import Col, Filt, Ledger, model_fields
 from fazhi.ledgers.fields import F, parse
@@ -41,7 +42,8 @@ def _year(data: dict) -> dict:
 
 def _in_unit(qs, value):
     """``unit_id``: the unit and the units under it (the API's filter before the framework)."""
-    unit = Unit.objects.filter(pk=int(value)).first() if str(value).isdigit() else None
+    pk = parse_id(value)
+    unit = Unit.objects.filter(pk=pk).first() if pk is not None else None
     return qs.in_subtree(unit) if unit is not None else qs.none()
 
 
@@ -471,7 +473,7 @@ RECTIFICATION = Ledger(
         Filt(
             "inspection_id",
             "督察/自查编号",
-            apply=lambda qs, v: qs.filter(inspection_id=int(v)) if v.isdigit() else qs.none(),
+            apply=lambda qs, v: qs.filter(inspection_id=parse_id(v) or 0),
             page=False,
         ),
         UNIT_ID,

@@ -250,3 +250,18 @@ def test_inspection_import_page_and_its_template(world, client_for):
     )
     resp = sup.post(url, {"file": good})
     assert resp.status_code == 302 and insp.findings.count() == 1
+
+
+def test_api_filters_from_before_the_framework(world, api_for):
+    insp = county_inspection(world)
+    finding(insp, world, days=10)
+    api = api_for(world.supervisor)
+    get = lambda **q: api.get("/oversight/rectifications/", **q)  # noqa: E731
+    assert get(inspection_id=insp.pk).json()["count"] == 1
+    assert get(unit_id=world.township_a.pk).json()["count"] == 1
+    assert get(unit_id=world.township_b.pk).json()["count"] == 0
+    # Bad values select nothing; never a 500.
+    for bad in ("9" * 30, "abc", "-1"):
+        for key in ("inspection_id", "unit_id"):
+            resp = get(**{key: bad})
+            assert resp.status_code == 200 and resp.json()["count"] == 0, (key, bad)
