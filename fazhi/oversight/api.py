@@ -69,7 +69,12 @@ class FindingIn(Schema):
     owner_username: str | None = None
 
 
-@router.post("/inspections/", response={201: InspectionOut}, summary="登记督察/自查")
+@router.post(
+    "/inspections/",
+    response={201: InspectionOut},
+    summary="登记督察/自查",
+    operation_id="oversight_inspection_create",
+)
 def create_inspection(request, payload: InspectionIn):
     target = _unit(request, payload.target_id)
     data = payload.dict()
@@ -88,6 +93,7 @@ def _inspection(request, inspection_id: DbId) -> Inspection:
     "/inspections/{inspection_id}/findings",
     response={201: RectificationOut},
     summary="登记发现的问题（交办整改）",
+    operation_id="oversight_inspection_findings_create",
 )
 def add_finding(request, inspection_id: DbId, payload: FindingIn | None = None):
     i = _inspection(request, inspection_id)
@@ -107,6 +113,7 @@ class OversightActionIn(Schema):
     "/rectifications/{rectification_id}/actions/{action}",
     response=RectificationOut,
     summary="整改流程：start 开始整改、submit 提请销号、sign_off 销号、send_back 退回",
+    operation_id="oversight_rectification_act",
 )
 def rectification_action(
     request, rectification_id: DbId, action: str, payload: OversightActionIn | None = None
