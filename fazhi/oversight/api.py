@@ -33,20 +33,16 @@ def _unit(request, unit_id: DbId | None) -> Unit:
     return unit
 
 
-# No PATCH yet: the framework's update route reads its body before the record, so a
-# record of another unit answers 422 rather than 404 (tests/scoping.py). The pages and
-# ``fazhi oversight <ledger> update`` edit them meanwhile.
-_NO_PATCH = {"update": None}
 router = build_router(
     ["督察整改"],
     [
-        replace(GROUP, **_NO_PATCH),
-        replace(REPORT, **_NO_PATCH),
-        replace(FUNDING, **_NO_PATCH),
+        GROUP,
+        REPORT,
+        FUNDING,
         # POST /inspections/ keeps its body (kind, target_id …), below.
         replace(INSPECTION, create=None),
         # The steps keep their flat body (measures, evidence_note, reason, version), below.
-        replace(RECTIFICATION, procedure=None, **_NO_PATCH),
+        replace(RECTIFICATION, procedure=None),
     ],
 )
 
