@@ -333,7 +333,7 @@ def import_view(ledger: Ledger, tabs):
         units = list(creatable_units(ledger, request.user))
         if not units:
             raise PermissionDenied("您的角色无权导入")
-        if request.GET.get("template"):
+        if query(request).flag("template"):
             return excel_template(ledger)
         ctx = base_context(request, ledger, tabs)
         cur = current_unit(request)
