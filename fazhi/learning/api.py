@@ -85,7 +85,7 @@ def list_cadres(request, unit_id: DbId | None = None, q: str | None = None, acti
 def create_cadre(request, payload: CadreIn):
     unit = _unit(request, payload.unit_id)
     data = payload.dict(exclude={"unit_id"})
-    return 201, services.create_cadre(unit, data, actor=request.user)
+    return 201, services.create_cadre(unit=unit, actor=request.user, **data)
 
 
 @router.get("/cadres/{cadre_id}", response=HoursOut, summary="干部及其年度学法时长")
@@ -187,7 +187,8 @@ def list_sessions(
 @router.post("/sessions/", response={201: SessionDetailOut}, summary="登记学法活动")
 def create_session(request, payload: SessionIn):
     unit = _unit(request, payload.unit_id)
-    session = services.create_session(unit, payload.dict(exclude={"unit_id"}), actor=request.user)
+    data = payload.dict(exclude={"unit_id"})
+    session = services.create_session(unit=unit, actor=request.user, **data)
     return 201, _detail(session)
 
 

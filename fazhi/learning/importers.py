@@ -125,14 +125,12 @@ def import_roster(unit, data: bytes, filename: str, *, actor) -> int:
     with transaction.atomic():
         for row in rows:
             services.create_cadre(
-                unit,
-                {
-                    "name": row["name"],
-                    "post": row.get("post") or "",
-                    "is_leader": bool(row.get("is_leader")),
-                    "in_leadership_group": bool(row.get("in_leadership_group")),
-                },
+                unit=unit,
                 actor=actor,
+                name=row["name"],
+                post=row.get("post") or "",
+                is_leader=bool(row.get("is_leader")),
+                in_leadership_group=bool(row.get("in_leadership_group")),
             )
     return len(rows)
 
@@ -185,13 +183,11 @@ def import_exam(
             studied = row.get("studied")
             services.record_exam_result(
                 matched[row["_row"]],
-                year,
-                {
-                    "platform": platform,
-                    "score": score,
-                    "took_exam": bool(took) if took is not None else score is not None,
-                    "studied_online": bool(studied) if studied is not None else score is not None,
-                },
+                year=year,
                 actor=actor,
+                platform=platform,
+                score=score,
+                took_exam=bool(took) if took is not None else score is not None,
+                studied_online=bool(studied) if studied is not None else score is not None,
             )
     return len(rows)

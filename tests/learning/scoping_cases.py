@@ -10,21 +10,19 @@ from tests.scoping import MARKER
 def seed_learning(world):
     actor = world.admin_a
     cadre = services.create_cadre(
-        world.township_a, {"name": f"{MARKER}干部", "post": "科员"}, actor=actor
+        unit=world.township_a, actor=actor, name=f"{MARKER}干部", post="科员"
     )
     session = services.create_session(
-        world.township_a,
-        {
-            "kind": "lecture",
-            "date": dt.date.today() - dt.timedelta(days=1),
-            "topic": f"{MARKER} 民法典讲座",
-            "hours": Decimal("2"),
-        },
+        unit=world.township_a,
         actor=actor,
+        kind="lecture",
+        date=dt.date.today() - dt.timedelta(days=1),
+        topic=f"{MARKER} 民法典讲座",
+        hours=Decimal("2"),
     )
     services.check_in(session, cadre, actor=actor)
     services.record_exam_result(
-        cadre, dt.date.today().year, {"studied_online": True, "score": Decimal("91")}, actor=actor
+        cadre, year=dt.date.today().year, actor=actor, studied_online=True, score=Decimal("91")
     )
     return {"cadre": cadre, "session": session}
 
