@@ -9,7 +9,19 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models import (
+    F as Ref,
+)
 from django.db.models.functions import Coalesce, Length, Substr
 from django.utils import timezone
 
@@ -20,6 +32,8 @@ from fazhi.ledgers.importing import Importer
 
 from . import importers, services
 from .models import (
+    DEFAULT_EXAM_EXCELLENT,
+    DEFAULT_EXAM_PASS,
     DEFAULT_REQUIRED_HOURS,
     Attendance,
     Cadre,
@@ -34,6 +48,7 @@ TABS = [
     ("session_list", "学法活动"),
     ("cadre_list", "干部学法时长"),
     ("exam", "学法考试"),
+    ("exam_result_list", "考试成绩"),
     ("settings", "设置"),
 ]
 
@@ -81,6 +96,18 @@ def _year(p) -> int:
     return p.year() or timezone.localdate().year
 
 
+DEC = DecimalField(max_digits=7, decimal_places=1)
+
+
+def county_setting(name: str, default: Decimal):
+    """A county's study setting for each listed record, in SQL: the one LearningSettings
+    whose unit's path begins the record's unit path (settings exist for counties only)."""
+    row = LearningSettings.objects.filter(
+        unit__path=Substr(OuterRef("unit__path"), 1, Length("unit__path"))
+    ).values(name)[:1]
+    return Coalesce(Subquery(row, output_field=DEC), Value(default), output_field=DEC)
+
+
 def _with_hours(qs, p):
     """Each cadre's hours and sessions in the year, and the county's requirement (SQL)."""
     year = _year(p)
@@ -89,17 +116,10 @@ def _with_hours(qs, p):
     attended = Attendance.objects.filter(cadre=OuterRef("pk"), session__date__year=year).order_by()
     hours = attended.values("cadre").annotate(t=Sum("hours")).values("t")
     sessions = attended.values("cadre").annotate(n=Count("pk")).values("n")
-    # The county's settings: the one LearningSettings whose unit path begins the cadre's.
-    required = LearningSettings.objects.filter(
-        unit__path=Substr(OuterRef("unit__path"), 1, Length("unit__path"))
-    ).values("required_hours")[:1]
-    dec = DecimalField(max_digits=7, decimal_places=1)
     return qs.annotate(
-        year_hours=Coalesce(Subquery(hours, output_field=dec), Value(Decimal(0)), output_field=dec),
+        year_hours=Coalesce(Subquery(hours, output_field=DEC), Value(Decimal(0)), output_field=DEC),
         year_sessions=Coalesce(Subquery(sessions, output_field=IntegerField()), Value(0)),
-        required_hours=Coalesce(
-            Subquery(required, output_field=dec), Value(DEFAULT_REQUIRED_HOURS), output_field=dec
-        ),
+        required_hours=county_setting("required_hours", DEFAULT_REQUIRED_HOURS),
         hours_year=Value(year, output_field=IntegerField()),
     )
 
@@ -328,5 +348,154 @@ SESSION = Ledger(
     empty="登记一次学法活动并记录参学人员。",
 )
 
-LEDGERS = [SESSION, CADRE]
+# --------------------------------------------------------------------------- exam results
+EXAM_FIELDS = (
+    F("year", "年度", "int"),
+    F("platform", "考试平台", required=False),
+    F("studied_online", "参加在线学习", "bool"),
+    F("took_exam", "参加考试", "bool"),
+    F("score", "成绩（0–100，参加考试的必填）", "decimal", required=False),
+)
+EXAM_CADRE = F("cadre", "干部", "choice")
+
+
+def _exam_args(data) -> dict:
+    return {
+        "platform": data["platform"] or "法宣在线",
+        "studied_online": data["studied_online"],
+        "took_exam": data["took_exam"],
+        "score": data["score"],
+    }
+
+
+def _create_exam(*, unit, actor, raw):
+    from fazhi.core.errors import InvalidInput
+    from fazhi.core.params import parse_int
+
+    pk = parse_int((raw or {}).get("cadre"))
+    cadre = Cadre.objects.in_subtree(unit).filter(pk=pk).select_related("unit").first()
+    if cadre is None:
+        raise InvalidInput(f"请选择{unit.name}及其下级单位的干部")
+    data = flow.parse(EXAM_FIELDS, raw)
+    return services.record_exam_result(cadre, year=data["year"], actor=actor, **_exam_args(data))
+
+
+def _update_exam(obj, *, actor, raw):
+    data = flow.parse(EXAM_FIELDS[1:], raw)
+    return services.record_exam_result(obj.cadre, year=obj.year, actor=actor, **_exam_args(data))
+
+
+def _exam_choices(obj, name, user):
+    if name != "cadre":
+        return ()
+    from fazhi.core import scoping
+    from fazhi.core.roles import Perm
+
+    units = scoping.visible_units(user, Perm.CHANGE)
+    cadres = (
+        Cadre.objects.filter(active=True, unit__in=units)
+        .select_related("unit")
+        .order_by("unit__path", "name")
+    )
+    return [(str(c.pk), f"{c.name}（{c.post or '—'}，{c.unit.name}）") for c in cadres[:500]]
+
+
+def _level(o) -> str:
+    """等次 by the county's marks (annotated as ``mark_pass`` / ``mark_excellent``)."""
+    if not o.took_exam or o.score is None:
+        return ""
+    if o.score >= o.mark_excellent:
+        return "优秀"
+    return "合格" if o.score >= o.mark_pass else "不合格"
+
+
+_LEVELS = {
+    "excellent": lambda qs: qs.filter(took_exam=True, score__gte=Ref("mark_excellent")),
+    "pass": lambda qs: qs.filter(
+        took_exam=True, score__gte=Ref("mark_pass"), score__lt=Ref("mark_excellent")
+    ),
+    "fail": lambda qs: qs.filter(took_exam=True, score__lt=Ref("mark_pass")),
+}
+
+
+def _save_exam_row(*, unit, actor, row):
+    cadre = importers.find_cadre(unit, row)
+    return services.record_exam_result(cadre, actor=actor, **importers.exam_values(row))
+
+
+def _exam_key(unit, row):
+    """The same result already recorded (a changed score is recorded again: it replaces)."""
+    values = importers.exam_values(row)
+    return {
+        "unit__path__startswith": unit.path,
+        "cadre__active": True,
+        "cadre__name": str(row.get("name") or "").strip(),
+        **({"cadre__post": str(row["post"]).strip()} if row.get("post") else {}),
+        **values,
+    }
+
+
+EXAM_RESULTS = Importer(
+    columns=importers.EXAM_LEDGER_COLUMNS,
+    save=_save_exam_row,
+    key=_exam_key,
+    unit_column=False,
+    note="考试平台的成绩导出文件加“年度”列；干部按姓名（重名时加职务）在所选单位及下级单位的在职干部中查找。"
+    "再次导入同一文件不会重复登记；成绩有变的记录按新成绩更新。",
+)
+
+EXAM = Ledger(
+    app="learning",
+    key="exam_result",
+    plural="exam/results",
+    model=ExamResult,
+    title="学法考试成绩",
+    columns=[
+        Col("姓名", lambda o: o.cadre.name, "cadre__name"),
+        Col("职务", lambda o: o.cadre.post),
+        Col("单位", lambda o: o.unit.name),
+        Col("年度", lambda o: o.year, "year"),
+        Col("考试平台", lambda o: o.platform),
+        Col("参学", lambda o: o.studied_online),
+        Col("参考", lambda o: o.took_exam),
+        Col("成绩", lambda o: o.score, "score"),
+        Col("等次", _level),
+    ],
+    filters=[
+        Filt(
+            "took_exam",
+            "参考",
+            (("yes", "参考"), ("no", "未参考")),
+            lambda qs, v: qs.filter(took_exam=(v == "yes")),
+        ),
+        Filt(
+            "level",
+            "等次",
+            (("excellent", "优秀"), ("pass", "合格"), ("fail", "不合格")),
+            lambda qs, v: _LEVELS[v](qs),
+        ),
+    ],
+    search=("cadre__name",),
+    related=("unit", "cadre"),
+    annotate=lambda qs: qs.annotate(
+        mark_pass=county_setting("exam_pass", DEFAULT_EXAM_PASS),
+        mark_excellent=county_setting("exam_excellent", DEFAULT_EXAM_EXCELLENT),
+    ),
+    year_field="year",
+    ordering=("-year", "unit__path", "cadre__name"),
+    create_fields=(EXAM_CADRE, *EXAM_FIELDS),
+    create=_create_exam,
+    edit_fields=EXAM_FIELDS[1:],
+    update=_update_exam,
+    choices_for=_exam_choices,
+    importer=EXAM_RESULTS,
+    detail=lambda o: (
+        [("干部", str(o.cadre)), ("单位", o.unit.name)]
+        + model_fields(o, ["year", "platform", "studied_online", "took_exam", "score"])
+    ),
+    notices={"created": "已登记考试成绩"},
+    empty="从考试平台导出成绩表（加“年度”列），点击“从Excel导入”。",
+)
+
+LEDGERS = [SESSION, CADRE, EXAM]
 BY_KEY = {lg.key: lg for lg in LEDGERS}

@@ -21,15 +21,16 @@ def seed_learning(world):
         hours=Decimal("2"),
     )
     services.check_in(session, cadre, actor=actor)
-    services.record_exam_result(
+    exam = services.record_exam_result(
         cadre, year=dt.date.today().year, actor=actor, studied_online=True, score=Decimal("91")
     )
-    return {"cadre": cadre, "session": session}
+    return {"cadre": cadre, "session": session, "exam": exam}
 
 
 SEEDERS = [seed_learning]
 _session = lambda w, o: {"pk": o["session"].pk}  # noqa: E731
 _cadre = lambda w, o: {"pk": o["cadre"].pk}  # noqa: E731
+_exam = lambda w, o: {"pk": o["exam"].pk}  # noqa: E731
 ROUTES = {
     "learning:session_detail": _session,
     "learning:session_edit": _session,
@@ -39,6 +40,8 @@ ROUTES = {
     "learning:cadre_detail": _cadre,
     "learning:cadre_edit": _cadre,
     "learning:cadre_history": _cadre,
+    "learning:exam_result_detail": _exam,
+    "learning:exam_result_edit": _exam,
 }
 API_ROUTES = {
     "/api/v1/learning/cadres/{cadre_id}": lambda w, o: {"cadre_id": o["cadre"].pk},

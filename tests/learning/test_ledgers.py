@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from fazhi.core.models import AuditEvent
 from fazhi.learning import services
-from fazhi.learning.models import Cadre, StudySession
+from fazhi.learning.models import Cadre, ExamResult, StudySession
 
 from .helpers import cadre, session, xlsx
 
@@ -137,3 +137,81 @@ def test_session_list_search_and_detail(world, client_for):
     detail = c.get(f"/learning/sessions/{s.pk}/").content.decode()
     assert 'id="attendance-form"' in detail or "还没有在职干部名单" in detail
     assert "刘律师" in detail and f"/learning/sessions/{s.pk}/history/" in detail
+
+
+def test_exam_results_ledger(world, client_for):
+    wang, li = cadre(world, name="王伟"), cadre(world, name="李娜")
+    services.record_exam_result(wang, year=2024, actor=world.clerk_a, score=Decimal("95"))
+    services.record_exam_result(li, year=2024, actor=world.clerk_a, score=Decimal("50"))
+    c = client_for(world.clerk_a)
+    html = c.get("/learning/exam/results/", {"year": "2024"}).content.decode()
+    assert "王伟" in html and "优秀" in html and "不合格" in html
+    html = c.get("/learning/exam/results/", {"level": "fail"}).content.decode()
+    assert "李娜" in html and "王伟" not in html
+    # The old export address: this year's results of the chosen unit, with 等次.
+    from openpyxl import load_workbook
+
+    resp = c.get("/learning/exam/export/", {"year": "2024"})
+    rows = list(load_workbook(io.BytesIO(resp.content)).active.iter_rows(values_only=True))
+    assert rows[0][0] == "姓名" and rows[0][-1] == "等次" and len(rows) == 3
+    # Create and edit through the framework's forms.
+    zhao = cadre(world, name="赵六")
+    resp = c.post(
+        "/learning/exam/results/new/",
+        {"unit": world.township_a.pk, "cadre": zhao.pk, "year": "2024", "took_exam": "1"},
+    )
+    assert resp.status_code == 400 and "须填写成绩" in resp.content.decode()
+    resp = c.post(
+        "/learning/exam/results/new/",
+        {"unit": world.township_a.pk, "cadre": zhao.pk, "year": "2024", "score": "88"},
+    )
+    assert resp.status_code == 302
+    result = zhao.exam_results.get()
+    resp = c.post(f"/learning/exam/results/{result.pk}/edit/", {"score": "91", "took_exam": "1"})
+    assert resp.status_code == 302
+    result.refresh_from_db()
+    assert result.score == 91 and result.year == 2024
+    other = cadre(world, unit=world.township_b, name="乙乡干部")
+    resp = c.post(
+        "/learning/exam/results/new/",
+        {"unit": world.township_a.pk, "cadre": other.pk, "year": "2024", "score": "88"},
+    )
+    assert resp.status_code == 400 and not other.exam_results.exists()
+
+
+def test_exam_results_import_by_year_idempotent(world, client_for):
+    for name in ("王伟", "李娜"):
+        cadre(world, name=name)
+    c = client_for(world.clerk_a)
+    data = xlsx(
+        [["姓名", "年度", "学习积分", "考试成绩"], ["王伟", 2024, 120, 96], ["李娜", 2023, 80, 72]]
+    )
+
+    def upload(content):
+        return c.post(
+            "/learning/exam/results/import/",
+            {"unit": world.township_a.pk, "file": SimpleUploadedFile("成绩.xlsx", content)},
+        )
+
+    assert upload(data).status_code == 302
+    assert sorted(ExamResult.objects.values_list("year", "score")) == [(2023, 72), (2024, 96)]
+    before = ExamResult.history.count()
+    assert upload(data).status_code == 302  # the same file again: nothing new, nothing rewritten
+    assert ExamResult.objects.count() == 2 and ExamResult.history.count() == before
+    # A cell that does not parse, then a name not on the roster: each by its row number.
+    for bad, row, why in (
+        (
+            [["姓名", "年度", "成绩"], ["王伟", 2024, 90], ["李娜", "去年", 70]],
+            "第3行",
+            "年度不正确",
+        ),
+        (
+            [["姓名", "年度", "成绩"], ["王伟", 2024, 90], ["查无此人", 2024, 80]],
+            "第3行",
+            "查无此人",
+        ),
+    ):
+        resp = upload(xlsx(bad))
+        text = resp.content.decode()
+        assert resp.status_code == 400 and row in text and why in text, why
+    assert ExamResult.objects.get(year=2024).score == 96  # nothing of the bad files was written
