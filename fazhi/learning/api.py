@@ -1,5 +1,6 @@
 """Study API: cadres, sessions and attendance, hours against the requirement, exam rates."""
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 
@@ -16,9 +17,12 @@ from fazhi.core.errors import InvalidInput
 from fazhi.core.models import Unit
 from fazhi.core.pagination import LimitOffsetPagination
 from fazhi.core.roles import Perm
+from fazhi.ledgers.api import add_routes
 
 from . import services
+from .ledgers import EXAM
 from .models import Cadre, SessionKind, StudySession
+from .schemas import CadreOut, SessionDetailOut, SessionOut
 
 router = Router(tags=["learning"])
 
@@ -43,18 +47,8 @@ class CadreIn(Schema):
     in_leadership_group: bool = False
 
 
-class CadreOut(Schema):
-    id: int
-    unit_id: DbId
-    unit_name: str = Field(..., alias="unit.name")
-    name: str
-    post: str
-    is_leader: bool
-    in_leadership_group: bool
-    active: bool
-
-
 class HoursOut(Schema):
+    id: int  # the cadre's (as every ledger's detail answers with its record's id)
     cadre: CadreOut
     year: Year
     hours: Decimal
@@ -67,6 +61,7 @@ class HoursOut(Schema):
 
 def _hours_out(row: services.CadreHours, year: Year) -> services.CadreHours:
     row.year = year
+    row.id = row.cadre.pk
     return row
 
 
@@ -127,33 +122,6 @@ class SessionIn(Schema):
     leadership_group: bool = False
     place: str = Field("", max_length=100)
     notes: str = ""
-
-
-class AttendanceOut(Schema):
-    cadre_id: DbId
-    cadre_name: str = Field(..., alias="cadre.name")
-    hours: Decimal
-    source: str
-
-
-class SessionOut(Schema):
-    id: int
-    unit_id: DbId
-    unit_name: str = Field(..., alias="unit.name")
-    kind: str
-    kind_name: str = Field(..., alias="get_kind_display")
-    date: dt.date
-    topic: str
-    laws: str
-    lecturer: str
-    hours: Decimal
-    leadership_group: bool
-    place: str
-    attendance_count: int = 0
-
-
-class SessionDetailOut(SessionOut):
-    attendance: list[AttendanceOut]
 
 
 def _detail(session: StudySession) -> StudySession:
@@ -292,3 +260,11 @@ def summary(request, unit_id: DbId | None = None, year: Year | None = None):
         "exam_participation_rate": services.indicator_exam_participation_rate(unit, year),
         "required_hours": services.rules_for(unit).required_hours,
     }
+
+
+# The exam results ledger: list, detail, create and Excel import, from the declaration.
+# (Cadres and sessions keep the routes above: their answers carry the year's hours and
+# the attendance, which the generic record does not.) Not yet its PATCH: the framework's
+# PATCH answers a body-less request with 422 before it looks the record up, where the
+# scoping matrix (tests/scoping.py) requires 404 for another unit's record.
+add_routes(router, dataclasses.replace(EXAM, update=None))

@@ -42,6 +42,7 @@ from .models import (
     SessionKind,
     StudySession,
 )
+from .schemas import CadreOut, SessionDetailOut
 
 TABS = [
     ("index", "概览"),
@@ -236,6 +237,7 @@ CADRE = Ledger(
     extra_template="learning/_cadre_extra.html",
     extra_context=_cadre_context,
     names={"new": "cadre_create"},
+    out=CadreOut,
     notices={"created": "已添加干部"},
     empty="添加干部，或从 Excel 导入干部名册（列：姓名、职务、领导干部、班子成员）。",
 )
@@ -344,6 +346,7 @@ SESSION = Ledger(
     extra_template="learning/_session_extra.html",
     extra_context=_session_context,
     names={"new": "session_create"},
+    out=SessionDetailOut,
     notices={"created": "学法活动已登记，请记录参学人员"},
     empty="登记一次学法活动并记录参学人员。",
 )

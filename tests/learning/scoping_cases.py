@@ -44,6 +44,7 @@ ROUTES = {
     "learning:exam_result_edit": _exam,
 }
 API_ROUTES = {
+    "/api/v1/learning/exam/results/{record_id}": lambda w, o: {"record_id": o["exam"].pk},
     "/api/v1/learning/cadres/{cadre_id}": lambda w, o: {"cadre_id": o["cadre"].pk},
     "/api/v1/learning/sessions/{session_id}": lambda w, o: {"session_id": o["session"].pk},
     "/api/v1/learning/sessions/{session_id}/attendance": lambda w, o: {

@@ -215,3 +215,30 @@ def test_exam_results_import_by_year_idempotent(world, client_for):
         text = resp.content.decode()
         assert resp.status_code == 400 and row in text and why in text, why
     assert ExamResult.objects.get(year=2024).score == 96  # nothing of the bad files was written
+
+
+def test_cli_and_api_of_the_ledgers(world, api_for, tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    wang = cadre(world, name="王伟")
+    out = io.StringIO()
+    call_command("learning", "cadre", "list", "--as", "clerk_a", stdout=out)
+    assert "王伟" in out.getvalue()
+    out = io.StringIO()
+    call_command("learning", "cadre", "show", str(wang.pk), "--as", "clerk_a", stdout=out)
+    assert out.getvalue().startswith(f"{wang.pk} ")
+    sheet = tmp_path / "成绩.xlsx"
+    sheet.write_bytes(xlsx([["姓名", "年度", "成绩"], ["王伟", 2024, 90]]))
+    args = ["learning", "exam_result", "import", str(sheet), "--unit", "甲镇", "--as", "clerk_a"]
+    call_command(*args, stdout=io.StringIO())
+    call_command(*args, stdout=io.StringIO())  # again: nothing new
+    assert ExamResult.objects.get().score == 90
+    with pytest.raises(CommandError, match="未知的操作"):
+        call_command("learning", "cadre", "frobnicate", "--as", "clerk_a")
+    # The old verbs still work beside them.
+    call_command("learning", "exam-rates", "甲镇", "--year", "2024", stdout=io.StringIO())
+    api = api_for(world.clerk_a)
+    items = api.get("/learning/exam/results/", year=2024).json()["items"]
+    assert [i["fields"]["score"] for i in items] == ["90.0"]
+    assert api.get(f"/learning/cadres/{wang.pk}").json()["id"] == wang.pk
