@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, File, Form, Router, Schema
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from fazhi.core import scoping
@@ -17,10 +18,11 @@ from fazhi.core.errors import InvalidInput
 from fazhi.core.models import Unit
 from fazhi.core.pagination import LimitOffsetPagination
 from fazhi.core.roles import Perm
-from fazhi.ledgers.api import add_routes
+from fazhi.ledgers import importing
+from fazhi.ledgers.api import LedgerImportOut, add_routes
 
 from . import services
-from .ledgers import EXAM
+from .ledgers import CADRE, EXAM
 from .models import Cadre, SessionKind, StudySession
 from .schemas import CadreOut, SessionDetailOut, SessionOut
 
@@ -81,6 +83,20 @@ def create_cadre(request, payload: CadreIn):
     unit = _unit(request, payload.unit_id)
     data = payload.dict(exclude={"unit_id"})
     return 201, services.create_cadre(unit=unit, actor=request.user, **data)
+
+
+# Before /cadres/{cadre_id}: "import" is not a cadre's id.
+@router.post(
+    "/cadres/import",
+    response={200: LedgerImportOut, 400: LedgerImportOut},
+    summary="从Excel/CSV导入干部名册（一个文件一个事务；有错行则全部不导入，400 并列出行号与原因；已在名单中的跳过）",
+)
+def import_cadres(request, unit_id: Form[DbId], file: File[UploadedFile]):
+    unit = _unit(request, unit_id)
+    result = importing.run(
+        CADRE, root=unit, actor=request.user, data=file.read(), filename=file.name or ""
+    )
+    return (200 if result.ok else 400), result.as_dict()
 
 
 @router.get("/cadres/{cadre_id}", response=HoursOut, summary="干部及其年度学法时长")

@@ -242,3 +242,27 @@ def test_cli_and_api_of_the_ledgers(world, api_for, tmp_path):
     items = api.get("/learning/exam/results/", year=2024).json()["items"]
     assert [i["fields"]["score"] for i in items] == ["90.0"]
     assert api.get(f"/learning/cadres/{wang.pk}").json()["id"] == wang.pk
+
+
+def test_roster_import_through_the_api(world, api_for):
+    api = api_for(world.clerk_a)
+    good = xlsx([["姓名", "职务"], ["王伟", "镇长"], ["李娜", "科员"]])
+
+    def upload(data):
+        return api.c.post(
+            "/api/v1/learning/cadres/import",
+            {"unit_id": world.township_a.pk, "file": SimpleUploadedFile("名册.xlsx", data)},
+        )
+
+    resp = upload(good)
+    assert resp.status_code == 200 and resp.json()["created"] == 2
+    resp = upload(good)
+    assert resp.json() == {"created": 0, "skipped": 2, "errors": []}
+    resp = upload(xlsx([["姓名", "领导干部"], ["赵六", "也许"]]))
+    assert resp.status_code == 400 and resp.json()["errors"][0]["row"] == 2
+    assert Cadre.objects.count() == 2
+    resp = api_for(world.clerk_b).c.post(
+        "/api/v1/learning/cadres/import",
+        {"unit_id": world.township_a.pk, "file": SimpleUploadedFile("名册.xlsx", good)},
+    )
+    assert resp.status_code == 404
