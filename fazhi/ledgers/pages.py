@@ -246,7 +246,7 @@ def new_view(ledger: Ledger, tabs):
                 except DomainError as exc:
                     error = exc.message
                 else:
-                    messages.success(request, f"已登记：{obj}")
+                    messages.success(request, ledger.notices.get("created") or f"已登记：{obj}")
                     return redirect(reverse(ledger.url("detail"), kwargs={"pk": obj.pk}))
         fields = _field_choices(ledger, ledger.create_fields, None, request.user)
         ctx = base_context(request, ledger, tabs)
@@ -312,7 +312,7 @@ def edit_view(ledger: Ledger, tabs):
             except DomainError as exc:
                 error = exc.message
             else:
-                messages.success(request, f"已保存：{obj}")
+                messages.success(request, ledger.notices.get("saved") or f"已保存：{obj}")
                 return redirect(reverse(ledger.url("detail"), kwargs={"pk": obj.pk}))
         ctx = base_context(request, ledger, tabs, obj)
         ctx.update(
