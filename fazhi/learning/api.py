@@ -1,6 +1,5 @@
 """Study API: cadres, sessions and attendance, hours against the requirement, exam rates."""
 
-import dataclasses
 import datetime as dt
 from decimal import Decimal
 
@@ -278,9 +277,7 @@ def summary(request, unit_id: DbId | None = None, year: Year | None = None):
     }
 
 
-# The exam results ledger: list, detail, create and Excel import, from the declaration.
-# (Cadres and sessions keep the routes above: their answers carry the year's hours and
-# the attendance, which the generic record does not.) Not yet its PATCH: the framework's
-# PATCH answers a body-less request with 422 before it looks the record up, where the
-# scoping matrix (tests/scoping.py) requires 404 for another unit's record.
-add_routes(router, dataclasses.replace(EXAM, update=None))
+# The exam results ledger: list, detail, create, PATCH and Excel import, from the
+# declaration. (Cadres and sessions keep the routes above: their answers carry the year's
+# hours and the attendance, which the generic record does not.)
+add_routes(router, EXAM)

@@ -22,7 +22,7 @@ from fazhi.core import excel, scoping
 from fazhi.core.errors import DomainError, InvalidInput
 from fazhi.core.models import Unit
 from fazhi.core.models.units import UnitKind
-from fazhi.core.params import parse_int, post
+from fazhi.core.params import parse_int, post, query
 from fazhi.core.roles import Perm
 from fazhi.ledgers import pages
 from fazhi.ledgers.fields import parse
@@ -224,7 +224,7 @@ def inspection_import(request, pk: int):
     i = _visible_inspection(request, pk)
     if not services.may_add_findings(request.user, i):
         raise PermissionDenied("您的角色无权登记发现的问题")
-    if request.GET.get("template"):
+    if query(request).flag("template"):
         resp = HttpResponse(
             excel.export_xlsx(
                 "发现的问题导入模板", [c.header for c in importers.FINDING_COLUMNS], []
