@@ -81,6 +81,7 @@ class Ledger:
     out: type | None = None  # the API's record schema; default built from the model
     empty: str = ""  # what an empty list tells a user to do
     tag: str = ""  # API tag (default: the app)
+    refused: str = ""  # why a user with no unit to register in may not open new/import
 
     def base_qs(self, user, perm):
         qs = self.model.objects.visible_to(user, perm).select_related(*self.related)

@@ -226,10 +226,10 @@ def new_view(ledger: Ledger, tabs):
     def view(request):
         units = list(changeable_units(request.user, ledger.unit_kinds))
         if not units:
-            raise PermissionDenied("您的角色无权登记")
+            raise PermissionDenied(ledger.refused or "您的角色无权登记")
         error = ""
         if request.method == "POST":
-            unit = next((u for u in units if str(u.pk) == request.POST.get("unit")), None)
+            unit = _posted_unit(request, units)
             if unit is None:
                 error = "请选择登记单位"
             else:
@@ -256,6 +256,16 @@ def new_view(ledger: Ledger, tabs):
     return view
 
 
+def _posted_unit(request, units):
+    """The unit chosen on a create or import form; a form posted without the field (an
+    older page, a script) means the unit the user is working in, if they may register
+    there."""
+    if "unit" not in request.POST:
+        cur = current_unit(request)
+        return next((u for u in units if cur is not None and u.pk == cur.pk), None)
+    return next((u for u in units if str(u.pk) == request.POST.get("unit")), None)
+
+
 def _field_choices(ledger: Ledger, fields, obj, user) -> list[dict]:
     out = []
     for f in fields:
@@ -266,10 +276,14 @@ def _field_choices(ledger: Ledger, fields, obj, user) -> list[dict]:
     return out
 
 
-def initial(ledger: Ledger, obj, fields) -> dict:
-    """The edit form's values: the record's own, as text (personal fields masked)."""
+def initial(ledger: Ledger, obj, fields, user=None) -> dict:
+    """The edit form's values: the record's own, as text (personal fields masked unless
+    ``user`` may reveal the unit's personal data)."""
+    from fazhi.core import pii
+
     from .declare import mask
 
+    whole = user is not None and pii.may_reveal(user, obj.unit)
     data = {}
     for f in fields:
         value = getattr(obj, f.name, None)
@@ -284,7 +298,23 @@ def initial(ledger: Ledger, obj, fields) -> dict:
         elif hasattr(value, "pk"):
             data[f.name] = str(value.pk)
         else:
-            data[f.name] = "" if value is None else str(mask(f.name, value, ledger.personal))
+            shown = value if whole else mask(f.name, value, ledger.personal)
+            data[f.name] = "" if value is None else str(shown)
+    return data
+
+
+def keep_masked(ledger: Ledger, obj, raw, fields) -> dict:
+    """``raw`` with each personal field that comes back exactly as the edit form masked it
+    replaced by the stored value: not touching the masked number keeps it."""
+    from .declare import mask
+
+    data = raw.copy() if hasattr(raw, "copy") else dict(raw)
+    for f in fields:
+        if f.name not in ledger.personal or f.name not in data:
+            continue
+        stored = getattr(obj, f.name, None)
+        if stored and str(data.get(f.name, "")).strip() == mask(f.name, stored, ledger.personal):
+            data[f.name] = stored
     return data
 
 
@@ -297,11 +327,14 @@ def edit_view(ledger: Ledger, tabs):
         scoping.require(request.user, Perm.CHANGE, obj.unit, "您的角色无权修改该记录")
         error = ""
         post = (
-            request.POST if request.method == "POST" else initial(ledger, obj, ledger.edit_fields)
+            request.POST
+            if request.method == "POST"
+            else initial(ledger, obj, ledger.edit_fields, request.user)
         )
         if request.method == "POST":
+            raw = keep_masked(ledger, obj, request.POST, ledger.edit_fields)
             try:
-                obj = ledger.update(obj, actor=request.user, raw=request.POST)
+                obj = ledger.update(obj, actor=request.user, raw=raw)
             except DomainError as exc:
                 error = exc.message
             else:
@@ -325,7 +358,7 @@ def import_view(ledger: Ledger, tabs):
     def view(request):
         units = list(changeable_units(request.user, ledger.unit_kinds))
         if not units:
-            raise PermissionDenied("您的角色无权导入")
+            raise PermissionDenied(ledger.refused or "您的角色无权导入")
         if request.GET.get("template"):
             return excel_template(ledger)
         ctx = base_context(request, ledger, tabs)
@@ -337,7 +370,7 @@ def import_view(ledger: Ledger, tabs):
         )
         if request.method != "POST":
             return render(request, ledger.template("import"), ctx)
-        unit = next((u for u in units if str(u.pk) == request.POST.get("unit")), None)
+        unit = _posted_unit(request, units)
         upload = request.FILES.get("file")
         try:
             if unit is None:
