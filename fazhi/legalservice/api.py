@@ -93,7 +93,9 @@ def create_adviser(request, payload: AdviserIn):
     data = payload.dict()
     served = _served(request, data.pop("units_served"))
     data.pop("unit_id")
-    return Status(201, services.create_adviser(unit, actor=request.user, served=served, **data))
+    return Status(
+        201, services.create_adviser(unit=unit, actor=request.user, served=served, **data)
+    )
 
 
 @router.get("/advisers/{adviser_id}", response=AdviserOut, summary="法律顾问详情")
@@ -216,7 +218,7 @@ def create_shift(request, payload: ShiftIn):
         LegalAdviser.objects.all(), request.user, pk=payload.adviser_id
     )
     shift = services.plan_shift(
-        unit,
+        unit=unit,
         actor=request.user,
         adviser=adviser,
         date=payload.date,
@@ -316,7 +318,7 @@ def create_consultation(request, payload: ConsultationIn):
     for k in ("unit_id", "adviser_id"):
         data.pop(k)
     return Status(
-        201, services.record_consultation(unit, actor=request.user, adviser=adviser, **data)
+        201, services.record_consultation(unit=unit, actor=request.user, adviser=adviser, **data)
     )
 
 
@@ -358,7 +360,7 @@ def put_center_day(request, payload: CenterDayIn):
     unit = _unit(request, payload.unit_id)
     data = payload.dict()
     data.pop("unit_id")
-    return services.record_center_day(unit, actor=request.user, **data)
+    return services.record_center_day(unit=unit, actor=request.user, **data)
 
 
 class ReferralOut(Schema):
@@ -406,7 +408,7 @@ def create_referral(request, payload: ReferralIn):
     unit = _unit(request, payload.unit_id)
     data = payload.dict()
     data.pop("unit_id")
-    return Status(201, services.record_referral(unit, actor=request.user, **data))
+    return Status(201, services.record_referral(unit=unit, actor=request.user, **data))
 
 
 @router.get("/aid/{referral_id}", response=ReferralOut, summary="法律援助转介详情")

@@ -15,6 +15,13 @@ from fazhi.core.errors import DomainError
 from fazhi.core.management.base import refused, resolve_unit, resolve_user
 from fazhi.legalservice import importers, services
 
+IMPORTS = {
+    "consultations": importers.import_consultations,
+    "center": importers.import_center_days,
+    "shifts": importers.import_shifts,
+    "aid": importers.import_referrals,
+}
+
 
 class Command(BaseCommand):
     help = "法律服务：coverage 一村一法律顾问缺口；duty 坐班值班达标；import 导入台账；settings 设置每月最低天数"
@@ -29,7 +36,7 @@ class Command(BaseCommand):
         p.add_argument("unit")
         p.add_argument("--month", required=True, help="YYYY-MM")
         p = sub.add_parser("import", help="从 Excel/CSV 导入（全部正确才导入）")
-        p.add_argument("kind", choices=["consultations", "center"])
+        p.add_argument("kind", choices=list(IMPORTS))
         p.add_argument("unit")
         p.add_argument("file")
         p.add_argument("--user", required=True, help="以哪个用户的身份导入")
@@ -93,11 +100,7 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"找不到文件 {file}")
-        fn = (
-            importers.import_consultations
-            if kind == "consultations"
-            else importers.import_center_days
-        )
+        fn = IMPORTS[kind]
         with context.acting(actor, channel="cli"):
             result = fn(u, path.read_bytes(), path.name, actor=actor)
         if not result.ok:
