@@ -37,6 +37,7 @@ class Filt:
     label: str
     choices: tuple = ()  # () = free text
     apply: Callable | None = None  # (qs, value) -> qs; default: field exact
+    page: bool = True  # False: an API/CLI query parameter only (kept for older clients)
 
 
 @dataclass
