@@ -9,9 +9,11 @@ from django.utils import timezone
 from fazhi.core import pii, scoping
 from fazhi.core.errors import InvalidInput
 from fazhi.core.models.units import TOWNSHIP_KINDS, VILLAGE_KINDS
+from fazhi.core.params import parse_int
 from fazhi.core.roles import Perm
 from fazhi.ledgers.declare import Col, Filt, Ledger
 from fazhi.ledgers.fields import Action, F, parse
+from fazhi.ledgers.pages import keep_masked
 
 from . import importers, services
 from .models import (
@@ -67,10 +69,22 @@ def _villages(user, obj) -> list[tuple[str, str]]:
     return [(str(u.pk), u.name + ("（偏远）" if u.remote else "")) for u in units[:300]]
 
 
+def _in_unit(qs, value):
+    from fazhi.core.models import Unit
+
+    pk = parse_int(value)
+    unit = Unit.objects.filter(pk=pk).first() if pk else None
+    return qs.in_subtree(unit) if unit is not None else qs.none()
+
+
+# The API's older query parameter ``unit_id`` (the page and ``unit`` do the same).
+UNIT_ID = Filt("unit_id", "单位编号（含下级）", apply=_in_unit, page=False)
+
+
 def choices_for(obj, name, user):
-    if name == "served":
+    if name == "units_served":
         return _villages(user, obj)
-    if name == "adviser":
+    if name == "adviser_id":
         return _adviser_choices(user, obj.unit if obj is not None else None)
     return ()
 
@@ -83,21 +97,30 @@ ADVISER_FIELDS = (
     F("phone", "联系电话", required=False),
     F("contract_start", "聘用起始日期", "date"),
     F("contract_end", "聘用截止日期", "date"),
-    F("served", "服务村(社区)", "ints", required=False),
+    F("units_served", "服务村(社区)", "ints", required=False),
     F("note", "备注", required=False),
 )
 ADVISER_EDIT_FIELDS = (*ADVISER_FIELDS, F("active", "有效（未解聘）", "bool", required=False))
 
 
+def _served_alias(raw):
+    """Older forms post the villages as ``served``."""
+    if hasattr(raw, "getlist") and "units_served" not in raw and "served" in raw:
+        raw = raw.copy()
+        raw.setlist("units_served", raw.getlist("served"))
+    return raw
+
+
 def create_adviser(*, unit, actor, raw):
-    data = _text(parse(ADVISER_FIELDS, raw), "phone", "note")
-    served = services.served_units(unit, data.pop("served"))
+    data = _text(parse(ADVISER_FIELDS, _served_alias(raw)), "phone", "note")
+    served = services.served_units(unit, data.pop("units_served"))
     return services.create_adviser(unit=unit, actor=actor, served=served, **data)
 
 
 def update_adviser(obj, *, actor, raw):
+    raw = keep_masked(ADVISER, obj, _served_alias(raw), ADVISER_EDIT_FIELDS)
     data = _text(parse(ADVISER_EDIT_FIELDS, raw), "phone", "note")
-    served = services.served_units(obj.unit, data.pop("served"))
+    served = services.served_units(obj.unit, data.pop("units_served"))
     return services.update_adviser(obj, actor=actor, served=served, **data)
 
 
@@ -136,7 +159,17 @@ ADVISER = Ledger(
         Col("在聘", lambda a: a.in_force_on(timezone.localdate())),
         Col("联系电话", lambda a: pii.mask_mobile(a.phone)),
     ],
-    filters=[Filt("state", "状态", (("in_force", "在聘"), ("ended", "已到期/解聘")), _in_force)],
+    filters=[
+        Filt("state", "状态", (("in_force", "在聘"), ("ended", "已到期/解聘")), _in_force),
+        Filt(
+            "in_force",
+            "在聘",
+            (("true", "是"), ("false", "否")),
+            lambda qs, v: _in_force(qs, "in_force" if v == "true" else "ended"),
+            page=False,
+        ),
+        UNIT_ID,
+    ],
     search=("name", "firm"),
     prefetch=("units_served",),
     ordering=("-contract_end", "name"),
@@ -161,7 +194,7 @@ ADVISER = Ledger(
 # ---------------------------------------------------------------- duty shifts
 
 SHIFT_FIELDS = (
-    F("adviser", "法律顾问", "choice"),
+    F("adviser_id", "法律顾问", "int"),
     F("date", "日期", "date"),
     F("hours", "时长(小时)", "decimal", required=False),
     F("status", "状态", "choice", required=False, choices=tuple(ShiftStatus.choices)),
@@ -171,8 +204,10 @@ SHIFT_FIELDS = (
 
 def create_shift(*, unit, actor, raw):
     raw = dict(raw.items()) if hasattr(raw, "items") else dict(raw)
-    adviser = _adviser(raw.get("adviser"), unit)
-    data = parse([f for f in SHIFT_FIELDS if f.name != "adviser"], raw)
+    adviser = _adviser(raw.get("adviser_id"), unit)
+    if adviser is None:
+        raise InvalidInput("请填写“法律顾问”")
+    data = parse([f for f in SHIFT_FIELDS if f.name != "adviser_id"], raw)
     return services.plan_shift(
         unit=unit,
         actor=actor,
@@ -209,7 +244,7 @@ SHIFT_LEDGER = Ledger(
         Col("状态", lambda s: s.get_status_display(), "status"),
         Col("情况记录", lambda s: s.note),
     ],
-    filters=[Filt("status", "状态", tuple(ShiftStatus.choices))],
+    filters=[Filt("status", "状态", tuple(ShiftStatus.choices)), UNIT_ID],
     related=("unit", "adviser"),
     date_field="date",
     ordering=("-date", "id"),
@@ -240,8 +275,8 @@ CONSULTATION_FIELDS = (
     F("date", "日期", "date"),
     F("place", "地点"),
     F("topic", "咨询事项"),
-    F("channel", "方式", "choice", choices=tuple(Channel.choices)),
-    F("adviser", "法律顾问", "choice", required=False),
+    F("channel", "方式", "choice", required=False, choices=tuple(Channel.choices)),
+    F("adviser_id", "法律顾问", "int", required=False),
     F("persons", "服务人次", "int", required=False),
     F("answer", "解答意见", "textarea", required=False),
 )
@@ -249,10 +284,11 @@ CONSULTATION_FIELDS = (
 
 def _consultation(unit, raw) -> dict:
     raw = dict(raw.items()) if hasattr(raw, "items") else dict(raw)
-    adviser = _adviser(raw.get("adviser"), unit)
-    data = parse([f for f in CONSULTATION_FIELDS if f.name != "adviser"], raw)
+    adviser = _adviser(raw.get("adviser_id"), unit)
+    data = parse([f for f in CONSULTATION_FIELDS if f.name != "adviser_id"], raw)
     persons = data["persons"] if data["persons"] is not None else 1
-    return {**_text(data, "answer"), "adviser": adviser, "persons": persons}
+    channel = data["channel"] or Channel.ON_SITE
+    return {**_text(data, "answer"), "adviser": adviser, "persons": persons, "channel": channel}
 
 
 def create_consultation(*, unit, actor, raw):
@@ -278,7 +314,7 @@ CONSULTATION = Ledger(
         Col("法律顾问", lambda c: c.adviser.name if c.adviser else ""),
         Col("服务人次", lambda c: c.persons, "persons"),
     ],
-    filters=[Filt("channel", "方式", tuple(Channel.choices))],
+    filters=[Filt("channel", "方式", tuple(Channel.choices)), UNIT_ID],
     search=("topic", "place"),
     related=("unit", "adviser"),
     date_field="date",
@@ -340,7 +376,9 @@ CENTER = Ledger(
         Col("自助服务机使用(件)", lambda d: d.self_service),
         Col("备注", lambda d: d.note),
     ],
+    filters=[UNIT_ID],
     date_field="date",
+    year_field="date__year",
     ordering=("-date", "-id"),
     create_fields=CENTER_FIELDS,
     create=create_center_day,
@@ -386,6 +424,7 @@ def create_referral(*, unit, actor, raw):
 
 
 def update_referral(obj, *, actor, raw):
+    raw = keep_masked(REFERRAL, obj, raw, REFERRAL_EDIT_FIELDS)
     data = _text(parse(REFERRAL_EDIT_FIELDS, raw), "phone", "note", "referred_to")
     return services.update_referral(obj, actor=actor, **data)
 
@@ -404,7 +443,7 @@ REFERRAL = Ledger(
         Col("转介至", lambda r: r.referred_to),
         Col("结果", lambda r: r.get_outcome_display(), "outcome"),
     ],
-    filters=[Filt("outcome", "结果", tuple(AidOutcome.choices))],
+    filters=[Filt("outcome", "结果", tuple(AidOutcome.choices)), UNIT_ID],
     date_field="date",
     ordering=("-date", "-id"),
     create_fields=REFERRAL_FIELDS,

@@ -64,16 +64,19 @@ ROUTES = {
     "legalservice:aid_edit": lambda w, o: {"pk": o["ls_referral"].pk},
 }
 API_ROUTES = {
-    "/api/v1/legalservice/advisers/{adviser_id}": lambda w, o: {"adviser_id": o["ls_adviser"].pk},
-    "/api/v1/legalservice/shifts/{shift_id}": lambda w, o: {"shift_id": o["ls_shift"].pk},
-    "/api/v1/legalservice/shifts/{shift_id}/actions/{action}": lambda w, o: {
-        "shift_id": o["ls_shift"].pk,
+    "/api/v1/legalservice/advisers/{record_id}": lambda w, o: {"record_id": o["ls_adviser"].pk},
+    "/api/v1/legalservice/shifts/{record_id}": lambda w, o: {"record_id": o["ls_shift"].pk},
+    "/api/v1/legalservice/shifts/{record_id}/actions/{action}": lambda w, o: {
+        "record_id": o["ls_shift"].pk,
         "action": "hold",
     },
-    "/api/v1/legalservice/consultations/{consultation_id}": lambda w, o: {
-        "consultation_id": o["ls_consultation"].pk
+    "/api/v1/legalservice/consultations/{record_id}": lambda w, o: {
+        "record_id": o["ls_consultation"].pk
     },
-    "/api/v1/legalservice/aid/{referral_id}": lambda w, o: {"referral_id": o["ls_referral"].pk},
+    "/api/v1/legalservice/center-days/{record_id}": lambda w, o: {
+        "record_id": o["ls_center_day"].pk
+    },
+    "/api/v1/legalservice/aid/{record_id}": lambda w, o: {"record_id": o["ls_referral"].pk},
     "/api/v1/legalservice/aid/{referral_id}/outcome": lambda w, o: {
         "referral_id": o["ls_referral"].pk
     },

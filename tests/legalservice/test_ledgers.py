@@ -125,7 +125,7 @@ def test_edit_a_consultation_and_a_referral(world, client_for):
     url = reverse("legalservice:consultation_edit", args=[cons.pk])
     assert c.get(url).status_code == 200
     form = {"date": "2024-06-02", "place": "村委会", "topic": "土地流转纠纷", "channel": "phone"}
-    resp = c.post(url, {**form, "adviser": a.pk, "persons": 3})
+    resp = c.post(url, {**form, "adviser_id": a.pk, "persons": 3})
     assert resp.status_code == 302
     cons.refresh_from_db()
     assert (cons.topic, cons.channel, cons.adviser, cons.persons) == ("土地流转纠纷", "phone", a, 3)
@@ -224,3 +224,52 @@ def test_older_outcome_and_centre_forms_still_work(world, client_for):
     )
     assert viewer_page.status_code == 403
     assert LegalAidReferral.objects.get().outcome == "closed"
+
+
+def test_api_update_and_older_filters(world, api_for):
+    a = adviser(world)
+    r = services.record_referral(
+        unit=world.township_a,
+        actor=world.clerk_a,
+        date=dt.date(2024, 6, 1),
+        person_name="张大伟",
+        matter="追索劳动报酬",
+        phone="13812345678",
+    )
+    api = api_for(world.clerk_a)
+    resp = api.c.patch(
+        f"/api/v1/legalservice/aid/{r.pk}", {"outcome": "accepted"}, content_type="application/json"
+    )
+    assert resp.status_code == 200, resp.content
+    assert resp.json()["outcome"] == "accepted" and resp.json()["person"] == "张*伟"
+    r.refresh_from_db()
+    assert (r.phone, r.matter) == ("13812345678", "追索劳动报酬")  # fields not given kept
+    # The adviser list keeps its older query parameters.
+    assert [
+        x["id"] for x in api.get("/legalservice/advisers/", in_force="true").json()["items"]
+    ] == [a.pk]
+    assert api.get("/legalservice/advisers/", in_force="false").json()["items"] == []
+    assert api.get("/legalservice/advisers/", unit_id=world.township_b.pk).json()["items"] == []
+    # The centre's days keep their API path.
+    resp = api.post(
+        "/legalservice/center-days/",
+        {"unit_id": world.township_a.pk, "date": "2024-06-03", "visits": 5, "self_service": 2},
+    )
+    assert resp.status_code == 201 and resp.json()["visits"] == 5
+
+
+def test_cli_ledger_commands(world, tmp_path, capsys):
+    a = adviser(world)
+    services.plan_shift(
+        unit=world.village_a, actor=world.clerk_a, adviser=a, date=dt.date(2024, 6, 18)
+    )
+    call_command("legalservice", "shift", "list", "--as", "clerk_a")
+    assert "2024-06-18" in capsys.readouterr().out
+    shift = DutyShift.objects.get()
+    call_command("legalservice", "shift", "act", str(shift.pk), "hold", "--as", "clerk_a")
+    assert DutyShift.objects.get().status == ShiftStatus.HELD
+    out = tmp_path / "a.xlsx"
+    call_command("legalservice", "adviser", "export", "-o", str(out), "--as", "clerk_a")
+    assert out.exists()
+    with pytest.raises(CommandError, match="无权"):
+        call_command("legalservice", "shift", "act", str(shift.pk), "miss", "--as", "clerk_b")

@@ -1,4 +1,6 @@
-"""fazhi legalservice coverage|duty|import|settings — the same services as the pages."""
+"""fazhi legalservice coverage|duty|import|settings, and every ledger as
+``fazhi legalservice <ledger> list|show|create|update|actions|act|export|import``
+(``fazhi.ledgers.cli``) — the same services as the pages."""
 
 from __future__ import annotations
 
@@ -13,7 +15,11 @@ from django.utils import timezone
 from fazhi.core import context
 from fazhi.core.errors import DomainError
 from fazhi.core.management.base import refused, resolve_unit, resolve_user
+from fazhi.ledgers.cli import OPS, build_command
 from fazhi.legalservice import importers, services
+from fazhi.legalservice.ledgers import LEDGERS
+
+LedgerCommand = build_command("法律服务", LEDGERS)
 
 IMPORTS = {
     "consultations": importers.import_consultations,
@@ -45,8 +51,25 @@ class Command(BaseCommand):
         p.add_argument("--min-days", type=int, required=True)
         p.add_argument("--min-days-remote", type=int, required=True)
         p.add_argument("--user", required=True)
+        for lg in LEDGERS:
+            p = sub.add_parser(lg.key, help=f"{lg.title}台账：{'、'.join(OPS[:-1])}")
+            p.add_argument("op", choices=OPS[:-1])
+            p.add_argument("id", nargs="?", help="记录编号（import 时为文件路径）")
+            p.add_argument("action", nargs="?")
+            p.add_argument("--as", dest="username", help="以该用户身份办理")
+            p.add_argument("--unit", help="单位代码或名称")
+            p.add_argument("--status")
+            p.add_argument("--year", type=int)
+            p.add_argument("--set", action="append", default=[], metavar="键=值")
+            p.add_argument("--expected-version", type=int)
+            p.add_argument("--comment", default="")
+            p.add_argument("--json", action="store_true", help="以 JSON 输出")
+            p.add_argument("-o", "--output", help="export：写入的 .xlsx 文件")
 
     def handle(self, *args, verb, **o):
+        if verb not in {"coverage", "duty", "import", "settings"}:  # a ledger
+            ledgers = LedgerCommand(stdout=self.stdout, stderr=self.stderr)
+            return ledgers.handle(ledger=o.pop("op"), op=verb, **o)
         try:
             getattr(self, f"do_{verb}")(**o)
         except DomainError as exc:
