@@ -226,7 +226,7 @@ def test_older_outcome_and_centre_forms_still_work(world, client_for):
     assert LegalAidReferral.objects.get().outcome == "closed"
 
 
-def test_api_update_and_older_filters(world, api_for):
+def test_api_outcome_import_and_older_filters(world, api_for, client_for):
     a = adviser(world)
     r = services.record_referral(
         unit=world.township_a,
@@ -237,19 +237,31 @@ def test_api_update_and_older_filters(world, api_for):
         phone="13812345678",
     )
     api = api_for(world.clerk_a)
-    resp = api.c.patch(
-        f"/api/v1/legalservice/aid/{r.pk}", {"outcome": "accepted"}, content_type="application/json"
-    )
+    resp = api.post(f"/legalservice/aid/{r.pk}/outcome", {"outcome": "accepted"})
     assert resp.status_code == 200, resp.content
     assert resp.json()["outcome"] == "accepted" and resp.json()["person"] == "张*伟"
     r.refresh_from_db()
-    assert (r.phone, r.matter) == ("13812345678", "追索劳动报酬")  # fields not given kept
+    assert (r.phone, r.matter) == ("13812345678", "追索劳动报酬")
     # The adviser list keeps its older query parameters.
     assert [
         x["id"] for x in api.get("/legalservice/advisers/", in_force="true").json()["items"]
     ] == [a.pk]
     assert api.get("/legalservice/advisers/", in_force="false").json()["items"] == []
     assert api.get("/legalservice/advisers/", unit_id=world.township_b.pk).json()["items"] == []
+    # Shifts come in from Excel through the API too: 400 with the rows, then 200.
+    c = client_for(world.clerk_a)
+    bad = xlsx(SHIFT_HEADERS, [["2024-06-03", "甲村", "无名律师", 4, "计划", ""]])
+    resp = c.post(
+        "/api/v1/legalservice/shifts/import",
+        {"unit_id": world.township_a.pk, "file": SimpleUploadedFile("s.xlsx", bad)},
+    )
+    assert resp.status_code == 400 and resp.json()["errors"][0]["row"] == 2
+    good = xlsx(SHIFT_HEADERS, [["2024-06-03", "甲村", "赵律师", 4, "计划", ""]])
+    resp = c.post(
+        "/api/v1/legalservice/shifts/import",
+        {"unit_id": world.township_a.pk, "file": SimpleUploadedFile("s.xlsx", good)},
+    )
+    assert resp.status_code == 200 and resp.json()["created"] == 1
     # The centre's days keep their API path.
     resp = api.post(
         "/legalservice/center-days/",
