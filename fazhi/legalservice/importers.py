@@ -194,27 +194,3 @@ REFERRALS = Importer(
     },
     note="同一单位同一日期、当事人、事项的转介视为已导入。",
 )
-
-
-def _run(key: str, root, data: bytes, filename: str, *, actor):
-    from fazhi.ledgers import importing
-
-    from .ledgers import BY_KEY
-
-    return importing.run(BY_KEY[key], root=root, actor=actor, data=data, filename=filename)
-
-
-def import_consultations(root, data: bytes, filename: str, *, actor):
-    return _run("consultation", root, data, filename, actor=actor)
-
-
-def import_center_days(root, data: bytes, filename: str, *, actor):
-    return _run("center_day", root, data, filename, actor=actor)
-
-
-def import_shifts(root, data: bytes, filename: str, *, actor):
-    return _run("shift", root, data, filename, actor=actor)
-
-
-def import_referrals(root, data: bytes, filename: str, *, actor):
-    return _run("referral", root, data, filename, actor=actor)

@@ -11,6 +11,7 @@ from fazhi.core.errors import InvalidInput
 from fazhi.core.models.units import TOWNSHIP_KINDS, VILLAGE_KINDS
 from fazhi.core.params import parse_int
 from fazhi.core.roles import Perm
+from fazhi.ledgers import importing
 from fazhi.ledgers.declare import Col, Filt, Ledger
 from fazhi.ledgers.fields import Action, F, parse
 from fazhi.ledgers.pages import keep_masked
@@ -488,3 +489,26 @@ TABS = [
     ("aid", "法律援助"),
     ("settings", "设置"),
 ]
+
+
+# ---------------------------------------------------------------- Excel in
+
+
+def _import(ledger, root, data: bytes, filename: str, *, actor):
+    return importing.run(ledger, root=root, actor=actor, data=data, filename=filename)
+
+
+def import_consultations(root, data: bytes, filename: str, *, actor):
+    return _import(CONSULTATION, root, data, filename, actor=actor)
+
+
+def import_center_days(root, data: bytes, filename: str, *, actor):
+    return _import(CENTER, root, data, filename, actor=actor)
+
+
+def import_shifts(root, data: bytes, filename: str, *, actor):
+    return _import(SHIFT_LEDGER, root, data, filename, actor=actor)
+
+
+def import_referrals(root, data: bytes, filename: str, *, actor):
+    return _import(REFERRAL, root, data, filename, actor=actor)

@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from fazhi.core import excel
-from fazhi.legalservice import importers, services
+from fazhi.legalservice import ledgers, services
 from fazhi.legalservice.models import (
     Consultation,
     DutyShift,
@@ -51,7 +51,7 @@ def test_shift_import_reports_bad_rows_and_a_second_import_creates_nothing(world
             ["2031-01-05", "甲村", "赵律师", 4, "计划", ""],  # outside the contract
         ],
     )
-    result = importers.import_shifts(world.township_a, bad, "s.xlsx", actor=world.clerk_a)
+    result = ledgers.import_shifts(world.township_a, bad, "s.xlsx", actor=world.clerk_a)
     assert not result.ok and [e.row for e in result.errors] == [3, 4]
     assert "找不到法律顾问“无名律师”" in str(result.errors[0])
     assert DutyShift.objects.count() == 0
@@ -62,12 +62,12 @@ def test_shift_import_reports_bad_rows_and_a_second_import_creates_nothing(world
             ["2024-06-24", "", "赵律师", 2.5, "", ""],
         ],
     )
-    result = importers.import_shifts(world.township_a, good, "s.xlsx", actor=world.clerk_a)
+    result = ledgers.import_shifts(world.township_a, good, "s.xlsx", actor=world.clerk_a)
     assert result.ok and result.created == 2
     held = DutyShift.objects.get(date=dt.date(2024, 6, 3))
     assert held.status == ShiftStatus.HELD and held.unit == world.village_a
     assert DutyShift.objects.get(date=dt.date(2024, 6, 24)).unit == world.township_a
-    again = importers.import_shifts(world.township_a, good, "s.xlsx", actor=world.clerk_a)
+    again = ledgers.import_shifts(world.township_a, good, "s.xlsx", actor=world.clerk_a)
     assert again.ok and (again.created, again.skipped) == (0, 2)
     assert DutyShift.objects.count() == 2
 
@@ -107,7 +107,7 @@ def test_referral_import_page_and_cli(world, client_for, tmp_path):
 def test_consultation_import_twice_creates_once(world):
     data = xlsx(["日期", "地点", "咨询事项"], [["2024-06-01", "村委会", "土地流转"]])
     for _ in range(2):
-        importers.import_consultations(world.township_a, data, "c.xlsx", actor=world.clerk_a)
+        ledgers.import_consultations(world.township_a, data, "c.xlsx", actor=world.clerk_a)
     assert Consultation.objects.count() == 1
 
 

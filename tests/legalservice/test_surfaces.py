@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from fazhi.core import excel
 from fazhi.core.models import AuditEvent
-from fazhi.legalservice import importers, services
+from fazhi.legalservice import ledgers, services
 from fazhi.legalservice.models import Consultation, LegalAdviser, ServiceCenterDay
 
 from .helpers import adviser
@@ -47,7 +47,7 @@ def test_import_with_bad_rows_writes_nothing(world):
             ["2024-06-04", "甲村", "村委会", "继承", "现场", "无名律师", 1],  # unknown adviser
         ],
     )
-    result = importers.import_consultations(world.township_a, data, "c.xlsx", actor=world.clerk_a)
+    result = ledgers.import_consultations(world.township_a, data, "c.xlsx", actor=world.clerk_a)
     assert not result.ok and result.created == 0
     messages = [str(e) for e in result.errors]
     assert any(m.startswith("第3行“日期”") for m in messages)
@@ -62,7 +62,7 @@ def test_import_with_bad_rows_writes_nothing(world):
             ["2024-06-04", "甲村", "村委会", "继承", "现场", "无名律师", 1],
         ],
     )
-    result = importers.import_consultations(world.township_a, data, "c.xlsx", actor=world.clerk_a)
+    result = ledgers.import_consultations(world.township_a, data, "c.xlsx", actor=world.clerk_a)
     assert [e.row for e in result.errors] == [3, 4]
     assert Consultation.objects.count() == 0
     data = xlsx(
@@ -72,20 +72,19 @@ def test_import_with_bad_rows_writes_nothing(world):
             ["2024-06-02", "", "镇工作站", "借贷", "电话", "", 1],
         ],
     )
-    result = importers.import_consultations(world.township_a, data, "c.xlsx", actor=world.clerk_a)
+    result = ledgers.import_consultations(world.township_a, data, "c.xlsx", actor=world.clerk_a)
     assert result.ok and result.created == 2
     assert set(Consultation.objects.values_list("unit__name", flat=True)) == {"甲村", "甲镇"}
 
 
 def test_centre_import_refuses_duplicate_days_and_csv_works(world):
     csv = "日期,接待办事群众(人次),自助服务机使用(件)\n2024-06-03,5,2\n2024-06-03,6,1\n".encode()
-    result = importers.import_center_days(world.township_a, csv, "c.csv", actor=world.clerk_a)
+    result = ledgers.import_center_days(world.township_a, csv, "c.csv", actor=world.clerk_a)
     assert [str(e) for e in result.errors] == ["第3行“日期”：与第2行重复"]
     assert ServiceCenterDay.objects.count() == 0
     csv = "日期,接待人次,自助服务机使用量\n2024-06-03,5,2\n2024-06-04,6,1\n".encode("gb18030")
     assert (
-        importers.import_center_days(world.township_a, csv, "c.csv", actor=world.clerk_a).created
-        == 2
+        ledgers.import_center_days(world.township_a, csv, "c.csv", actor=world.clerk_a).created == 2
     )
 
 

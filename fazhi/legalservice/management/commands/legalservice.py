@@ -16,16 +16,16 @@ from fazhi.core import context
 from fazhi.core.errors import DomainError
 from fazhi.core.management.base import refused, resolve_unit, resolve_user
 from fazhi.ledgers.cli import OPS, build_command
-from fazhi.legalservice import importers, services
+from fazhi.legalservice import ledgers, services
 from fazhi.legalservice.ledgers import LEDGERS
 
 LedgerCommand = build_command("法律服务", LEDGERS)
 
 IMPORTS = {
-    "consultations": importers.import_consultations,
-    "center": importers.import_center_days,
-    "shifts": importers.import_shifts,
-    "aid": importers.import_referrals,
+    "consultations": ledgers.import_consultations,
+    "center": ledgers.import_center_days,
+    "shifts": ledgers.import_shifts,
+    "aid": ledgers.import_referrals,
 }
 
 
@@ -68,8 +68,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, verb, **o):
         if verb not in {"coverage", "duty", "import", "settings"}:  # a ledger
-            ledgers = LedgerCommand(stdout=self.stdout, stderr=self.stderr)
-            return ledgers.handle(ledger=o.pop("op"), op=verb, **o)
+            cmd = LedgerCommand(stdout=self.stdout, stderr=self.stderr)
+            return cmd.handle(ledger=o.pop("op"), op=verb, **o)
         try:
             getattr(self, f"do_{verb}")(**o)
         except DomainError as exc:
