@@ -1,5 +1,6 @@
 """Study API: cadres, sessions and attendance, hours against the requirement, exam rates."""
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 
@@ -7,7 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, File, Form, Router, Schema
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from fazhi.core import scoping
@@ -16,9 +18,13 @@ from fazhi.core.errors import InvalidInput
 from fazhi.core.models import Unit
 from fazhi.core.pagination import LimitOffsetPagination
 from fazhi.core.roles import Perm
+from fazhi.ledgers import importing
+from fazhi.ledgers.api import LedgerImportOut, add_routes
 
 from . import services
+from .ledgers import CADRE, EXAM
 from .models import Cadre, SessionKind, StudySession
+from .schemas import CadreOut, SessionDetailOut, SessionOut
 
 router = Router(tags=["learning"])
 
@@ -43,18 +49,8 @@ class CadreIn(Schema):
     in_leadership_group: bool = False
 
 
-class CadreOut(Schema):
-    id: int
-    unit_id: DbId
-    unit_name: str = Field(..., alias="unit.name")
-    name: str
-    post: str
-    is_leader: bool
-    in_leadership_group: bool
-    active: bool
-
-
 class HoursOut(Schema):
+    id: int  # the cadre's (as every ledger's detail answers with its record's id)
     cadre: CadreOut
     year: Year
     hours: Decimal
@@ -67,6 +63,7 @@ class HoursOut(Schema):
 
 def _hours_out(row: services.CadreHours, year: Year) -> services.CadreHours:
     row.year = year
+    row.id = row.cadre.pk
     return row
 
 
@@ -85,7 +82,21 @@ def list_cadres(request, unit_id: DbId | None = None, q: str | None = None, acti
 def create_cadre(request, payload: CadreIn):
     unit = _unit(request, payload.unit_id)
     data = payload.dict(exclude={"unit_id"})
-    return 201, services.create_cadre(unit, data, actor=request.user)
+    return 201, services.create_cadre(unit=unit, actor=request.user, **data)
+
+
+# Before /cadres/{cadre_id}: "import" is not a cadre's id.
+@router.post(
+    "/cadres/import",
+    response={200: LedgerImportOut, 400: LedgerImportOut},
+    summary="从Excel/CSV导入干部名册（一个文件一个事务；有错行则全部不导入，400 并列出行号与原因；已在名单中的跳过）",
+)
+def import_cadres(request, unit_id: Form[DbId], file: File[UploadedFile]):
+    unit = _unit(request, unit_id)
+    result = importing.run(
+        CADRE, root=unit, actor=request.user, data=file.read(), filename=file.name or ""
+    )
+    return (200 if result.ok else 400), result.as_dict()
 
 
 @router.get("/cadres/{cadre_id}", response=HoursOut, summary="干部及其年度学法时长")
@@ -129,33 +140,6 @@ class SessionIn(Schema):
     notes: str = ""
 
 
-class AttendanceOut(Schema):
-    cadre_id: DbId
-    cadre_name: str = Field(..., alias="cadre.name")
-    hours: Decimal
-    source: str
-
-
-class SessionOut(Schema):
-    id: int
-    unit_id: DbId
-    unit_name: str = Field(..., alias="unit.name")
-    kind: str
-    kind_name: str = Field(..., alias="get_kind_display")
-    date: dt.date
-    topic: str
-    laws: str
-    lecturer: str
-    hours: Decimal
-    leadership_group: bool
-    place: str
-    attendance_count: int = 0
-
-
-class SessionDetailOut(SessionOut):
-    attendance: list[AttendanceOut]
-
-
 def _detail(session: StudySession) -> StudySession:
     rows = list(session.attendances.select_related("cadre").order_by("cadre__name"))
     session.attendance_count = len(rows)
@@ -187,7 +171,8 @@ def list_sessions(
 @router.post("/sessions/", response={201: SessionDetailOut}, summary="登记学法活动")
 def create_session(request, payload: SessionIn):
     unit = _unit(request, payload.unit_id)
-    session = services.create_session(unit, payload.dict(exclude={"unit_id"}), actor=request.user)
+    data = payload.dict(exclude={"unit_id"})
+    session = services.create_session(unit=unit, actor=request.user, **data)
     return 201, _detail(session)
 
 
@@ -291,3 +276,11 @@ def summary(request, unit_id: DbId | None = None, year: Year | None = None):
         "exam_participation_rate": services.indicator_exam_participation_rate(unit, year),
         "required_hours": services.rules_for(unit).required_hours,
     }
+
+
+# The exam results ledger: list, detail, create and Excel import, from the declaration.
+# (Cadres and sessions keep the routes above: their answers carry the year's hours and
+# the attendance, which the generic record does not.) Not yet its PATCH: the framework's
+# PATCH answers a body-less request with 422 before it looks the record up, where the
+# scoping matrix (tests/scoping.py) requires 404 for another unit's record.
+add_routes(router, dataclasses.replace(EXAM, update=None))

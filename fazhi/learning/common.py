@@ -83,6 +83,8 @@ def bootstrap(form):
 
 
 def paginate(request, qs, per_page: int = 50):
+    """publicity's hand-written lists only (the learning pages are fazhi.ledgers pages, which
+    paginate themselves); goes when publicity's lists move onto the framework."""
     from django.core.paginator import Paginator
 
     from fazhi.core.params import query as parsed_query

@@ -125,14 +125,12 @@ def import_roster(unit, data: bytes, filename: str, *, actor) -> int:
     with transaction.atomic():
         for row in rows:
             services.create_cadre(
-                unit,
-                {
-                    "name": row["name"],
-                    "post": row.get("post") or "",
-                    "is_leader": bool(row.get("is_leader")),
-                    "in_leadership_group": bool(row.get("in_leadership_group")),
-                },
+                unit=unit,
                 actor=actor,
+                name=row["name"],
+                post=row.get("post") or "",
+                is_leader=bool(row.get("is_leader")),
+                in_leadership_group=bool(row.get("in_leadership_group")),
             )
     return len(rows)
 
@@ -185,13 +183,54 @@ def import_exam(
             studied = row.get("studied")
             services.record_exam_result(
                 matched[row["_row"]],
-                year,
-                {
-                    "platform": platform,
-                    "score": score,
-                    "took_exam": bool(took) if took is not None else score is not None,
-                    "studied_online": bool(studied) if studied is not None else score is not None,
-                },
+                year=year,
                 actor=actor,
+                platform=platform,
+                score=score,
+                took_exam=bool(took) if took is not None else score is not None,
+                studied_online=bool(studied) if studied is not None else score is not None,
             )
     return len(rows)
+
+
+def _year(value) -> int:
+    from django.utils import timezone
+
+    text = str(value).strip().removesuffix("年")
+    if (
+        not (text.isascii() and text.isdigit())
+        or not 2000 <= int(text) <= timezone.localdate().year + 1
+    ):
+        raise ValueError("年度不正确")
+    return int(text)
+
+
+# The exam ledger's own import (fazhi.ledgers): the year and the platform are columns.
+EXAM_LEDGER_COLUMNS = [
+    *EXAM_COLUMNS,
+    Column("year", "年度", required=True, parse=_year, aliases=("考试年度",)),
+    Column("platform", "考试平台", aliases=("平台",)),
+]
+
+
+def exam_values(row) -> dict:
+    """A results row as ``record_exam_result``'s arguments (a score means studied and took,
+    unless the row says otherwise)."""
+    score, took, studied = row.get("score"), row.get("took"), row.get("studied")
+    return {
+        "year": row["year"],
+        "platform": str(row.get("platform") or "").strip() or "法宣在线",
+        "score": score,
+        "took_exam": bool(took) if took is not None else score is not None,
+        "studied_online": bool(studied) if studied is not None else score is not None,
+    }
+
+
+def find_cadre(unit, row) -> Cadre:
+    """The active cadre of ``unit`` (or below) a row names, or InvalidInput saying why not."""
+    errors: list[RowError] = []
+    cadres = Cadre.objects.in_subtree(unit).filter(active=True).select_related("unit")
+    found = _match_cadres(cadres, [row], errors)
+    if errors:
+        raise InvalidInput(errors[0].message)
+    return found[row["_row"]]

@@ -80,8 +80,22 @@ def rules_for(unit: Unit) -> Rules:
 SETTINGS_FIELDS = ("required_hours", "exam_questions", "exam_pass", "exam_excellent")
 
 
+def _given(**values) -> dict:
+    """The keyword arguments a caller gave (``None`` means "leave as it is")."""
+    return {k: v for k, v in values.items() if v is not None}
+
+
 @transaction.atomic
-def save_settings(county: Unit, data: dict, *, actor) -> LearningSettings:
+def save_settings(
+    county: Unit,
+    *,
+    actor,
+    required_hours: Decimal | None = None,
+    exam_questions: int | None = None,
+    exam_pass: Decimal | None = None,
+    exam_excellent: Decimal | None = None,
+) -> LearningSettings:
+    """A county's study rules; an argument left ``None`` keeps its value (or the default)."""
     if county.kind != UnitKind.COUNTY:
         raise InvalidInput("学法设置按县(区)设定，请选择县(区)")
     scoping.require(actor, Perm.CONFIGURE, county, REFUSED)
@@ -89,6 +103,12 @@ def save_settings(county: Unit, data: dict, *, actor) -> LearningSettings:
     created = obj is None
     if created:
         obj = LearningSettings(unit=county, created_by=actor)
+    data = _given(
+        required_hours=required_hours,
+        exam_questions=exam_questions,
+        exam_pass=exam_pass,
+        exam_excellent=exam_excellent,
+    )
     apply_fields(obj, data, SETTINGS_FIELDS)
     if Decimal(obj.exam_excellent) < Decimal(obj.exam_pass):
         raise InvalidInput("优秀分数线不能低于合格分数线")
@@ -101,19 +121,51 @@ CADRE_FIELDS = ("name", "post", "is_leader", "in_leadership_group", "active")
 
 
 @transaction.atomic
-def create_cadre(unit: Unit, data: dict, *, actor) -> Cadre:
+def create_cadre(
+    *,
+    unit: Unit,
+    actor,
+    name: str,
+    post: str = "",
+    is_leader: bool = False,
+    in_leadership_group: bool = False,
+    active: bool = True,
+) -> Cadre:
     scoping.require(actor, Perm.CHANGE, unit, REFUSED)
-    cadre = Cadre(unit=unit, created_by=actor)
-    apply_fields(cadre, data, CADRE_FIELDS)
-    cadre.name = (cadre.name or "").strip()
+    cadre = Cadre(
+        unit=unit,
+        created_by=actor,
+        name=(name or "").strip(),
+        post=(post or "").strip(),
+        is_leader=is_leader,
+        in_leadership_group=in_leadership_group,
+        active=active,
+    )
     save_validated(cadre, actor=actor, event=audit.E.CREATE)
     return cadre
 
 
 @transaction.atomic
-def update_cadre(cadre: Cadre, data: dict, *, actor) -> Cadre:
+def update_cadre(
+    cadre: Cadre,
+    *,
+    actor,
+    name: str | None = None,
+    post: str | None = None,
+    is_leader: bool | None = None,
+    in_leadership_group: bool | None = None,
+    active: bool | None = None,
+) -> Cadre:
+    """Change the given fields (``None``: unchanged)."""
     scoping.require(actor, Perm.CHANGE, cadre.unit, REFUSED)
-    cadre = Cadre.objects.select_for_update().get(pk=cadre.pk)
+    cadre = Cadre.objects.select_for_update().select_related("unit").get(pk=cadre.pk)
+    data = _given(
+        name=name,
+        post=post,
+        is_leader=is_leader,
+        in_leadership_group=in_leadership_group,
+        active=active,
+    )
     apply_fields(cadre, data, CADRE_FIELDS)
     cadre.name = (cadre.name or "").strip()
     save_validated(cadre, actor=actor, event=audit.E.UPDATE)
@@ -142,19 +194,68 @@ def _check_session(session: StudySession) -> None:
 
 
 @transaction.atomic
-def create_session(unit: Unit, data: dict, *, actor) -> StudySession:
+def create_session(
+    *,
+    unit: Unit,
+    actor,
+    kind: str,
+    date: dt.date,
+    topic: str,
+    hours: Decimal,
+    laws: str = "",
+    lecturer: str = "",
+    leadership_group: bool = False,
+    place: str = "",
+    notes: str = "",
+) -> StudySession:
     scoping.require(actor, Perm.CHANGE, unit, REFUSED)
-    session = StudySession(unit=unit, created_by=actor)
-    apply_fields(session, data, SESSION_FIELDS)
+    session = StudySession(
+        unit=unit,
+        created_by=actor,
+        kind=kind,
+        date=date,
+        topic=(topic or "").strip(),
+        hours=hours,
+        laws=laws or "",
+        lecturer=lecturer or "",
+        leadership_group=leadership_group,
+        place=place or "",
+        notes=notes or "",
+    )
     _check_session(session)
     save_validated(session, actor=actor, event=audit.E.CREATE)
     return session
 
 
 @transaction.atomic
-def update_session(session: StudySession, data: dict, *, actor) -> StudySession:
+def update_session(
+    session: StudySession,
+    *,
+    actor,
+    kind: str | None = None,
+    date: dt.date | None = None,
+    topic: str | None = None,
+    hours: Decimal | None = None,
+    laws: str | None = None,
+    lecturer: str | None = None,
+    leadership_group: bool | None = None,
+    place: str | None = None,
+    notes: str | None = None,
+) -> StudySession:
+    """Change the given fields (``None``: unchanged)."""
     scoping.require(actor, Perm.CHANGE, session.unit, REFUSED)
-    session = StudySession.objects.select_for_update().get(pk=session.pk)
+    session = StudySession.objects.select_for_update().select_related("unit").get(pk=session.pk)
+    data = _given(
+        kind=kind,
+        date=date,
+        topic=topic,
+        hours=hours,
+        laws=laws,
+        lecturer=lecturer,
+        leadership_group=leadership_group,
+        place=place,
+        notes=notes,
+    )
     apply_fields(session, data, SESSION_FIELDS)
     _check_session(session)
     over = session.attendances.filter(hours__gt=session.hours).count() if session.hours else 0
@@ -252,10 +353,25 @@ def set_attendance(
 EXAM_FIELDS = ("platform", "studied_online", "took_exam", "score")
 
 
+UNSET = object()  # ``score=UNSET``: unchanged (``None`` clears it)
+
+
 @transaction.atomic
-def record_exam_result(cadre: Cadre, year: int, data: dict, *, actor) -> ExamResult:
-    """Create or replace a cadre's exam result for ``year``."""
+def record_exam_result(
+    cadre: Cadre,
+    *,
+    year: int,
+    actor,
+    platform: str | None = None,
+    studied_online: bool | None = None,
+    took_exam: bool | None = None,
+    score: Decimal | None | object = UNSET,
+) -> ExamResult:
+    """Create or replace a cadre's exam result for ``year`` (``None``: unchanged)."""
     scoping.require(actor, Perm.CHANGE, cadre.unit, REFUSED)
+    data = _given(platform=platform, studied_online=studied_online, took_exam=took_exam)
+    if score is not UNSET:
+        data["score"] = score
     if not 2000 <= int(year) <= timezone.localdate().year + 1:
         raise InvalidInput("年度不正确")
     row = ExamResult.objects.select_for_update().filter(cadre=cadre, year=year).first()

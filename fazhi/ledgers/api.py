@@ -334,10 +334,7 @@ def add_routes(router: Router, ledger: Ledger) -> None:
         )
         def act(request, record_id: DbId, action: str, payload: ActionIn):
             obj = scoping.get_visible_or_404(ledger.model.objects.all(), request.user, pk=record_id)
-            if not (
-                scoping.can(request.user, Perm.CHANGE, obj)
-                or scoping.can(request.user, Perm.APPROVE, obj)
-            ):
+            if not any(scoping.can(request.user, p, obj) for p in ledger.act_perms):
                 raise PermissionDenied("您的角色无权办理该记录")
             saved = flow.perform(
                 ledger.procedure,
@@ -364,7 +361,7 @@ def add_routes(router: Router, ledger: Ledger) -> None:
         def create(request, payload: CreateIn):
             unit = _unit(request, payload.unit_id)
             # Authorise before reading the fields: a role that may not register gets 403.
-            scoping.require(request.user, Perm.CHANGE, unit, "您的角色无权在该单位登记")
+            require_create(ledger, request.user, unit)
             obj = ledger.create(
                 unit=unit, actor=request.user, raw=_raw(payload, ledger.create_fields)
             )
@@ -380,15 +377,30 @@ def add_routes(router: Router, ledger: Ledger) -> None:
             operation_id=f"{op}_update",
             url_name=f"{op}_update",
         )
-        def update(request, record_id: DbId, payload: UpdateIn):
+        def update(request, record_id: DbId, payload: UpdateIn | None = None):
+            # The body is optional to the schema so that the record is looked up (404) and
+            # the role checked (403) before the fields are read.
             obj = scoping.get_visible_or_404(ledger.model.objects.all(), request.user, pk=record_id)
             scoping.require(request.user, Perm.CHANGE, obj.unit, "您的角色无权修改该记录")
             from .pages import initial
 
             raw = initial(ledger, obj, ledger.edit_fields)  # fields not given keep their value
-            raw.update(_raw(payload, ledger.edit_fields))
+            if payload is not None:
+                raw.update(_raw(payload, ledger.edit_fields))
             obj = ledger.update(obj, actor=request.user, raw=raw)
             return detail(obj, request.user)
+
+
+def require_create(ledger: Ledger, user, unit, message: str = "您的角色无权在该单位登记") -> None:
+    """The one check before a record is registered in ``unit``, for the API and the CLI
+    alike (the pages offer only these units)."""
+    if ledger.create_units is None:
+        scoping.require(user, Perm.CHANGE, unit, message)
+        return
+    from .pages import creatable_units
+
+    if not any(u.pk == unit.pk for u in creatable_units(ledger, user)):
+        raise PermissionDenied(message)
 
 
 def _unit(request, unit_id):

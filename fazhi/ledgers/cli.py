@@ -220,7 +220,9 @@ def build_command(app_label: str, ledgers, settings_fn=None) -> type[BaseCommand
                 if not unit:
                     raise CommandError("请用 --unit 指定单位")
                 u = resolve_unit(unit)
-                scoping.require(user, Perm.CHANGE, u, f"{user.username} 无权在{u.name}登记")
+                from .api import require_create
+
+                require_create(lg, user, u, f"{user.username} 无权在{u.name}登记")
                 obj = lg.create(unit=u, actor=user, raw=data)
                 self._print(obj, as_json)
                 return

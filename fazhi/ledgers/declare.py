@@ -37,7 +37,7 @@ class Filt:
     label: str
     choices: tuple = ()  # () = free text
     apply: Callable | None = None  # (qs, value) -> qs; default: field exact
-    page: bool = True  # False: an API/CLI query parameter only (kept for older clients)
+    page: bool = True  # False: an API (and CLI) filter only, not shown on the list page
 
 
 @dataclass
@@ -83,6 +83,19 @@ class Ledger:
     empty: str = ""  # what an empty list tells a user to do
     tag: str = ""  # API tag (default: the app)
     refused: str = ""  # why a user with no unit to register in may not open new/import
+    # Where a user may register a record: user -> units (default: the township-level and
+    # county units where the user has CHANGE). E.g. a county's 督察 of its townships.
+    create_units: Callable | None = None
+    # A step is open to users holding one of these on the record; the procedure's own
+    # guard then decides (e.g. a county signs off a township's rectification).
+    act_perms: tuple[str, ...] = ("change", "approve")
+    # (qs, Query) -> qs, before the filters: annotations or defaults that read several
+    # parameters at once (e.g. figures for the year asked for). ``Query.request`` is the
+    # page's request (None from the API and the CLI).
+    prepare: Callable | None = None
+    # What a user is told after a create or an edit: {"created": "…", "saved": "…"}
+    # (default: 已登记：<record> / 已保存：<record>).
+    notices: dict = field(default_factory=dict)
 
     def base_qs(self, user, perm):
         qs = self.model.objects.visible_to(user, perm).select_related(*self.related)
@@ -106,6 +119,8 @@ class Ledger:
         numbers are searched for everyone. ``params``: the page's ``Query`` or a mapping;
         parsed by ``fazhi.core.params``."""
         p = Query.of(params)
+        if self.prepare is not None:
+            qs = self.prepare(qs, p)
         for f in self.filters:
             value = p.choice(f.name, f.choices) if f.choices else p.text(f.name)
             if not value:

@@ -38,6 +38,13 @@ def changeable_units(user, kinds=None):
     return scoping.visible_units(user, Perm.CHANGE).filter(kind__in=kinds).order_by("path")
 
 
+def creatable_units(ledger: Ledger, user):
+    """The units ``user`` may register a record of ``ledger`` in."""
+    if ledger.create_units is not None:
+        return ledger.create_units(user)
+    return changeable_units(user, ledger.unit_kinds)
+
+
 def unit_choices(user) -> list[tuple[str, str]]:
     """The 单位 filter's choices: the county and township-level units the user sees."""
     units = scoping.visible_units(user).filter(kind__in=LEVEL_KINDS).order_by("path")
@@ -104,7 +111,7 @@ def list_view(ledger: Ledger, tabs):
         params = request.GET.copy()
         params.pop("page", None)
         ctx = base_context(request, ledger, tabs)
-        can_create = changeable_units(request.user, ledger.unit_kinds).exists()
+        can_create = creatable_units(ledger, request.user).exists()
         ctx.update(
             page=page,
             rows=rows,
@@ -191,9 +198,7 @@ def act_view(ledger: Ledger, tabs):
         obj = scoping.get_visible_or_404(ledger.model.objects.all(), request.user, pk=pk)
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        if not scoping.can(request.user, Perm.CHANGE, obj) and not scoping.can(
-            request.user, Perm.APPROVE, obj
-        ):
+        if not any(scoping.can(request.user, p, obj) for p in ledger.act_perms):
             raise PermissionDenied("您的角色无权办理该记录")
         version = request.POST.get("version")
         try:
@@ -224,12 +229,15 @@ def act_view(ledger: Ledger, tabs):
 def new_view(ledger: Ledger, tabs):
     @login_required
     def view(request):
-        units = list(changeable_units(request.user, ledger.unit_kinds))
+        units = list(creatable_units(ledger, request.user))
         if not units:
             raise PermissionDenied(ledger.refused or "您的角色无权登记")
         error = ""
+        cur = current_unit(request)
         if request.method == "POST":
-            unit = _posted_unit(request, units)
+            # No unit posted: the current unit (the switcher's), when the user may register there.
+            chosen = request.POST.get("unit") or (str(cur.pk) if cur else "")
+            unit = next((u for u in units if str(u.pk) == chosen), None)
             if unit is None:
                 error = "请选择登记单位"
             else:
@@ -238,9 +246,8 @@ def new_view(ledger: Ledger, tabs):
                 except DomainError as exc:
                     error = exc.message
                 else:
-                    messages.success(request, f"已登记：{obj}")
+                    messages.success(request, ledger.notices.get("created") or f"已登记：{obj}")
                     return redirect(reverse(ledger.url("detail"), kwargs={"pk": obj.pk}))
-        cur = current_unit(request)
         fields = _field_choices(ledger, ledger.create_fields, None, request.user)
         ctx = base_context(request, ledger, tabs)
         ctx.update(
@@ -254,16 +261,6 @@ def new_view(ledger: Ledger, tabs):
 
     view.__name__ = f"{ledger.key}_new"
     return view
-
-
-def _posted_unit(request, units):
-    """The unit chosen on a create or import form; a form posted without the field (an
-    older page, a script) means the unit the user is working in, if they may register
-    there."""
-    if "unit" not in request.POST:
-        cur = current_unit(request)
-        return next((u for u in units if cur is not None and u.pk == cur.pk), None)
-    return next((u for u in units if str(u.pk) == request.POST.get("unit")), None)
 
 
 def _field_choices(ledger: Ledger, fields, obj, user) -> list[dict]:
@@ -338,7 +335,7 @@ def edit_view(ledger: Ledger, tabs):
             except DomainError as exc:
                 error = exc.message
             else:
-                messages.success(request, f"已保存：{obj}")
+                messages.success(request, ledger.notices.get("saved") or f"已保存：{obj}")
                 return redirect(reverse(ledger.url("detail"), kwargs={"pk": obj.pk}))
         ctx = base_context(request, ledger, tabs, obj)
         ctx.update(
@@ -356,10 +353,10 @@ def edit_view(ledger: Ledger, tabs):
 def import_view(ledger: Ledger, tabs):
     @login_required
     def view(request):
-        units = list(changeable_units(request.user, ledger.unit_kinds))
+        units = list(creatable_units(ledger, request.user))
         if not units:
             raise PermissionDenied(ledger.refused or "您的角色无权导入")
-        if request.GET.get("template"):
+        if query(request).flag("template"):
             return excel_template(ledger)
         ctx = base_context(request, ledger, tabs)
         cur = current_unit(request)
@@ -370,7 +367,9 @@ def import_view(ledger: Ledger, tabs):
         )
         if request.method != "POST":
             return render(request, ledger.template("import"), ctx)
-        unit = _posted_unit(request, units)
+        # No unit posted: the current unit (the switcher's), when the user may import there.
+        chosen = request.POST.get("unit") or (str(cur.pk) if cur else "")
+        unit = next((u for u in units if str(u.pk) == chosen), None)
         upload = request.FILES.get("file")
         try:
             if unit is None:

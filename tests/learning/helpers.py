@@ -12,7 +12,7 @@ from fazhi.learning import services
 def cadre(world, unit=None, name="张三", **kw):
     unit = unit or world.township_a
     data = {"name": name, "post": kw.pop("post", "科员"), **kw}
-    return services.create_cadre(unit, data, actor=_actor(world, unit))
+    return services.create_cadre(unit=unit, actor=_actor(world, unit), **data)
 
 
 def _actor(world, unit):
@@ -28,7 +28,7 @@ def session(world, unit=None, date=dt.date(2024, 3, 1), hours="2", **kw):
         **kw,
     }
     unit = unit or world.township_a
-    return services.create_session(unit, data, actor=_actor(world, unit))
+    return services.create_session(unit=unit, actor=_actor(world, unit), **data)
 
 
 def xlsx(rows: list[list]) -> bytes:

@@ -17,23 +17,23 @@ def test_record_a_session_and_see_hours_change(live_server, page, world):
     user.password_changed_at = timezone.now()
     user.save(update_fields=["password_changed_at"])
     cadre = services.create_cadre(
-        world.township_a, {"name": "王伟", "post": "镇长"}, actor=world.admin_a
+        unit=world.township_a, actor=world.admin_a, name="王伟", post="镇长"
     )
-    services.create_cadre(world.township_a, {"name": "李娜", "post": "科员"}, actor=world.admin_a)
+    services.create_cadre(unit=world.township_a, actor=world.admin_a, name="李娜", post="科员")
     login(page, live_server.url, "clerk_a", PASSWORD)
 
     page.goto(f"{live_server.url}/learning/cadres/{cadre.pk}/")
     assert page.locator("#cadre-hours").inner_text() == "0.0"
 
     page.goto(f"{live_server.url}/learning/sessions/new/")
-    page.select_option("#id_kind", "lecture")
+    page.select_option("#new-kind", "lecture")
     day = timezone.localdate() - dt.timedelta(days=1)
-    page.fill("#id_date", day.isoformat())
-    page.fill("#id_topic", "民法典合同编专题讲座")
-    page.fill("#id_laws", "《中华人民共和国民法典》")
-    page.fill("#id_lecturer", "县司法局 刘律师")
-    page.fill("#id_hours", "2.5")
-    page.click("#save")
+    page.fill("#new-date", day.isoformat())
+    page.fill("#new-topic", "民法典合同编专题讲座")
+    page.fill("#new-laws", "《中华人民共和国民法典》")
+    page.fill("#new-lecturer", "县司法局 刘律师")
+    page.fill("#new-hours", "2.5")
+    page.click("#create-form button[type=submit]")
     page.wait_for_load_state("networkidle")
     assert "学法活动已登记" in page.content()
 

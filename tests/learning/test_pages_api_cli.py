@@ -68,7 +68,8 @@ def test_session_form_errors_are_shown(world, client_for):
             "hours": "-1",
         },
     )
-    assert resp.status_code == 200
+    # Bad input is a 400 with the reason on the form (it was a 200 before the ledger pages).
+    assert resp.status_code == 400 and "form-error" in resp.content.decode()
     assert StudySession.objects.count() == 0
     # A unit the user may not change is not a valid choice.
     resp = client_for(world.clerk_a).post(
@@ -81,7 +82,7 @@ def test_session_form_errors_are_shown(world, client_for):
             "hours": "1",
         },
     )
-    assert resp.status_code == 200 and StudySession.objects.count() == 0
+    assert resp.status_code == 400 and StudySession.objects.count() == 0
 
 
 def test_supervisor_sees_but_cannot_change(world, client_for):

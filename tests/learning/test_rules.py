@@ -70,8 +70,8 @@ def test_requirement_is_configurable_per_county(world):
     services.check_in(s, c, actor=world.clerk_a)
     assert services.cadre_hours(c, 2024).status == "short"  # 30 < 40 by default
     with pytest.raises(PermissionDenied):
-        services.save_settings(world.county, {"required_hours": Decimal("30")}, actor=world.admin_a)
-    services.save_settings(world.county, {"required_hours": Decimal("30")}, actor=world.supervisor)
+        services.save_settings(world.county, actor=world.admin_a, required_hours=Decimal("30"))
+    services.save_settings(world.county, actor=world.supervisor, required_hours=Decimal("30"))
     assert services.cadre_hours(c, 2024).status == "met"
     assert services.indicator_cadres_hours_rate(world.township_a, 2024) == Decimal("100.0")
     # The other county keeps the default.
@@ -79,11 +79,12 @@ def test_requirement_is_configurable_per_county(world):
     with pytest.raises(InvalidInput, match="优秀分数线不能低于合格分数线"):
         services.save_settings(
             world.county,
-            {"exam_pass": Decimal("80"), "exam_excellent": Decimal("70")},
             actor=world.supervisor,
+            exam_pass=Decimal("80"),
+            exam_excellent=Decimal("70"),
         )
     with pytest.raises(InvalidInput, match="县"):
-        services.save_settings(world.township_a, {}, actor=world.supervisor)
+        services.save_settings(world.township_a, actor=world.supervisor)
 
 
 def test_leadership_sessions_counted_apart(world):
@@ -118,9 +119,9 @@ def test_attendance_rules(world):
     assert row.hours == 2 and row.history.count() == 2
     # Session hours may not drop below what was credited.
     with pytest.raises(InvalidInput, match="超过新的活动学时"):
-        services.update_session(s, {"hours": Decimal("1")}, actor=world.clerk_a)
+        services.update_session(s, actor=world.clerk_a, hours=Decimal("1"))
     # An inactive cadre cannot be checked in.
-    services.update_cadre(c, {"active": False}, actor=world.clerk_a)
+    services.update_cadre(c, actor=world.clerk_a, active=False)
     c.refresh_from_db()
     with pytest.raises(InvalidInput, match="不在职"):
         services.check_in(session(world, date=dt.date(2024, 5, 2)), c, actor=world.clerk_a)
@@ -140,7 +141,7 @@ def test_set_attendance_adds_and_removes(world):
 
 
 def _result(world, c, **kw):
-    return services.record_exam_result(c, 2024, kw, actor=world.clerk_a)
+    return services.record_exam_result(c, year=2024, actor=world.clerk_a, **kw)
 
 
 def test_exam_rates(world):
@@ -158,7 +159,7 @@ def test_exam_rates(world):
     assert r.excellent_rate == Decimal("33.3")
     assert services.indicator_exam_participation_rate(world.county, 2024) == Decimal("60.0")
     # A cadre who left keeps counting for the year in which they have a result.
-    services.update_cadre(cs[0], {"active": False}, actor=world.clerk_a)
+    services.update_cadre(cs[0], actor=world.clerk_a, active=False)
     assert services.exam_rates(world.township_a, 2024).cadres == 5
     assert services.exam_rates(world.township_a, 2025).cadres == 4
     with pytest.raises(InvalidInput, match="须填写成绩"):

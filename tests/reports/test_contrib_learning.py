@@ -48,20 +48,18 @@ def _actor(world, unit):
 
 def _cadre(world, name, post, unit=None, **kw):
     unit = unit or world.township_a
-    return learning.create_cadre(
-        unit, {"name": name, "post": post, **kw}, actor=_actor(world, unit)
-    )
+    return learning.create_cadre(unit=unit, actor=_actor(world, unit), name=name, post=post, **kw)
 
 
 def _session(world, unit=None, **kw):
     unit = unit or world.township_a
     data = {"kind": "central_group", "date": D(YEAR, 3, 1), "topic": "学法", "hours": Decimal(2)}
     data.update(kw)
-    return learning.create_session(unit, data, actor=_actor(world, unit))
+    return learning.create_session(unit=unit, actor=_actor(world, unit), **data)
 
 
 def _exam(world, cadre, **kw):
-    return learning.record_exam_result(cadre, YEAR, kw, actor=world.admin_a)
+    return learning.record_exam_result(cadre, year=YEAR, actor=world.admin_a, **kw)
 
 
 @pytest.fixture

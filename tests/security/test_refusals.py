@@ -110,7 +110,7 @@ def test_publicity_learning_reports_refusals_are_403_and_audited(
     c = client_for(viewer)
     from fazhi.learning import services as learning
 
-    cadre = learning.create_cadre(world.township_a, {"name": "王伟"}, actor=world.clerk_a)
+    cadre = learning.create_cadre(unit=world.township_a, actor=world.clerk_a, name="王伟")
     _check(lambda: c.post(f"/learning/cadres/{cadre.pk}/edit/", {"name": "李伟"}))
     from fazhi.publicity import services as publicity
 

@@ -1,4 +1,6 @@
-"""``fazhi learning``: study hours, exam rates and imports from the command line."""
+"""``fazhi learning``: study hours, exam rates and imports from the command line, and each
+ledger's ``fazhi learning <ledger> list|show|create|update|export|import`` (fazhi.ledgers:
+``cadre``, ``session``, ``exam_result``)."""
 
 from __future__ import annotations
 
@@ -14,9 +16,13 @@ from fazhi.core.errors import DomainError
 from fazhi.core.excel import export_file
 from fazhi.core.management.base import refused, resolve_unit, resolve_user
 from fazhi.core.roles import Perm
+from fazhi.ledgers.cli import build_command
 
 from ... import importers, services
+from ...ledgers import LEDGERS
 from ...models import Cadre, StudySession
+
+LedgerCommand = build_command("学法", LEDGERS)
 
 
 def _read(path: str) -> bytes:
@@ -61,8 +67,18 @@ class Command(BaseCommand):
         x.add_argument("unit")
         x.add_argument("--year", type=int)
         x.add_argument("--out", required=True)
+        for lg in LEDGERS:  # fazhi learning <ledger> <op> [id] …, the framework's own
+            p = sub.add_parser(
+                lg.key, help=f"{lg.title}台账：list、show、create、update、export、import"
+            )
+            LedgerCommand().add_arguments(p)
 
     def handle(self, *args, verb, **opts):
+        if verb in {lg.key for lg in LEDGERS}:
+            # The sub-parser read ``<op> [id]`` into the framework's ``op`` and ``ledger``.
+            opts["id"], opts["action"] = opts.pop("ledger") or None, opts.pop("id")
+            cmd = LedgerCommand(stdout=self.stdout._out, stderr=self.stderr._out)
+            return cmd.handle(*args, ledger=verb, **opts)
         try:
             return getattr(self, "do_" + verb.replace("-", "_"))(**opts)
         except importers.ImportFailed as exc:
