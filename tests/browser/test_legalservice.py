@@ -26,7 +26,7 @@ def test_registering_an_adviser_closes_the_gap(live_server, page):
     page.fill("#new-phone", "13700001111")
     page.fill("#new-contract_start", "2020-01-01")
     page.fill("#new-contract_end", "2030-12-31")
-    page.check("#new-served label:has-text('河口村')")
+    page.check("#new-units_served label:has-text('河口村')")
     page.click("#create-form button[type=submit]")
     page.wait_for_load_state("networkidle")
     assert "吴律师" in page.locator("h1").inner_text()
