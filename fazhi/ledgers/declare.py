@@ -82,6 +82,7 @@ class Ledger:
     out: type | None = None  # the API's record schema; default built from the model
     empty: str = ""  # what an empty list tells a user to do
     tag: str = ""  # API tag (default: the app)
+    refused: str = ""  # why a user with no unit to register in may not open new/import
     # Where a user may register a record: user -> units (default: the township-level and
     # county units where the user has CHANGE). E.g. a county's 督察 of its townships.
     create_units: Callable | None = None

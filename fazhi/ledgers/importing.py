@@ -33,6 +33,7 @@ class Importer:
     key: Callable | None = None
     unit_column: bool = True  # a 单位 column names the unit within the chosen one
     note: str = ""  # shown on the import page: what a row is, what is required
+    check: Callable | None = None  # (rows) -> list[RowError]: rules across rows of one file
 
 
 @dataclass
@@ -80,6 +81,8 @@ def run(ledger, *, root, actor, data: bytes, filename: str) -> ImportResult:
     rows, errors = read_table(data, filename, columns(imp))
     units = {u.name: u for u in Unit.objects.subtree(root)}
     result = ImportResult(errors=list(errors))
+    if not result.errors and imp.check is not None:
+        result.errors.extend(imp.check(rows))
     if not result.errors:
         try:
             with transaction.atomic():

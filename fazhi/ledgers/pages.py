@@ -231,7 +231,7 @@ def new_view(ledger: Ledger, tabs):
     def view(request):
         units = list(creatable_units(ledger, request.user))
         if not units:
-            raise PermissionDenied("您的角色无权登记")
+            raise PermissionDenied(ledger.refused or "您的角色无权登记")
         error = ""
         cur = current_unit(request)
         if request.method == "POST":
@@ -273,10 +273,14 @@ def _field_choices(ledger: Ledger, fields, obj, user) -> list[dict]:
     return out
 
 
-def initial(ledger: Ledger, obj, fields) -> dict:
-    """The edit form's values: the record's own, as text (personal fields masked)."""
+def initial(ledger: Ledger, obj, fields, user=None) -> dict:
+    """The edit form's values: the record's own, as text (personal fields masked unless
+    ``user`` may reveal the unit's personal data)."""
+    from fazhi.core import pii
+
     from .declare import mask
 
+    whole = user is not None and pii.may_reveal(user, obj.unit)
     data = {}
     for f in fields:
         value = getattr(obj, f.name, None)
@@ -291,7 +295,23 @@ def initial(ledger: Ledger, obj, fields) -> dict:
         elif hasattr(value, "pk"):
             data[f.name] = str(value.pk)
         else:
-            data[f.name] = "" if value is None else str(mask(f.name, value, ledger.personal))
+            shown = value if whole else mask(f.name, value, ledger.personal)
+            data[f.name] = "" if value is None else str(shown)
+    return data
+
+
+def keep_masked(ledger: Ledger, obj, raw, fields) -> dict:
+    """``raw`` with each personal field that comes back exactly as the edit form masked it
+    replaced by the stored value: not touching the masked number keeps it."""
+    from .declare import mask
+
+    data = raw.copy() if hasattr(raw, "copy") else dict(raw)
+    for f in fields:
+        if f.name not in ledger.personal or f.name not in data:
+            continue
+        stored = getattr(obj, f.name, None)
+        if stored and str(data.get(f.name, "")).strip() == mask(f.name, stored, ledger.personal):
+            data[f.name] = stored
     return data
 
 
@@ -304,11 +324,14 @@ def edit_view(ledger: Ledger, tabs):
         scoping.require(request.user, Perm.CHANGE, obj.unit, "您的角色无权修改该记录")
         error = ""
         post = (
-            request.POST if request.method == "POST" else initial(ledger, obj, ledger.edit_fields)
+            request.POST
+            if request.method == "POST"
+            else initial(ledger, obj, ledger.edit_fields, request.user)
         )
         if request.method == "POST":
+            raw = keep_masked(ledger, obj, request.POST, ledger.edit_fields)
             try:
-                obj = ledger.update(obj, actor=request.user, raw=request.POST)
+                obj = ledger.update(obj, actor=request.user, raw=raw)
             except DomainError as exc:
                 error = exc.message
             else:
@@ -332,7 +355,7 @@ def import_view(ledger: Ledger, tabs):
     def view(request):
         units = list(creatable_units(ledger, request.user))
         if not units:
-            raise PermissionDenied("您的角色无权导入")
+            raise PermissionDenied(ledger.refused or "您的角色无权导入")
         if query(request).flag("template"):
             return excel_template(ledger)
         ctx = base_context(request, ledger, tabs)
@@ -344,7 +367,9 @@ def import_view(ledger: Ledger, tabs):
         )
         if request.method != "POST":
             return render(request, ledger.template("import"), ctx)
-        unit = next((u for u in units if str(u.pk) == request.POST.get("unit")), None)
+        # No unit posted: the current unit (the switcher's), when the user may import there.
+        chosen = request.POST.get("unit") or (str(cur.pk) if cur else "")
+        unit = next((u for u in units if str(u.pk) == chosen), None)
         upload = request.FILES.get("file")
         try:
             if unit is None:

@@ -1,34 +1,22 @@
-"""Legal-services API: advisers, coverage, duty shifts, consultations, service centre, legal aid."""
+"""Legal-services API: the ledgers of ledgers.py through ``fazhi.ledgers.api`` (list, detail,
+create, ``PATCH``, import, steps), answering in the shapes this API always had, and the
+pages that are not ledgers: coverage, indicators, the monthly duty compliance."""
 
+import dataclasses
 import datetime as dt
 
 from django.http import Http404
 from django.utils import timezone
-from ninja import Router, Schema, Status
-from ninja.pagination import paginate
+from ninja import Schema
 
 from fazhi.core import pii, scoping
 from fazhi.core.apitypes import DbId, Month, Year
-from fazhi.core.errors import InvalidInput
 from fazhi.core.models import Unit
-from fazhi.core.pagination import LimitOffsetPagination
+from fazhi.ledgers.api import build_router
 
 from . import services
-from .models import Consultation, DutyShift, LegalAdviser, LegalAidReferral, ServiceCenterDay
-from .procedures import run_shift
-
-router = Router(tags=["legalservice"])
-
-
-def _unit(request, unit_id: DbId | None) -> Unit:
-    visible = scoping.visible_units(request.user)
-    if unit_id is None:
-        unit = visible.order_by("depth", "path").first()
-    else:
-        unit = visible.filter(pk=unit_id).first()
-    if unit is None:
-        raise Http404
-    return unit
+from .ledgers import LEDGERS
+from .models import LegalAidReferral
 
 
 class AdviserOut(Schema):
@@ -56,49 +44,78 @@ class AdviserOut(Schema):
         return [u.pk for u in obj.units_served.all()]
 
 
-class AdviserIn(Schema):
+class ShiftOut(Schema):
+    id: int
     unit_id: DbId
-    name: str
-    firm: str
-    phone: str = ""
-    contract_start: dt.date
-    contract_end: dt.date
-    units_served: list[int] = []
-    note: str = ""
+    adviser_id: DbId
+    date: dt.date
+    hours: float
+    status: str
+    note: str
+    version: int
 
 
-def _served(request, ids: list[int]) -> list[Unit]:
-    units = list(scoping.visible_units(request.user).filter(pk__in=ids))
-    if len(units) != len(set(ids)):
-        raise InvalidInput("服务村(社区)中有不存在或无权查看的单位")
-    return units
+class ConsultationOut(Schema):
+    id: int
+    unit_id: DbId
+    date: dt.date
+    place: str
+    topic: str
+    channel: str
+    adviser_id: DbId | None
+    persons: int
 
 
-@router.get("/advisers/", response=list[AdviserOut], summary="法律顾问")
-@paginate(LimitOffsetPagination)
-def list_advisers(request, unit_id: DbId | None = None, in_force: bool | None = None):
-    qs = LegalAdviser.objects.visible_to(request.user).prefetch_related("units_served")
-    if unit_id is not None:
-        qs = qs.in_subtree(_unit(request, unit_id))
-    if in_force is not None:
-        today = timezone.localdate()
-        q = dict(active=True, contract_start__lte=today, contract_end__gte=today)
-        qs = qs.filter(**q) if in_force else qs.exclude(**q)
-    return qs
+class CenterDayOut(Schema):
+    id: int
+    unit_id: DbId
+    date: dt.date
+    visits: int
+    self_service: int
+    note: str
 
 
-@router.post("/advisers/", response={201: AdviserOut}, summary="登记法律顾问")
-def create_adviser(request, payload: AdviserIn):
-    unit = _unit(request, payload.unit_id)
-    data = payload.dict()
-    served = _served(request, data.pop("units_served"))
-    data.pop("unit_id")
-    return Status(201, services.create_adviser(unit, actor=request.user, served=served, **data))
+class ReferralOut(Schema):
+    id: int
+    unit_id: DbId
+    date: dt.date
+    person: str
+    matter: str
+    referred_to: str
+    outcome: str
+
+    @staticmethod
+    def resolve_person(obj):
+        return obj.person_masked
 
 
-@router.get("/advisers/{adviser_id}", response=AdviserOut, summary="法律顾问详情")
-def get_adviser(request, adviser_id: DbId):
-    return scoping.get_visible_or_404(LegalAdviser.objects.all(), request.user, pk=adviser_id)
+# The ledgers, answering in the shapes this API always had; the service centre's days
+# keep their path (the page is /legalservice/center/). No PATCH yet: the framework's
+# update route answers a request without a body 422 before it looks the record up, where
+# the scoping matrix (tests/scoping.py) asks 404 for another unit's record; the edit
+# pages and ``fazhi legalservice <ledger> update`` do the same change meanwhile.
+_OUT = {
+    "adviser": {"out": AdviserOut},
+    "shift": {"out": ShiftOut},
+    "consultation": {"out": ConsultationOut},
+    "center_day": {"out": CenterDayOut, "plural": "center-days"},
+    "referral": {"out": ReferralOut},
+}
+router = build_router(
+    ["法律服务"],
+    [dataclasses.replace(lg, update=None, **_OUT.get(lg.key, {})) for lg in LEDGERS],
+)
+
+
+def _unit(request, unit_id: DbId | None) -> Unit:
+    visible = scoping.visible_units(request.user)
+    if unit_id is None:
+        unit = visible.order_by("depth", "path").first()
+    else:
+        unit = visible.filter(pk=unit_id).first()
+    if unit is None:
+        raise Http404
+    return unit
 
 
 class CoverageRowOut(Schema):
@@ -164,86 +181,6 @@ def indicators(request, year: Year, unit_id: DbId | None = None):
     }
 
 
-class ShiftOut(Schema):
-    id: int
-    unit_id: DbId
-    adviser_id: DbId
-    date: dt.date
-    hours: float
-    status: str
-    note: str
-    version: int
-
-
-class ShiftIn(Schema):
-    unit_id: DbId
-    adviser_id: DbId
-    date: dt.date
-    hours: float = 4
-    note: str = ""
-
-
-class LegalServiceActionIn(Schema):
-    note: str = ""
-    version: int | None = None
-
-
-@router.get("/shifts/", response=list[ShiftOut], summary="坐班值班")
-@paginate(LimitOffsetPagination)
-def list_shifts(
-    request,
-    unit_id: DbId | None = None,
-    status: str | None = None,
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
-):
-    qs = DutyShift.objects.visible_to(request.user)
-    if unit_id is not None:
-        qs = qs.in_subtree(_unit(request, unit_id))
-    if status:
-        qs = qs.filter(status=status)
-    if date_from:
-        qs = qs.filter(date__gte=date_from)
-    if date_to:
-        qs = qs.filter(date__lte=date_to)
-    return qs
-
-
-@router.post("/shifts/", response={201: ShiftOut}, summary="安排坐班值班")
-def create_shift(request, payload: ShiftIn):
-    unit = _unit(request, payload.unit_id)
-    adviser = scoping.get_visible_or_404(
-        LegalAdviser.objects.all(), request.user, pk=payload.adviser_id
-    )
-    shift = services.plan_shift(
-        unit,
-        actor=request.user,
-        adviser=adviser,
-        date=payload.date,
-        hours=payload.hours,
-        note=payload.note,
-    )
-    return Status(201, shift)
-
-
-@router.get("/shifts/{shift_id}", response=ShiftOut, summary="坐班值班详情")
-def get_shift(request, shift_id: DbId):
-    return scoping.get_visible_or_404(DutyShift.objects.all(), request.user, pk=shift_id)
-
-
-@router.post(
-    "/shifts/{shift_id}/actions/{action}",
-    response=ShiftOut,
-    summary="登记已坐班(hold)或未到岗(miss)",
-)
-def shift_action(request, shift_id: DbId, action: str, payload: LegalServiceActionIn | None = None):
-    shift = scoping.get_visible_or_404(DutyShift.objects.all(), request.user, pk=shift_id)
-    payload = payload or LegalServiceActionIn()
-    return run_shift(
-        shift, action, user=request.user, note=payload.note, expected_version=payload.version
-    )
-
-
 @router.get("/duty", response=list[dict], summary="坐班值班每月达标情况")
 def duty(request, year: Year, month: Month, unit_id: DbId | None = None):
     unit = _unit(request, unit_id)
@@ -261,157 +198,9 @@ def duty(request, year: Year, month: Month, unit_id: DbId | None = None):
     ]
 
 
-class ConsultationOut(Schema):
-    id: int
-    unit_id: DbId
-    date: dt.date
-    place: str
-    topic: str
-    channel: str
-    adviser_id: DbId | None
-    persons: int
-
-
-class ConsultationIn(Schema):
-    unit_id: DbId
-    date: dt.date
-    place: str
-    topic: str
-    channel: str = "on_site"
-    adviser_id: DbId | None = None
-    persons: int = 1
-    answer: str = ""
-
-
-@router.get("/consultations/", response=list[ConsultationOut], summary="法律咨询")
-@paginate(LimitOffsetPagination)
-def list_consultations(
-    request,
-    unit_id: DbId | None = None,
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
-    channel: str | None = None,
-):
-    qs = Consultation.objects.visible_to(request.user)
-    if unit_id is not None:
-        qs = qs.in_subtree(_unit(request, unit_id))
-    if date_from:
-        qs = qs.filter(date__gte=date_from)
-    if date_to:
-        qs = qs.filter(date__lte=date_to)
-    if channel:
-        qs = qs.filter(channel=channel)
-    return qs
-
-
-@router.post("/consultations/", response={201: ConsultationOut}, summary="登记法律咨询")
-def create_consultation(request, payload: ConsultationIn):
-    unit = _unit(request, payload.unit_id)
-    adviser = None
-    if payload.adviser_id is not None:
-        adviser = scoping.get_visible_or_404(
-            LegalAdviser.objects.all(), request.user, pk=payload.adviser_id
-        )
-    data = payload.dict()
-    for k in ("unit_id", "adviser_id"):
-        data.pop(k)
-    return Status(
-        201, services.record_consultation(unit, actor=request.user, adviser=adviser, **data)
-    )
-
-
-@router.get("/consultations/{consultation_id}", response=ConsultationOut, summary="法律咨询详情")
-def get_consultation(request, consultation_id: DbId):
-    return scoping.get_visible_or_404(Consultation.objects.all(), request.user, pk=consultation_id)
-
-
-class CenterDayOut(Schema):
-    id: int
-    unit_id: DbId
-    date: dt.date
-    visits: int
-    self_service: int
-    note: str
-
-
-class CenterDayIn(Schema):
-    unit_id: DbId
-    date: dt.date
-    visits: int
-    self_service: int
-    note: str = ""
-
-
-@router.get("/center-days/", response=list[CenterDayOut], summary="公共法律服务中心日统计")
-@paginate(LimitOffsetPagination)
-def list_center_days(request, unit_id: DbId | None = None, year: Year | None = None):
-    qs = ServiceCenterDay.objects.visible_to(request.user)
-    if unit_id is not None:
-        qs = qs.in_subtree(_unit(request, unit_id))
-    if year:
-        qs = qs.filter(date__year=year)
-    return qs
-
-
-@router.post("/center-days/", response=CenterDayOut, summary="登记（或更正）某日统计")
-def put_center_day(request, payload: CenterDayIn):
-    unit = _unit(request, payload.unit_id)
-    data = payload.dict()
-    data.pop("unit_id")
-    return services.record_center_day(unit, actor=request.user, **data)
-
-
-class ReferralOut(Schema):
-    id: int
-    unit_id: DbId
-    date: dt.date
-    person: str
-    matter: str
-    referred_to: str
-    outcome: str
-
-    @staticmethod
-    def resolve_person(obj):
-        return obj.person_masked
-
-
-class ReferralIn(Schema):
-    unit_id: DbId
-    date: dt.date
-    person_name: str
-    phone: str = ""
-    matter: str
-    referred_to: str = "县法律援助中心"
-    note: str = ""
-
-
 class OutcomeIn(Schema):
     outcome: str = ""
     note: str = ""
-
-
-@router.get("/aid/", response=list[ReferralOut], summary="法律援助转介")
-@paginate(LimitOffsetPagination)
-def list_referrals(request, unit_id: DbId | None = None, outcome: str | None = None):
-    qs = LegalAidReferral.objects.visible_to(request.user)
-    if unit_id is not None:
-        qs = qs.in_subtree(_unit(request, unit_id))
-    if outcome:
-        qs = qs.filter(outcome=outcome)
-    return qs
-
-
-@router.post("/aid/", response={201: ReferralOut}, summary="登记法律援助转介")
-def create_referral(request, payload: ReferralIn):
-    unit = _unit(request, payload.unit_id)
-    data = payload.dict()
-    data.pop("unit_id")
-    return Status(201, services.record_referral(unit, actor=request.user, **data))
-
-
-@router.get("/aid/{referral_id}", response=ReferralOut, summary="法律援助转介详情")
-def get_referral(request, referral_id: DbId):
-    return scoping.get_visible_or_404(LegalAidReferral.objects.all(), request.user, pk=referral_id)
 
 
 @router.post("/aid/{referral_id}/outcome", response=ReferralOut, summary="更新法律援助转介结果")

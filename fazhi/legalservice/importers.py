@@ -1,66 +1,42 @@
-"""Excel/CSV import of consultations and service-centre daily counts: row-level errors,
-all-or-nothing per file."""
+"""Excel/CSV into the legal-services ledgers (``fazhi.ledgers.importing``): consultations,
+the service centre's days, duty shifts and legal-aid referrals. Row errors carry the row
+number; a file with any bad row saves nothing; a second import of the same file creates
+nothing (a natural key, or for the centre's days, the day is corrected)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
-from django.db import transaction
-
-from fazhi.core import audit
-from fazhi.core.errors import DomainError
-from fazhi.core.excel import Column, RowError, parse_choice, parse_date, parse_int, read_table
-from fazhi.core.models import Unit
+from fazhi.core.errors import InvalidInput
+from fazhi.core.excel import (
+    Column,
+    RowError,
+    parse_choice,
+    parse_date,
+    parse_decimal,
+    parse_int,
+)
+from fazhi.ledgers.importing import Importer
 
 from . import services
-from .models import Channel, LegalAdviser
+from .models import Channel, LegalAdviser, ShiftStatus
 
 
-@dataclass
-class ImportResult:
-    created: int = 0
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
+def _text(row, key) -> str:
+    return str(row.get(key) or "").strip()
 
 
-class _Rollback(Exception):
-    pass
+def _adviser(unit, name: str, *, required: bool):
+    if not name:
+        if required:
+            raise InvalidInput("请填写法律顾问")
+        return None
+    township = unit.township() or unit
+    adviser = LegalAdviser.objects.filter(unit=township, name=name).first()
+    if adviser is None:
+        raise InvalidInput(f"找不到法律顾问“{name}”")
+    return adviser
 
 
-def _run(rows: list[dict], errors: list[RowError], fn: Callable[[dict], None]) -> ImportResult:
-    if errors:
-        return ImportResult(0, errors)
-    try:
-        with transaction.atomic():
-            for row in rows:
-                try:
-                    fn(row)
-                except DomainError as exc:
-                    errors.append(RowError(row["_row"], "", exc.message))
-            if errors:
-                raise _Rollback
-    except _Rollback:
-        return ImportResult(0, errors)
-    return ImportResult(len(rows), [])
-
-
-def _unit_resolver(root: Unit) -> Callable[[str | None], Unit]:
-    units = {u.name: u for u in Unit.objects.subtree(root)}
-
-    def resolve(name: str | None) -> Unit:
-        if not name:
-            return root
-        unit = units.get(str(name).strip())
-        if unit is None:
-            raise DomainError(f"“{name}”不是{root.name}或其下属村(社区)")
-        return unit
-
-    return resolve
-
+# ---------------------------------------------------------------- consultations
 
 CONSULTATION_COLUMNS = [
     Column("date", "日期", required=True, parse=parse_date, aliases=("咨询日期",)),
@@ -74,34 +50,34 @@ CONSULTATION_COLUMNS = [
 ]
 
 
-def import_consultations(root: Unit, data: bytes, filename: str, *, actor) -> ImportResult:
-    rows, errors = read_table(data, filename, CONSULTATION_COLUMNS)
-    resolve = _unit_resolver(root)
-    township = root.township() or root
-    advisers = {a.name: a for a in LegalAdviser.objects.filter(unit=township)}
+def _save_consultation(*, unit, actor, row):
+    return services.record_consultation(
+        unit=unit,
+        actor=actor,
+        date=row["date"],
+        place=_text(row, "place"),
+        topic=_text(row, "topic"),
+        channel=row.get("channel") or Channel.ON_SITE,
+        adviser=_adviser(unit, _text(row, "adviser"), required=False),
+        persons=row.get("persons") or 1,
+        answer=_text(row, "answer"),
+    )
 
-    def one(row: dict) -> None:
-        adviser = None
-        if row.get("adviser"):
-            adviser = advisers.get(str(row["adviser"]).strip())
-            if adviser is None:
-                raise DomainError(f"找不到法律顾问“{row['adviser']}”")
-        services.record_consultation(
-            resolve(row.get("unit")),
-            actor=actor,
-            date=row["date"],
-            place=str(row["place"]),
-            topic=str(row["topic"]),
-            channel=row.get("channel") or Channel.ON_SITE,
-            adviser=adviser,
-            persons=row.get("persons") or 1,
-            answer=str(row.get("answer") or ""),
-        )
 
-    result = _run(rows, errors, one)
-    _audit(root, actor, "consultations", result)
-    return result
+CONSULTATIONS = Importer(
+    columns=CONSULTATION_COLUMNS,
+    save=_save_consultation,
+    key=lambda unit, row: {
+        "unit": unit,
+        "date": row["date"],
+        "place": _text(row, "place")[:100],
+        "topic": _text(row, "topic")[:200],
+    },
+    note="同一单位同一日期、地点、咨询事项的记录视为已导入。",
+)
 
+
+# ---------------------------------------------------------------- service centre
 
 CENTER_COLUMNS = [
     Column("date", "日期", required=True, parse=parse_date),
@@ -124,36 +100,97 @@ CENTER_COLUMNS = [
 ]
 
 
-def import_center_days(root: Unit, data: bytes, filename: str, *, actor) -> ImportResult:
-    rows, errors = read_table(data, filename, CENTER_COLUMNS)
-    resolve = _unit_resolver(root)
+def _one_row_per_day(rows) -> list[RowError]:
     seen: dict[tuple, int] = {}
+    errors = []
     for row in rows:
         key = (row.get("unit") or "", row.get("date"))
         if key in seen and row.get("date"):
             errors.append(RowError(row["_row"], "日期", f"与第{seen[key]}行重复"))
         seen.setdefault(key, row["_row"])
-
-    def one(row: dict) -> None:
-        services.record_center_day(
-            resolve(row.get("unit")),
-            actor=actor,
-            date=row["date"],
-            visits=row["visits"],
-            self_service=row["self_service"],
-            note=str(row.get("note") or ""),
-        )
-
-    result = _run(rows, errors, one)
-    _audit(root, actor, "service_center_days", result)
-    return result
+    return errors
 
 
-def _audit(unit, actor, kind, result: ImportResult) -> None:
-    audit.record(
-        audit.E.CREATE if result.ok else audit.E.INPUT_REJECTED,
+CENTER_DAYS = Importer(
+    columns=CENTER_COLUMNS,
+    save=lambda *, unit, actor, row: services.record_center_day(
         unit=unit,
-        user=actor,
-        outcome="ok" if result.ok else "refused",
-        detail={"import": kind, "created": result.created, "errors": len(result.errors)},
+        actor=actor,
+        date=row["date"],
+        visits=row["visits"],
+        self_service=row["self_service"],
+        note=_text(row, "note"),
+    ),
+    check=_one_row_per_day,
+    note="每个乡镇(街道)每天一行；再次导入同一天即更正当天的统计。",
+)
+
+
+# ---------------------------------------------------------------- duty shifts
+
+SHIFT_COLUMNS = [
+    Column("date", "日期", required=True, parse=parse_date, aliases=("坐班日期",)),
+    Column("unit", "村(社区)", aliases=("坐班地点", "村社区", "单位")),
+    Column("adviser", "法律顾问", required=True, aliases=("律师",)),
+    Column("hours", "时长(小时)", parse=parse_decimal, aliases=("时长", "小时")),
+    Column("status", "状态", parse=parse_choice(ShiftStatus)),
+    Column("note", "情况记录", aliases=("备注",)),
+]
+
+
+def _save_shift(*, unit, actor, row):
+    return services.plan_shift(
+        unit=unit,
+        actor=actor,
+        adviser=_adviser(unit, _text(row, "adviser"), required=True),
+        date=row["date"],
+        hours=row.get("hours") or 4,
+        status=row.get("status") or ShiftStatus.PLANNED,
+        note=_text(row, "note"),
     )
+
+
+SHIFTS = Importer(
+    columns=SHIFT_COLUMNS,
+    save=_save_shift,
+    key=lambda unit, row: {
+        "unit": unit,
+        "date": row["date"],
+        "adviser__name": _text(row, "adviser"),
+    },
+    note="法律顾问填姓名，须为该乡镇聘请的法律顾问；状态可填“计划”“已坐班”“未到岗”，默认为计划。",
+)
+
+
+# ---------------------------------------------------------------- legal aid
+
+REFERRAL_COLUMNS = [
+    Column("date", "转介日期", required=True, parse=parse_date, aliases=("日期",)),
+    Column("unit", "登记单位", aliases=("单位", "村(社区)")),
+    Column("person_name", "当事人", required=True, aliases=("姓名",)),
+    Column("phone", "联系电话", aliases=("电话", "手机")),
+    Column("matter", "事项", required=True, aliases=("援助事项",)),
+    Column("referred_to", "转介至", aliases=("转介机构",)),
+    Column("note", "备注"),
+]
+
+REFERRALS = Importer(
+    columns=REFERRAL_COLUMNS,
+    save=lambda *, unit, actor, row: services.record_referral(
+        unit=unit,
+        actor=actor,
+        date=row["date"],
+        person_name=_text(row, "person_name"),
+        phone=_text(row, "phone"),
+        matter=_text(row, "matter"),
+        referred_to=_text(row, "referred_to") or "县法律援助中心",
+        note=_text(row, "note"),
+    ),
+    key=lambda unit, row: {
+        "unit": unit,
+        "date": row["date"],
+        "person_name": _text(row, "person_name")[:50],
+        "matter": _text(row, "matter")[:200],
+    },
+    note="同一单位同一日期、当事人、事项的转介视为已导入。",
+)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.db.models import Count, Q, Sum
@@ -97,7 +98,7 @@ def save_settings(county: Unit, *, actor, duty_min_days: int, duty_min_days_remo
 # ---------------------------------------------------------------- advisers
 
 
-def _clean_adviser(unit: Unit, data: dict, served: list[Unit]) -> dict:
+def _clean_adviser(unit: Unit, data: dict, served) -> dict:
     name = (data.get("name") or "").strip()
     firm = (data.get("firm") or "").strip()
     if not name:
@@ -126,11 +127,34 @@ def _clean_adviser(unit: Unit, data: dict, served: list[Unit]) -> dict:
     }
 
 
+def served_units(unit: Unit, ids) -> list[Unit]:
+    """The villages (and units) named by ``ids`` for an adviser retained by ``unit``'s
+    township: each must exist and lie within it."""
+    ids = list(dict.fromkeys(ids or []))
+    units = list(Unit.objects.filter(pk__in=ids))
+    if len(units) != len(ids):
+        raise InvalidInput("服务村(社区)中有不存在或无权查看的单位")
+    return units
+
+
 @transaction.atomic
-def create_adviser(unit: Unit, *, actor, served: list[Unit], **data) -> LegalAdviser:
+def create_adviser(
+    *,
+    unit: Unit,
+    actor,
+    name: str,
+    firm: str,
+    contract_start: dt.date,
+    contract_end: dt.date,
+    phone: str = "",
+    served: list[Unit] = (),
+    note: str = "",
+    active: bool = True,
+) -> LegalAdviser:
     unit = _township_of(unit)
     scoping.require(actor, Perm.CHANGE, unit, REFUSED)
-    clean = _clean_adviser(unit, data, served)
+    data = dict(name=name, firm=firm, contract_start=contract_start, contract_end=contract_end)
+    clean = _clean_adviser(unit, {**data, "phone": phone, "note": note, "active": active}, served)
     adviser = LegalAdviser(unit=unit, **clean)
     _save(adviser, actor=actor, created=True)
     adviser.units_served.set(served)
@@ -138,9 +162,24 @@ def create_adviser(unit: Unit, *, actor, served: list[Unit], **data) -> LegalAdv
 
 
 @transaction.atomic
-def update_adviser(adviser: LegalAdviser, *, actor, served: list[Unit], **data) -> LegalAdviser:
+def update_adviser(
+    adviser: LegalAdviser,
+    *,
+    actor,
+    name: str,
+    firm: str,
+    contract_start: dt.date,
+    contract_end: dt.date,
+    phone: str = "",
+    served: list[Unit] = (),
+    note: str = "",
+    active: bool = True,
+) -> LegalAdviser:
     scoping.require(actor, Perm.CHANGE, adviser.unit, REFUSED)
-    clean = _clean_adviser(adviser.unit, data, served)
+    data = dict(name=name, firm=firm, contract_start=contract_start, contract_end=contract_end)
+    clean = _clean_adviser(
+        adviser.unit, {**data, "phone": phone, "note": note, "active": active}, served
+    )
     for k, v in clean.items():
         setattr(adviser, k, v)
     _save(adviser, actor=actor, created=False, fields=list(clean) + ["units_served"])
@@ -245,8 +284,8 @@ def _check_adviser_for(adviser: LegalAdviser, unit: Unit, day: dt.date) -> None:
 
 @transaction.atomic
 def plan_shift(
-    unit: Unit,
     *,
+    unit: Unit,
     actor,
     adviser: LegalAdviser,
     date: dt.date,
@@ -260,12 +299,23 @@ def plan_shift(
     _check_adviser_for(adviser, unit, date)
     if status not in ShiftStatus.values:
         raise InvalidInput("状态不正确")
+    try:
+        hours = Decimal(str(hours))
+    except InvalidOperation:
+        raise InvalidInput("时长应为 0.5 到 24 之间的小时数")
+    if not hours.is_finite() or not Decimal("0.5") <= hours <= 24:
+        raise InvalidInput("时长应为 0.5 到 24 之间的小时数")
     if status == ShiftStatus.HELD and date > timezone.localdate():
         raise InvalidInput("尚未到坐班日期，不能登记为已坐班")
     if DutyShift.objects.filter(unit=unit, adviser=adviser, date=date).exists():
         raise InvalidInput(f"{adviser.name} {date} 在{unit.name}的坐班值班已登记")
     shift = DutyShift(
-        unit=unit, adviser=adviser, date=date, hours=hours, note=note[:200], status=status
+        unit=unit,
+        adviser=adviser,
+        date=date,
+        hours=hours.quantize(Decimal("0.1")),
+        note=(note or "")[:200],
+        status=status,
     )
     _save(shift, actor=actor, created=True)
     return shift
@@ -320,20 +370,7 @@ def duty_compliance(unit: Unit, year: int, month: int) -> list[DutyRow]:
 # ---------------------------------------------------------------- consultations
 
 
-@transaction.atomic
-def record_consultation(
-    unit: Unit,
-    *,
-    actor,
-    date: dt.date,
-    place: str,
-    topic: str,
-    channel: str,
-    adviser: LegalAdviser | None = None,
-    persons: int = 1,
-    answer: str = "",
-) -> Consultation:
-    scoping.require(actor, Perm.CHANGE, unit, REFUSED)
+def _check_consultation(unit, date, place, topic, channel, adviser, persons) -> None:
     from .models import Channel
 
     if date > timezone.localdate():
@@ -348,6 +385,23 @@ def record_consultation(
         township = _township_of(unit)
         if adviser.unit_id != township.pk:
             raise InvalidInput(f"{adviser.name}不是{township.name}聘请的法律顾问")
+
+
+@transaction.atomic
+def record_consultation(
+    *,
+    unit: Unit,
+    actor,
+    date: dt.date,
+    place: str,
+    topic: str,
+    channel: str,
+    adviser: LegalAdviser | None = None,
+    persons: int = 1,
+    answer: str = "",
+) -> Consultation:
+    scoping.require(actor, Perm.CHANGE, unit, REFUSED)
+    _check_consultation(unit, date, place, topic, channel, adviser, persons)
     c = Consultation(
         unit=unit,
         date=date,
@@ -367,7 +421,7 @@ def record_consultation(
 
 @transaction.atomic
 def record_center_day(
-    unit: Unit, *, actor, date: dt.date, visits: int, self_service: int, note: str = ""
+    *, unit: Unit, actor, date: dt.date, visits: int, self_service: int, note: str = ""
 ) -> ServiceCenterDay:
     """Enter (or correct) one day's counts at a township's public legal service centre."""
     if unit.kind not in TOWNSHIP_KINDS:
@@ -392,8 +446,8 @@ def record_center_day(
 
 @transaction.atomic
 def record_referral(
-    unit: Unit,
     *,
+    unit: Unit,
     actor,
     date: dt.date,
     person_name: str,
@@ -435,3 +489,58 @@ def set_referral_outcome(referral: LegalAidReferral, *, actor, outcome: str, not
         referral.note = note[:200]
     _save(referral, actor=actor, created=False, fields=["outcome", "note"])
     return referral
+
+
+@transaction.atomic
+def update_referral(
+    referral: LegalAidReferral,
+    *,
+    actor,
+    matter: str,
+    referred_to: str = "县法律援助中心",
+    phone: str = "",
+    outcome: str,
+    note: str = "",
+) -> LegalAidReferral:
+    """Correct a referral and record its outcome (the person and date stay as registered)."""
+    from .models import AidOutcome
+
+    scoping.require(actor, Perm.CHANGE, referral.unit, REFUSED)
+    if not (matter or "").strip():
+        raise InvalidInput("请填写事项")
+    if outcome not in AidOutcome.values:
+        raise InvalidInput("结果不正确")
+    phone = pii.normalize_mobile(phone or "")
+    if phone and not pii.is_valid_mobile(phone):
+        raise InvalidInput("联系电话无效：应为以1开头的11位手机号码")
+    referral.matter = matter.strip()[:200]
+    referral.referred_to = (referred_to or "县法律援助中心").strip()[:100]
+    referral.phone = phone
+    referral.outcome = outcome
+    referral.note = (note or "")[:200]
+    fields = ["matter", "referred_to", "phone", "outcome", "note"]
+    _save(referral, actor=actor, created=False, fields=fields)
+    return referral
+
+
+@transaction.atomic
+def update_consultation(
+    consultation: Consultation,
+    *,
+    actor,
+    date: dt.date,
+    place: str,
+    topic: str,
+    channel: str,
+    adviser: LegalAdviser | None = None,
+    persons: int = 1,
+    answer: str = "",
+) -> Consultation:
+    c = consultation
+    scoping.require(actor, Perm.CHANGE, c.unit, REFUSED)
+    _check_consultation(c.unit, date, place, topic, channel, adviser, persons)
+    c.date, c.place, c.topic, c.channel = date, place.strip()[:100], topic.strip()[:200], channel
+    c.adviser, c.persons, c.answer = adviser, persons, answer or ""
+    fields = ["date", "place", "topic", "channel", "adviser", "persons", "answer"]
+    _save(c, actor=actor, created=False, fields=fields)
+    return c

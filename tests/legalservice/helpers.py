@@ -11,7 +11,7 @@ def adviser(
     world, *, name="赵律师", served=None, start=dt.date(2024, 1, 1), end=dt.date(2030, 12, 31), **kw
 ):
     return services.create_adviser(
-        world.township_a,
+        unit=world.township_a,
         actor=world.admin_a,
         served=served if served is not None else [world.village_a],
         name=name,

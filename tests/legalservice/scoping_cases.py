@@ -14,10 +14,10 @@ def seed(world):
     a = adviser(world, name=f"{MARKER}律师")
     day = dt.date(2024, 3, 5)
     shift = services.plan_shift(
-        world.village_a, actor=world.admin_a, adviser=a, date=day, note=f"{MARKER} 坐班"
+        unit=world.village_a, actor=world.admin_a, adviser=a, date=day, note=f"{MARKER} 坐班"
     )
     c = services.record_consultation(
-        world.village_a,
+        unit=world.village_a,
         actor=world.admin_a,
         date=day,
         place=f"{MARKER}村委会",
@@ -26,8 +26,8 @@ def seed(world):
         adviser=a,
         persons=2,
     )
-    services.record_center_day(
-        world.township_a,
+    day_row = services.record_center_day(
+        unit=world.township_a,
         actor=world.admin_a,
         date=day,
         visits=7,
@@ -35,13 +35,19 @@ def seed(world):
         note=f"{MARKER} 日统计",
     )
     r = services.record_referral(
-        world.township_a,
+        unit=world.township_a,
         actor=world.admin_a,
         date=day,
         person_name=f"{MARKER}张三",
         matter=f"{MARKER} 追索劳动报酬",
     )
-    return {"ls_adviser": a, "ls_shift": shift, "ls_consultation": c, "ls_referral": r}
+    return {
+        "ls_adviser": a,
+        "ls_shift": shift,
+        "ls_consultation": c,
+        "ls_center_day": day_row,
+        "ls_referral": r,
+    }
 
 
 SEEDERS = [seed]
@@ -49,20 +55,28 @@ ROUTES = {
     "legalservice:adviser_detail": lambda w, o: {"pk": o["ls_adviser"].pk},
     "legalservice:adviser_edit": lambda w, o: {"pk": o["ls_adviser"].pk},
     "legalservice:shift_detail": lambda w, o: {"pk": o["ls_shift"].pk},
+    "legalservice:shift_act": lambda w, o: {"pk": o["ls_shift"].pk, "action": "hold"},
     "legalservice:consultation_detail": lambda w, o: {"pk": o["ls_consultation"].pk},
+    "legalservice:consultation_edit": lambda w, o: {"pk": o["ls_consultation"].pk},
+    "legalservice:center_day_detail": lambda w, o: {"pk": o["ls_center_day"].pk},
+    "legalservice:center_day_edit": lambda w, o: {"pk": o["ls_center_day"].pk},
     "legalservice:aid_detail": lambda w, o: {"pk": o["ls_referral"].pk},
+    "legalservice:aid_edit": lambda w, o: {"pk": o["ls_referral"].pk},
 }
 API_ROUTES = {
-    "/api/v1/legalservice/advisers/{adviser_id}": lambda w, o: {"adviser_id": o["ls_adviser"].pk},
-    "/api/v1/legalservice/shifts/{shift_id}": lambda w, o: {"shift_id": o["ls_shift"].pk},
-    "/api/v1/legalservice/shifts/{shift_id}/actions/{action}": lambda w, o: {
-        "shift_id": o["ls_shift"].pk,
+    "/api/v1/legalservice/advisers/{record_id}": lambda w, o: {"record_id": o["ls_adviser"].pk},
+    "/api/v1/legalservice/shifts/{record_id}": lambda w, o: {"record_id": o["ls_shift"].pk},
+    "/api/v1/legalservice/shifts/{record_id}/actions/{action}": lambda w, o: {
+        "record_id": o["ls_shift"].pk,
         "action": "hold",
     },
-    "/api/v1/legalservice/consultations/{consultation_id}": lambda w, o: {
-        "consultation_id": o["ls_consultation"].pk
+    "/api/v1/legalservice/consultations/{record_id}": lambda w, o: {
+        "record_id": o["ls_consultation"].pk
     },
-    "/api/v1/legalservice/aid/{referral_id}": lambda w, o: {"referral_id": o["ls_referral"].pk},
+    "/api/v1/legalservice/center-days/{record_id}": lambda w, o: {
+        "record_id": o["ls_center_day"].pk
+    },
+    "/api/v1/legalservice/aid/{record_id}": lambda w, o: {"record_id": o["ls_referral"].pk},
     "/api/v1/legalservice/aid/{referral_id}/outcome": lambda w, o: {
         "referral_id": o["ls_referral"].pk
     },

@@ -71,7 +71,7 @@ def test_adviser_input_is_checked(world):
         adviser(world, served=[other_village])
     with pytest.raises(PermissionDenied, match="无权"):
         services.create_adviser(
-            world.township_a,
+            unit=world.township_a,
             actor=world.clerk_b,
             served=[],
             name="x",
@@ -89,14 +89,14 @@ def test_duty_minimum_is_lower_for_remote_villages_and_configurable_per_county(
     a = adviser(world, served=[world.village_a, second_village])
     for day in (3, 10):
         services.plan_shift(
-            world.village_a,
+            unit=world.village_a,
             actor=world.clerk_a,
             adviser=a,
             date=dt.date(2024, 5, day),
             status=ShiftStatus.HELD,
         )
     services.plan_shift(
-        second_village,
+        unit=second_village,
         actor=world.clerk_a,
         adviser=a,
         date=dt.date(2024, 5, 6),
@@ -137,15 +137,15 @@ def test_a_shift_is_held_only_on_or_after_its_day_and_within_the_contract(world)
     a = adviser(world, start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31))
     with pytest.raises(InvalidInput, match="不在赵律师的聘用期内"):
         services.plan_shift(
-            world.village_a, actor=world.clerk_a, adviser=a, date=dt.date(2025, 1, 5)
+            unit=world.village_a, actor=world.clerk_a, adviser=a, date=dt.date(2025, 1, 5)
         )
     future = services.plan_shift(
-        world.village_a, actor=world.clerk_a, adviser=a, date=dt.date(2024, 6, 25)
+        unit=world.village_a, actor=world.clerk_a, adviser=a, date=dt.date(2024, 6, 25)
     )
     with pytest.raises(TransitionNotAllowed, match="尚未到"):
         run_shift(future, "hold", user=world.clerk_a)
     past = services.plan_shift(
-        world.village_a, actor=world.clerk_a, adviser=a, date=dt.date(2024, 6, 18)
+        unit=world.village_a, actor=world.clerk_a, adviser=a, date=dt.date(2024, 6, 18)
     )
     past = run_shift(past, "hold", user=world.clerk_a, note="接待群众3人")
     assert past.status == ShiftStatus.HELD and past.version == 1
@@ -153,7 +153,7 @@ def test_a_shift_is_held_only_on_or_after_its_day_and_within_the_contract(world)
         run_shift(past, "miss", user=world.clerk_a)
     with pytest.raises(DomainError, match="已登记"):
         services.plan_shift(
-            world.village_a, actor=world.clerk_a, adviser=a, date=dt.date(2024, 6, 18)
+            unit=world.village_a, actor=world.clerk_a, adviser=a, date=dt.date(2024, 6, 18)
         )
 
 
@@ -161,7 +161,7 @@ def test_a_shift_is_held_only_on_or_after_its_day_and_within_the_contract(world)
 def test_consultations_and_centre_counts(world):
     a = adviser(world)
     services.record_consultation(
-        world.village_a,
+        unit=world.village_a,
         actor=world.clerk_a,
         date=TODAY,
         place="村委会",
@@ -172,7 +172,7 @@ def test_consultations_and_centre_counts(world):
     )
     with pytest.raises(InvalidInput, match="不能晚于今天"):
         services.record_consultation(
-            world.village_a,
+            unit=world.village_a,
             actor=world.clerk_a,
             date=TODAY + dt.timedelta(days=1),
             place="村委会",
@@ -181,7 +181,7 @@ def test_consultations_and_centre_counts(world):
         )
     with pytest.raises(InvalidInput, match="服务人次"):
         services.record_consultation(
-            world.village_a,
+            unit=world.village_a,
             actor=world.clerk_a,
             date=TODAY,
             place="村委会",
@@ -190,15 +190,15 @@ def test_consultations_and_centre_counts(world):
             persons=0,
         )
     services.record_center_day(
-        world.township_a, actor=world.clerk_a, date=TODAY, visits=5, self_service=2
+        unit=world.township_a, actor=world.clerk_a, date=TODAY, visits=5, self_service=2
     )
     # Entering the same day again corrects it rather than double-counting.
     services.record_center_day(
-        world.township_a, actor=world.clerk_a, date=TODAY, visits=8, self_service=4
+        unit=world.township_a, actor=world.clerk_a, date=TODAY, visits=8, self_service=4
     )
     with pytest.raises(InvalidInput, match="按乡镇"):
         services.record_center_day(
-            world.village_a, actor=world.clerk_a, date=TODAY, visits=1, self_service=1
+            unit=world.village_a, actor=world.clerk_a, date=TODAY, visits=1, self_service=1
         )
     assert services.service_center_totals(world.county, 2024) == {
         "visits": 8,
@@ -224,7 +224,7 @@ def test_indicator_queries_are_bounded(world, django_assert_max_num_queries):
     a = adviser(world, served=villages)
     for v in villages:
         services.record_consultation(
-            v,
+            unit=v,
             actor=world.clerk_a,
             date=TODAY,
             place="p",
@@ -244,7 +244,7 @@ def test_indicator_queries_are_bounded(world, django_assert_max_num_queries):
 
 def test_legal_aid_referral_masks_the_person(world):
     r = services.record_referral(
-        world.township_a,
+        unit=world.township_a,
         actor=world.clerk_a,
         date=dt.date(2024, 3, 1),
         person_name="张大伟",

@@ -13,4 +13,7 @@ def test_own_unit_reaches_every_detail_route(world, client_for):
     c = client_for(world.admin_a)
     for name, kwargs in ROUTES.items():
         if name.startswith("legalservice:"):
-            assert c.get(reverse(name, kwargs=kwargs(world, objs))).status_code == 200, name
+            # A step is POST only: reached (not 404), it answers GET with 405.
+            expected = 405 if name.endswith("_act") else 200
+            resp = c.get(reverse(name, kwargs=kwargs(world, objs)))
+            assert resp.status_code == expected, name

@@ -18,3 +18,17 @@ def get_item(mapping, key):
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.filter
+def get_list(mapping, key) -> list[str]:
+    """The values of ``key`` as strings: a QueryDict's list, or a plain mapping's list."""
+    if mapping is None:
+        return []
+    if hasattr(mapping, "getlist"):
+        values = mapping.getlist(key)
+    else:
+        values = mapping.get(key) or []
+        if not isinstance(values, list | tuple):
+            values = [values]
+    return [str(v) for v in values]

@@ -1,4 +1,6 @@
-"""fazhi legalservice coverage|duty|import|settings — the same services as the pages."""
+"""fazhi legalservice coverage|duty|import|settings, and every ledger as
+``fazhi legalservice <ledger> list|show|create|update|actions|act|export|import``
+(``fazhi.ledgers.cli``) — the same services as the pages."""
 
 from __future__ import annotations
 
@@ -13,7 +15,18 @@ from django.utils import timezone
 from fazhi.core import context
 from fazhi.core.errors import DomainError
 from fazhi.core.management.base import refused, resolve_unit, resolve_user
-from fazhi.legalservice import importers, services
+from fazhi.ledgers.cli import OPS, build_command
+from fazhi.legalservice import ledgers, services
+from fazhi.legalservice.ledgers import LEDGERS
+
+LedgerCommand = build_command("法律服务", LEDGERS)
+
+IMPORTS = {
+    "consultations": ledgers.import_consultations,
+    "center": ledgers.import_center_days,
+    "shifts": ledgers.import_shifts,
+    "aid": ledgers.import_referrals,
+}
 
 
 class Command(BaseCommand):
@@ -29,7 +42,7 @@ class Command(BaseCommand):
         p.add_argument("unit")
         p.add_argument("--month", required=True, help="YYYY-MM")
         p = sub.add_parser("import", help="从 Excel/CSV 导入（全部正确才导入）")
-        p.add_argument("kind", choices=["consultations", "center"])
+        p.add_argument("kind", choices=list(IMPORTS))
         p.add_argument("unit")
         p.add_argument("file")
         p.add_argument("--user", required=True, help="以哪个用户的身份导入")
@@ -38,8 +51,25 @@ class Command(BaseCommand):
         p.add_argument("--min-days", type=int, required=True)
         p.add_argument("--min-days-remote", type=int, required=True)
         p.add_argument("--user", required=True)
+        for lg in LEDGERS:
+            p = sub.add_parser(lg.key, help=f"{lg.title}台账：{'、'.join(OPS[:-1])}")
+            p.add_argument("op", choices=OPS[:-1])
+            p.add_argument("id", nargs="?", help="记录编号（import 时为文件路径）")
+            p.add_argument("action", nargs="?")
+            p.add_argument("--as", dest="username", help="以该用户身份办理")
+            p.add_argument("--unit", help="单位代码或名称")
+            p.add_argument("--status")
+            p.add_argument("--year", type=int)
+            p.add_argument("--set", action="append", default=[], metavar="键=值")
+            p.add_argument("--expected-version", type=int)
+            p.add_argument("--comment", default="")
+            p.add_argument("--json", action="store_true", help="以 JSON 输出")
+            p.add_argument("-o", "--output", help="export：写入的 .xlsx 文件")
 
     def handle(self, *args, verb, **o):
+        if verb not in {"coverage", "duty", "import", "settings"}:  # a ledger
+            cmd = LedgerCommand(stdout=self.stdout, stderr=self.stderr)
+            return cmd.handle(ledger=o.pop("op"), op=verb, **o)
         try:
             getattr(self, f"do_{verb}")(**o)
         except DomainError as exc:
@@ -93,11 +123,7 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"找不到文件 {file}")
-        fn = (
-            importers.import_consultations
-            if kind == "consultations"
-            else importers.import_center_days
-        )
+        fn = IMPORTS[kind]
         with context.acting(actor, channel="cli"):
             result = fn(u, path.read_bytes(), path.name, actor=actor)
         if not result.ok:
