@@ -90,10 +90,7 @@ class ReferralOut(Schema):
 
 
 # The ledgers, answering in the shapes this API always had; the service centre's days
-# keep their path (the page is /legalservice/center/). No PATCH yet: the framework's
-# update route answers a request without a body 422 before it looks the record up, where
-# the scoping matrix (tests/scoping.py) asks 404 for another unit's record; the edit
-# pages and ``fazhi legalservice <ledger> update`` do the same change meanwhile.
+# keep their path (the page is /legalservice/center/).
 _OUT = {
     "adviser": {"out": AdviserOut},
     "shift": {"out": ShiftOut},
@@ -103,7 +100,7 @@ _OUT = {
 }
 router = build_router(
     ["法律服务"],
-    [dataclasses.replace(lg, update=None, **_OUT.get(lg.key, {})) for lg in LEDGERS],
+    [dataclasses.replace(lg, **_OUT.get(lg.key, {})) for lg in LEDGERS],
 )
 
 
