@@ -22,13 +22,14 @@ from fazhi.core.procedures import timeline
 from fazhi.core.roles import Perm
 
 from .. import documents
-from ..ledgers import LEDGERS
 from ..models import Dispute, GridCase, HotlineAppeal, Petition
 from ..services import disputes as dispute_services
 from ..services import grid as grid_services
 from ..services import hotline as hotline_services
 from ..services import petitions as petition_services
 from ..services.fields import eligible_handlers
+from .common import _ledger, get_case
+from .fields import detail_fields
 
 SERVICES = {
     "dispute": dispute_services,
@@ -36,18 +37,6 @@ SERVICES = {
     "hotline": hotline_services,
     "grid": grid_services,
 }
-
-
-def _ledger(key):
-    try:
-        return LEDGERS[key]
-    except KeyError:
-        raise Http404
-
-
-def get_case(request, key, pk, perm=Perm.VIEW):
-    ledger = _ledger(key)
-    return scoping.get_visible_or_404(ledger.queryset(request.user, perm), request.user, pk=pk)
 
 
 def _options(rows, chosen: str | None) -> list[dict]:
@@ -292,12 +281,6 @@ def _not_applicable(obj, ledger):
     return out
 
 
-def _fields(obj, user):
-    from ..views.fields import detail_fields
-
-    return detail_fields(obj, user)
-
-
 @login_required
 def case_detail(request, key, pk):
     ledger = _ledger(key)
@@ -308,7 +291,7 @@ def case_detail(request, key, pk):
         "ledger": ledger,
         "obj": obj,
         "tab": ledger.key,
-        "fields": _fields(obj, request.user),
+        "fields": detail_fields(obj, request.user),
         "people": _people(obj, revealed, request.user),
         "forms": _action_forms(obj, ledger, request.user),
         "not_applicable": _not_applicable(obj, ledger),
