@@ -39,6 +39,28 @@ class Filt:
     apply: Callable | None = None  # (qs, value) -> qs; default: field exact
 
 
+@dataclass(frozen=True)
+class Person:
+    """One person named on a record (a party, a petitioner, a caller): a row of the detail
+    page's people panel. ``values`` holds the stored personal fields (``{"phone": …}``),
+    shown masked, each with a reveal button for a role that may see it in full (audited);
+    ``plain`` names fields shown as they are for this person (an organisation's credit code
+    is not a personal identifier)."""
+
+    pk: int
+    role: str
+    name: str
+    values: dict
+    address: str = ""
+    plain: tuple[str, ...] = ()
+
+    def shown(self, name: str, personal=None) -> str:
+        value = self.values.get(name) or ""
+        if name in self.plain:
+            return value
+        return mask(name, value, personal or PERSONAL)
+
+
 @dataclass
 class Ledger:
     """See docs/architecture.md ("To add a ledger") for a worked example."""
@@ -81,9 +103,22 @@ class Ledger:
     out: type | None = None  # the API's record schema; default built from the model
     empty: str = ""  # what an empty list tells a user to do
     tag: str = ""  # API tag (default: the app)
+    # People named on a record (obj -> list[Person]): the detail page's people panel and
+    # its reveal route (``<plural>/<pk>/reveal/<person>/<field>/``, audited by pii.reveal).
+    people: Callable | None = None
+    people_title: str = "当事人"
+    # A rule beyond the unit scope: (user, perm) -> the records ``user`` may ``perm``
+    # (confidential petitions hidden from the unit they complain about).
+    visible: Callable | None = None
+
+    def scoped(self, user, perm="view"):
+        """Every record ``user`` may ``perm``: the unit scope and the ledger's own rule."""
+        if self.visible is not None:
+            return self.visible(user, perm)
+        return self.model.objects.visible_to(user, perm)
 
     def base_qs(self, user, perm):
-        qs = self.model.objects.visible_to(user, perm).select_related(*self.related)
+        qs = self.scoped(user, perm).select_related(*self.related)
         if self.prefetch:
             qs = qs.prefetch_related(*self.prefetch)
         return self.annotate(qs) if self.annotate else qs

@@ -10,12 +10,12 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 
-from fazhi.core import attachments, excel, scoping
+from fazhi.core import attachments, excel, pii, scoping
 from fazhi.core.errors import DomainError, InvalidInput
 from fazhi.core.models.units import TOWNSHIP_KINDS, UnitKind
 from fazhi.core.params import parse_int, query
@@ -65,7 +65,10 @@ def base_context(request, ledger: Ledger, tabs, obj=None) -> dict:
         "today": timezone.localdate(),
         "urls": _urls(ledger, obj),
         "list_name": ledger.name("list"),
-        "names": {k: ledger.url(k) for k in ("list", "new", "detail", "edit", "act", "import")},
+        "names": {
+            k: ledger.url(k)
+            for k in ("list", "new", "detail", "edit", "act", "import", "reveal", "export")
+        },
     }
 
 
@@ -166,16 +169,83 @@ def detail_context(request, ledger: Ledger, tabs, obj, *, error: str = "", faile
         failed_action=failed_action,
         history_count=obj.history.count(),
     )
+    if ledger.people is not None:
+        ctx.update(
+            people=people_rows(request, ledger, obj),
+            people_panel=True,
+            may_reveal=pii.may_reveal(request.user, obj.unit),
+        )
     if ledger.extra_context:
         ctx.update(ledger.extra_context(obj, request))
     return ctx
+
+
+PERSONAL_LABELS = {"id_number": "证件号码", "phone": "联系电话"}
+REVEALED = "ledgers_revealed"  # the session's values revealed for the next detail page
+
+
+def _reveal_key(ledger: Ledger, obj, person: int, field: str) -> str:
+    return f"{ledger.app}:{ledger.key}:{obj.pk}:{person}:{field}"
+
+
+def people_rows(request, ledger: Ledger, obj) -> list[dict]:
+    """The people panel: each person's personal fields masked, but for a value revealed
+    by the POST just before (kept in the session for this one page)."""
+    revealed = request.session.pop(REVEALED, {}) if request.method == "GET" else {}
+    rows = []
+    for p in ledger.people(obj):
+        fields = []
+        for name in ledger.personal:
+            full = revealed.get(_reveal_key(ledger, obj, p.pk, name))
+            fields.append(
+                {
+                    "name": name,
+                    "label": PERSONAL_LABELS.get(name, name),
+                    "value": full or p.shown(name, ledger.personal),
+                    "revealable": bool(p.values.get(name)) and name not in p.plain and not full,
+                }
+            )
+        rows.append({"person": p, "fields": fields})
+    return rows
+
+
+def reveal_view(ledger: Ledger, tabs):
+    """POST: one personal field of one person in full, for the next page (pii.reveal
+    audits it, and refuses, audited, a role that may not see it)."""
+
+    @login_required
+    def view(request, pk: int, person: int, field: str):
+        obj = scoping.get_visible_or_404(
+            ledger.scoped(request.user).select_related(*ledger.related), request.user, pk=pk
+        )
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        target = next((p for p in ledger.people(obj) if p.pk == person), None)
+        if (
+            field not in ledger.personal
+            or target is None
+            or field in target.plain
+            or not target.values.get(field)
+        ):
+            raise Http404
+        value = pii.reveal(request.user, obj, field, target.values[field])
+        if value is None:
+            messages.error(request, "您的角色无权查看完整个人信息")
+        else:
+            revealed = request.session.get(REVEALED, {})
+            revealed[_reveal_key(ledger, obj, person, field)] = value
+            request.session[REVEALED] = revealed
+        return redirect(reverse(ledger.url("detail"), kwargs={"pk": obj.pk}))
+
+    view.__name__ = f"{ledger.key}_reveal"
+    return view
 
 
 def detail_view(ledger: Ledger, tabs):
     @login_required
     def view(request, pk: int):
         obj = scoping.get_visible_or_404(
-            ledger.model.objects.select_related(*ledger.related), request.user, pk=pk
+            ledger.scoped(request.user).select_related(*ledger.related), request.user, pk=pk
         )
         return render(
             request, ledger.template("detail"), detail_context(request, ledger, tabs, obj)
@@ -188,7 +258,7 @@ def detail_view(ledger: Ledger, tabs):
 def act_view(ledger: Ledger, tabs):
     @login_required
     def view(request, pk: int, action: str):
-        obj = scoping.get_visible_or_404(ledger.model.objects.all(), request.user, pk=pk)
+        obj = scoping.get_visible_or_404(ledger.scoped(request.user), request.user, pk=pk)
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         if not scoping.can(request.user, Perm.CHANGE, obj) and not scoping.can(
@@ -292,7 +362,7 @@ def edit_view(ledger: Ledger, tabs):
     @login_required
     def view(request, pk: int):
         obj = scoping.get_visible_or_404(
-            ledger.model.objects.select_related(*ledger.related), request.user, pk=pk
+            ledger.scoped(request.user).select_related(*ledger.related), request.user, pk=pk
         )
         scoping.require(request.user, Perm.CHANGE, obj.unit, "您的角色无权修改该记录")
         error = ""
@@ -383,6 +453,14 @@ def urlpatterns_for(ledgers: list[Ledger], tabs) -> list:
         if lg.importer is not None:
             patterns.append(path(f"{p}/import/", import_view(lg, tabs), name=lg.name("import")))
         patterns.append(path(f"{p}/<int:pk>/", detail_view(lg, tabs), name=lg.name("detail")))
+        if lg.people is not None:
+            patterns.append(
+                path(
+                    f"{p}/<int:pk>/reveal/<int:person>/<str:field>/",
+                    reveal_view(lg, tabs),
+                    name=lg.name("reveal"),
+                )
+            )
         if lg.update is not None:
             patterns.append(path(f"{p}/<int:pk>/edit/", edit_view(lg, tabs), name=lg.name("edit")))
         if lg.procedure is not None:
