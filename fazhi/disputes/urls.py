@@ -1,5 +1,8 @@
 from django.urls import path
 
+from fazhi.ledgers.pages import reveal_view
+
+from .ledgers import DECLARED
 from .views import cases, grid, pages
 
 app_name = "disputes"
@@ -41,8 +44,7 @@ for key, prefix in (
         ),
         path(
             f"{prefix}/<int:pk>/reveal/<int:person>/<str:field>/",
-            cases.case_reveal,
-            kw,
+            reveal_view(DECLARED[key], ()),
             name=f"{key}_reveal",
         ),
     ]

@@ -20,9 +20,11 @@ from fazhi.core.history import diff
 from fazhi.core.params import parse_int, query
 from fazhi.core.procedures import timeline
 from fazhi.core.roles import Perm
+from fazhi.ledgers.pages import people_rows
 
 from .. import documents
-from ..models import Dispute, GridCase, HotlineAppeal, Petition
+from ..ledgers import DECLARED
+from ..models import Dispute, Petition
 from ..services import disputes as dispute_services
 from ..services import grid as grid_services
 from ..services import hotline as hotline_services
@@ -285,14 +287,16 @@ def _not_applicable(obj, ledger):
 def case_detail(request, key, pk):
     ledger = _ledger(key)
     obj = get_case(request, key, pk)
+    declared = DECLARED[key]
     ct = ContentType.objects.get_for_model(obj)
-    revealed = request.session.pop("disputes_revealed", {}) if request.method == "GET" else {}
     context = {
         "ledger": ledger,
         "obj": obj,
         "tab": ledger.key,
         "fields": detail_fields(obj, request.user),
-        "people": _people(obj, revealed, request.user),
+        "people": people_rows(request, declared, obj),
+        "declared": declared,
+        "declared_names": {"reveal": declared.url("reveal")},
         "forms": _action_forms(obj, ledger, request.user),
         "not_applicable": _not_applicable(obj, ledger),
         "timeline": _timeline(obj, ledger),
@@ -306,66 +310,6 @@ def case_detail(request, key, pk):
         "followups": obj.followups.all() if ledger.key == "dispute" else [],
     }
     return render(request, "disputes/case_detail.html", context)
-
-
-def _people(obj, revealed, user):
-    rows = []
-    if isinstance(obj, Dispute):
-        people = [
-            (p, f"{p.get_side_display()}（{p.get_kind_display()}）") for p in obj.parties.all()
-        ]
-    elif isinstance(obj, Petition):
-        people = [(p, "代表" if p.representative else "信访人") for p in obj.petitioners.all()]
-    elif isinstance(obj, GridCase):
-        people = [(obj, "当事人")] if (obj.person_name or obj.phone) else []
-    else:
-        people = [(obj, "来电人")]
-    for p, role in people:
-        key = f"{type(p).__name__}:{p.pk}"
-        idn = getattr(p, "id_number", "")
-        kind = getattr(p, "kind", "person")
-        rows.append(
-            {
-                "pk": p.pk,
-                "role": role,
-                "name": p.caller
-                if isinstance(p, HotlineAppeal)
-                else p.person_name
-                if isinstance(p, GridCase)
-                else p.name,
-                "id_number": revealed.get(key + ":id_number")
-                or (pii.mask_resident_id(idn) if kind == "person" else idn),
-                "phone": revealed.get(key + ":phone") or pii.mask_mobile(p.phone),
-                "has_id": bool(idn) and kind == "person",
-                "has_phone": bool(p.phone),
-                "address": getattr(p, "address", ""),
-            }
-        )
-    return rows
-
-
-@login_required
-@require_POST
-def case_reveal(request, key, pk, person, field):
-    obj = get_case(request, key, pk)
-    if field not in ("id_number", "phone"):
-        raise Http404
-    if isinstance(obj, Dispute):
-        target = obj.parties.filter(pk=person).first()
-    elif isinstance(obj, Petition):
-        target = obj.petitioners.filter(pk=person).first()
-    else:
-        target = obj if person == obj.pk else None
-    if target is None or not hasattr(target, field):  # a caller / person has no ID number
-        raise Http404
-    value = pii.reveal(request.user, obj, field, getattr(target, field))
-    if value is None:
-        messages.error(request, "您的角色无权查看完整个人信息")
-    else:
-        revealed = request.session.get("disputes_revealed", {})
-        revealed[f"{type(target).__name__}:{target.pk}:{field}"] = value
-        request.session["disputes_revealed"] = revealed
-    return redirect(reverse(f"disputes:{key}_detail", args=[obj.pk]))
 
 
 @login_required
