@@ -75,22 +75,12 @@ def base_context(request, ledger: Ledger, tabs, obj=None) -> dict:
 def list_view(ledger: Ledger, tabs):
     @login_required
     def view(request):
-        perm = Perm.EXPORT if request.GET.get("format") == "xlsx" else Perm.VIEW
-        if perm == Perm.EXPORT and not scoping.has_perm_anywhere(request.user, Perm.EXPORT):
-            raise PermissionDenied("您的角色无权导出")
-        qs = ledger.filter_qs(ledger.base_qs(request.user, perm), query(request), user=request.user)
-        order = request.GET.get("order", "")
-        orders = {c.order for c in ledger.columns if c.order}
-        if order.lstrip("-") in orders:
-            qs = qs.order_by(order, "-id")
-        else:
-            qs = qs.order_by(*ledger.ordering)
-        if perm == Perm.EXPORT:
-            rows = (
-                [display(c.get(o)) for c in ledger.columns] for o in qs.iterator(chunk_size=500)
-            )
-            headers = [c.header for c in ledger.columns]
-            return excel.export_response(request, ledger.title, headers, rows)
+        if request.GET.get("format") == "xlsx":
+            return export(request, ledger)
+        qs = ledger.filter_qs(
+            ledger.base_qs(request.user, Perm.VIEW), query(request), user=request.user
+        )
+        qs = ledger.order_qs(qs, request.GET.get("order"))
         page = Paginator(qs, PAGE_SIZE).get_page(query(request).page())
         today = timezone.localdate()
         rows = []
@@ -117,11 +107,41 @@ def list_view(ledger: Ledger, tabs):
             can_import=ledger.importer is not None and can_create,
             can_export=scoping.has_perm_anywhere(request.user, Perm.EXPORT),
             columns=ledger.columns,
+            filters=[(f, f.choices_for(request.user)) for f in ledger.filters],
             units=unit_choices(request.user) if ledger.unit_filter else [],
+            search_notice=pii.search_refused_notice(request.user, request.GET.get("q") or ""),
         )
         return render(request, ledger.template("list"), ctx)
 
     view.__name__ = f"{ledger.key}_list"
+    return view
+
+
+def export(request, ledger: Ledger):
+    """The list as Excel: the same filters and order, the records the user may export,
+    one ``export`` audit row (excel.export_response)."""
+    if not scoping.has_perm_anywhere(request.user, Perm.EXPORT):
+        raise PermissionDenied("您的角色无权导出")
+    qs = ledger.filter_qs(
+        ledger.base_qs(request.user, Perm.EXPORT), query(request), user=request.user
+    )
+    qs = ledger.order_qs(qs, request.GET.get("order"))
+    if ledger.export_columns is not None:
+        cols, cell = ledger.export_columns, (lambda v: v)
+    else:
+        cols, cell = ledger.columns, display
+    rows = ([cell(c.get(o)) for c in cols] for o in qs.iterator(chunk_size=500))
+    title = ledger.export_title or ledger.title
+    filename = f"{title}-{timezone.localdate():%Y%m%d}.xlsx" if ledger.export_title else None
+    return excel.export_response(request, title, [c.header for c in cols], rows, filename=filename)
+
+
+def export_view(ledger: Ledger, tabs):
+    @login_required
+    def view(request):
+        return export(request, ledger)
+
+    view.__name__ = f"{ledger.key}_export"
     return view
 
 
@@ -448,6 +468,8 @@ def urlpatterns_for(ledgers: list[Ledger], tabs) -> list:
     for lg in ledgers:
         p = lg.plural
         patterns.append(path(f"{p}/", list_view(lg, tabs), name=lg.name("list")))
+        if lg.export_route:
+            patterns.append(path(f"{p}/export.xlsx", export_view(lg, tabs), name=lg.name("export")))
         if lg.create is not None:
             patterns.append(path(f"{p}/new/", new_view(lg, tabs), name=lg.name("new")))
         if lg.importer is not None:
