@@ -10,7 +10,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from fazhi.core import pii
-from fazhi.core.params import Query
+from fazhi.core.params import Query, parse_int
 from fazhi.ledgers import declare as framework
 
 from . import queries
@@ -456,19 +456,113 @@ def _grid_people(g) -> list[framework.Person]:
     return [framework.Person(g.pk, "当事人", g.person_name, {"phone": g.phone})]
 
 
+YES = (("1", "是"),)  # a check box's value
+
+
+def _status_filter(lg: Ledger) -> framework.Filt:
+    def apply(qs, value):
+        if value == "open":
+            return qs.filter(status__in=lg.model.OPEN_STATES)
+        return qs.filter(status=value)
+
+    return framework.Filt("status", "状态", (("open", "在办"), *lg.statuses.choices), apply)
+
+
+def _category_filter(lg: Ledger) -> framework.Filt | None:
+    if lg.categories is not None:
+        table = lg.categories
+        return framework.Filt(
+            "category",
+            "类别",
+            lambda user: [(str(pk), name) for pk, name in table.objects.values_list("pk", "name")],
+            lambda qs, v: qs.filter(category_id=v),
+        )
+    if lg.model is Petition:
+        from .models import PetitionType
+
+        return framework.Filt(
+            "category",
+            "类别",
+            tuple(PetitionType.choices),
+            lambda qs, v: qs.filter(petition_type=v),
+        )
+    if lg.choices is not None:
+        return framework.Filt(
+            "category", "类别", tuple(lg.choices.choices), lambda qs, v: qs.filter(category=v)
+        )
+    return None
+
+
+def _id_filter(name: str, label: str) -> framework.Filt:
+    def apply(qs, value):
+        pk = parse_int(value)
+        return qs.filter(**{f"{name}_id": pk}) if pk else qs
+
+    return framework.Filt(name, label, apply=apply)
+
+
+def _due_filter(name: str, label: str, lookup: str) -> framework.Filt:
+    def apply(qs, value):
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            return qs
+        return qs.filter(**{f"due_date__{lookup}": day})
+
+    return framework.Filt(name, label, apply=apply)
+
+
+def _filters(lg: Ledger) -> list[framework.Filt]:
+    """The page's filters (same parameters as the descriptor's ``filter``)."""
+    model = lg.model
+    out = [_status_filter(lg), _category_filter(lg)]
+    out += [
+        _id_filter("village", "村(社区)"),
+        _id_filter("handler", "承办人"),
+        _due_filter("due_from", "期限不早于", "gte"),
+        _due_filter("due_to", "期限不晚于", "lte"),
+        framework.Filt(
+            "overdue",
+            "已逾期",
+            YES,
+            lambda qs, v: qs.filter(
+                status__in=model.OPEN_STATES, due_date__lt=timezone.localdate()
+            ),
+        ),
+    ]
+    out += [
+        framework.Filt(param, label, YES, lambda qs, v, q=q: qs.filter(q))
+        for param, label, q in lg.flags
+    ]
+    return [f for f in out if f is not None]
+
+
 def _declare(lg: Ledger, plural: str, people, people_title: str, personal, **kw):
+    model = lg.model
+    year_field = lg.date_field or ("registered_on" if model is Dispute else "received_on")
+    related = ["unit", "handler", "village", *lg.related]
+    if lg.categories is not None:
+        related.append("category")
+    kw.setdefault("related", tuple(related))
     return framework.Ledger(
         app="disputes",
         key=lg.key,
         plural=plural,
-        model=lg.model,
+        model=model,
         title=lg.label,
         columns=[framework.Col(h, fn) for h, fn in lg.list_columns],
+        filters=_filters(lg),
         procedure=lg.procedure,
-        related=("unit", "handler", "village", *lg.related),
         people=people,
         people_title=people_title,
         personal=personal,
+        search_q=lambda text, user: search_q(model, text, user),
+        year_field=f"{year_field}__year",
+        orders={"due": ("due_date", "id"), "-due": ("-due_date", "-id")},
+        ordering=("-id",),
+        export_columns=[framework.Col(h, fn) for h, fn in lg.export_columns],
+        export_route=True,
+        export_title=f"{lg.label}台账",
         **kw,
     )
 
@@ -482,6 +576,7 @@ DECLARED = {
         "信访人",
         ("id_number", "phone"),
         visible=queries.petitions_visible_to,
+        prefetch=("petitioners",),
     ),
     "hotline": _declare(HOTLINE_LEDGER, "hotline", _hotline_people, "来电人", ("phone",)),
     "grid": _declare(GRID_LEDGER, "grid", _grid_people, "当事人", ("phone",)),

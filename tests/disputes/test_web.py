@@ -285,3 +285,55 @@ def test_built_in_templates_offer_placeholders_for_admins(world, client_for):
         assert "{{" in text, spec.key
     page = client_for(world.admin_a).get("/system/documents/").content.decode()
     assert "信访处理意见书" in page and "终止调解通知书" in page
+
+
+def test_export_through_the_framework_filters_as_the_list(world, client_for):
+    """The export.xlsx URLs are fazhi.ledgers' export now: every list parameter selects
+    the same records through the declared filters as through the list's descriptor."""
+    from urllib.parse import quote
+
+    from fazhi.disputes.ledgers import DECLARED, LEDGERS
+
+    dispute(world)
+    ds.act(
+        dispute(world, title="王某与赵某借贷纠纷"),
+        "supervise",
+        user=world.supervisor,
+        data={"note": "尽快调处"},
+    )
+    petition(world, received_on="2024-09-16")
+    appeal(world, "X-1")
+    params = [
+        {},
+        {"status": "open"},
+        {"status": "registered"},
+        {"overdue": "1"},
+        {"supervised": "1"},
+        {"q": "王某"},
+        {"q": ID_A},
+        {"village": str(world.village_a.pk)},
+        {"unit": str(world.township_b.pk)},
+        {"year": "2024"},
+        {"due_to": "2030-01-01"},
+        {"category": "bad"},
+    ]
+    for key in ("dispute", "petition", "hotline", "grid"):
+        old, new = LEDGERS[key], DECLARED[key]
+        for p in params:
+            want = set(
+                old.filter(old.queryset(world.clerk_a), p, user=world.clerk_a).values_list(
+                    "pk", flat=True
+                )
+            )
+            got = set(
+                new.filter_qs(
+                    new.base_qs(world.clerk_a, "view"), p, user=world.clerk_a
+                ).values_list("pk", flat=True)
+            )
+            assert got == want, (key, p)
+    c = client_for(world.clerk_a)
+    r = c.get("/disputes/cases/export.xlsx?supervised=1&order=due")
+    rows = list(load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
+    assert len(rows) == 2 and rows[1][7] == "王某与赵某借贷纠纷"
+    assert quote("矛盾纠纷台账-") in r["Content-Disposition"]
+    assert AuditEvent.objects.filter(event="export").count() == 1

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from fazhi.core import attachments, excel, pii, scoping
+from fazhi.core import attachments, pii, scoping
 from fazhi.core import documents as core_documents
 from fazhi.core.errors import DomainError
 from fazhi.core.history import diff
@@ -24,7 +23,6 @@ from fazhi.ledgers.pages import people_rows
 
 from .. import documents
 from ..ledgers import DECLARED
-from ..models import Dispute, Petition
 from ..services import disputes as dispute_services
 from ..services import grid as grid_services
 from ..services import hotline as hotline_services
@@ -129,29 +127,6 @@ def case_list(request, key):
             "search_notice": pii.search_refused_notice(request.user, request.GET.get("q") or ""),
             **filter_choices(request, ledger),
         },
-    )
-
-
-@login_required
-def case_export(request, key):
-    ledger = _ledger(key)
-    if not scoping.has_perm_anywhere(request.user, Perm.EXPORT):
-        raise PermissionDenied("您的角色无权导出")
-    p = query(request)
-    qs = ledger.filter(ledger.queryset(request.user, Perm.EXPORT), p, user=request.user)
-    if ledger.model is Dispute:
-        qs = qs.prefetch_related("parties").select_related("committee")
-    elif ledger.model is Petition:
-        qs = qs.prefetch_related("petitioners")
-    qs = ledger.order(qs, "due") if p.choice("order", ("due", "-due")) else qs
-    rows = ([fn(o) for _h, fn in ledger.export_columns] for o in qs.iterator(chunk_size=1000))
-    return excel.export_response(
-        request,
-        ledger.label + "台账",
-        [h for h, _ in ledger.export_columns],
-        rows,
-        filename=f"{ledger.label}台账-{timezone.localdate():%Y%m%d}.xlsx",
-        detail={"key": ledger.key},
     )
 
 
