@@ -125,6 +125,9 @@ class Ledger:
     # ``<plural>/export.xlsx`` route (URL name <key>_export) besides ``?format=xlsx``.
     export_columns: list | None = None
     export_route: bool = False
+    # More context for the list page, (request) -> dict: a ledger whose list template
+    # (``templates["list"]``) draws filters of its own.
+    list_context: Callable | None = None
     export_title: str = ""  # the sheet's title, and the file's with the date (default: title)
 
     def scoped(self, user, perm="view"):

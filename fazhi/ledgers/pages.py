@@ -111,6 +111,8 @@ def list_view(ledger: Ledger, tabs):
             units=unit_choices(request.user) if ledger.unit_filter else [],
             search_notice=pii.search_refused_notice(request.user, request.GET.get("q") or ""),
         )
+        if ledger.list_context is not None:
+            ctx.update(ledger.list_context(request))
         return render(request, ledger.template("list"), ctx)
 
     view.__name__ = f"{ledger.key}_list"
