@@ -13,7 +13,7 @@ from fazhi.core import pii
 from fazhi.core.params import Query, parse_int
 from fazhi.ledgers import declare as framework
 
-from . import queries
+from . import choices, queries
 from .models import (
     Dispute,
     DisputeCategory,
@@ -559,10 +559,12 @@ def _declare(lg: Ledger, plural: str, people, people_title: str, personal, **kw)
         search_q=lambda text, user: search_q(model, text, user),
         year_field=f"{year_field}__year",
         orders={"due": ("due_date", "id"), "-due": ("-due_date", "-id")},
-        ordering=("-id",),
+        ordering=tuple(model._meta.ordering),
         export_columns=[framework.Col(h, fn) for h, fn in lg.export_columns],
         export_route=True,
         export_title=f"{lg.label}台账",
+        templates={"list": "disputes/case_list.html"},
+        list_context=choices.list_context(lg),
         **kw,
     )
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fazhi.ledgers.pages import export_view, reveal_view
+from fazhi.ledgers.pages import export_view, list_view, reveal_view
 
 from .ledgers import DECLARED
 from .views import cases, grid, pages
@@ -33,7 +33,7 @@ for key, prefix in (
 ):
     kw = {"key": key}
     urlpatterns += [
-        path(f"{prefix}/", cases.case_list, kw, name=f"{key}_list"),
+        path(f"{prefix}/", list_view(DECLARED[key], ()), name=f"{key}_list"),
         path(f"{prefix}/export.xlsx", export_view(DECLARED[key], ()), name=f"{key}_export"),
         path(f"{prefix}/<int:pk>/", cases.case_detail, kw, name=f"{key}_detail"),
         path(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +15,7 @@ from fazhi.core import attachments, pii, scoping
 from fazhi.core import documents as core_documents
 from fazhi.core.errors import DomainError
 from fazhi.core.history import diff
-from fazhi.core.params import parse_int, query
+from fazhi.core.params import parse_int
 from fazhi.core.procedures import timeline
 from fazhi.core.roles import Perm
 from fazhi.ledgers.pages import people_rows
@@ -37,97 +36,6 @@ SERVICES = {
     "hotline": hotline_services,
     "grid": grid_services,
 }
-
-
-def _options(rows, chosen: str | None) -> list[dict]:
-    """(pk, label) pairs as the filter selects render them, the chosen one marked: one
-    comparison here instead of a template expression per option (a county has 300
-    villages)."""
-    return [{"pk": pk, "name": name, "selected": str(pk) == chosen} for pk, name in rows]
-
-
-def filter_choices(request, ledger):
-    units = scoping.visible_units(request.user)
-    villages = (
-        units.filter(kind__in=("village", "community"))
-        .order_by("path")
-        .values_list("pk", "name")[:300]
-    )
-    townships = list(
-        units.filter(kind__in=("township", "subdistrict", "development_zone")).values_list(
-            "pk", "name"
-        )
-    )
-    categories = []
-    if ledger.categories is not None:
-        categories = list(ledger.categories.objects.values_list("pk", "name"))
-        categories = [(str(pk), name) for pk, name in categories]
-    elif ledger.key == "petition":
-        from ..models import PetitionType
-
-        categories = list(PetitionType.choices)
-    elif ledger.choices is not None:
-        categories = list(ledger.choices.choices)
-    cases = ledger.queryset(request.user)
-    if ledger.key == "grid":
-        # 600,000 rows at county scale: the handlers of open cases, read through the
-        # (unit, status) index, not a scan of every case the county has.
-        cases = cases.filter(status__in=ledger.model.OPEN_STATES)
-    handler_ids = (
-        cases.exclude(handler=None)
-        .values_list("handler_id", flat=True)
-        .order_by()  # DISTINCT over the handler alone, not the ledger's ordering columns too
-        .distinct()[:200]
-    )
-    from django.contrib.auth import get_user_model
-
-    handlers = [
-        (u.pk, u.label)
-        for u in get_user_model()
-        .objects.filter(pk__in=list(handler_ids))
-        .only("pk", "username", "display_name")
-        .order_by("username")
-    ]
-    p = query(request)
-    chosen = {key: str(p.id(key) or "") for key in ("village", "unit", "handler")}
-    return {
-        "villages": _options(villages, chosen["village"]),
-        "townships": _options(townships, chosen["unit"]) if len(townships) > 1 else [],
-        "categories": categories,
-        "handlers": _options(handlers, chosen["handler"]),
-        "statuses": ledger.statuses.choices,
-    }
-
-
-@login_required
-def case_list(request, key):
-    ledger = _ledger(key)
-    p = query(request)
-    qs = ledger.filter(ledger.queryset(request.user), p, user=request.user)
-    qs = ledger.order(qs, p.choice("order", ("due", "-due")))
-    page = Paginator(qs, 50).get_page(p.page())
-    rows = [
-        {"obj": o, "cells": [fn(o) for _h, fn in ledger.list_columns]} for o in page.object_list
-    ]
-    params = request.GET.copy()
-    params.pop("page", None)
-    return render(
-        request,
-        "disputes/case_list.html",
-        {
-            "ledger": ledger,
-            "headers": [h for h, _ in ledger.list_columns],
-            "rows": rows,
-            "page": page,
-            "query": params.urlencode(),
-            "today": timezone.localdate(),
-            "can_create": scoping.has_perm_anywhere(request.user, Perm.CHANGE),
-            "can_export": scoping.has_perm_anywhere(request.user, Perm.EXPORT),
-            "tab": ledger.key,
-            "search_notice": pii.search_refused_notice(request.user, request.GET.get("q") or ""),
-            **filter_choices(request, ledger),
-        },
-    )
 
 
 HIDDEN_FIELDS = {"version", "updated_at", "due_date", "due_provisional", "due_label"}
