@@ -18,7 +18,7 @@ from fazhi.core.models import Unit
 from fazhi.core.pagination import LimitOffsetPagination, Mapped
 from fazhi.core.roles import Perm
 
-from .ledgers import LEDGERS
+from .ledgers import DECLARED, LEDGERS
 from .models import Dispute, HotlineAppeal, Petition
 from .services import disputes as dispute_services
 from .services import hotline as hotline_services
@@ -272,13 +272,13 @@ def _get(request, key, pk):
 
 
 def _list(request, key):
-    ledger = LEDGERS[key]
-    qs = ledger.filter(ledger.queryset(request.user), request.GET, user=request.user)
+    ledger = DECLARED[key]
+    qs = ledger.filter_qs(LEDGERS[key].queryset(request.user), request.GET, user=request.user)
     if key == "dispute":
         qs = qs.prefetch_related("parties")
     elif key == "petition":
         qs = qs.prefetch_related("petitioners")
-    return ledger.order(qs, request.GET.get("order") or "")
+    return ledger.order_qs(qs, request.GET.get("order"))
 
 
 def _act(request, key, pk, action, payload: DisputeActionIn):

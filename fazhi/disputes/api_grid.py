@@ -20,7 +20,7 @@ from fazhi.core.models import Unit
 from fazhi.core.pagination import LimitOffsetPagination, Mapped
 from fazhi.core.roles import Perm
 
-from .ledgers import LEDGERS
+from .ledgers import DECLARED, LEDGERS
 from .models import GridCase
 from .services import grid as grid_services
 
@@ -155,9 +155,9 @@ def list_grid_cases(
     supervised: str = "",
     order: str = "",
 ):
-    ledger = LEDGERS["grid"]
-    qs = ledger.filter(ledger.queryset(request.user), request.GET, user=request.user)
-    return Mapped(ledger.order(qs, order), grid_out)
+    ledger = DECLARED["grid"]
+    qs = ledger.filter_qs(LEDGERS["grid"].queryset(request.user), request.GET, user=request.user)
+    return Mapped(ledger.order_qs(qs, order), grid_out)
 
 
 @router.post("", response={201: GridCaseOut}, summary="上报网格事件")

@@ -10,7 +10,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from fazhi.core import pii
-from fazhi.core.params import Query, parse_int
+from fazhi.core.params import parse_int
 from fazhi.ledgers import declare as framework
 
 from . import choices, queries
@@ -73,65 +73,6 @@ class Ledger:
         if self.categories is not None:
             related.append("category")
         return qs.select_related(*related)
-
-    def filter(self, qs, params, today: dt.date | None = None, *, user=None):
-        """``params``: the page's ``Query`` (bad values ignored with a notice) or the API's
-        ``request.GET`` (its schema validated it); parsed by ``fazhi.core.params`` either way.
-        ``user`` decides what the search may match on (without one, identifiers are not
-        searched)."""
-        today = today or timezone.localdate()
-        p = Query.of(params)
-        status = p.choice("status", [*self.statuses.values, "open"])
-        if status == "open":
-            qs = qs.filter(status__in=self.model.OPEN_STATES)
-        elif status:
-            qs = qs.filter(status=status)
-        if self.categories is not None:
-            cat = p.id("category")
-            if cat:
-                qs = qs.filter(category_id=cat)
-        elif self.model is Petition:
-            cat = p.choice("category", ("suggestion", "accusation", "claim"))
-            if cat:
-                qs = qs.filter(petition_type=cat)
-        elif self.choices is not None:
-            cat = p.choice("category", self.choices.values)
-            if cat:
-                qs = qs.filter(category=cat)
-        for key, field in (("village", "village_id"), ("handler", "handler_id")):
-            value = p.id(key)
-            if value:
-                qs = qs.filter(**{field: value})
-        township = p.id("unit")
-        if township:
-            from fazhi.core.models import Unit
-
-            u = Unit.objects.filter(pk=township).first()
-            qs = qs.filter(unit__path__startswith=u.path) if u else qs.none()
-        for key, lookup in (("due_from", "due_date__gte"), ("due_to", "due_date__lte")):
-            value = p.date(key)
-            if value:
-                qs = qs.filter(**{lookup: value})
-        if p.flag("overdue"):
-            qs = qs.filter(status__in=self.model.OPEN_STATES, due_date__lt=today)
-        for param, _label, q in self.flags:
-            if p.flag(param):
-                qs = qs.filter(q)
-        year = p.year()
-        if year:
-            field = self.date_field or ("registered_on" if self.model is Dispute else "received_on")
-            qs = qs.filter(**{f"{field}__year": year})
-        text = (params.get("q") or "").strip()
-        if text:
-            qs = qs.filter(search_q(self.model, text, user))
-        return qs
-
-    def order(self, qs, order: str | None):
-        if order == "due":
-            return qs.order_by("due_date", "id")
-        if order == "-due":
-            return qs.order_by("-due_date", "-id")
-        return qs
 
 
 SEARCH_ID_LIMIT = 2000
