@@ -5,6 +5,8 @@ from django import forms
 from .models import FundingKind, InspectionKind, MemberRole
 
 D = {"type": "date", "class": "form-control"}
+# ISO dates: an <input type="date"> shows nothing for a localized value (2026/12/07)
+DATE_INPUT = forms.DateInput(D, format="%Y-%m-%d")
 
 
 class BootstrapMixin:
@@ -23,9 +25,7 @@ class BootstrapMixin:
 class GroupForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label="名称", max_length=100, initial="法治建设工作领导小组")
     doc_number = forms.CharField(label="成立文号", max_length=50, required=False)
-    established_on = forms.DateField(
-        label="成立(调整)日期", required=False, widget=forms.DateInput(D)
-    )
+    established_on = forms.DateField(label="成立(调整)日期", required=False, widget=DATE_INPUT)
     office = forms.CharField(label="办公室设在", max_length=100, required=False)
     office_director = forms.CharField(label="办公室主任", max_length=50, required=False)
     duties = forms.CharField(label="工作职责", required=False, widget=forms.Textarea({"rows": 3}))
@@ -51,7 +51,7 @@ class DutyReportForm(BootstrapMixin, forms.Form):
     report_text = forms.CharField(
         label="述法报告", required=False, widget=forms.Textarea({"rows": 8})
     )
-    report_date = forms.DateField(label="述法日期", required=False, widget=forms.DateInput(D))
+    report_date = forms.DateField(label="述法日期", required=False, widget=DATE_INPUT)
 
 
 class FundingForm(BootstrapMixin, forms.Form):
@@ -67,7 +67,7 @@ class FundingForm(BootstrapMixin, forms.Form):
 class InspectionForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label="类型", choices=InspectionKind.choices)
     target = forms.ModelChoiceField(label="被检查单位", queryset=None)
-    date = forms.DateField(label="检查日期", widget=forms.DateInput(D))
+    date = forms.DateField(label="检查日期", widget=DATE_INPUT)
     title = forms.CharField(label="名称", max_length=200)
     team = forms.CharField(label="检查组", max_length=200, required=False)
     summary = forms.CharField(label="检查情况", required=False, widget=forms.Textarea({"rows": 3}))
@@ -88,7 +88,7 @@ class FindingForm(BootstrapMixin, forms.Form):
         label="责任人账号（可选，用于待办提醒）", max_length=150, required=False
     )
     deadline = forms.DateField(
-        label="整改期限（不填则按 30 个工作日计算）", required=False, widget=forms.DateInput(D)
+        label="整改期限（不填则按 30 个工作日计算）", required=False, widget=DATE_INPUT
     )
 
 
