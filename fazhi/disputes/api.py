@@ -15,10 +15,10 @@ from ninja.pagination import paginate
 from fazhi.core import pii, scoping
 from fazhi.core.errors import InvalidInput
 from fazhi.core.models import Unit
-from fazhi.core.pagination import LimitOffsetPagination
+from fazhi.core.pagination import LimitOffsetPagination, Mapped
 from fazhi.core.roles import Perm
 
-from .ledgers import LEDGERS
+from .ledgers import DECLARED, LEDGERS
 from .models import Dispute, HotlineAppeal, Petition
 from .services import disputes as dispute_services
 from .services import hotline as hotline_services
@@ -272,13 +272,13 @@ def _get(request, key, pk):
 
 
 def _list(request, key):
-    ledger = LEDGERS[key]
-    qs = ledger.filter(ledger.queryset(request.user), request.GET, user=request.user)
+    ledger = DECLARED[key]
+    qs = ledger.filter_qs(LEDGERS[key].queryset(request.user), request.GET, user=request.user)
     if key == "dispute":
         qs = qs.prefetch_related("parties")
     elif key == "petition":
         qs = qs.prefetch_related("petitioners")
-    return ledger.order(qs, request.GET.get("order") or "")
+    return ledger.order_qs(qs, request.GET.get("order"))
 
 
 def _act(request, key, pk, action, payload: DisputeActionIn):
@@ -322,7 +322,7 @@ def list_disputes(
     supervised: str = "",
     order: str = "",
 ):
-    return _LazyOut(_list(request, "dispute"))
+    return Mapped(_list(request, "dispute"), out)
 
 
 @router.post("/disputes", response={201: CaseOut}, summary="登记矛盾纠纷")
@@ -370,7 +370,7 @@ def list_petitions(
     supervised: str = "",
     order: str = "",
 ):
-    return _LazyOut(_list(request, "petition"))
+    return Mapped(_list(request, "petition"), out)
 
 
 @router.post("/petitions", response={201: CaseOut}, summary="登记信访件")
@@ -410,7 +410,7 @@ def petition_action(request, case_id: int, action: str, payload: DisputeActionIn
 def list_hotline(
     request, q: str = "", status: str = "", overdue: str = "", escalated: str = "", order: str = ""
 ):
-    return _LazyOut(_list(request, "hotline"))
+    return Mapped(_list(request, "hotline"), out)
 
 
 @router.post("/hotline", response={201: CaseOut}, summary="登记热线工单")
@@ -483,30 +483,6 @@ def overdue_summary(request):
                     rows[t.pk][key] += 1
                     break
     return [OverdueRow(unit_id=t.pk, unit_name=t.name, **rows[t.pk]) for t in townships]
-
-
-MAX_OFFSET = 10**9
-MAX_PAGE = 1000
-
-
-class _LazyOut:
-    """A sliceable view of a queryset that turns each row into CaseOut (for the paginator)."""
-
-    def __init__(self, qs):
-        self.qs = qs
-
-    def count(self):
-        return self.qs.count()
-
-    def __len__(self):
-        return self.count()
-
-    def __getitem__(self, item):
-        # Out-of-range numbers from the query string must not reach the database (SQLite
-        # refuses integers beyond 64 bits): past the end is simply an empty page.
-        start = min(max(item.start or 0, 0), MAX_OFFSET)
-        stop = min(max(item.stop or 0, start), start + MAX_PAGE)
-        return [out(o) for o in self.qs[start:stop]]
 
 
 _ = HotlineAppeal

@@ -17,16 +17,14 @@ from ninja.pagination import paginate
 from fazhi.core import pii, scoping
 from fazhi.core.errors import InvalidInput, TransitionNotAllowed
 from fazhi.core.models import Unit
-from fazhi.core.pagination import LimitOffsetPagination
+from fazhi.core.pagination import LimitOffsetPagination, Mapped
 from fazhi.core.roles import Perm
 
-from .ledgers import LEDGERS
+from .ledgers import DECLARED, LEDGERS
 from .models import GridCase
 from .services import grid as grid_services
 
 router = Router(tags=["disputes"])
-MAX_OFFSET = 10**9
-MAX_PAGE = 1000
 
 
 class GridCaseOut(Schema):
@@ -130,24 +128,6 @@ def grid_out(g: GridCase) -> GridCaseOut:
     )
 
 
-class _Page:
-    """A sliceable view of a queryset that turns each row into GridCaseOut (for the paginator)."""
-
-    def __init__(self, qs):
-        self.qs = qs
-
-    def count(self):
-        return self.qs.count()
-
-    def __len__(self):
-        return self.count()
-
-    def __getitem__(self, item):
-        start = min(max(item.start or 0, 0), MAX_OFFSET)
-        stop = min(max(item.stop or 0, start), start + MAX_PAGE)
-        return [grid_out(o) for o in self.qs[start:stop]]
-
-
 def _unit(request, unit_id: int) -> Unit:
     unit = scoping.visible_units(request.user).filter(pk=unit_id).first()
     if unit is None:
@@ -175,9 +155,9 @@ def list_grid_cases(
     supervised: str = "",
     order: str = "",
 ):
-    ledger = LEDGERS["grid"]
-    qs = ledger.filter(ledger.queryset(request.user), request.GET, user=request.user)
-    return _Page(ledger.order(qs, order))
+    ledger = DECLARED["grid"]
+    qs = ledger.filter_qs(LEDGERS["grid"].queryset(request.user), request.GET, user=request.user)
+    return Mapped(ledger.order_qs(qs, order), grid_out)
 
 
 @router.post("", response={201: GridCaseOut}, summary="上报网格事件")

@@ -1,5 +1,8 @@
 from django.urls import path
 
+from fazhi.ledgers.pages import export_view, list_view, reveal_view
+
+from .ledgers import DECLARED
 from .views import cases, grid, pages
 
 app_name = "disputes"
@@ -30,8 +33,8 @@ for key, prefix in (
 ):
     kw = {"key": key}
     urlpatterns += [
-        path(f"{prefix}/", cases.case_list, kw, name=f"{key}_list"),
-        path(f"{prefix}/export.xlsx", cases.case_export, kw, name=f"{key}_export"),
+        path(f"{prefix}/", list_view(DECLARED[key], ()), name=f"{key}_list"),
+        path(f"{prefix}/export.xlsx", export_view(DECLARED[key], ()), name=f"{key}_export"),
         path(f"{prefix}/<int:pk>/", cases.case_detail, kw, name=f"{key}_detail"),
         path(
             f"{prefix}/<int:pk>/actions/<str:action>/",
@@ -41,8 +44,7 @@ for key, prefix in (
         ),
         path(
             f"{prefix}/<int:pk>/reveal/<int:person>/<str:field>/",
-            cases.case_reveal,
-            kw,
+            reveal_view(DECLARED[key], ()),
             name=f"{key}_reveal",
         ),
     ]

@@ -241,7 +241,11 @@ def filter_schema(ledger: Ledger) -> type[Schema]:
     """The list's query parameters: the page's filters, typed."""
     params: dict = {"q": (str | None, Field(None, description="关键词"))}
     for f in ledger.filters:
-        extra = {"enum": [str(c[0]) for c in f.choices]} if f.choices else None
+        extra = (
+            {"enum": [str(c[0]) for c in f.choices]}
+            if f.choices and not callable(f.choices)
+            else None
+        )
         params[f.name] = (str | None, Field(None, description=f.label, json_schema_extra=extra))
     if ledger.year_field:
         params["year"] = (Year | None, Field(None, description="年度"))

@@ -35,9 +35,34 @@ class Col:
 class Filt:
     name: str
     label: str
-    choices: tuple = ()  # () = free text
+    choices: tuple | Callable = ()  # () = free text; (user) -> choices: built for the user
     apply: Callable | None = None  # (qs, value) -> qs; default: field exact
     page: bool = True  # False: an API (and CLI) filter only, not shown on the list page
+
+    def choices_for(self, user) -> tuple:
+        return tuple(self.choices(user)) if callable(self.choices) else self.choices
+
+
+@dataclass(frozen=True)
+class Person:
+    """One person named on a record (a party, a petitioner, a caller): a row of the detail
+    page's people panel. ``values`` holds the stored personal fields (``{"phone": …}``),
+    shown masked, each with a reveal button for a role that may see it in full (audited);
+    ``plain`` names fields shown as they are for this person (an organisation's credit code
+    is not a personal identifier)."""
+
+    pk: int
+    role: str
+    name: str
+    values: dict
+    address: str = ""
+    plain: tuple[str, ...] = ()
+
+    def shown(self, name: str, personal=None) -> str:
+        value = self.values.get(name) or ""
+        if name in self.plain:
+            return value
+        return mask(name, value, personal or PERSONAL)
 
 
 @dataclass
@@ -96,9 +121,38 @@ class Ledger:
     # What a user is told after a create or an edit: {"created": "…", "saved": "…"}
     # (default: 已登记：<record> / 已保存：<record>).
     notices: dict = field(default_factory=dict)
+    # People named on a record (obj -> list[Person]): the detail page's people panel and
+    # its reveal route (``<plural>/<pk>/reveal/<person>/<field>/``, audited by pii.reveal).
+    people: Callable | None = None
+    people_title: str = "当事人"
+    # A rule beyond the unit scope: (user, perm) -> the records ``user`` may ``perm``
+    # (confidential petitions hidden from the unit they complain about).
+    visible: Callable | None = None
+    # Search: ``identifiers`` are encrypted fields with a ``<name>_bidx`` blind index,
+    # matched exactly (pii.identifier_search: only where the user may reveal, audited);
+    # ``search_q`` (text, user) -> Q replaces the generic search where people live in
+    # another table (parties, petitioners).
+    identifiers: tuple[str, ...] = ()
+    search_q: Callable | None = None
+    # Sort keys beyond the columns': {"due": ("due_date", "id")} for ``?order=due``.
+    orders: dict = field(default_factory=dict)
+    # Excel out: columns of its own (cell values kept as typed: a date stays a date), and a
+    # ``<plural>/export.xlsx`` route (URL name <key>_export) besides ``?format=xlsx``.
+    export_columns: list | None = None
+    export_route: bool = False
+    # More context for the list page, (request) -> dict: a ledger whose list template
+    # (``templates["list"]``) draws filters of its own.
+    list_context: Callable | None = None
+    export_title: str = ""  # the sheet's title, and the file's with the date (default: title)
+
+    def scoped(self, user, perm="view"):
+        """Every record ``user`` may ``perm``: the unit scope and the ledger's own rule."""
+        if self.visible is not None:
+            return self.visible(user, perm)
+        return self.model.objects.visible_to(user, perm)
 
     def base_qs(self, user, perm):
-        qs = self.model.objects.visible_to(user, perm).select_related(*self.related)
+        qs = self.scoped(user, perm).select_related(*self.related)
         if self.prefetch:
             qs = qs.prefetch_related(*self.prefetch)
         return self.annotate(qs) if self.annotate else qs
@@ -113,6 +167,43 @@ class Ledger:
     def template(self, page: str) -> str:
         return self.templates.get(page, f"ledgers/{page}.html")
 
+    def text_q(self, q: str, user) -> Q:
+        """The free-text search over ``search``: record numbers as typed, other text
+        through pii.free_text_q (a term with digits only where ``user`` may reveal)."""
+        if not self.search:
+            return Q(pk__in=[])
+        numbers = [s for s in self.search if s in NUMBER_FIELDS]
+        cond = pii.free_text_q(
+            user,
+            q,
+            [s for s in self.search if s not in NUMBER_FIELDS],
+            unit_field=getattr(self.model, "scope_field", "unit"),
+        )
+        for s in numbers:
+            cond |= Q(**{f"{s}__icontains": q})
+        return cond
+
+    def identifier_q(self, q: str, user) -> Q:
+        """An exact match on an identifier's blind index, in the units where ``user`` may
+        reveal personal data only (the search audited); nothing elsewhere."""
+        found = pii.identifier_search(user, q, fields=self.identifiers, ledger=self.key)
+        if not found:
+            return Q(pk__in=[])
+        by_index = Q()
+        for name, idx in found.items():
+            by_index |= Q(**{f"{name}_bidx": idx})
+        return by_index & pii.reveal_scope_q(user, field=getattr(self.model, "scope_field", "unit"))
+
+    def order_qs(self, qs, order: str | None):
+        """``?order=``: a sortable column's field (``-`` for descending) or a key of
+        ``orders``; anything else: the ledger's own ordering."""
+        order = order or ""
+        if order in self.orders:
+            return qs.order_by(*self.orders[order])
+        if order.lstrip("-") in {c.order for c in self.columns if c.order}:
+            return qs.order_by(order, "-id")
+        return qs.order_by(*self.ordering)
+
     def filter_qs(self, qs, params, *, user=None):
         """``params`` applied to ``qs``. The text search reads free text for a term with
         digits only where ``user`` may reveal personal data (``pii.free_text_q``); record
@@ -122,25 +213,21 @@ class Ledger:
         if self.prepare is not None:
             qs = self.prepare(qs, p)
         for f in self.filters:
-            value = p.choice(f.name, f.choices) if f.choices else p.text(f.name)
+            choices = f.choices_for(user)
+            value = p.choice(f.name, choices) if choices else p.text(f.name)
             if not value:
                 continue
             if f.apply is not None:
                 qs = f.apply(qs, value)
-            elif f.choices:
+            elif choices:
                 qs = qs.filter(**{f.name: value})
         q = (params.get("q") or "").strip()
-        if q and self.search:
-            numbers = [s for s in self.search if s in NUMBER_FIELDS]
-            cond = pii.free_text_q(
-                user,
-                q,
-                [s for s in self.search if s not in NUMBER_FIELDS],
-                unit_field=getattr(self.model, "scope_field", "unit"),
-            )
-            for s in numbers:
-                cond |= Q(**{f"{s}__icontains": q})
-            qs = qs.filter(cond)
+        if q and self.search_q is not None:
+            qs = qs.filter(self.search_q(q, user))
+        elif q and self.identifiers:
+            qs = qs.filter(self.identifier_q(q, user) | self.text_q(q, user))
+        elif q and self.search:
+            qs = qs.filter(self.text_q(q, user))
         year = p.year() if self.year_field else None
         if year:
             qs = qs.filter(**{self.year_field: year})

@@ -10,12 +10,12 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 
-from fazhi.core import attachments, excel, scoping
+from fazhi.core import attachments, excel, pii, scoping
 from fazhi.core.errors import DomainError, InvalidInput
 from fazhi.core.models.units import TOWNSHIP_KINDS, UnitKind
 from fazhi.core.params import parse_int, query
@@ -72,29 +72,22 @@ def base_context(request, ledger: Ledger, tabs, obj=None) -> dict:
         "today": timezone.localdate(),
         "urls": _urls(ledger, obj),
         "list_name": ledger.name("list"),
-        "names": {k: ledger.url(k) for k in ("list", "new", "detail", "edit", "act", "import")},
+        "names": {
+            k: ledger.url(k)
+            for k in ("list", "new", "detail", "edit", "act", "import", "reveal", "export")
+        },
     }
 
 
 def list_view(ledger: Ledger, tabs):
     @login_required
     def view(request):
-        perm = Perm.EXPORT if request.GET.get("format") == "xlsx" else Perm.VIEW
-        if perm == Perm.EXPORT and not scoping.has_perm_anywhere(request.user, Perm.EXPORT):
-            raise PermissionDenied("您的角色无权导出")
-        qs = ledger.filter_qs(ledger.base_qs(request.user, perm), query(request), user=request.user)
-        order = request.GET.get("order", "")
-        orders = {c.order for c in ledger.columns if c.order}
-        if order.lstrip("-") in orders:
-            qs = qs.order_by(order, "-id")
-        else:
-            qs = qs.order_by(*ledger.ordering)
-        if perm == Perm.EXPORT:
-            rows = (
-                [display(c.get(o)) for c in ledger.columns] for o in qs.iterator(chunk_size=500)
-            )
-            headers = [c.header for c in ledger.columns]
-            return excel.export_response(request, ledger.title, headers, rows)
+        if request.GET.get("format") == "xlsx":
+            return export(request, ledger)
+        qs = ledger.filter_qs(
+            ledger.base_qs(request.user, Perm.VIEW), query(request), user=request.user
+        )
+        qs = ledger.order_qs(qs, request.GET.get("order"))
         page = Paginator(qs, PAGE_SIZE).get_page(query(request).page())
         today = timezone.localdate()
         rows = []
@@ -121,11 +114,43 @@ def list_view(ledger: Ledger, tabs):
             can_import=ledger.importer is not None and can_create,
             can_export=scoping.has_perm_anywhere(request.user, Perm.EXPORT),
             columns=ledger.columns,
+            filters=[(f, f.choices_for(request.user)) for f in ledger.filters],
             units=unit_choices(request.user) if ledger.unit_filter else [],
+            search_notice=pii.search_refused_notice(request.user, request.GET.get("q") or ""),
         )
+        if ledger.list_context is not None:
+            ctx.update(ledger.list_context(request))
         return render(request, ledger.template("list"), ctx)
 
     view.__name__ = f"{ledger.key}_list"
+    return view
+
+
+def export(request, ledger: Ledger):
+    """The list as Excel: the same filters and order, the records the user may export,
+    one ``export`` audit row (excel.export_response)."""
+    if not scoping.has_perm_anywhere(request.user, Perm.EXPORT):
+        raise PermissionDenied("您的角色无权导出")
+    qs = ledger.filter_qs(
+        ledger.base_qs(request.user, Perm.EXPORT), query(request), user=request.user
+    )
+    qs = ledger.order_qs(qs, request.GET.get("order"))
+    if ledger.export_columns is not None:
+        cols, cell = ledger.export_columns, (lambda v: v)
+    else:
+        cols, cell = ledger.columns, display
+    rows = ([cell(c.get(o)) for c in cols] for o in qs.iterator(chunk_size=500))
+    title = ledger.export_title or ledger.title
+    filename = f"{title}-{timezone.localdate():%Y%m%d}.xlsx" if ledger.export_title else None
+    return excel.export_response(request, title, [c.header for c in cols], rows, filename=filename)
+
+
+def export_view(ledger: Ledger, tabs):
+    @login_required
+    def view(request):
+        return export(request, ledger)
+
+    view.__name__ = f"{ledger.key}_export"
     return view
 
 
@@ -173,16 +198,83 @@ def detail_context(request, ledger: Ledger, tabs, obj, *, error: str = "", faile
         failed_action=failed_action,
         history_count=obj.history.count(),
     )
+    if ledger.people is not None:
+        ctx.update(
+            people=people_rows(request, ledger, obj),
+            people_panel=True,
+            may_reveal=pii.may_reveal(request.user, obj.unit),
+        )
     if ledger.extra_context:
         ctx.update(ledger.extra_context(obj, request))
     return ctx
+
+
+PERSONAL_LABELS = {"id_number": "证件号码", "phone": "联系电话"}
+REVEALED = "ledgers_revealed"  # the session's values revealed for the next detail page
+
+
+def _reveal_key(ledger: Ledger, obj, person: int, field: str) -> str:
+    return f"{ledger.app}:{ledger.key}:{obj.pk}:{person}:{field}"
+
+
+def people_rows(request, ledger: Ledger, obj) -> list[dict]:
+    """The people panel: each person's personal fields masked, but for a value revealed
+    by the POST just before (kept in the session for this one page)."""
+    revealed = request.session.pop(REVEALED, {}) if request.method == "GET" else {}
+    rows = []
+    for p in ledger.people(obj):
+        fields = []
+        for name in ledger.personal:
+            full = revealed.get(_reveal_key(ledger, obj, p.pk, name))
+            fields.append(
+                {
+                    "name": name,
+                    "label": PERSONAL_LABELS.get(name, name),
+                    "value": full or p.shown(name, ledger.personal),
+                    "revealable": bool(p.values.get(name)) and name not in p.plain and not full,
+                }
+            )
+        rows.append({"person": p, "fields": fields})
+    return rows
+
+
+def reveal_view(ledger: Ledger, tabs):
+    """POST: one personal field of one person in full, for the next page (pii.reveal
+    audits it, and refuses, audited, a role that may not see it)."""
+
+    @login_required
+    def view(request, pk: int, person: int, field: str):
+        obj = scoping.get_visible_or_404(
+            ledger.scoped(request.user).select_related(*ledger.related), request.user, pk=pk
+        )
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        target = next((p for p in ledger.people(obj) if p.pk == person), None)
+        if (
+            field not in ledger.personal
+            or target is None
+            or field in target.plain
+            or not target.values.get(field)
+        ):
+            raise Http404
+        value = pii.reveal(request.user, obj, field, target.values[field])
+        if value is None:
+            messages.error(request, "您的角色无权查看完整个人信息")
+        else:
+            revealed = request.session.get(REVEALED, {})
+            revealed[_reveal_key(ledger, obj, person, field)] = value
+            request.session[REVEALED] = revealed
+        return redirect(reverse(ledger.url("detail"), kwargs={"pk": obj.pk}))
+
+    view.__name__ = f"{ledger.key}_reveal"
+    return view
 
 
 def detail_view(ledger: Ledger, tabs):
     @login_required
     def view(request, pk: int):
         obj = scoping.get_visible_or_404(
-            ledger.model.objects.select_related(*ledger.related), request.user, pk=pk
+            ledger.scoped(request.user).select_related(*ledger.related), request.user, pk=pk
         )
         return render(
             request, ledger.template("detail"), detail_context(request, ledger, tabs, obj)
@@ -195,7 +287,7 @@ def detail_view(ledger: Ledger, tabs):
 def act_view(ledger: Ledger, tabs):
     @login_required
     def view(request, pk: int, action: str):
-        obj = scoping.get_visible_or_404(ledger.model.objects.all(), request.user, pk=pk)
+        obj = scoping.get_visible_or_404(ledger.scoped(request.user), request.user, pk=pk)
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         if not any(scoping.can(request.user, p, obj) for p in ledger.act_perms):
@@ -319,7 +411,7 @@ def edit_view(ledger: Ledger, tabs):
     @login_required
     def view(request, pk: int):
         obj = scoping.get_visible_or_404(
-            ledger.model.objects.select_related(*ledger.related), request.user, pk=pk
+            ledger.scoped(request.user).select_related(*ledger.related), request.user, pk=pk
         )
         scoping.require(request.user, Perm.CHANGE, obj.unit, "您的角色无权修改该记录")
         error = ""
@@ -410,11 +502,21 @@ def urlpatterns_for(ledgers: list[Ledger], tabs) -> list:
     for lg in ledgers:
         p = lg.plural
         patterns.append(path(f"{p}/", list_view(lg, tabs), name=lg.name("list")))
+        if lg.export_route:
+            patterns.append(path(f"{p}/export.xlsx", export_view(lg, tabs), name=lg.name("export")))
         if lg.create is not None:
             patterns.append(path(f"{p}/new/", new_view(lg, tabs), name=lg.name("new")))
         if lg.importer is not None:
             patterns.append(path(f"{p}/import/", import_view(lg, tabs), name=lg.name("import")))
         patterns.append(path(f"{p}/<int:pk>/", detail_view(lg, tabs), name=lg.name("detail")))
+        if lg.people is not None:
+            patterns.append(
+                path(
+                    f"{p}/<int:pk>/reveal/<int:person>/<str:field>/",
+                    reveal_view(lg, tabs),
+                    name=lg.name("reveal"),
+                )
+            )
         if lg.update is not None:
             patterns.append(path(f"{p}/<int:pk>/edit/", edit_view(lg, tabs), name=lg.name("edit")))
         if lg.procedure is not None:

@@ -285,3 +285,48 @@ def test_built_in_templates_offer_placeholders_for_admins(world, client_for):
         assert "{{" in text, spec.key
     page = client_for(world.admin_a).get("/system/documents/").content.decode()
     assert "信访处理意见书" in page and "终止调解通知书" in page
+
+
+def test_export_through_the_framework_filters_as_the_list(world, client_for):
+    """The lists, the export.xlsx URLs and the API lists read the declared filters
+    (fazhi.ledgers): every list parameter selects through them."""
+    from urllib.parse import quote
+
+    from fazhi.disputes.ledgers import DECLARED
+
+    d1 = dispute(world)
+    d2 = dispute(world, title="王某与赵某借贷纠纷")
+    ds.act(d2, "supervise", user=world.supervisor, data={"note": "尽快调处"})
+    p = petition(world, received_on="2024-09-16")
+    h = appeal(world, "X-1")
+    both = {d1.pk, d2.pk}
+    expected = {
+        "dispute": [
+            ({}, both),
+            ({"status": "open"}, both),
+            ({"status": "registered"}, both),
+            ({"status": "closed"}, set()),
+            ({"supervised": "1"}, {d2.pk}),
+            ({"q": "王某"}, {d2.pk}),
+            ({"q": d1.number}, {d1.pk}),
+            ({"village": str(world.village_a.pk)}, both),
+            ({"unit": str(world.township_a.pk)}, both),
+            ({"unit": str(world.township_b.pk)}, set()),
+            ({"due_to": "2000-01-01"}, set()),
+            ({"category": "bad"}, both),
+        ],
+        "petition": [({}, {p.pk}), ({"supervised": "1"}, set()), ({"q": "征地"}, {p.pk})],
+        "hotline": [({}, {h.pk}), ({"q": "X-1"}, {h.pk}), ({"escalated": "1"}, set())],
+        "grid": [({}, set())],
+    }
+    for key, cases in expected.items():
+        lg = DECLARED[key]
+        for params, want in cases:
+            qs = lg.filter_qs(lg.base_qs(world.clerk_a, "view"), params, user=world.clerk_a)
+            assert set(qs.values_list("pk", flat=True)) == want, (key, params)
+    c = client_for(world.clerk_a)
+    r = c.get("/disputes/cases/export.xlsx?supervised=1&order=due")
+    rows = list(load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
+    assert len(rows) == 2 and rows[1][7] == "王某与赵某借贷纠纷"
+    assert quote("矛盾纠纷台账-") in r["Content-Disposition"]
+    assert AuditEvent.objects.filter(event="export").count() == 1

@@ -5,30 +5,30 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from fazhi.core import attachments, excel, pii, scoping
+from fazhi.core import attachments, pii, scoping
 from fazhi.core import documents as core_documents
 from fazhi.core.errors import DomainError
 from fazhi.core.history import diff
-from fazhi.core.params import parse_int, query
+from fazhi.core.params import parse_int
 from fazhi.core.procedures import timeline
 from fazhi.core.roles import Perm
+from fazhi.ledgers.pages import people_rows
 
 from .. import documents
-from ..ledgers import LEDGERS
-from ..models import Dispute, GridCase, HotlineAppeal, Petition
+from ..ledgers import DECLARED
 from ..services import disputes as dispute_services
 from ..services import grid as grid_services
 from ..services import hotline as hotline_services
 from ..services import petitions as petition_services
 from ..services.fields import eligible_handlers
+from .common import _ledger, get_case
+from .fields import detail_fields
 
 SERVICES = {
     "dispute": dispute_services,
@@ -36,132 +36,6 @@ SERVICES = {
     "hotline": hotline_services,
     "grid": grid_services,
 }
-
-
-def _ledger(key):
-    try:
-        return LEDGERS[key]
-    except KeyError:
-        raise Http404
-
-
-def get_case(request, key, pk, perm=Perm.VIEW):
-    ledger = _ledger(key)
-    return scoping.get_visible_or_404(ledger.queryset(request.user, perm), request.user, pk=pk)
-
-
-def _options(rows, chosen: str | None) -> list[dict]:
-    """(pk, label) pairs as the filter selects render them, the chosen one marked: one
-    comparison here instead of a template expression per option (a county has 300
-    villages)."""
-    return [{"pk": pk, "name": name, "selected": str(pk) == chosen} for pk, name in rows]
-
-
-def filter_choices(request, ledger):
-    units = scoping.visible_units(request.user)
-    villages = (
-        units.filter(kind__in=("village", "community"))
-        .order_by("path")
-        .values_list("pk", "name")[:300]
-    )
-    townships = list(
-        units.filter(kind__in=("township", "subdistrict", "development_zone")).values_list(
-            "pk", "name"
-        )
-    )
-    categories = []
-    if ledger.categories is not None:
-        categories = list(ledger.categories.objects.values_list("pk", "name"))
-        categories = [(str(pk), name) for pk, name in categories]
-    elif ledger.key == "petition":
-        from ..models import PetitionType
-
-        categories = list(PetitionType.choices)
-    elif ledger.choices is not None:
-        categories = list(ledger.choices.choices)
-    cases = ledger.queryset(request.user)
-    if ledger.key == "grid":
-        # 600,000 rows at county scale: the handlers of open cases, read through the
-        # (unit, status) index, not a scan of every case the county has.
-        cases = cases.filter(status__in=ledger.model.OPEN_STATES)
-    handler_ids = (
-        cases.exclude(handler=None)
-        .values_list("handler_id", flat=True)
-        .order_by()  # DISTINCT over the handler alone, not the ledger's ordering columns too
-        .distinct()[:200]
-    )
-    from django.contrib.auth import get_user_model
-
-    handlers = [
-        (u.pk, u.label)
-        for u in get_user_model()
-        .objects.filter(pk__in=list(handler_ids))
-        .only("pk", "username", "display_name")
-        .order_by("username")
-    ]
-    p = query(request)
-    chosen = {key: str(p.id(key) or "") for key in ("village", "unit", "handler")}
-    return {
-        "villages": _options(villages, chosen["village"]),
-        "townships": _options(townships, chosen["unit"]) if len(townships) > 1 else [],
-        "categories": categories,
-        "handlers": _options(handlers, chosen["handler"]),
-        "statuses": ledger.statuses.choices,
-    }
-
-
-@login_required
-def case_list(request, key):
-    ledger = _ledger(key)
-    p = query(request)
-    qs = ledger.filter(ledger.queryset(request.user), p, user=request.user)
-    qs = ledger.order(qs, p.choice("order", ("due", "-due")))
-    page = Paginator(qs, 50).get_page(p.page())
-    rows = [
-        {"obj": o, "cells": [fn(o) for _h, fn in ledger.list_columns]} for o in page.object_list
-    ]
-    params = request.GET.copy()
-    params.pop("page", None)
-    return render(
-        request,
-        "disputes/case_list.html",
-        {
-            "ledger": ledger,
-            "headers": [h for h, _ in ledger.list_columns],
-            "rows": rows,
-            "page": page,
-            "query": params.urlencode(),
-            "today": timezone.localdate(),
-            "can_create": scoping.has_perm_anywhere(request.user, Perm.CHANGE),
-            "can_export": scoping.has_perm_anywhere(request.user, Perm.EXPORT),
-            "tab": ledger.key,
-            "search_notice": pii.search_refused_notice(request.user, request.GET.get("q") or ""),
-            **filter_choices(request, ledger),
-        },
-    )
-
-
-@login_required
-def case_export(request, key):
-    ledger = _ledger(key)
-    if not scoping.has_perm_anywhere(request.user, Perm.EXPORT):
-        raise PermissionDenied("您的角色无权导出")
-    p = query(request)
-    qs = ledger.filter(ledger.queryset(request.user, Perm.EXPORT), p, user=request.user)
-    if ledger.model is Dispute:
-        qs = qs.prefetch_related("parties").select_related("committee")
-    elif ledger.model is Petition:
-        qs = qs.prefetch_related("petitioners")
-    qs = ledger.order(qs, "due") if p.choice("order", ("due", "-due")) else qs
-    rows = ([fn(o) for _h, fn in ledger.export_columns] for o in qs.iterator(chunk_size=1000))
-    return excel.export_response(
-        request,
-        ledger.label + "台账",
-        [h for h, _ in ledger.export_columns],
-        rows,
-        filename=f"{ledger.label}台账-{timezone.localdate():%Y%m%d}.xlsx",
-        detail={"key": ledger.key},
-    )
 
 
 HIDDEN_FIELDS = {"version", "updated_at", "due_date", "due_provisional", "due_label"}
@@ -292,24 +166,20 @@ def _not_applicable(obj, ledger):
     return out
 
 
-def _fields(obj, user):
-    from ..views.fields import detail_fields
-
-    return detail_fields(obj, user)
-
-
 @login_required
 def case_detail(request, key, pk):
     ledger = _ledger(key)
     obj = get_case(request, key, pk)
+    declared = DECLARED[key]
     ct = ContentType.objects.get_for_model(obj)
-    revealed = request.session.pop("disputes_revealed", {}) if request.method == "GET" else {}
     context = {
         "ledger": ledger,
         "obj": obj,
         "tab": ledger.key,
-        "fields": _fields(obj, request.user),
-        "people": _people(obj, revealed, request.user),
+        "fields": detail_fields(obj, request.user),
+        "people": people_rows(request, declared, obj),
+        "declared": declared,
+        "declared_names": {"reveal": declared.url("reveal")},
         "forms": _action_forms(obj, ledger, request.user),
         "not_applicable": _not_applicable(obj, ledger),
         "timeline": _timeline(obj, ledger),
@@ -323,66 +193,6 @@ def case_detail(request, key, pk):
         "followups": obj.followups.all() if ledger.key == "dispute" else [],
     }
     return render(request, "disputes/case_detail.html", context)
-
-
-def _people(obj, revealed, user):
-    rows = []
-    if isinstance(obj, Dispute):
-        people = [
-            (p, f"{p.get_side_display()}（{p.get_kind_display()}）") for p in obj.parties.all()
-        ]
-    elif isinstance(obj, Petition):
-        people = [(p, "代表" if p.representative else "信访人") for p in obj.petitioners.all()]
-    elif isinstance(obj, GridCase):
-        people = [(obj, "当事人")] if (obj.person_name or obj.phone) else []
-    else:
-        people = [(obj, "来电人")]
-    for p, role in people:
-        key = f"{type(p).__name__}:{p.pk}"
-        idn = getattr(p, "id_number", "")
-        kind = getattr(p, "kind", "person")
-        rows.append(
-            {
-                "pk": p.pk,
-                "role": role,
-                "name": p.caller
-                if isinstance(p, HotlineAppeal)
-                else p.person_name
-                if isinstance(p, GridCase)
-                else p.name,
-                "id_number": revealed.get(key + ":id_number")
-                or (pii.mask_resident_id(idn) if kind == "person" else idn),
-                "phone": revealed.get(key + ":phone") or pii.mask_mobile(p.phone),
-                "has_id": bool(idn) and kind == "person",
-                "has_phone": bool(p.phone),
-                "address": getattr(p, "address", ""),
-            }
-        )
-    return rows
-
-
-@login_required
-@require_POST
-def case_reveal(request, key, pk, person, field):
-    obj = get_case(request, key, pk)
-    if field not in ("id_number", "phone"):
-        raise Http404
-    if isinstance(obj, Dispute):
-        target = obj.parties.filter(pk=person).first()
-    elif isinstance(obj, Petition):
-        target = obj.petitioners.filter(pk=person).first()
-    else:
-        target = obj if person == obj.pk else None
-    if target is None or not hasattr(target, field):  # a caller / person has no ID number
-        raise Http404
-    value = pii.reveal(request.user, obj, field, getattr(target, field))
-    if value is None:
-        messages.error(request, "您的角色无权查看完整个人信息")
-    else:
-        revealed = request.session.get("disputes_revealed", {})
-        revealed[f"{type(target).__name__}:{target.pk}:{field}"] = value
-        request.session["disputes_revealed"] = revealed
-    return redirect(reverse(f"disputes:{key}_detail", args=[obj.pk]))
 
 
 @login_required

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from ..models import Dispute, GridCase, Petition
+from ..models.grid import DEFAULT_HANDLING_WORKING_DAYS, HANDLING_WORKING_DAYS
 
 
 def _d(v):
@@ -155,9 +156,7 @@ def detail_fields(obj, user) -> list[tuple[str, str]]:
             ),
         ]
     elif isinstance(obj, GridCase):
-        from .grid import detail_rows
-
-        rows = detail_rows(obj)
+        rows = grid_rows(obj)
     else:
         rows = [
             ("工单编号", obj.number),
@@ -182,3 +181,31 @@ def detail_fields(obj, user) -> list[tuple[str, str]]:
             ("退回重办", f"{obj.redo_count}次" + ("，已提级督办" if obj.escalated else "")),
         ]
     return [r for r in rows + common_tail if r[1] not in (None, "")]
+
+
+def grid_rows(obj: GridCase) -> list[tuple[str, str]]:
+    on_time = {True: "（按期）", False: "（超期）", None: ""}[obj.handled_on_time]
+    return [
+        ("编号", obj.number),
+        ("单位", obj.unit.name),
+        (
+            "村(社区) / 网格",
+            " / ".join(x for x in (obj.village.name if obj.village_id else "", obj.grid) if x),
+        ),
+        ("上报时间", timezone.localtime(obj.reported_at).strftime("%Y-%m-%d %H:%M")),
+        ("上报网格员", obj.reporter),
+        ("事件类别", obj.get_category_display()),
+        ("事件概要", obj.summary),
+        ("状态", obj.get_status_display()),
+        (
+            "处置期限",
+            _d(obj.due_on)
+            + ("（暂定）" if obj.due_on_provisional else "")
+            + f"（上报后{HANDLING_WORKING_DAYS.get(obj.category, DEFAULT_HANDLING_WORKING_DAYS)}个工作日，本地规定）",
+        ),
+        ("处置方式", obj.get_disposal_display()),
+        ("处置日期", _d(obj.handled_on) + on_time if obj.handled_on else ""),
+        ("处置情况", obj.handling),
+        ("转办单位", obj.referred_to),
+        ("转为矛盾纠纷", f"{obj.dispute.number} {obj.dispute.title}" if obj.dispute_id else ""),
+    ]

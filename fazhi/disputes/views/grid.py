@@ -1,4 +1,4 @@
-"""Grid-case pages beyond the shared ledger views: the report form, the import, detail rows.
+"""Grid-case pages beyond the shared ledger views: the report form and the import.
 
 The list, detail, steps, export and reveal pages are the shared ones in ``cases.py``
 (ledger key ``grid``), so a grid case looks and works like a hotline appeal.
@@ -15,42 +15,10 @@ from django.utils import timezone
 
 from fazhi.core.errors import DomainError
 
-from ..models import GridCase, GridCategory
+from ..models import GridCategory
 from ..models.grid import DEFAULT_HANDLING_WORKING_DAYS, HANDLING_WORKING_DAYS
 from ..services import grid as grid_services
-from .pages import _changeable_units, _default_unit, _form_context, _unit_from_post
-
-
-def _d(v) -> str:
-    return v.isoformat() if v else ""
-
-
-def detail_rows(obj: GridCase) -> list[tuple[str, str]]:
-    on_time = {True: "（按期）", False: "（超期）", None: ""}[obj.handled_on_time]
-    return [
-        ("编号", obj.number),
-        ("单位", obj.unit.name),
-        (
-            "村(社区) / 网格",
-            " / ".join(x for x in (obj.village.name if obj.village_id else "", obj.grid) if x),
-        ),
-        ("上报时间", timezone.localtime(obj.reported_at).strftime("%Y-%m-%d %H:%M")),
-        ("上报网格员", obj.reporter),
-        ("事件类别", obj.get_category_display()),
-        ("事件概要", obj.summary),
-        ("状态", obj.get_status_display()),
-        (
-            "处置期限",
-            _d(obj.due_on)
-            + ("（暂定）" if obj.due_on_provisional else "")
-            + f"（上报后{HANDLING_WORKING_DAYS.get(obj.category, DEFAULT_HANDLING_WORKING_DAYS)}个工作日，本地规定）",
-        ),
-        ("处置方式", obj.get_disposal_display()),
-        ("处置日期", _d(obj.handled_on) + on_time if obj.handled_on else ""),
-        ("处置情况", obj.handling),
-        ("转办单位", obj.referred_to),
-        ("转为矛盾纠纷", f"{obj.dispute.number} {obj.dispute.title}" if obj.dispute_id else ""),
-    ]
+from .common import _changeable_units, _default_unit, _form_context, _unit_from_post
 
 
 def _categories():

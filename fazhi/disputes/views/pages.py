@@ -14,10 +14,9 @@ from django.utils import timezone
 
 from fazhi.core import scoping
 from fazhi.core.errors import DomainError
-from fazhi.core.models import Unit
-from fazhi.core.params import parse_int, post
+from fazhi.core.params import parse_int
 from fazhi.core.roles import Perm
-from fazhi.web.switcher import current_unit, current_year
+from fazhi.web.switcher import current_year
 
 from .. import queries
 from ..models import (
@@ -37,23 +36,15 @@ from ..models import (
 from ..services import disputes as dispute_services
 from ..services import hotline as hotline_services
 from ..services import petitions as petition_services
-
-PARTY_ROWS = 4
-
-
-def _changeable_units(user):
-    units = scoping.visible_units(user, Perm.CHANGE).filter(
-        kind__in=("township", "subdistrict", "development_zone", "village", "community")
-    )
-    return units.order_by("path")
-
-
-def _default_unit(request, units):
-    cu = current_unit(request)
-    if cu is not None and any(u.pk == cu.pk for u in units):
-        return cu
-    return units[0] if units else None
-
+from .common import (
+    PARTY_ROWS,
+    _changeable_units,
+    _default_unit,
+    _form_context,
+    _people_from_post,
+    _unit_from_post,
+    get_case,
+)
 
 GRID_STATS = {
     "disposed": Count("id", filter=Q(handled_on__isnull=False)),
@@ -143,43 +134,6 @@ def index(request):
     )
 
 
-def _form_context(request, extra):
-    units = list(_changeable_units(request.user))
-    if not units:
-        raise PermissionDenied("您的角色无权登记")
-    unit = _default_unit(request, units)
-    township = unit.township() or unit
-    villages = Unit.objects.filter(
-        path__startswith=township.path, kind__in=("village", "community")
-    ).order_by("path")
-    return {"units": units, "unit": unit, "villages": villages, "post": request.POST, **extra}
-
-
-def _unit_from_post(request):
-    pk = post(request).id("unit")
-    unit = _changeable_units(request.user).filter(pk=pk).first() if pk else None
-    if unit is None:
-        raise DomainError("请选择登记单位")
-    return unit
-
-
-def _people_from_post(post, prefix: str) -> list[dict]:
-    out = []
-    for i in range(PARTY_ROWS):
-        out.append(
-            {
-                "name": post.get(f"{prefix}{i}_name", ""),
-                "kind": post.get(f"{prefix}{i}_kind", "person"),
-                "side": post.get(f"{prefix}{i}_side", "applicant"),
-                "id_number": post.get(f"{prefix}{i}_id_number", ""),
-                "phone": post.get(f"{prefix}{i}_phone", ""),
-                "address": post.get(f"{prefix}{i}_address", ""),
-                "representative": post.get(f"{prefix}{i}_representative") == "on",
-            }
-        )
-    return out
-
-
 @login_required
 def dispute_new(request):
     context = _form_context(
@@ -217,8 +171,6 @@ def dispute_new(request):
 
 @login_required
 def dispute_edit(request, pk):
-    from .cases import get_case
-
     d = get_case(request, "dispute", pk)
     if not scoping.can(request.user, Perm.CHANGE, d):
         raise PermissionDenied("您无权修改该纠纷")

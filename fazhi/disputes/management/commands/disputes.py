@@ -13,7 +13,7 @@ from fazhi.core import context, excel
 from fazhi.core.errors import DomainError
 from fazhi.core.management.base import refused, resolve_unit, resolve_user
 
-from ...ledgers import LEDGERS
+from ...ledgers import DECLARED, LEDGERS
 from ...models import MediationCommittee
 from ...services import disputes as dispute_services
 from ...services import grid as grid_services
@@ -105,12 +105,11 @@ class Command(BaseCommand):
         return qs
 
     def do_list(self, kind, unit, user, status, overdue, format, **_):
-        ledger = LEDGERS[kind]
         qs = self._qs(
             kind, resolve_unit(unit) if unit else None, resolve_user(user) if user else None
         )
         params = {"status": status or "", "overdue": "1" if overdue else ""}
-        qs = ledger.order(ledger.filter(qs, params), "due")
+        qs = DECLARED[kind].order_qs(DECLARED[kind].filter_qs(qs, params), "due")
         rows = [
             {
                 "id": o.pk,
