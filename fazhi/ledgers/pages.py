@@ -266,10 +266,14 @@ def _field_choices(ledger: Ledger, fields, obj, user) -> list[dict]:
     return out
 
 
-def initial(ledger: Ledger, obj, fields) -> dict:
-    """The edit form's values: the record's own, as text (personal fields masked)."""
+def initial(ledger: Ledger, obj, fields, user=None) -> dict:
+    """The edit form's values: the record's own, as text (personal fields masked unless
+    ``user`` may reveal the unit's personal data)."""
+    from fazhi.core import pii
+
     from .declare import mask
 
+    personal = () if user is not None and pii.may_reveal(user, obj.unit) else ledger.personal
     data = {}
     for f in fields:
         value = getattr(obj, f.name, None)
@@ -284,7 +288,7 @@ def initial(ledger: Ledger, obj, fields) -> dict:
         elif hasattr(value, "pk"):
             data[f.name] = str(value.pk)
         else:
-            data[f.name] = "" if value is None else str(mask(f.name, value, ledger.personal))
+            data[f.name] = "" if value is None else str(mask(f.name, value, personal))
     return data
 
 
@@ -297,7 +301,9 @@ def edit_view(ledger: Ledger, tabs):
         scoping.require(request.user, Perm.CHANGE, obj.unit, "您的角色无权修改该记录")
         error = ""
         post = (
-            request.POST if request.method == "POST" else initial(ledger, obj, ledger.edit_fields)
+            request.POST
+            if request.method == "POST"
+            else initial(ledger, obj, ledger.edit_fields, request.user)
         )
         if request.method == "POST":
             try:
