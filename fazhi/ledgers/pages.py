@@ -116,6 +116,8 @@ def list_view(ledger: Ledger, tabs):
             columns=ledger.columns,
             units=unit_choices(request.user) if ledger.unit_filter else [],
         )
+        if ledger.list_context:
+            ctx.update(ledger.list_context(request))
         return render(request, ledger.template("list"), ctx)
 
     view.__name__ = f"{ledger.key}_list"
