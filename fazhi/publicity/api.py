@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
@@ -111,7 +110,7 @@ def create_event(request, payload: EventIn):
     unit = _unit(request, payload.unit_id)
     data = payload.dict(exclude={"unit_id", "duty_id"})
     data["duty"] = _duty(request, payload.duty_id)
-    return 201, services.create_event(unit, data, actor=request.user)
+    return 201, services.create_event(unit=unit, actor=request.user, **data)
 
 
 @router.get("/events/{event_id}", response=EventOut, summary="普法活动详情")
@@ -126,10 +125,9 @@ def update_event(request, event_id: DbId, payload: EventPatch | None = None):
     event = scoping.get_visible_or_404(
         PublicityEvent.objects.select_related("unit"), request.user, pk=event_id
     )
-    if not scoping.can(request.user, Perm.CHANGE, event):
-        raise PermissionDenied("您无权修改该普法活动")
+    scoping.require(request.user, Perm.CHANGE, event.unit, "您无权修改该普法活动")
     data = payload.dict(exclude_unset=True) if payload is not None else {}
-    return services.update_event(event, data, actor=request.user)
+    return services.update_event(event, actor=request.user, **data)
 
 
 class ThemedDayOut(Schema):

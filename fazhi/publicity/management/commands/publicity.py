@@ -13,8 +13,11 @@ from fazhi.core import context
 from fazhi.core.errors import DomainError
 from fazhi.core.excel import export_file
 from fazhi.core.management.base import refused, resolve_unit, resolve_user
+from fazhi.ledgers import importing
+from fazhi.ledgers.declare import display
 
-from ... import importers, services
+from ... import services
+from ...ledgers import EVENT
 from ...models import PublicityEvent
 
 
@@ -42,10 +45,6 @@ class Command(BaseCommand):
     def handle(self, *args, verb, **opts):
         try:
             return getattr(self, "do_" + verb.replace("-", "_"))(**opts)
-        except importers.ImportFailed as exc:
-            for e in exc.errors:
-                self.stderr.write(str(e))
-            raise CommandError(f"导入失败，未写入任何记录（{len(exc.errors)} 处错误）")
         except DomainError as exc:
             raise CommandError(exc.message)
         except PermissionDenied as exc:
@@ -83,33 +82,28 @@ class Command(BaseCommand):
         if not p.is_file():
             raise CommandError(f"找不到文件：{file}")
         with context.acting(actor):
-            n = importers.import_events(unit, p.read_bytes(), file, actor=actor)
-        self.stdout.write(self.style.SUCCESS(f"已导入普法活动 {n} 次"))
+            result = importing.run(
+                EVENT, root=unit, actor=actor, data=p.read_bytes(), filename=file
+            )
+        if not result.ok:
+            for e in result.errors:
+                self.stderr.write(str(e))
+            raise CommandError(f"导入失败，未写入任何记录（{len(result.errors)} 处错误）")
+        done = f"已导入普法活动 {result.created} 次"
+        if result.skipped:
+            done += f"，{result.skipped} 次此前已导入"
+        self.stdout.write(self.style.SUCCESS(done))
 
     def do_export(self, unit, year, out, **_):
         unit = resolve_unit(unit)
         year = year or timezone.localdate().year
-        from ...views import EVENT_HEADERS
-
-        rows = [
-            [
-                e.date,
-                e.unit.name,
-                e.title,
-                e.theme_label,
-                e.get_place_kind_display(),
-                e.place,
-                e.partners,
-                e.laws,
-                e.audience,
-                e.materials,
-                e.consultations,
-                e.duty.body if e.duty else "",
-            ]
-            for e in PublicityEvent.objects.in_subtree(unit)
+        events = (
+            PublicityEvent.objects.in_subtree(unit)
             .filter(date__year=year)
             .select_related("unit", "duty")
             .order_by("date", "pk")
-        ]
-        export_file(out, "普法宣传活动台账", EVENT_HEADERS, rows, unit=unit)
+        )
+        rows = [[display(c.get(e)) for c in EVENT.columns] for e in events]
+        headers = [c.header for c in EVENT.columns]
+        export_file(out, EVENT.title, headers, rows, unit=unit)
         self.stdout.write(self.style.SUCCESS(f"已导出 {len(rows)} 行到 {out}"))
