@@ -373,7 +373,7 @@ def page_variants() -> dict[str, dict[str, dict]]:
                 },
             )
     registries = []
-    for mod in ("fazhi.decisions.registry", "fazhi.enforcement.registry"):
+    for mod in ("fazhi.decisions.ledgers", "fazhi.enforcement.ledgers"):
         with contextlib.suppress(ImportError):
             registries.extend(__import__(mod, fromlist=["LEDGERS"]).LEDGERS)
     for lg in registries:

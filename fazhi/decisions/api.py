@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from . import documents  # noqa: F401  (registers the DOCX specs)
 from fazhi.ledgers.api import build_router
-from .registry import LEDGERS
+
+from . import documents  # noqa: F401  (registers the DOCX specs)
+from .ledgers import LEDGERS
 
 router = build_router(["依法决策"], LEDGERS)

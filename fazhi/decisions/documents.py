@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fazhi.core import documents as D
-
 from fazhi.ledgers.declare import display
 
 

@@ -15,9 +15,9 @@ from django.utils import timezone
 from fazhi.core import attachments, workdays
 from fazhi.core.errors import InvalidInput
 from fazhi.core.procedures import Procedure, Transition
+from fazhi.ledgers.fields import Action, F, preview
 
 from . import services
-from fazhi.ledgers.fields import Action, F, preview
 from .models import (
     ContractReview,
     DecisionCatalog,

@@ -12,9 +12,9 @@ from django.db import IntegrityError, transaction
 from fazhi.core import audit, scoping, workdays
 from fazhi.core.errors import InvalidInput
 from fazhi.core.roles import Perm
-
 from fazhi.ledgers import fields as flow
 from fazhi.ledgers.fields import F
+
 from .models import (
     CollectiveDiscussion,
     ContractReview,

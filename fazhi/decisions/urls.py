@@ -3,7 +3,7 @@ from django.urls import path
 from fazhi.ledgers import pages as ui
 
 from . import views
-from .registry import LEDGERS, TABS
+from .ledgers import LEDGERS, TABS
 
 app_name = "decisions"
 urlpatterns = [

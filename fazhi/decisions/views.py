@@ -16,10 +16,11 @@ from fazhi.core import documents as core_documents
 from fazhi.core import excel, scoping
 from fazhi.core.errors import DomainError
 from fazhi.core.roles import Perm
+from fazhi.ledgers.declare import display
 from fazhi.web.switcher import current_year
 
 from . import documents, indicators
-from fazhi.ledgers.declare import display
+from .ledgers import TABS
 from .models import (
     CollectiveDiscussion,
     DecisionsSettings,
@@ -30,7 +31,6 @@ from .models import (
 from .models.catalog import DecisionStatus
 from .models.documents import DocStatus
 from .models.settings import DEFAULT_FILING_DAYS
-from .registry import TABS
 from .services import save_settings
 
 

@@ -9,8 +9,8 @@ from fazhi.core import attachments, workdays
 from fazhi.core.procedures import Procedure, Transition
 from fazhi.core.roles import Perm
 from fazhi.decisions import services as decision_services
-from fazhi.ledgers.fields import Action, F, preview
 from fazhi.decisions.models.reviews import SubjectKind
+from fazhi.ledgers.fields import Action, F, preview
 
 from . import services
 from .models import (

@@ -20,6 +20,7 @@ from fazhi.core.roles import Perm
 from fazhi.web.switcher import current_year
 
 from . import documents, public
+from .ledgers import TABS
 from .models import (
     DEFAULT_DISPLAY_DAYS,
     EnforcementCase,
@@ -28,7 +29,6 @@ from .models import (
     Litigation,
     Reconsideration,
 )
-from .registry import TABS
 from .services import save_settings
 
 

@@ -1,14 +1,23 @@
-"""The API over ``Ledger`` descriptors: list (filters, paging), detail (with the actions
-allowed now and why the others are not, and the procedure checklist), create, and each
-step as ``POST /<things>/{id}/actions/<action>`` (409 with the reason when refused)."""
+"""The API of every declared ledger: list (the page's filters, paging), detail (with the
+actions allowed now and why the others are not, and the procedure checklist), create,
+update (``PATCH``), Excel import, and each step as
+``POST /<things>/{id}/actions/<action>`` (409 with the reason when refused).
 
+Request and response schemas are built from the declaration (the ``F`` fields and the
+model's columns), so OpenAPI describes every field of every ledger with its type."""
+
+import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from ninja import Router, Schema
+from django.db import models
+from ninja import Field, File, Form, Query, Router, Schema
 from ninja.errors import HttpError
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
+from pydantic import create_model
 
 from fazhi.core import scoping
 from fazhi.core.apitypes import DbId, Year
@@ -16,10 +25,11 @@ from fazhi.core.pagination import LimitOffsetPagination
 from fazhi.core.roles import Perm
 
 from . import fields as flow
+from . import importing
 from .declare import Ledger, serialize
 
 
-class DecisionOptionOut(Schema):
+class ActionOptionOut(Schema):
     action: str
     label: str
     allowed: bool
@@ -76,22 +86,110 @@ class RecordOut(RecordBase):
 
 
 class RecordDetailOut(RecordBase):
-    actions: list[DecisionOptionOut]
+    actions: list[ActionOptionOut]
     checklist: list[StepOut] | None = None
 
 
-class DecisionActionIn(Schema):
+class ActionIn(Schema):
     data: dict[str, Any] = {}
     comment: str = ""
     expected_version: int | None = None
 
 
-class DecisionCreateIn(Schema):
-    unit_id: DbId
-    data: dict[str, Any] = {}
+class LedgerImportErrorOut(Schema):
+    row: int
+    column: str
+    message: str
 
 
-def _out(obj) -> dict:
+class LedgerImportOut(Schema):
+    created: int
+    skipped: int
+    errors: list[LedgerImportErrorOut]
+
+
+# ---------------------------------------------------------------- typed schemas
+
+_INPUT_TYPES: dict[str, Any] = {
+    "text": str,
+    "textarea": str,
+    "date": dt.date,
+    "int": int,
+    "decimal": Decimal,
+    "bool": bool,
+    "choice": str,
+    "user": int | str,  # a user's id or username
+    "ints": list[int] | str,  # ids, or "1,2,3"
+}
+
+
+def _camel(*parts: str) -> str:
+    return "".join(p.replace("_", " ").title().replace(" ", "") for p in parts)
+
+
+def _input_field(f) -> tuple:
+    extra = {"enum": [c[0] for c in f.choices]} if f.choices else None
+    return (
+        _INPUT_TYPES.get(f.kind, str) | None,
+        Field(
+            None, description=f.label + ("（必填）" if f.required else ""), json_schema_extra=extra
+        ),
+    )
+
+
+def input_schema(ledger: Ledger, fields, suffix: str, **base) -> type[Schema]:
+    """``{unit_id?, <field>: <type>, …, data?}``: the fields flat and typed; ``data`` (the
+    same fields as an object) is still read for clients written against it."""
+    typed = {f.name: _input_field(f) for f in fields}
+    data_model = create_model(
+        _camel(ledger.app, ledger.key, suffix, "data"), __base__=Schema, **typed
+    )
+    return create_model(
+        _camel(ledger.app, ledger.key, suffix),
+        __base__=Schema,
+        **base,
+        **typed,
+        data=(data_model | None, None),
+    )
+
+
+def _model_type(f) -> Any:
+    if isinstance(f, models.ForeignKey):
+        return int
+    if isinstance(f, models.BooleanField):
+        return bool
+    if isinstance(f, models.IntegerField | models.AutoField | models.BigAutoField):
+        return int
+    if isinstance(f, models.DateTimeField):
+        return str
+    if isinstance(f, models.DateField | models.DecimalField):
+        return str  # ISO date; a decimal as its exact text
+    if isinstance(f, models.JSONField):
+        return Any
+    if isinstance(f, models.FloatField):
+        return float
+    return str
+
+
+def output_schema(ledger: Ledger) -> type[Schema]:
+    """The record as the API returns it: the common head and ``fields``, one typed entry per
+    column of the model (personal fields masked)."""
+    fields = {
+        f.attname: (_model_type(f) | None, Field(None, description=str(f.verbose_name)))
+        for f in ledger.model._meta.concrete_fields
+    }
+    fields_model = create_model(_camel(ledger.app, ledger.key, "fields"), __base__=Schema, **fields)
+    detail = create_model(
+        _camel(ledger.app, ledger.key, "out"),
+        __base__=RecordBase,
+        fields=(fields_model, ...),
+        actions=(list[ActionOptionOut], []),
+        checklist=(list[StepOut] | None, None),
+    )
+    return detail
+
+
+def _out(obj, personal=("id_number", "phone")) -> dict:
     return {
         "id": obj.pk,
         "unit_id": obj.unit_id,
@@ -100,12 +198,12 @@ def _out(obj) -> dict:
         "status": getattr(obj, "status", None),
         "status_name": obj.get_status_display() if hasattr(obj, "get_status_display") else None,
         "version": getattr(obj, "version", None),
-        "fields": serialize(obj),
+        "fields": serialize(obj, personal),
     }
 
 
 def _detail(ledger: Ledger, obj, user) -> dict:
-    out = _out(obj)
+    out = _out(obj, ledger.personal)
     options = ledger.procedure.available(obj, user) if ledger.procedure else []
     out["actions"] = [
         {
@@ -127,49 +225,97 @@ def _stringify(data: dict) -> dict:
     }
 
 
+def _raw(payload, fields) -> dict:
+    """The input as ``fields.parse`` reads it: ``data`` first, the flat fields over it."""
+    raw = {}
+    if getattr(payload, "data", None) is not None:
+        raw.update(payload.data.dict(exclude_unset=True))
+    for f in fields:
+        value = getattr(payload, f.name, None)
+        if f.name in payload.model_fields_set and value is not None:
+            raw[f.name] = value
+    return _stringify(raw)
+
+
+def filter_schema(ledger: Ledger) -> type[Schema]:
+    """The list's query parameters: the page's filters, typed."""
+    params: dict = {"q": (str | None, Field(None, description="关键词"))}
+    for f in ledger.filters:
+        extra = {"enum": [str(c[0]) for c in f.choices]} if f.choices else None
+        params[f.name] = (str | None, Field(None, description=f.label, json_schema_extra=extra))
+    if ledger.year_field:
+        params["year"] = (Year | None, Field(None, description="年度"))
+    if ledger.unit_filter:
+        params["unit"] = (DbId | None, Field(None, description="单位（含下级）"))
+    if ledger.date_field:
+        params["date_from"] = (dt.date | None, Field(None, description="起始日期"))
+        params["date_to"] = (dt.date | None, Field(None, description="截止日期"))
+    return create_model(_camel(ledger.app, ledger.key, "filters"), __base__=Schema, **params)
+
+
+def list_schema(ledger: Ledger, detail_schema) -> type[Schema]:
+    personal = ledger.personal
+    fields_model = detail_schema.model_fields["fields"].annotation
+    return type(
+        _camel(ledger.app, ledger.key, "row"),
+        (RecordOut,),
+        {
+            "__annotations__": {"fields": fields_model},
+            "resolve_fields": staticmethod(lambda obj: serialize(obj, personal)),
+        },
+    )
+
+
 def add_routes(router: Router, ledger: Ledger) -> None:
+    """Mount one ledger's routes; operation ids ``<app>_<ledger>_<verb>``."""
     name = ledger.key
     base = f"/{ledger.plural}/"
-    filter_names = [f.name for f in ledger.filters]
+    op = f"{ledger.app}_{name}"
+    Out = ledger.out or output_schema(ledger)
+    Row = ledger.out or list_schema(ledger, Out)
+    Filters = filter_schema(ledger)
+
+    def detail(obj, user):
+        return obj if ledger.out else _detail(ledger, obj, user)
 
     @router.get(
         base,
-        response=list[RecordOut],
+        response=list[Row],
         summary=f"{ledger.title}列表",
-        operation_id=f"{ledger.app}_{name}_list",
-        url_name=f"{ledger.app}_{name}_list",
+        operation_id=f"{op}_list",
+        url_name=f"{op}_list",
     )
     @paginate(LimitOffsetPagination)
-    def list_(request, q: str | None = None, year: Year | None = None, status: str | None = None):
-        params = {"q": q or "", "year": str(year or "")}
-        if status and "status" in filter_names:
-            params["status"] = status
+    def list_(request, filters: Query[Filters]):
+        params = {k: ("" if v is None else str(v)) for k, v in filters.dict().items()}
         qs = ledger.base_qs(request.user, Perm.VIEW)
         return ledger.filter_qs(qs, params, user=request.user).order_by(*ledger.ordering)
 
+    list_.__name__ = f"{op}_list"
+
     @router.get(
         base + "{record_id}",
-        response=RecordDetailOut,
+        response=Out,
         summary=f"{ledger.title}详情",
-        operation_id=f"{ledger.app}_{name}_get",
-        url_name=f"{ledger.app}_{name}_get",
+        operation_id=f"{op}_get",
+        url_name=f"{op}_get",
     )
     def get_(request, record_id: DbId):
         obj = scoping.get_visible_or_404(
             ledger.model.objects.select_related(*ledger.related), request.user, pk=record_id
         )
-        return _detail(ledger, obj, request.user)
+        return detail(obj, request.user)
 
     if ledger.procedure is not None:
 
         @router.post(
             base + "{record_id}/actions/{action}",
-            response=RecordDetailOut,
+            response=Out,
             summary=f"{ledger.title}：办理一个环节（不允许时 409 并说明理由）",
-            operation_id=f"{ledger.app}_{name}_act",
-            url_name=f"{ledger.app}_{name}_act",
+            operation_id=f"{op}_act",
+            url_name=f"{op}_act",
         )
-        def act(request, record_id: DbId, action: str, payload: DecisionActionIn):
+        def act(request, record_id: DbId, action: str, payload: ActionIn):
             obj = scoping.get_visible_or_404(ledger.model.objects.all(), request.user, pk=record_id)
             if not (
                 scoping.can(request.user, Perm.CHANGE, obj)
@@ -186,25 +332,69 @@ def add_routes(router: Router, ledger: Ledger) -> None:
                 expected_version=payload.expected_version,
                 comment=payload.comment,
             )
-            return _detail(ledger, saved, request.user)
+            return detail(saved, request.user)
 
     if ledger.create is not None:
+        CreateIn = input_schema(ledger, ledger.create_fields, "create_in", unit_id=(DbId, ...))
 
         @router.post(
             base,
-            response={201: RecordDetailOut},
+            response={201: Out},
             summary=f"登记{ledger.title}",
-            operation_id=f"{ledger.app}_{name}_create",
-            url_name=f"{ledger.app}_{name}_create",
+            operation_id=f"{op}_create",
+            url_name=f"{op}_create",
         )
-        def create(request, payload: DecisionCreateIn):
-            unit = scoping.visible_units(request.user).filter(pk=payload.unit_id).first()
-            if unit is None:
-                raise HttpError(404, "单位不存在或无权查看")
+        def create(request, payload: CreateIn):
+            unit = _unit(request, payload.unit_id)
             # Authorise before reading the fields: a role that may not register gets 403.
             scoping.require(request.user, Perm.CHANGE, unit, "您的角色无权在该单位登记")
-            obj = ledger.create(unit=unit, actor=request.user, raw=_stringify(payload.data))
-            return Status(201, _detail(ledger, obj, request.user))
+            obj = ledger.create(
+                unit=unit, actor=request.user, raw=_raw(payload, ledger.create_fields)
+            )
+            return Status(201, detail(obj, request.user))
+
+    if ledger.update is not None:
+        UpdateIn = input_schema(ledger, ledger.edit_fields, "update_in")
+
+        @router.patch(
+            base + "{record_id}",
+            response=Out,
+            summary=f"修改{ledger.title}（只改给出的字段）",
+            operation_id=f"{op}_update",
+            url_name=f"{op}_update",
+        )
+        def update(request, record_id: DbId, payload: UpdateIn):
+            obj = scoping.get_visible_or_404(ledger.model.objects.all(), request.user, pk=record_id)
+            scoping.require(request.user, Perm.CHANGE, obj.unit, "您的角色无权修改该记录")
+            from .pages import initial
+
+            raw = initial(ledger, obj, ledger.edit_fields)  # fields not given keep their value
+            raw.update(_raw(payload, ledger.edit_fields))
+            obj = ledger.update(obj, actor=request.user, raw=raw)
+            return detail(obj, request.user)
+
+    if ledger.importer is not None:
+
+        @router.post(
+            base + "import",
+            response={200: LedgerImportOut, 400: LedgerImportOut},
+            summary=f"从Excel/CSV导入{ledger.title}（一个文件一个事务；有错行则全部不导入，400 并列出行号与原因）",
+            operation_id=f"{op}_import",
+            url_name=f"{op}_import",
+        )
+        def import_(request, unit_id: Form[DbId], file: File[UploadedFile]):
+            unit = _unit(request, unit_id)
+            result = importing.run(
+                ledger, root=unit, actor=request.user, data=file.read(), filename=file.name or ""
+            )
+            return (200 if result.ok else 400), result.as_dict()
+
+
+def _unit(request, unit_id):
+    unit = scoping.visible_units(request.user).filter(pk=unit_id).first()
+    if unit is None:
+        raise HttpError(404, "单位不存在或无权查看")
+    return unit
 
 
 def build_router(tags: list[str], ledgers: list[Ledger]) -> Router:

@@ -1,7 +1,9 @@
-"""The command line over ``Ledger`` descriptors: ``fazhi <app> list|show|create|act``.
+"""The command line of every declared ledger:
+``fazhi <app> <ledger> list|show|create|update|actions|act|export|import`` (the older
+order ``fazhi <app> <op> <ledger>`` still works).
 
-Steps go through ``flow.perform`` like the pages and the API: a refused step exits
-non-zero with the reason on one line of stderr.
+Everything goes through the same services as the pages and the API: a refused step
+exits non-zero with the reason on one line of stderr.
 """
 
 from __future__ import annotations
@@ -17,7 +19,10 @@ from fazhi.core.management.base import refused, resolve_unit, resolve_user
 from fazhi.core.roles import Perm
 
 from . import fields as flow
+from . import importing
 from .declare import display, serialize
+
+OPS = ["list", "show", "create", "update", "act", "actions", "export", "import", "settings"]
 
 
 def _pairs(items) -> dict:
@@ -41,14 +46,12 @@ def build_command(app_label: str, ledgers, settings_fn=None) -> type[BaseCommand
     keys = ", ".join(by_key)
 
     class Command(BaseCommand):
-        help = f"{app_label}台账：list / show / create / act（台账：{keys}）"
+        help = f"{app_label}台账：<台账> {'|'.join(OPS[:-1])}（台账：{keys}）"
 
         def add_arguments(self, parser):
-            parser.add_argument(
-                "op", choices=["list", "show", "create", "act", "actions", "settings"]
-            )
-            parser.add_argument("ledger", nargs="?", default="", help=f"台账：{keys}")
-            parser.add_argument("id", nargs="?", type=int)
+            parser.add_argument("op", help=f"台账（{keys}）或操作（{'、'.join(OPS)}）")
+            parser.add_argument("ledger", nargs="?", default="", help=f"操作或台账：{keys}")
+            parser.add_argument("id", nargs="?", help="记录编号（import 时为文件路径）")
             parser.add_argument("action", nargs="?")
             parser.add_argument(
                 "--as", dest="username", help="以该用户身份办理（必填于 create/act）"
@@ -60,6 +63,7 @@ def build_command(app_label: str, ledgers, settings_fn=None) -> type[BaseCommand
             parser.add_argument("--expected-version", type=int)
             parser.add_argument("--comment", default="")
             parser.add_argument("--json", action="store_true", help="以 JSON 输出")
+            parser.add_argument("-o", "--output", help="export：写入的 .xlsx 文件")
 
         def handle(
             self,
@@ -77,6 +81,17 @@ def build_command(app_label: str, ledgers, settings_fn=None) -> type[BaseCommand
             comment,
             **options,
         ):
+            if op in by_key:  # fazhi <app> <ledger> <op>
+                op, ledger = ledger, op
+            if op not in OPS:
+                raise CommandError(f"未知的操作“{op}”（可用：{'、'.join(OPS)}）")
+            if id is not None and op != "import":
+                from fazhi.core.params import parse_int
+
+                pk = parse_int(id)
+                if pk is None:
+                    raise CommandError(f"记录编号应为数字：{id}")
+                id = pk
             user = resolve_user(username) if username else None
             if op == "settings":
                 if settings_fn is None or user is None or not unit:
@@ -109,6 +124,7 @@ def build_command(app_label: str, ledgers, settings_fn=None) -> type[BaseCommand
                         expected_version,
                         comment,
                         options["set"],
+                        options.get("output"),
                     )
                 except DomainError as exc:
                     raise CommandError(exc.message)
@@ -149,7 +165,10 @@ def build_command(app_label: str, ledgers, settings_fn=None) -> type[BaseCommand
             expected_version,
             comment,
             sets,
+            output=None,
         ):
+            if op == "export":
+                return self._export(lg, user, unit, status, year, output)
             if op == "list":
                 qs = self._qs(lg, user)
                 if unit:
@@ -178,6 +197,19 @@ def build_command(app_label: str, ledgers, settings_fn=None) -> type[BaseCommand
             if user is None:
                 raise CommandError("请用 --as 指定办理人")
             data = _pairs(sets)
+            if op == "import":
+                return self._import(lg, user, unit, pk)
+            if op == "update":
+                if lg.update is None:
+                    raise CommandError(f"{lg.title}不能在此修改")
+                obj = self._get(lg, user, pk)
+                scoping.require(user, Perm.CHANGE, obj.unit, f"{user.username} 无权修改该记录")
+                from .pages import initial
+
+                raw = initial(lg, obj, lg.edit_fields)
+                raw.update(data)
+                self._print(lg.update(obj, actor=user, raw=raw), as_json)
+                return
             if op == "create":
                 if lg.create is None:
                     raise CommandError(f"{lg.title}不能在此登记")
@@ -204,6 +236,46 @@ def build_command(app_label: str, ledgers, settings_fn=None) -> type[BaseCommand
                 comment=comment,
             )
             self._print(obj, as_json)
+
+        def _export(self, lg, user, unit, status, year, output):
+            from fazhi.core import excel
+
+            if user is None:
+                raise CommandError("请用 --as 指定导出人")
+            if not output:
+                raise CommandError("请用 -o 指定导出的 .xlsx 文件")
+            if not scoping.has_perm_anywhere(user, Perm.EXPORT):
+                raise refused(PermissionDenied(f"{user.username} 的角色无权导出"))
+            qs = lg.base_qs(user, Perm.EXPORT)
+            root = resolve_unit(unit) if unit else None
+            if root is not None:
+                qs = qs.in_subtree(root)
+            params = {"status": status or "", "year": str(year or "")}
+            qs = lg.filter_qs(qs, params, user=user).order_by(*lg.ordering)
+            rows = ([display(c.get(o)) for c in lg.columns] for o in qs.iterator(chunk_size=500))
+            n = excel.export_file(
+                output, lg.title, [c.header for c in lg.columns], rows, user=user, unit=root
+            )
+            self.stdout.write(f"已导出 {n} 条{lg.title}到 {output}")
+
+        def _import(self, lg, user, unit, path):
+            if lg.importer is None:
+                raise CommandError(f"{lg.title}不能从Excel导入")
+            if user is None or not unit or not path:
+                raise CommandError(f"用法：{lg.key} import 文件 --unit 单位 --as 用户")
+            try:
+                with open(path, "rb") as fh:
+                    data = fh.read()
+            except OSError as exc:
+                raise CommandError(f"无法读取文件：{exc.strerror}")
+            result = importing.run(
+                lg, root=resolve_unit(unit), actor=user, data=data, filename=str(path)
+            )
+            if not result.ok:
+                for e in result.errors[:50]:
+                    self.stdout.write(str(e))
+                raise CommandError(f"文件中有 {len(result.errors)} 处错误，未导入任何记录")
+            self.stdout.write(f"已导入 {result.created} 条，跳过已导入的 {result.skipped} 条")
 
     return Command
 

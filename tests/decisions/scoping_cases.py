@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fazhi.decisions import services
-from fazhi.decisions.registry import LEDGERS
+from fazhi.decisions.ledgers import LEDGERS
 from tests.scoping import MARKER
 
 

@@ -6,9 +6,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from fazhi.core import attachments
 from fazhi.core.roles import Role
-from fazhi.ledgers.fields import perform
 from fazhi.enforcement import procedures as P
 from fazhi.enforcement import services
+from fazhi.ledgers.fields import perform
 from tests.factories import member
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fazhi.enforcement import services
-from fazhi.enforcement.registry import LEDGERS
+from fazhi.enforcement.ledgers import LEDGERS
 from tests.scoping import MARKER
 
 

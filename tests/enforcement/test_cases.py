@@ -8,8 +8,8 @@ import pytest
 
 from fazhi.core.errors import InvalidInput, TransitionNotAllowed
 from fazhi.decisions import procedures as DP
-from fazhi.ledgers.fields import perform
 from fazhi.enforcement.models import CaseStatus
+from fazhi.ledgers.fields import perform
 
 from .helpers import act, adviser, case, cert, investigated, leader, officers, with_evidence
 

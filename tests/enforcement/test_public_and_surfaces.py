@@ -191,8 +191,8 @@ def test_two_threads_transition_the_same_case(world):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL row locks")
     from fazhi.core.errors import DomainError
-    from fazhi.ledgers.fields import perform
     from fazhi.enforcement import procedures as P
+    from fazhi.ledgers.fields import perform
 
     c = investigated(world, case(world, certs=officers(world)))
     results, barrier = [], threading.Barrier(2)

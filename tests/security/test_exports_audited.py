@@ -84,9 +84,9 @@ def test_every_page_export_writes_one_audit_row(world, boss, client_for):
                 assert added == 0, f"{url} ({name}) wrote {added} export rows and no file"
     names = set(downloads.values())
     # The walk reached every app's ledgers, and every decisions and enforcement ledger.
-    from fazhi.decisions.registry import LEDGERS as DECISIONS
+    from fazhi.decisions.ledgers import LEDGERS as DECISIONS
     from fazhi.disputes.ledgers import LEDGERS as DISPUTES
-    from fazhi.enforcement.registry import LEDGERS as ENFORCEMENT
+    from fazhi.enforcement.ledgers import LEDGERS as ENFORCEMENT
 
     for lg in DECISIONS:
         assert f"decisions:{lg.key}_list" in names, lg.key
@@ -103,8 +103,8 @@ def test_every_page_export_writes_one_audit_row(world, boss, client_for):
 @pytest.mark.django_db
 def test_decisions_and_enforcement_excel_is_audited(world, client_for):
     """The tester's case: a county supervisor's Excel of each ledger writes its row."""
-    from fazhi.decisions.registry import LEDGERS as DECISIONS
-    from fazhi.enforcement.registry import LEDGERS as ENFORCEMENT
+    from fazhi.decisions.ledgers import LEDGERS as DECISIONS
+    from fazhi.enforcement.ledgers import LEDGERS as ENFORCEMENT
 
     c = client_for(world.supervisor)
     for app, ledgers in (("decisions", DECISIONS), ("enforcement", ENFORCEMENT)):

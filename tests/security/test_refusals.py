@@ -124,8 +124,8 @@ def test_publicity_learning_reports_refusals_are_403_and_audited(
 
 @pytest.mark.django_db
 def test_ledger_apps_refusals_are_403_and_audited(world, viewer, api_for, client_for):
-    from fazhi.decisions.registry import LEDGERS as DECISIONS
-    from fazhi.enforcement.registry import LEDGERS as ENFORCEMENT
+    from fazhi.decisions.ledgers import LEDGERS as DECISIONS
+    from fazhi.enforcement.ledgers import LEDGERS as ENFORCEMENT
 
     api = api_for(viewer)
     c = client_for(viewer)
@@ -140,7 +140,7 @@ def test_ledger_apps_refusals_are_403_and_audited(world, viewer, api_for, client
 
 @pytest.mark.django_db
 def test_cli_refusal_is_one_line_and_audited(world, viewer, tmp_path):
-    from fazhi.decisions.registry import LEDGERS as DECISIONS
+    from fazhi.decisions.ledgers import LEDGERS as DECISIONS
     from tests.oversight.helpers import county_inspection
 
     insp = county_inspection(world)

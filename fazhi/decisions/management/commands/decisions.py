@@ -1,7 +1,7 @@
 from fazhi.core.errors import InvalidInput
-from fazhi.ledgers.cli import build_command
-from fazhi.decisions.registry import LEDGERS
+from fazhi.decisions.ledgers import LEDGERS
 from fazhi.decisions.services import save_settings
+from fazhi.ledgers.cli import build_command
 
 
 def _settings(county, actor, data) -> str:

@@ -1,7 +1,7 @@
 from fazhi.core.errors import InvalidInput
-from fazhi.ledgers.cli import build_command
-from fazhi.enforcement.registry import LEDGERS
+from fazhi.enforcement.ledgers import LEDGERS
 from fazhi.enforcement.services import save_settings
+from fazhi.ledgers.cli import build_command
 
 
 def _settings(county, actor, data) -> str:

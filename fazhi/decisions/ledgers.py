@@ -7,10 +7,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
 
 from fazhi.ledgers import fields as flow
-
-from . import services
-from . import procedures as P
 from fazhi.ledgers.declare import Col, Filt, Ledger, model_fields
+
+from . import procedures as P
+from . import services
 from .models import (
     CollectiveDiscussion,
     ContractReview,
