@@ -29,6 +29,7 @@ from .models import (
     PublicityEvent,
     Theme,
 )
+from .schemas import DutyOut, EventOut, LiaisonOut, ModelVillageOut
 
 APP = "publicity"
 # Liaisons and model villages are registered in a village; a township may import them
@@ -49,6 +50,13 @@ def _values(fields, raw, *, create: bool) -> dict:
             continue
         out[f.name] = value
     return out
+
+
+def _annotated(obj, name: str, count):
+    """A count the list annotates (one query for the page); counted for a record read
+    without the annotation (the CLI, a detail)."""
+    value = getattr(obj, name, None)
+    return count() if value is None else value
 
 
 def _count(value) -> int:
@@ -223,6 +231,7 @@ EVENT = Ledger(
     ],
     extra_template="publicity/_history_link.html",
     names={"new": "event_create"},
+    out=EventOut,
     empty="下一步：登记一次普法宣传活动（或从 Excel 导入、调整筛选条件）。",
 )
 
@@ -254,7 +263,11 @@ DUTY = Ledger(
         Col("普法任务", lambda o: o.tasks),
         Col("责任人", lambda o: o.contact),
         Col("计划开展（次）", lambda o: o.target_events, "target_events"),
-        Col("已开展（次）", lambda o: o.held, "held"),
+        Col(
+            "已开展（次）",
+            lambda o: _annotated(o, "held", lambda: o.events.filter(date__year=o.year).count()),
+            "held",
+        ),
     ],
     search=("body", "laws", "tasks"),
     ordering=("-year", "unit__path", "body"),
@@ -273,6 +286,7 @@ DUTY = Ledger(
     ),
     extra_template="publicity/_history_link.html",
     names={"new": "duty_create"},
+    out=DutyOut,
     empty="下一步：为派出所、市场监管所、自然资源所等执法单位登记负责宣传的法律法规。",
 )
 
@@ -355,14 +369,22 @@ LIAISON = Ledger(
         Col("身份", lambda o: o.occupation),
         Col("聘任日期", lambda o: o.appointed_on, "appointed_on"),
         Col("在册", lambda o: o.active),
-        Col("本年培训次数", lambda o: o.trained_this_year, "trained_this_year"),
+        Col(
+            "本年培训次数",
+            lambda o: _annotated(
+                o,
+                "trained_this_year",
+                lambda: o.trainings.filter(date__year=timezone.localdate().year).count(),
+            ),
+            "trained_this_year",
+        ),
     ],
     filters=[
         Filt(
             "active",
             "在册",
-            (("1", "在册"), ("0", "已退出")),
-            lambda qs, v: qs.filter(active=v == "1"),
+            (("true", "在册"), ("false", "已退出")),
+            lambda qs, v: qs.filter(active=v == "true"),
         ),
         Filt("trained", "本年培训", (("0", "未培训"), ("1", "已培训")), _untrained),
     ],
@@ -387,6 +409,7 @@ LIAISON = Ledger(
     list_template="publicity/_liaison_coverage.html",
     list_context=_liaisons_above,
     names={"new": "liaison_create"},
+    out=LiaisonOut,
     empty="下一步：为每个村(社区)登记法律明白人（可从 Excel 导入），并记录培训。",
 )
 
@@ -418,7 +441,7 @@ TRAINING = Ledger(
         Col("组织单位", lambda o: o.unit.name),
         Col("授课人", lambda o: o.trainer),
         Col("学时", lambda o: o.hours, "hours"),
-        Col("参训人数", lambda o: o.people, "people"),
+        Col("参训人数", lambda o: _annotated(o, "people", o.liaisons.count), "people"),
     ],
     search=("topic", "trainer"),
     ordering=("-date", "-id"),
@@ -517,6 +540,7 @@ MODEL = Ledger(
     list_template="publicity/_model_coverage.html",
     list_context=_models_above,
     names={"new": "model_create"},
+    out=ModelVillageOut,
     empty="下一步：登记已获命名的民主法治示范村(社区)及其级别、年度（可从 Excel 导入）。",
 )
 

@@ -60,6 +60,14 @@ ROUTES = {
     for page in ("detail", "edit", "history")
 }
 API_ROUTES = {
-    "/api/v1/publicity/events/{event_id}": lambda w, o: {"event_id": o["event"].pk},
-    "/api/v1/publicity/liaisons/{liaison_id}": lambda w, o: {"liaison_id": o["liaison"].pk},
+    f"/api/v1/publicity/{plural}/{{record_id}}": (
+        lambda key: lambda w, o: {"record_id": o[key].pk}
+    )(key)
+    for key, plural in (
+        ("event", "events"),
+        ("duty", "duties"),
+        ("liaison", "liaisons"),
+        ("training", "trainings"),
+        ("model", "models"),
+    )
 }
