@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from fazhi.core.admin import ReadOnly
+
 from .models import (
     CollectiveDiscussion,
     ContractReview,
@@ -12,18 +14,6 @@ from .models import (
     MajorDecision,
     NormativeDocument,
 )
-
-
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 for model, cols in [
     (DecisionCatalog, ("title", "unit", "year", "status")),

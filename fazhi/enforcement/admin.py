@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from fazhi.decisions.admin import ReadOnly
+from fazhi.core.admin import ReadOnly
 
 from .models import (
     EnforcementCase,

@@ -5,3 +5,25 @@ lists, its services, procedure and ``Importer``) and mounts ``pages.urlpatterns_
 ``api.build_router`` and ``cli.build_command``: list, detail, create, edit, Excel out
 and in, the API and the CLI come from the declaration, so they agree.
 """
+
+
+def all_ledgers() -> list:
+    """Every ledger declared by an installed app (``<app>/ledgers.py``'s ``LEDGERS``)."""
+    import importlib
+
+    from django.apps import apps
+
+    from .declare import Ledger
+
+    out = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("fazhi."):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.ledgers")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"{config.name}.ledgers":
+                continue
+            raise
+        out.extend(lg for lg in getattr(module, "LEDGERS", []) if isinstance(lg, Ledger))
+    return out

@@ -132,8 +132,12 @@ def build_command(app_label: str, ledgers, settings_fn=None) -> type[BaseCommand
                     raise refused(exc)
 
         def _qs(self, lg, user):
+            if user is not None:
+                return lg.base_qs(user, Perm.VIEW)
             qs = lg.model.objects.select_related(*lg.related)
-            return qs.visible_to(user) if user is not None else qs
+            if lg.prefetch:
+                qs = qs.prefetch_related(*lg.prefetch)
+            return lg.annotate(qs) if lg.annotate else qs
 
         def _get(self, lg, user, pk):
             if pk is None:
