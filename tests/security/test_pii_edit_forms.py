@@ -138,27 +138,13 @@ def test_every_form_with_an_identifier_masks_it():
     assert {"AdviserForm", "ReferralForm"} <= set(seen)
 
 
-def _declared_ledgers():
-    from fazhi.ledgers.declare import Ledger
-
-    for config in apps.get_app_configs():
-        if not config.name.startswith("fazhi."):
-            continue
-        for name in ("ledgers", "registry"):
-            try:
-                module = importlib.import_module(f"{config.name}.{name}")
-            except ModuleNotFoundError:
-                continue
-            for lg in getattr(module, "LEDGERS", []):
-                if isinstance(lg, Ledger):
-                    yield lg
-
-
 def test_every_ledger_with_an_identifier_masks_it():
     """The same for the ledgers' generated edit pages: every identifier field a ledger edits
     is one of its personal fields (masked in the form, the list, Excel and the API)."""
     seen = []
-    for lg in _declared_ledgers():
+    from fazhi.ledgers import all_ledgers
+
+    for lg in all_ledgers():
         identifiers = {
             f.name
             for f in lg.model._meta.concrete_fields
