@@ -1,12 +1,14 @@
 """The API: django-ninja under /api/v1/. Each app's ``api.py`` exposes a ``router``.
 
-Errors are always JSON: ``{"error": {"code": ..., "message": ...}}``.
+Errors are always JSON: ``{"error": {"code": ..., "message": ...}}``. The OpenAPI
+document names every operation ``<app>_<thing>_<verb>`` and tags it with its app's label
+(``FazhiAPI``; docs/architecture.md, "API").
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
+import re
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
@@ -17,6 +19,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
+from fazhi.core import discovery
 from fazhi.core.errors import DomainError
 from fazhi.core.models import ApiToken
 
@@ -48,7 +51,109 @@ class SessionCookieAuth(SessionAuth):
     """The web session, with Django's CSRF check for unsafe methods."""
 
 
-api = NinjaAPI(
+# The verb of an operation id by HTTP method (GET is ``list`` or ``get``, a POST to a path
+# ending in a parameter, ``…/{action}``, is ``act``).
+VERBS = {"post": "create", "put": "update", "patch": "partial_update", "delete": "delete"}
+
+
+class FazhiAPI(NinjaAPI):
+    """django-ninja with the naming of the OpenAPI document in one place.
+
+    - Operation ids are ``<app>_<thing>_<verb>``, NetBox's scheme, read from the route's
+      path and method rather than from the view's module path: ``<app>`` the label of the
+      app whose router serves it, ``<thing>`` the path's words below the app's mount
+      (parameters left out, ``-`` as ``_``; the app's label again for the mount itself),
+      ``<verb>`` ``list`` (a GET answering a list or a page), ``get`` (any other GET),
+      ``create`` (POST), ``act`` (a POST to ``…/{action}``: the word ``actions`` before it
+      is left out), ``update`` (PUT), ``partial_update`` (PATCH), ``delete``.
+      ``POST /api/v1/disputes/disputes`` is ``disputes_disputes_create``. An id a route
+      sets itself is kept when it already reads ``<app>_…``.
+    - Tags: one per app, its label (ASCII, so generated clients name their modules one
+      way), set where its router is mounted (``mount``); the document lists each tag with
+      the app's Chinese name as its description.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mounts: dict[tuple[str, ...], str] = {}  # mount path's words -> app label
+        self.tag_names: dict[str, str] = {}  # app label -> its Chinese name
+
+    def mount(self, prefix: str, router, *, label: str, name: str) -> None:
+        self.add_router(prefix, router, tags=[label])
+        self.mounts[tuple(w for w in prefix.split("/") if w)] = label
+        self.tag_names[label] = name
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for clash in name_operations(schema, path_prefix, self.mounts):
+            log.warning("OpenAPI: operation id %s is used twice; kept the view's own", clash)
+        used = {t for ops in schema["paths"].values() for op in ops.values() for t in op["tags"]}
+        schema["tags"] = [
+            {"name": label, "description": name}
+            for label, name in self.tag_names.items()
+            if label in used
+        ]
+        return schema
+
+
+def name_operations(schema: dict, path_prefix: str, mounts: dict) -> list[str]:
+    """Give every operation of ``schema`` its ``<app>_<thing>_<verb>`` id and its app's
+    tag (in place); the ids that would have been used twice (none, tests/core/test_api.py)."""
+    taken: set[str] = set()
+    clashes: list[str] = []
+    components = schema.get("components", {}).get("schemas", {})
+    for path, ops in schema["paths"].items():
+        words = [w for w in path.removeprefix(path_prefix.rstrip("/")).split("/") if w]
+        depth, app = max(
+            ((len(m), label) for m, label in mounts.items() if tuple(words[: len(m)]) == m),
+            default=(0, "api"),
+        )
+        rest = words[depth:]
+        for method, op in list(ops.items()):
+            op = ops[method] = dict(op)  # ninja shares one dict among an operation's methods
+            op["tags"] = [app]
+            given = op.get("operationId", "")
+            if re.fullmatch(rf"{re.escape(app)}(_[a-z0-9]+)+", given):
+                new = given
+            else:
+                new = _operation_id(app, rest, method, op, components)
+            if new in taken:
+                clashes.append(new)
+                new = given
+            taken.add(new)
+            op["operationId"] = new
+    return clashes
+
+
+def _operation_id(app: str, rest: list[str], method: str, op: dict, components: dict) -> str:
+    ends_in_param = bool(rest) and rest[-1].startswith("{")
+    thing = [w.replace("-", "_") for w in rest if not w.startswith("{")]
+    if method == "get":
+        verb = "get" if ends_in_param or not _answers_a_list(op, components) else "list"
+    elif method == "post" and ends_in_param:
+        verb = "act"
+        if thing and thing[-1] == "actions":
+            thing = thing[:-1]
+    else:
+        verb = VERBS.get(method, method)
+    return "_".join([app, *(thing or [app]), verb])
+
+
+def _answers_a_list(op: dict, components: dict) -> bool:
+    """Is the 200 answer an array, or a page of one (``items`` beside ``count``)?"""
+    answers = op.get("responses", {})
+    ok = answers.get(200) or answers.get("200") or {}  # ninja keys them by int
+    body = ok.get("content", {}).get("application/json", {})
+    shape = body.get("schema", {})
+    if "$ref" in shape:
+        shape = components.get(shape["$ref"].rsplit("/", 1)[-1], {})
+    props = shape.get("properties", {})
+    return shape.get("type") == "array" or ("items" in props and "count" in props)
+
+
+api = FazhiAPI(
     title="fazhi API",
     version="1",
     description='法治政府建设台账、指标、年度报告与审阅的接口。错误统一为 {"error": {"code", "message"}}。',
@@ -152,18 +257,12 @@ def _unexpected(request, exc):
 
 
 def _mount_routers() -> None:
-    for config in apps.get_app_configs():
-        if not config.name.startswith("fazhi."):
-            continue
-        try:
-            module = importlib.import_module(f"{config.name}.api")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"{config.name}.api":
-                continue
-            raise
+    for module in discovery.autodiscover("api"):
         router = getattr(module, "router", None)
         if router is not None:
-            api.add_router(getattr(module, "prefix", f"/{config.label}"), router)
+            config = apps.get_containing_app_config(module.__name__)
+            prefix = getattr(module, "prefix", f"/{config.label}")
+            api.mount(prefix, router, label=config.label, name=str(config.verbose_name))
 
 
 _mount_routers()

@@ -6,4 +6,6 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import context, refusals, signals  # noqa: F401
+
+        context.on_refusal(refusals.record)

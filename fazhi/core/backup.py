@@ -214,9 +214,10 @@ def restore(path: str | os.PathLike, *, force: bool = False) -> dict:
             target = Path(settings.MEDIA_ROOT)
             target.mkdir(parents=True, exist_ok=True)
             shutil.copytree(media, target, dirs_exist_ok=True)
-    from . import audit, workdays
+    from . import audit, hooks, workdays
 
     workdays.clear_cache()
+    hooks.data_replaced.send(sender=restore)  # values cached from the data before the restore
     now = table_checksums()
     mismatched = [t for t, v in manifest["tables"].items() if now.get(t) != v]
     chain = audit.verify()

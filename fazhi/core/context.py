@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextvars
 import ipaddress
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -32,6 +33,18 @@ def reset(token) -> None:
     _current.reset(token)
 
 
+# What ``acting`` does with a refusal that leaves it. ``CoreConfig.ready`` registers
+# ``refusals.record`` (the ``permission_refused`` audit row): this module is the bottom of
+# core (audit and history read the actor from it) and imports nothing above it.
+_refusal_hooks: list[Callable[[Exception], None]] = []
+
+
+def on_refusal(hook: Callable[[Exception], None]) -> Callable[[Exception], None]:
+    if hook not in _refusal_hooks:
+        _refusal_hooks.append(hook)
+    return hook
+
+
 @contextmanager
 def acting(user=None, *, ip: str = "", channel: str = "cli"):
     from django.core.exceptions import PermissionDenied
@@ -40,9 +53,8 @@ def acting(user=None, *, ip: str = "", channel: str = "cli"):
     try:
         yield
     except PermissionDenied as exc:
-        from . import refusals
-
-        refusals.record(exc)  # the command line's refusal row, while the actor is known
+        for hook in _refusal_hooks:  # the command line's refusal row, while the actor is known
+            hook(exc)
         raise
     finally:
         _current.reset(token)

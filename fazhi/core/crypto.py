@@ -25,6 +25,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
+from . import identifiers
+
 PREFIX = "v1:"
 
 
@@ -90,12 +92,10 @@ def decrypt(stored: str) -> str:
 
 
 def normalise(kind: str, value: str) -> str:
-    from . import pii
-
     if kind == "resident_id":
-        return pii.normalize_resident_id(value)
+        return identifiers.normalize_resident_id(value)
     if kind == "mobile":
-        return pii.normalize_mobile(value)
+        return identifiers.normalize_mobile(value)
     return (value or "").strip()
 
 

@@ -14,18 +14,17 @@ only, so the same seed gives the same data.
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from . import discovery, hooks
 from .models import Membership, Unit, UnitKind
 from .roles import Role
 
@@ -140,13 +139,7 @@ def register(order: int = 100):
 
 
 def _discover() -> None:
-    for config in apps.get_app_configs():
-        if config.name.startswith("fazhi.") and config.label != "core":
-            try:
-                importlib.import_module(f"{config.name}.demo")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.demo":
-                    raise
+    discovery.autodiscover("demo", exclude=["core"])
 
 
 def exists() -> bool:
@@ -191,6 +184,7 @@ def build(
                     log(f"  {name}: {time.perf_counter() - started:.1f} s")
             first = first or ctx
             first.counties.append(county)
+    hooks.data_replaced.send(sender=build)  # bulk inserts send no model signals
     return first
 
 

@@ -8,54 +8,25 @@ is written to the audit log without the value.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
 
 from . import audit
+from .identifiers import (  # noqa: F401  (how the apps reach them: ``pii.is_valid_mobile``)
+    id_check_digit,
+    is_valid_mobile,
+    is_valid_resident_id,
+    normalize_mobile,
+    normalize_resident_id,
+)
 from .roles import Perm
 from .scoping import can
-
-_ID_RE = re.compile(r"^\d{17}[\dX]$")
-_MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_CHECK = "10X98765432"
-
-
-def id_check_digit(first17: str) -> str:
-    return _CHECK[sum(int(c) * w for c, w in zip(first17, _WEIGHTS, strict=True)) % 11]
-
-
-def normalize_resident_id(value: str) -> str:
-    return (value or "").strip().upper().replace(" ", "")
-
-
-def is_valid_resident_id(value: str) -> bool:
-    value = normalize_resident_id(value)
-    if not _ID_RE.match(value):
-        return False
-    try:
-        dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
-    except ValueError:
-        return False
-    return id_check_digit(value[:17]) == value[17]
 
 
 def validate_resident_id(value: str) -> None:
     if not is_valid_resident_id(value):
         raise ValidationError("身份证号码无效：应为18位，且校验码正确", code="invalid_resident_id")
-
-
-def normalize_mobile(value: str) -> str:
-    value = re.sub(r"[\s-]", "", value or "")
-    if value.startswith("+86"):
-        value = value[3:]
-    return value
-
-
-def is_valid_mobile(value: str) -> bool:
-    return bool(_MOBILE_RE.match(normalize_mobile(value)))
 
 
 def validate_mobile(value: str) -> None:

@@ -6,7 +6,8 @@ refused change's transaction has rolled back, so it stays:
 
 - API: the ``PermissionDenied`` handler in ``fazhi/api.py``;
 - pages: ``RefusalAuditMiddleware`` below (Django then answers 403);
-- command line: ``context.acting`` (the command prints one line and exits non-zero).
+- command line: ``context.acting``, through the hook ``CoreConfig.ready`` registers (the
+  command prints one line and exits non-zero).
 
 ``record`` marks the exception (``audited``), so a refusal is written once however many of
 these it passes; an exception that wrote its own row (``audited = True``) is not written

@@ -19,15 +19,13 @@ overdue items in their subtree.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.db import IntegrityError, transaction
 
-from . import workdays
+from . import discovery, workdays
 from .models import Membership, Notification
 from .roles import Role
 
@@ -74,13 +72,7 @@ def _discover() -> None:
     global _discovered
     if _discovered:
         return
-    for config in apps.get_app_configs():
-        if config.name.startswith("fazhi."):
-            try:
-                importlib.import_module(f"{config.name}.reminders")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.reminders":
-                    raise
+    discovery.autodiscover("reminders")
     _discovered = True
 
 

@@ -13,14 +13,12 @@ An app registers, in ``<app>/retention.py``::
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.utils import timezone
 
-from . import audit
+from . import audit, discovery
 
 
 @dataclass(frozen=True)
@@ -42,13 +40,7 @@ def register(label: str, *, years: int):
 
 
 def _discover() -> None:
-    for config in apps.get_app_configs():
-        if config.name.startswith("fazhi."):
-            try:
-                importlib.import_module(f"{config.name}.retention")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.retention":
-                    raise
+    discovery.autodiscover("retention")
 
 
 ANONYMISED = "（已匿名化）"

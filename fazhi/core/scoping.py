@@ -66,7 +66,7 @@ def scope_q(user, perm: str = Perm.VIEW, *, field: str = "unit") -> Q:
         return Q(pk__in=[])
     # ``field IN (SELECT id FROM unit WHERE path LIKE …)`` rather than a join on the
     # unit's path: the database then reads the ledger through its (unit, date) indexes.
-    from .models import Unit
+    from .models.units import Unit
 
     units = Q()
     for p in paths:
@@ -132,6 +132,6 @@ def get_visible_or_404(queryset, user, perm: str = Perm.VIEW, **lookup):
 
 
 def visible_units(user, perm: str = Perm.VIEW):
-    from .models import Unit
+    from .models.units import Unit
 
     return Unit.objects.filter(unit_scope_q(user, perm))

@@ -6,6 +6,10 @@ class IndicatorsConfig(AppConfig):
     verbose_name = "指标"
 
     def ready(self) -> None:
-        from . import cache
+        from fazhi.core import discovery
 
+        from . import cache, definitions  # noqa: F401  (the core indicators register on import)
+
+        # then each app's own, declared beside its report contribution
+        discovery.autodiscover("report")
         cache.connect()

@@ -49,6 +49,8 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
+from fazhi.core import hooks
+
 PREFIX = "fazhi:ind2:"  # 2: entries are (computed at, value), per group
 TIMEOUT = 6 * 3600  # values; tokens never expire (an evicted token is simply replaced)
 GLOBAL = "all"
@@ -321,8 +323,14 @@ def _changed(sender, instance, **kwargs) -> None:
 def connect() -> None:
     post_save.connect(_changed, dispatch_uid="fazhi.indicators.cache.save")
     post_delete.connect(_changed, dispatch_uid="fazhi.indicators.cache.delete")
+    hooks.data_replaced.connect(_replaced, dispatch_uid="fazhi.indicators.cache.replaced")
+
+
+def _replaced(sender, **kwargs) -> None:
+    clear()
 
 
 def clear() -> None:
-    """Forget every cached value (after ``fazhi demo``, a restore, a bulk import)."""
+    """Forget every cached value (after a bulk import; after the demo's load and a restore
+    through ``core.hooks.data_replaced``)."""
     bump(GLOBAL)

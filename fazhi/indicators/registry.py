@@ -8,6 +8,11 @@ the whole registry costs a bounded number of queries whatever the number of reco
 
 A rate whose denominator is zero is ``Value.na()`` (not applicable), never 0 or 100%.
 A group whose ledger is not built raises ``IndicatorUnavailable("…台账尚未建立")``.
+
+The registry imports no definition: the definitions register themselves (``@group``,
+``indicator(...)``) when ``IndicatorsConfig.ready`` imports them, the core ones in
+``definitions`` first, then each app's ``report`` module (an app declares the indicators
+its report contribution states there), so the registry is complete before any request.
 """
 
 from __future__ import annotations
@@ -145,30 +150,11 @@ def group(key: str, label: str):
     return deco
 
 
-_loaded = False
-
-
-def _load() -> None:
-    """Register every indicator: the core definitions, then each app's ``report`` module
-    (an app declares the indicators its report contribution states there)."""
-    global _loaded
-    if _loaded:
-        return
-    from fazhi.reports import contrib
-
-    from . import definitions  # noqa: F401  (registers every indicator)
-
-    contrib.autodiscover()
-    _loaded = True
-
-
 def all_indicators() -> list[Indicator]:
-    _load()
     return list(INDICATORS.values())
 
 
 def get(code: str) -> Indicator:
-    _load()
     return INDICATORS[code]
 
 
@@ -183,7 +169,6 @@ def compute(
     """
     from . import cache
 
-    _load()
     wanted = set(codes) if codes is not None else set(INDICATORS)
     needed = [g.key for g in GROUPS.values() if any(c in wanted for c in g.codes)]
     if fresh:

@@ -293,6 +293,23 @@ def add_routes(router: Router, ledger: Ledger) -> None:
 
     list_.__name__ = f"{op}_list"
 
+    # Before the detail route: /<things>/import must not be read as a record id.
+    if ledger.importer is not None:
+
+        @router.post(
+            base + "import",
+            response={200: LedgerImportOut, 400: LedgerImportOut},
+            summary=f"从Excel/CSV导入{ledger.title}（一个文件一个事务；有错行则全部不导入，400 并列出行号与原因）",
+            operation_id=f"{op}_import",
+            url_name=f"{op}_import",
+        )
+        def import_(request, unit_id: Form[DbId], file: File[UploadedFile]):
+            unit = _unit(request, unit_id)
+            result = importing.run(
+                ledger, root=unit, actor=request.user, data=file.read(), filename=file.name or ""
+            )
+            return (200 if result.ok else 400), result.as_dict()
+
     @router.get(
         base + "{record_id}",
         response=Out,
@@ -372,22 +389,6 @@ def add_routes(router: Router, ledger: Ledger) -> None:
             raw.update(_raw(payload, ledger.edit_fields))
             obj = ledger.update(obj, actor=request.user, raw=raw)
             return detail(obj, request.user)
-
-    if ledger.importer is not None:
-
-        @router.post(
-            base + "import",
-            response={200: LedgerImportOut, 400: LedgerImportOut},
-            summary=f"从Excel/CSV导入{ledger.title}（一个文件一个事务；有错行则全部不导入，400 并列出行号与原因）",
-            operation_id=f"{op}_import",
-            url_name=f"{op}_import",
-        )
-        def import_(request, unit_id: Form[DbId], file: File[UploadedFile]):
-            unit = _unit(request, unit_id)
-            result = importing.run(
-                ledger, root=unit, actor=request.user, data=file.read(), filename=file.name or ""
-            )
-            return (200 if result.ok else 400), result.as_dict()
 
 
 def _unit(request, unit_id):

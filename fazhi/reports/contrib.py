@@ -30,11 +30,11 @@ Rules every contribution keeps (docs/reporting.md):
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from fazhi.core import discovery
 from fazhi.indicators import registry
 from fazhi.indicators.registry import Value
 
@@ -190,20 +190,10 @@ def register(c: Contribution) -> Contribution:
     return c
 
 
-_discovered = False
-
-
 def autodiscover() -> list[Contribution]:
-    """Import ``<app>.report`` for every installed app (once); the registry in order."""
-    global _discovered
-    if not _discovered:
-        from django.apps import apps
-        from django.utils.module_loading import module_has_submodule
-
-        for cfg in apps.get_app_configs():
-            if module_has_submodule(cfg.module, "report"):
-                importlib.import_module(f"{cfg.name}.report")
-        _discovered = True
+    """Every app's contribution, in order: ``<app>.report`` of each installed app is imported
+    (``core.discovery``; once ``IndicatorsConfig.ready`` has, this only reads the registry)."""
+    discovery.autodiscover("report")
     return sorted(REGISTRY.values(), key=lambda c: (c.order, c.name))
 
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 from fazhi.core.procedures import Procedure, Transition
 from fazhi.core.roles import Perm
 
+from .checks import blocking_problems, ledger_changes
 from .models import ReportStatus, SecrecyConclusion
 
 S = ReportStatus
 
 
 def _submit_guard(report, data):
-    from .services import blocking_problems
-
     problems = blocking_problems(report)
     return problems[0] if problems else None
 
@@ -32,8 +31,6 @@ def _publish_guard(report, data):
         return "保密审查认定涉及国家秘密，依法不予公开"
     if data.get("_preview"):
         return None
-    from .services import blocking_problems, ledger_changes
-
     problems = blocking_problems(report) + ledger_changes(report)
     return problems[0] if problems else None
 

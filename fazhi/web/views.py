@@ -23,6 +23,7 @@ from fazhi.core.models import ApiToken, Attachment, CalendarYear
 from fazhi.core.params import post, query
 from fazhi.core.roles import Perm
 
+from . import panels
 from .mechanisms import BY_KEY, MECHANISMS
 from .switcher import SESSION_UNIT, SESSION_YEAR, current_unit, current_year
 
@@ -46,11 +47,11 @@ def home(request):
         "year": year,
         "cards": MECHANISMS,
         "no_unit": unit is None,
+        "panels": [],
     }
     if unit is not None and scoping.can(request.user, Perm.VIEW, unit):
-        from fazhi.reports import dashboard
-
-        context["dash"] = dashboard.context(unit, year)
+        data, context["panels"] = panels.shown(unit, year)
+        context.update(data)
     return render(request, "web/home.html", context)
 
 

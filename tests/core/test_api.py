@@ -68,6 +68,57 @@ def test_calendar_endpoints(world, api_for):
     assert body["working_day"] is True and body["source"] == "package"
 
 
+def test_operation_ids_read_app_thing_verb_and_tags_are_app_labels(world, client_for):
+    """NetBox's naming (docs/architecture.md, "API"): one id per operation, from the path."""
+    import re
+
+    from django.apps import apps
+
+    schema = client_for(world.clerk_a).get("/api/v1/openapi.json").json()
+    labels = {c.label for c in apps.get_app_configs() if c.name.startswith("fazhi.")}
+    ids, tags = [], set()
+    for path, ops in schema["paths"].items():
+        for method, op in ops.items():
+            (tag,) = op["tags"]
+            assert tag in labels, (method, path, tag)
+            assert re.fullmatch(rf"{tag}(_[a-z0-9]+)+", op["operationId"]), (method, path)
+            ids.append(op["operationId"])
+            tags.add(tag)
+    assert len(ids) == len(set(ids))
+    assert {t["name"] for t in schema["tags"]} == tags
+    assert {"name": "disputes", "description": "矛盾纠纷"} in schema["tags"]
+    by_route = {
+        (m.upper(), p): op["operationId"]
+        for p, ops in schema["paths"].items()
+        for m, op in ops.items()
+    }
+    assert by_route["POST", "/api/v1/disputes/disputes"] == "disputes_disputes_create"
+    assert by_route["GET", "/api/v1/disputes/disputes"] == "disputes_disputes_list"
+    assert by_route["GET", "/api/v1/disputes/grid/{case_id}"] == "disputes_grid_get"
+    assert (
+        by_route["POST", "/api/v1/disputes/grid/{case_id}/actions/{action}"] == "disputes_grid_act"
+    )
+    assert by_route["PATCH", "/api/v1/publicity/events/{event_id}"] == (
+        "publicity_events_partial_update"
+    )
+    assert by_route["GET", "/api/v1/me"] == "core_me_get"
+    assert by_route["GET", "/api/v1/decisions/catalogs/"] == "decisions_catalog_list"  # its own
+
+
+def test_a_clashing_id_keeps_the_views_own():
+    from fazhi.api import name_operations
+
+    ok = {200: {"content": {"application/json": {"schema": {"type": "object"}}}}}
+    schema = {
+        "paths": {
+            "/api/v1/x/a": {"get": {"operationId": "m_a", "tags": [], "responses": ok}},
+            "/api/v1/x/a/": {"get": {"operationId": "m_b", "tags": [], "responses": ok}},
+        }
+    }
+    assert name_operations(schema, "/api/v1/", {("x",): "x"}) == ["x_a_get"]
+    assert [ops["get"]["operationId"] for ops in schema["paths"].values()] == ["x_a_get", "m_b"]
+
+
 def test_openapi_and_docs_are_local(world, client_for):
     c = client_for(world.clerk_a)
     schema = c.get("/api/v1/openapi.json")

@@ -57,6 +57,52 @@ def test_cli_demo_then_units_json(tmp_path):
     } <= kinds
 
 
+def test_cli_help_lists_every_fazhi_command_with_its_help(tmp_path):
+    """The list is read from the installed apps' commands (README: the commands it documents)."""
+    from django.core.management import get_commands, load_command_class
+
+    out = _run("--help", tmp_path=tmp_path)
+    assert out.returncode == 0, out.stderr
+    listed = {
+        line.split()[0]
+        for line in out.stdout.splitlines()
+        if line.startswith("    ") and line.strip()
+    }
+    ours = {name for name, app in get_commands().items() if app.startswith("fazhi.")}
+    assert listed == ours
+    documented = "disputes decisions enforcement learning publicity legalservice oversight"
+    documented += " indicators report draft report_previous review remind daily user token"
+    documented += " audit backup restore calendar workdays run demo units"
+    assert set(documented.split()) <= listed
+    for line in out.stdout.splitlines():
+        if line.startswith("    report "):
+            assert load_command_class("fazhi.reports", "report").help[:10] in line
+
+
+def test_cli_unknown_command_and_subcommand_errors_are_one_line(tmp_path):
+    bad = _run("unitz", tmp_path=tmp_path)
+    assert bad.returncode == 1 and bad.stderr.strip().splitlines() == [bad.stderr.strip()]
+    assert "units" in bad.stderr
+    bad = _run("token", "bogus", tmp_path=tmp_path)
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
+    assert "bogus" in bad.stderr
+
+
+def test_cli_leaves_the_parser_class_alone(capsys):
+    """One line on a bad argument without patching CommandParser for the whole process."""
+    from django.core.management.base import CommandParser
+
+    from fazhi import cli
+
+    before = CommandParser.error
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["fazhi", "units", "--format", "xml"])
+    assert exit_.value.code == 2
+    assert CommandParser.error is before
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "xml" in err
+
+
 @pytest.mark.django_db
 def test_demo_is_deterministic_and_complete():
     demo.build(seed=7)

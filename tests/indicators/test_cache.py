@@ -109,6 +109,17 @@ def test_fresh_always_computes_and_clear_forgets(world, frozen):
     assert _queries(world.township_a)[0] > 0
 
 
+def test_data_replaced_forgets(world, frozen):
+    """Core's demo load and restore say so through ``core.hooks`` (core imports no app)."""
+    from fazhi.core import backup, hooks
+
+    seed_ledgers(world)
+    registry.compute(world.township_a, YEAR)
+    assert _queries(world.township_a)[0] == 0
+    hooks.data_replaced.send(sender=backup.restore)
+    assert _queries(world.township_a)[0] > 0
+
+
 def test_codes_are_part_of_the_key(world, frozen):
     seed_ledgers(world)
     some = registry.compute(world.township_a, YEAR, ["disputes.mediated"])

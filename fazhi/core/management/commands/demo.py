@@ -47,9 +47,6 @@ class Command(BaseCommand):
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        from fazhi.indicators import cache as indicator_cache
-
-        indicator_cache.clear()  # bulk inserts send no signals
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql" and not connection.in_atomic_block:
                 # planner statistics, and the visibility map without which PostgreSQL

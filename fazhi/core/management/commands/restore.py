@@ -24,9 +24,6 @@ class Command(BaseCommand):
             raise CommandError(exc.message)
         except Exception as exc:
             raise CommandError(f"恢复失败：{exc}")
-        from fazhi.indicators import cache as indicator_cache
-
-        indicator_cache.clear()  # values cached from the data before the restore
         if result["mismatched"] or not result["audit_ok"]:
             raise CommandError(
                 f"恢复后核对不一致：表 {result['mismatched'][:10]}，审计链{'完整' if result['audit_ok'] else '断裂'}"
