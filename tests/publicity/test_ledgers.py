@@ -211,11 +211,6 @@ def test_api_of_the_ledgers(world, api_for):
     assert AuditEvent.objects.filter(event="permission_refused").exists()
 
 
-@pytest.mark.xfail(
-    reason="fazhi/ledgers/api.py mounts POST /<plural>/import after /<plural>/{record_id}, "
-    "which takes the path first (405): the lead's to fix",
-    strict=False,
-)
 def test_api_import(world, api_for):
     _records(world)
     resp = api_for(world.clerk_a).c.post(
