@@ -125,8 +125,12 @@ def get_visible_or_404(queryset, user, perm: str = Perm.VIEW, **lookup):
     """One object the user may ``perm``, or Http404 (also for what does not exist)."""
     model = queryset.model
     field = getattr(model, "scope_field", "unit")
+    # The model's own visibility where it has one (an inspection is seen by the inspected
+    # unit too), so a detail agrees with the list it was opened from.
+    visible = getattr(queryset, "visible_to", None)
     try:
-        return queryset.filter(scope_q(user, perm, field=field)).get(**lookup)
+        qs = visible(user, perm) if visible else queryset.filter(scope_q(user, perm, field=field))
+        return qs.get(**lookup)
     except (model.DoesNotExist, ValueError, TypeError):
         raise Http404("not found")
 

@@ -37,6 +37,7 @@ class Filt:
     label: str
     choices: tuple = ()  # () = free text
     apply: Callable | None = None  # (qs, value) -> qs; default: field exact
+    page: bool = True  # False: an API (and CLI) filter only, not shown on the list page
 
 
 @dataclass
@@ -84,6 +85,12 @@ class Ledger:
     out: type | None = None  # the API's record schema; default built from the model
     empty: str = ""  # what an empty list tells a user to do
     tag: str = ""  # API tag (default: the app)
+    # Where a user may register a record: user -> units (default: the township-level and
+    # county units where the user has CHANGE). E.g. a county's 督察 of its townships.
+    create_units: Callable | None = None
+    # A step is open to users holding one of these on the record; the procedure's own
+    # guard then decides (e.g. a county signs off a township's rectification).
+    act_perms: tuple[str, ...] = ("change", "approve")
 
     def base_qs(self, user, perm):
         qs = self.model.objects.visible_to(user, perm).select_related(*self.related)

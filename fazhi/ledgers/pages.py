@@ -38,6 +38,13 @@ def changeable_units(user, kinds=None):
     return scoping.visible_units(user, Perm.CHANGE).filter(kind__in=kinds).order_by("path")
 
 
+def creatable_units(ledger: Ledger, user):
+    """The units ``user`` may register a record of ``ledger`` in."""
+    if ledger.create_units is not None:
+        return ledger.create_units(user)
+    return changeable_units(user, ledger.unit_kinds)
+
+
 def unit_choices(user) -> list[tuple[str, str]]:
     """The 单位 filter's choices: the county and township-level units the user sees."""
     units = scoping.visible_units(user).filter(kind__in=LEVEL_KINDS).order_by("path")
@@ -104,7 +111,7 @@ def list_view(ledger: Ledger, tabs):
         params = request.GET.copy()
         params.pop("page", None)
         ctx = base_context(request, ledger, tabs)
-        can_create = changeable_units(request.user, ledger.unit_kinds).exists()
+        can_create = creatable_units(ledger, request.user).exists()
         ctx.update(
             page=page,
             rows=rows,
@@ -193,9 +200,7 @@ def act_view(ledger: Ledger, tabs):
         obj = scoping.get_visible_or_404(ledger.model.objects.all(), request.user, pk=pk)
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        if not scoping.can(request.user, Perm.CHANGE, obj) and not scoping.can(
-            request.user, Perm.APPROVE, obj
-        ):
+        if not any(scoping.can(request.user, p, obj) for p in ledger.act_perms):
             raise PermissionDenied("您的角色无权办理该记录")
         version = request.POST.get("version")
         try:
@@ -226,12 +231,15 @@ def act_view(ledger: Ledger, tabs):
 def new_view(ledger: Ledger, tabs):
     @login_required
     def view(request):
-        units = list(changeable_units(request.user, ledger.unit_kinds))
+        units = list(creatable_units(ledger, request.user))
         if not units:
             raise PermissionDenied("您的角色无权登记")
         error = ""
+        cur = current_unit(request)
         if request.method == "POST":
-            unit = next((u for u in units if str(u.pk) == request.POST.get("unit")), None)
+            # No unit posted: the current unit (the switcher's), when the user may register there.
+            chosen = request.POST.get("unit") or (str(cur.pk) if cur else "")
+            unit = next((u for u in units if str(u.pk) == chosen), None)
             if unit is None:
                 error = "请选择登记单位"
             else:
@@ -242,7 +250,6 @@ def new_view(ledger: Ledger, tabs):
                 else:
                     messages.success(request, f"已登记：{obj}")
                     return redirect(reverse(ledger.url("detail"), kwargs={"pk": obj.pk}))
-        cur = current_unit(request)
         # A link may prefill the form: ``new/?theme=…&date=…``.
         post = request.POST if request.method == "POST" else request.GET
         fields = _field_choices(ledger, ledger.create_fields, None, request.user, post)
@@ -342,7 +349,7 @@ def edit_view(ledger: Ledger, tabs):
 def import_view(ledger: Ledger, tabs):
     @login_required
     def view(request):
-        units = list(changeable_units(request.user, ledger.unit_kinds))
+        units = list(creatable_units(ledger, request.user))
         if not units:
             raise PermissionDenied("您的角色无权导入")
         if request.GET.get("template"):

@@ -9,6 +9,8 @@ from fazhi.core.models.units import TOWNSHIP_KINDS, VILLAGE_KINDS
 from .models import AidOutcome, Channel, LegalAdviser, ShiftStatus
 
 D = {"type": "date", "class": "form-control"}
+# ISO dates: an <input type="date"> shows nothing for a localized value (2026/12/07)
+DATE_INPUT = forms.DateInput(D, format="%Y-%m-%d")
 
 
 class BootstrapMixin:
@@ -51,8 +53,8 @@ class AdviserForm(pii.MaskedIdentifiersMixin, BootstrapMixin, forms.Form):
     name = forms.CharField(label="姓名", max_length=50)
     firm = forms.CharField(label="律师事务所", max_length=100)
     phone = forms.CharField(label="联系电话", max_length=20, required=False)
-    contract_start = forms.DateField(label="聘用起始日期", widget=forms.DateInput(D))
-    contract_end = forms.DateField(label="聘用截止日期", widget=forms.DateInput(D))
+    contract_start = forms.DateField(label="聘用起始日期", widget=DATE_INPUT)
+    contract_end = forms.DateField(label="聘用截止日期", widget=DATE_INPUT)
     served = UnitMultiChoice(
         label="服务村(社区)",
         queryset=Unit.objects.none(),
@@ -71,7 +73,7 @@ class AdviserForm(pii.MaskedIdentifiersMixin, BootstrapMixin, forms.Form):
 class ShiftForm(BootstrapMixin, forms.Form):
     unit = UnitChoice(label="坐班地点（村/社区）", queryset=Unit.objects.none())
     adviser = forms.ModelChoiceField(label="法律顾问", queryset=LegalAdviser.objects.none())
-    date = forms.DateField(label="日期", widget=forms.DateInput(D))
+    date = forms.DateField(label="日期", widget=DATE_INPUT)
     hours = forms.DecimalField(
         label="时长(小时)", min_value=0.5, max_value=24, initial=4, decimal_places=1
     )
@@ -88,7 +90,7 @@ class ShiftForm(BootstrapMixin, forms.Form):
 
 class ConsultationForm(BootstrapMixin, forms.Form):
     unit = UnitChoice(label="所属村(社区)/乡镇", queryset=Unit.objects.none())
-    date = forms.DateField(label="日期", widget=forms.DateInput(D))
+    date = forms.DateField(label="日期", widget=DATE_INPUT)
     place = forms.CharField(label="地点", max_length=100)
     topic = forms.CharField(label="咨询事项", max_length=200)
     channel = forms.ChoiceField(label="方式", choices=Channel.choices)
@@ -105,7 +107,7 @@ class ConsultationForm(BootstrapMixin, forms.Form):
 
 
 class CenterDayForm(BootstrapMixin, forms.Form):
-    date = forms.DateField(label="日期", widget=forms.DateInput(D))
+    date = forms.DateField(label="日期", widget=DATE_INPUT)
     visits = forms.IntegerField(label="接待办事群众(人次)", min_value=0, max_value=100000)
     self_service = forms.IntegerField(label="自助服务机使用(件)", min_value=0, max_value=100000)
     note = forms.CharField(label="备注", max_length=200, required=False)
@@ -114,7 +116,7 @@ class CenterDayForm(BootstrapMixin, forms.Form):
 class ReferralForm(pii.MaskedIdentifiersMixin, BootstrapMixin, forms.Form):
     identifier_fields = {"phone": "mobile"}
     unit = UnitChoice(label="登记单位", queryset=Unit.objects.none())
-    date = forms.DateField(label="转介日期", widget=forms.DateInput(D))
+    date = forms.DateField(label="转介日期", widget=DATE_INPUT)
     person_name = forms.CharField(label="当事人", max_length=50)
     phone = forms.CharField(label="联系电话", max_length=20, required=False)
     matter = forms.CharField(label="事项", max_length=200)
@@ -142,5 +144,5 @@ class SettingsForm(BootstrapMixin, forms.Form):
 
 class FilterForm(BootstrapMixin, forms.Form):
     q = forms.CharField(label="关键词", required=False)
-    date_from = forms.DateField(label="起", required=False, widget=forms.DateInput(D))
-    date_to = forms.DateField(label="止", required=False, widget=forms.DateInput(D))
+    date_from = forms.DateField(label="起", required=False, widget=DATE_INPUT)
+    date_to = forms.DateField(label="止", required=False, widget=DATE_INPUT)

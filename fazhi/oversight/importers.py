@@ -1,14 +1,16 @@
-"""Import an inspection's findings from Excel/CSV: row-level errors, all-or-nothing."""
+"""Import an inspection's findings from Excel/CSV: row-level errors, all-or-nothing.
+
+Not a ledger-wide import (``fazhi.ledgers.importing``): the rows belong to one inspection,
+whose inspecting level (the county, for a 督察) adds them to the inspected unit."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass, field
 
 from django.db import transaction
 
 from fazhi.core import audit
 from fazhi.core.errors import DomainError
 from fazhi.core.excel import Column, RowError, parse_date, parse_int, read_table
+from fazhi.ledgers.importing import ImportResult
 
 from . import services
 from .models import Inspection
@@ -23,16 +25,6 @@ FINDING_COLUMNS = [
 ]
 
 
-@dataclass
-class ImportResult:
-    created: int = 0
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
 class _Rollback(Exception):
     pass
 
@@ -42,7 +34,7 @@ def import_findings(inspection: Inspection, data: bytes, filename: str, *, actor
     for row in rows:
         if row.get("days") is not None and not 1 <= row["days"] <= 365:
             errors.append(RowError(row["_row"], "整改工作日数", "应为 1 到 365"))
-    result = ImportResult(0, errors)
+    result = ImportResult(errors=errors)
     if not errors:
         try:
             with transaction.atomic():
@@ -65,7 +57,7 @@ def import_findings(inspection: Inspection, data: bytes, filename: str, *, actor
         except _Rollback:
             pass
         else:
-            result = ImportResult(len(rows), [])
+            result = ImportResult(created=len(rows))
     audit.record(
         audit.E.CREATE if result.ok else audit.E.INPUT_REJECTED,
         obj=inspection,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from fazhi.core import attachments, scoping
 from fazhi.core.procedures import Option, Procedure, Transition
 from fazhi.core.roles import Perm
+from fazhi.ledgers.fields import Action, F
 
 from .models import InspectionKind, RectificationStatus
 
@@ -89,30 +90,47 @@ RECTIFICATION = RectificationProcedure(
 )
 
 
+def _start(r, data, user) -> None:
+    r.measures = (data.get("measures") or r.measures).strip()
+
+
+def _submit(r, data, user) -> None:
+    r.evidence_note = (data.get("evidence_note") or r.evidence_note).strip()
+    r.submitted_on = timezone.localdate()
+    r.return_reason = ""
+
+
+def _sign_off(r, data, user) -> None:
+    r.signed_off_on = timezone.localdate()
+    r.signed_off_by = user
+
+
+def _send_back(r, data, user) -> None:
+    r.return_reason = (data.get("reason") or "").strip()
+    r.submitted_on = None
+
+
+# The input of each step, the same for the page, the API and the CLI. Optional here: the
+# guards say what is missing (请填写整改措施 …), with the record's own text as the default.
+ACTIONS = {
+    "start": Action((F("measures", "整改措施", "textarea", required=False),), _start),
+    "submit": Action((F("evidence_note", "整改成效说明", "textarea", required=False),), _submit),
+    "sign_off": Action((), _sign_off),
+    "send_back": Action((F("reason", "退回理由", "textarea", required=False),), _send_back),
+}
+
+
 def run(rect, action: str, *, user, data: dict | None = None, expected_version=None):
+    """One step with ``data`` as given (the API's and the CLI's flat fields)."""
     data = dict(data or {})
-
-    def apply(r):
-        if action == "start":
-            r.measures = (data.get("measures") or r.measures).strip()
-        elif action == "submit":
-            r.evidence_note = (data.get("evidence_note") or r.evidence_note).strip()
-            r.submitted_on = timezone.localdate()
-            r.return_reason = ""
-        elif action == "sign_off":
-            r.signed_off_on = timezone.localdate()
-            r.signed_off_by = user
-        elif action == "send_back":
-            r.return_reason = data.get("reason", "").strip()
-            r.submitted_on = None
-
+    spec = ACTIONS.get(action)
     comment = data.get("reason") or data.get("comment") or ""
     return RECTIFICATION.run(
         rect,
         action,
         user=user,
         data=data,
-        apply=apply,
+        apply=(lambda r: spec.apply(r, data, user)) if spec else None,
         comment=comment,
         expected_version=expected_version,
     )

@@ -63,33 +63,84 @@ def _text(value, label: str, *, required=True, limit=None) -> str:
 
 # ---------------------------------------------------------------- leading group
 
+DEFAULT_GROUP_NAME = "法治建设工作领导小组"
+
+
+def _group_fields(group, *, name, doc_number, established_on, office, office_director, duties):
+    group.name = _text(name or DEFAULT_GROUP_NAME, "名称", limit=100)
+    group.doc_number = (doc_number or "")[:50]
+    group.established_on = established_on
+    group.office = (office or "")[:100]
+    group.office_director = (office_director or "")[:50]
+    group.duties = duties or ""
+
+
+GROUP_AUDITED = ["name", "doc_number", "office", "duties"]
+
 
 @transaction.atomic
-def save_group(
-    unit: Unit,
+def create_group(
     *,
+    unit: Unit,
     actor,
     year: int,
-    name: str = "法治建设工作领导小组",
+    name: str = DEFAULT_GROUP_NAME,
     doc_number: str = "",
     established_on: dt.date | None = None,
     office: str = "",
     office_director: str = "",
     duties: str = "",
 ) -> LeadingGroup:
+    """A unit's leading group for ``year``: one a year (a second is refused: adjust the first)."""
     scoping.require(actor, Perm.CHANGE, unit, REFUSED)
-    group = LeadingGroup.objects.filter(unit=unit, year=_year(year)).first()
-    created = group is None
-    if created:
-        group = LeadingGroup(unit=unit, year=year)
-    group.name = _text(name, "名称", limit=100)
-    group.doc_number = (doc_number or "")[:50]
-    group.established_on = established_on
-    group.office = (office or "")[:100]
-    group.office_director = (office_director or "")[:50]
-    group.duties = duties or ""
-    _save(group, actor=actor, created=created, fields=["name", "doc_number", "office", "duties"])
+    if LeadingGroup.objects.filter(unit=unit, year=_year(year)).exists():
+        raise InvalidInput(f"{unit.name}{year}年已建立领导小组，请在该领导小组页面修改")
+    group = LeadingGroup(unit=unit, year=year)
+    _group_fields(
+        group,
+        name=name,
+        doc_number=doc_number,
+        established_on=established_on,
+        office=office,
+        office_director=office_director,
+        duties=duties,
+    )
+    _save(group, actor=actor, created=True, fields=GROUP_AUDITED)
     return group
+
+
+@transaction.atomic
+def update_group(
+    group: LeadingGroup,
+    *,
+    actor,
+    name: str = DEFAULT_GROUP_NAME,
+    doc_number: str = "",
+    established_on: dt.date | None = None,
+    office: str = "",
+    office_director: str = "",
+    duties: str = "",
+) -> LeadingGroup:
+    scoping.require(actor, Perm.CHANGE, group.unit, REFUSED)
+    _group_fields(
+        group,
+        name=name,
+        doc_number=doc_number,
+        established_on=established_on,
+        office=office,
+        office_director=office_director,
+        duties=duties,
+    )
+    _save(group, actor=actor, created=False, fields=GROUP_AUDITED)
+    return group
+
+
+def save_group(*, unit: Unit, actor, year: int, **fields) -> LeadingGroup:
+    """建立或调整: the unit's group for ``year``, created or its fields replaced."""
+    group = LeadingGroup.objects.filter(unit=unit, year=_year(year)).first()
+    if group is None:
+        return create_group(unit=unit, actor=actor, year=year, **fields)
+    return update_group(group, actor=actor, **fields)
 
 
 @transaction.atomic
@@ -122,13 +173,27 @@ def remove_member(member: LeadingGroupMember, *, actor) -> None:
     member.delete()
 
 
-# ---------------------------------------------------------------- duty reports and funding
+# ---------------------------------------------------------------- duty reports
+
+
+def _report_fields(report, *, person_name, post, study, topics, report_text, report_date):
+    if report_date and report_date > timezone.localdate():
+        raise InvalidInput("述法日期不能晚于今天")
+    if (report_text or "").strip() and report_date is None:
+        raise InvalidInput("填写述法报告时请同时填写述法日期")
+    report.person_name = _text(person_name, "姓名", limit=50)
+    report.post = _text(post, "职务", limit=100)
+    report.study, report.topics = study or "", topics or ""
+    report.report_text, report.report_date = report_text or "", report_date
+
+
+REPORT_AUDITED = ["study", "topics", "report_text", "report_date"]
 
 
 @transaction.atomic
-def save_duty_report(
-    unit: Unit,
+def create_duty_report(
     *,
+    unit: Unit,
     actor,
     year: int,
     person_name: str,
@@ -137,54 +202,94 @@ def save_duty_report(
     topics: str = "",
     report_text: str = "",
     report_date: dt.date | None = None,
-    report: DutyReport | None = None,
 ) -> DutyReport:
     scoping.require(actor, Perm.CHANGE, unit, REFUSED)
-    if report_date and report_date > timezone.localdate():
-        raise InvalidInput("述法日期不能晚于今天")
-    if report_text.strip() and report_date is None:
-        raise InvalidInput("填写述法报告时请同时填写述法日期")
-    created = report is None
-    if created:
-        report = DutyReport(unit=unit)
-    report.year = _year(year)
-    report.person_name = _text(person_name, "姓名", limit=50)
-    report.post = _text(post, "职务", limit=100)
-    report.study, report.topics = study or "", topics or ""
-    report.report_text, report.report_date = report_text or "", report_date
-    _save(
+    report = DutyReport(unit=unit, year=_year(year))
+    _report_fields(
         report,
-        actor=actor,
-        created=created,
-        fields=["study", "topics", "report_text", "report_date"],
+        person_name=person_name,
+        post=post,
+        study=study,
+        topics=topics,
+        report_text=report_text,
+        report_date=report_date,
     )
+    _save(report, actor=actor, created=True, fields=REPORT_AUDITED)
     return report
 
 
 @transaction.atomic
-def add_funding(
-    unit: Unit, *, actor, year: int, kind: str, item: str, amount, spent=0, note: str = ""
-):
-    scoping.require(actor, Perm.CHANGE, unit, REFUSED)
+def update_duty_report(
+    report: DutyReport,
+    *,
+    actor,
+    person_name: str,
+    post: str,
+    study: str = "",
+    topics: str = "",
+    report_text: str = "",
+    report_date: dt.date | None = None,
+) -> DutyReport:
+    scoping.require(actor, Perm.CHANGE, report.unit, REFUSED)
+    _report_fields(
+        report,
+        person_name=person_name,
+        post=post,
+        study=study,
+        topics=topics,
+        report_text=report_text,
+        report_date=report_date,
+    )
+    _save(report, actor=actor, created=False, fields=REPORT_AUDITED)
+    return report
+
+
+# ---------------------------------------------------------------- funding
+
+
+def _money(value, label: str) -> Decimal:
+    try:
+        amount = Decimal(str(value if value not in (None, "") else 0).replace(",", ""))
+    except Exception:
+        raise InvalidInput(f"{label}应为数字")
+    if not amount.is_finite():
+        raise InvalidInput(f"{label}应为数字")
+    if amount < 0:
+        raise InvalidInput("金额不能为负数")
+    if amount >= Decimal("1e10"):
+        raise InvalidInput(f"{label}超出范围")
+    return amount.quantize(Decimal("0.01"))
+
+
+def _funding_fields(f, *, kind, item, amount, spent, note):
     if kind not in FundingKind.values:
         raise InvalidInput("经费类别不正确")
-    try:
-        amount, spent = Decimal(str(amount)), Decimal(str(spent or 0))
-    except Exception:
-        raise InvalidInput("金额应为数字")
-    if amount < 0 or spent < 0:
-        raise InvalidInput("金额不能为负数")
-    f = Funding(
-        unit=unit,
-        year=_year(year),
-        kind=kind,
-        item=_text(item, "项目", limit=100),
-        amount=amount,
-        spent=spent,
-        note=(note or "")[:200],
-    )
+    f.kind = kind
+    f.item = _text(item, "项目", limit=100)
+    f.amount = _money(amount, "预算金额")
+    f.spent = _money(spent, "已支出")
+    f.note = (note or "")[:200]
+
+
+@transaction.atomic
+def create_funding(
+    *, unit: Unit, actor, year: int, kind: str, item: str, amount, spent=0, note: str = ""
+) -> Funding:
+    scoping.require(actor, Perm.CHANGE, unit, REFUSED)
+    f = Funding(unit=unit, year=_year(year))
+    _funding_fields(f, kind=kind, item=item, amount=amount, spent=spent, note=note)
     _save(f, actor=actor, created=True)
     return f
+
+
+@transaction.atomic
+def update_funding(
+    funding: Funding, *, actor, kind: str, item: str, amount, spent=0, note: str = ""
+) -> Funding:
+    scoping.require(actor, Perm.CHANGE, funding.unit, REFUSED)
+    _funding_fields(funding, kind=kind, item=item, amount=amount, spent=spent, note=note)
+    _save(funding, actor=actor, created=False, fields=["kind", "item", "amount", "spent", "note"])
+    return funding
 
 
 def funding_totals(unit: Unit, year: int) -> dict:
@@ -305,11 +410,14 @@ def add_finding(
 
 
 @transaction.atomic
-def update_measures(rect: Rectification, *, actor, measures: str, evidence_note: str | None = None):
+def update_rectification(
+    rect: Rectification, *, actor, measures: str, evidence_note: str | None = None
+) -> Rectification:
+    """The measures (and the note on their effect) while the finding is being fixed."""
     scoping.require(actor, Perm.CHANGE, rect.unit, REFUSED)
     if rect.status in (RectificationStatus.SUBMITTED, RectificationStatus.SIGNED_OFF):
         raise InvalidInput(f"当前状态为“{rect.get_status_display()}”，不能修改整改措施")
-    rect.measures = measures.strip()
+    rect.measures = (measures or "").strip()
     if evidence_note is not None:
         rect.evidence_note = evidence_note.strip()
     rect.version += 1

@@ -29,7 +29,7 @@ from .models import (
     PublicityEvent,
     Theme,
 )
-from .schemas import DutyOut, EventOut, LiaisonOut, ModelVillageOut
+from .schemas import DutyOut, EventOut, LiaisonOut, ModelVillageOut, TrainingOut
 
 APP = "publicity"
 # Liaisons and model villages are registered in a village; a township may import them
@@ -459,6 +459,8 @@ TRAINING = Ledger(
         "people": o.liaisons.select_related("unit").order_by("unit__path", "name")
     },
     names={"new": "training_create"},
+    out=TrainingOut,
+    prefetch=("liaisons",),
     empty="下一步：登记一次法律明白人培训及参训人员。",
 )
 

@@ -71,3 +71,18 @@ class ModelVillageOut(Schema):
     year: Year
     awarded_by: str
     document_no: str
+
+
+class TrainingOut(Schema):
+    id: int
+    unit_id: DbId
+    unit_name: str = Field(..., alias="unit.name")
+    date: dt.date
+    topic: str
+    trainer: str
+    hours: float
+    liaison_ids: list[int]
+
+    @staticmethod
+    def resolve_liaison_ids(obj):
+        return [p.pk for p in obj.liaisons.all()]

@@ -703,6 +703,7 @@ def test_nginx_in_front_of_gunicorn(nginx_site, gunicorn):
         "X-Frame-Options",
         "X-Content-Type-Options",
         "Referrer-Policy",
+        "Content-Security-Policy",
     ):
         assert len(resp.headers.get_all(header) or []) == 1, header
     assert resp.getheader("Server") == "nginx"  # server_tokens off
@@ -813,6 +814,11 @@ def test_security_headers_on_every_kind_of_answer(nginx_site):
         assert resp.status == status, (path, resp.status)
         for header, value in SECURITY_HEADERS.items():
             assert resp.headers.get_all(header) == [value], (path, header)
+        # the Content-Security-Policy (directive order varies; tests/security/test_csp.py
+        # checks each directive)
+        csp = resp.headers.get_all("Content-Security-Policy") or []
+        assert len(csp) == 1, (path, csp)
+        assert "default-src 'self'" in csp[0] and "frame-ancestors 'none'" in csp[0], path
         _no_version(resp, body)
     # The login page may not be framed and sends its cookies Secure and HttpOnly.
     resp, _ = _https(nginx_site, "/login/")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from fazhi.core.roles import Role
 from tests.browser import conftest as browser_conf
@@ -30,9 +31,8 @@ def test_draft_edit_approve_publish_and_public_page(live_server, page):
     page.wait_for_selector("#section-1")
     # Live preview follows typing.
     page.fill("#section-5", "本年度无其他需要报告的情况。")
-    page.wait_for_function(
-        "document.querySelector('#preview').innerText.includes('本年度无其他需要报告的情况')"
-    )
+    # (a locator, not wait_for_function: the page's CSP forbids the eval that one needs)
+    expect(page.locator("#preview")).to_contain_text("本年度无其他需要报告的情况", timeout=15000)
     page.screenshot(path=str(browser_conf.SCREENSHOTS / "reports-editor.png"), full_page=True)
     page.click("#save-sections")
     page.wait_for_selector(".alert-success")

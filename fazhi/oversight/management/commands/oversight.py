@@ -1,4 +1,6 @@
-"""fazhi oversight rectifications|action|import-findings — the same services as the pages."""
+"""fazhi oversight <ledger> list|show|create|update|export|import|actions|act (every
+ledger, ``ledgers.py``), and the verbs it had before: rectifications UNIT, action ID
+STEP, import-findings INSPECTION FILE, closed-rate UNIT — the same services as the pages."""
 
 from __future__ import annotations
 
@@ -6,42 +8,56 @@ import json
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 
 from fazhi.core import context
 from fazhi.core.errors import DomainError
 from fazhi.core.management.base import refused, resolve_unit, resolve_user
+from fazhi.ledgers.cli import build_command
 from fazhi.oversight import importers, services
+from fazhi.oversight.ledgers import LEDGERS
 from fazhi.oversight.models import Inspection, Rectification
 from fazhi.oversight.procedures import run as run_rectification
 
+Ledgers = build_command("督察整改", LEDGERS)
+# verb -> the names its positional arguments take (the ledger command's ``ledger``, ``id``)
+VERBS = {
+    "rectifications": ("unit", None),
+    "action": ("id", "action"),
+    "import-findings": ("inspection", "file"),
+    "closed-rate": ("unit", None),
+}
 
-class Command(BaseCommand):
-    help = "督察整改：rectifications 列出整改事项（--overdue 只看逾期）；action 办理整改；import-findings 导入问题"
+
+class Command(Ledgers):
+    help = (
+        Ledgers.help
+        + "；rectifications 单位 [--overdue] 列出整改事项；action 编号 步骤 --user 用户"
+        " 办理整改；import-findings 督察编号 文件 --user 用户 导入问题；closed-rate 单位 --year 年度"
+    )
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="verb", required=True)
-        p = sub.add_parser("rectifications", help="列出单位及下级的整改事项")
-        p.add_argument("unit")
-        p.add_argument("--overdue", action="store_true")
-        p.add_argument("--format", choices=["table", "json"], default="table")
-        p = sub.add_parser("action", help="办理：start / submit / sign_off / send_back")
-        p.add_argument("id", type=int)
-        p.add_argument("action")
-        p.add_argument("--user", required=True)
-        p.add_argument("--measures", default="")
-        p.add_argument("--evidence-note", default="")
-        p.add_argument("--reason", default="")
-        p = sub.add_parser("import-findings", help="导入某次督察/自查发现的问题（全部正确才导入）")
-        p.add_argument("inspection", type=int)
-        p.add_argument("file")
-        p.add_argument("--user", required=True)
-        p = sub.add_parser("closed-rate", help="整改销号率")
-        p.add_argument("unit")
-        p.add_argument("--year", type=int, required=True)
+        super().add_arguments(parser)
+        parser.add_argument("--overdue", action="store_true", help="rectifications：只看逾期")
+        parser.add_argument("--format", choices=["table", "json"], default="table")
+        parser.add_argument("--user", help="action / import-findings：办理人")
+        parser.add_argument("--measures", default="")
+        parser.add_argument("--evidence-note", default="")
+        parser.add_argument("--reason", default="")
 
-    def handle(self, *args, verb, **o):
+    def handle(self, *args, **options):
+        verb = options["op"]
+        if verb not in VERBS:
+            return super().handle(*args, **options)
+        first, second = VERBS[verb]
+        o = dict(options)
+        o[first] = options["ledger"]
+        if second:
+            o[second] = options["id"]
+        missing = [n for n in (first, second) if n and not o.get(n)]
+        if missing:
+            raise CommandError(f"{verb} 缺少参数：{' '.join(missing)}")
         try:
             getattr(self, "do_" + verb.replace("-", "_"))(**o)
         except DomainError as exc:
@@ -84,6 +100,10 @@ class Command(BaseCommand):
         self.stdout.write(f"共 {len(rows)} 项")
 
     def do_action(self, id, action, user, measures, evidence_note, reason, **o):
+        if not str(id).isdigit():
+            raise CommandError(f"整改事项编号应为数字：{id}")
+        if not user:
+            raise CommandError("请用 --user 指定办理人")
         actor = resolve_user(user)
         r = Rectification.objects.visible_to(actor).filter(pk=id).first()
         if r is None:
@@ -98,6 +118,10 @@ class Command(BaseCommand):
         self.stdout.write(f"整改事项 {r.pk}：{r.get_status_display()}")
 
     def do_import_findings(self, inspection, file, user, **o):
+        if not str(inspection).isdigit():
+            raise CommandError(f"督察/自查编号应为数字：{inspection}")
+        if not user:
+            raise CommandError("请用 --user 指定办理人")
         actor = resolve_user(user)
         i = Inspection.objects.visible_to(actor).filter(pk=inspection).first()
         if i is None:
@@ -114,6 +138,8 @@ class Command(BaseCommand):
         self.stdout.write(f"已导入 {result.created} 个问题")
 
     def do_closed_rate(self, unit, year, **o):
+        if not year:
+            raise CommandError("请用 --year 指定年度")
         u = resolve_unit(unit)
         r = services.rectification_closed_rate(u, year)
         self.stdout.write(json.dumps({k: v for k, v in r.items()}, ensure_ascii=False))
