@@ -386,11 +386,12 @@ def add_routes(router: Router, ledger: Ledger) -> None:
             # the role checked (403) before the fields are read.
             obj = scoping.get_visible_or_404(ledger.model.objects.all(), request.user, pk=record_id)
             scoping.require(request.user, Perm.CHANGE, obj.unit, "您的角色无权修改该记录")
-            from .pages import initial
+            from .pages import initial, keep_masked
 
             raw = initial(ledger, obj, ledger.edit_fields)  # fields not given keep their value
             if payload is not None:
                 raw.update(_raw(payload, ledger.edit_fields))
+            raw = keep_masked(ledger, obj, raw, ledger.edit_fields)
             obj = ledger.update(obj, actor=request.user, raw=raw)
             return detail(obj, request.user)
 

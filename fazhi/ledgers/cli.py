@@ -208,10 +208,11 @@ def build_command(app_label: str, ledgers, settings_fn=None) -> type[BaseCommand
                     raise CommandError(f"{lg.title}不能在此修改")
                 obj = self._get(lg, user, pk)
                 scoping.require(user, Perm.CHANGE, obj.unit, f"{user.username} 无权修改该记录")
-                from .pages import initial
+                from .pages import initial, keep_masked
 
                 raw = initial(lg, obj, lg.edit_fields)
                 raw.update(data)
+                raw = keep_masked(lg, obj, raw, lg.edit_fields)
                 self._print(lg.update(obj, actor=user, raw=raw), as_json)
                 return
             if op == "create":

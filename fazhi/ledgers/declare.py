@@ -86,6 +86,9 @@ class Ledger:
     checklist: Callable | None = None  # obj -> list[dict]
     extra_template: str = ""  # included on the detail page with ``object``
     extra_context: Callable | None = None  # (obj, request) -> dict
+    # A panel above the list (e.g. coverage of villages) with its context: (request) -> dict.
+    list_template: str = ""
+    list_context: Callable | None = None
     documents: list[tuple[str, str]] = field(default_factory=list)  # (doc key, label)
     choices_for: Callable | None = None  # (obj_or_None, field_name, user) -> choices
     due: Callable | None = None  # obj -> date | None

@@ -79,19 +79,25 @@ def run(ledger, *, root, actor, data: bytes, filename: str) -> ImportResult:
     imp: Importer = ledger.importer
     scoping.require(actor, Perm.CHANGE, root, f"您的角色无权在{root.name}导入")
     rows, errors = read_table(data, filename, columns(imp))
-    units = {u.name: u for u in Unit.objects.subtree(root)}
+    subtree = list(Unit.objects.subtree(root))
+    # The 单位 column names a unit by its code or its name.
+    units = {**{u.code: u for u in subtree}, **{u.name: u for u in subtree}}
     result = ImportResult(errors=list(errors))
-    if not result.errors and imp.check is not None:
+    if imp.check is not None:
         result.errors.extend(imp.check(rows))
-    if not result.errors:
-        try:
-            with transaction.atomic():
-                for row in rows:
+    # Every row whose cells parsed is checked, also when others' did not, so that one pass
+    # reports every bad row; any error rolls the whole file back.
+    unparsed = {e.row for e in errors}
+    try:
+        with transaction.atomic():
+            for row in rows:
+                if row["_row"] not in unparsed:
                     _one(ledger, imp, row, root, units, actor, result)
-                if result.errors:
-                    raise _Rollback
-        except _Rollback:
-            result.created = result.skipped = 0
+            if result.errors:
+                raise _Rollback
+    except _Rollback:
+        result.created = result.skipped = 0
+    result.errors.sort(key=lambda e: e.row)
     audit.record(
         audit.E.CREATE if result.ok else audit.E.INPUT_REJECTED,
         unit=root,

@@ -340,14 +340,16 @@ def new_view(ledger: Ledger, tabs):
                 else:
                     messages.success(request, ledger.notices.get("created") or f"已登记：{obj}")
                     return redirect(reverse(ledger.url("detail"), kwargs={"pk": obj.pk}))
-        fields = _field_choices(ledger, ledger.create_fields, None, request.user)
+        # A link may prefill the form: ``new/?theme=…&date=…``.
+        post = request.POST if request.method == "POST" else request.GET
+        fields = _field_choices(ledger, ledger.create_fields, None, request.user, post)
         ctx = base_context(request, ledger, tabs)
         ctx.update(
             units=units,
             fields=fields,
             error=error,
-            post=request.POST,
-            selected_unit=request.POST.get("unit") or (str(cur.pk) if cur else ""),
+            post=post,
+            selected_unit=post.get("unit") or (str(cur.pk) if cur else ""),
         )
         return render(request, ledger.template("new"), ctx, status=400 if error else 200)
 
@@ -355,13 +357,22 @@ def new_view(ledger: Ledger, tabs):
     return view
 
 
-def _field_choices(ledger: Ledger, fields, obj, user) -> list[dict]:
+def _selected(post, name: str) -> list[str]:
+    """The values chosen for a multiple-choice field (a form's POST or ``initial``)."""
+    if hasattr(post, "getlist"):
+        return post.getlist(name)
+    value = post.get(name) or []
+    return [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
+
+
+def _field_choices(ledger: Ledger, fields, obj, user, post=None) -> list[dict]:
     out = []
     for f in fields:
         choices = f.choices
         if not choices and ledger.choices_for:
             choices = ledger.choices_for(obj, f.name, user) or ()
-        out.append({"f": f, "choices": choices})
+        selected = _selected(post, f.name) if f.kind == "ints" and post is not None else []
+        out.append({"f": f, "choices": choices, "selected": selected})
     return out
 
 
@@ -432,7 +443,7 @@ def edit_view(ledger: Ledger, tabs):
         ctx = base_context(request, ledger, tabs, obj)
         ctx.update(
             object=obj,
-            fields=_field_choices(ledger, ledger.edit_fields, obj, request.user),
+            fields=_field_choices(ledger, ledger.edit_fields, obj, request.user, post),
             error=error,
             post=post,
         )

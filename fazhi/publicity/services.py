@@ -1,13 +1,17 @@
 """Every change to the publicity ledgers, the themed-days calendar and the figures.
 
-Views, API and CLI call these functions; each is atomic, checks the actor may change the
-unit, validates, saves row by row (history) and writes an audit row.
+Pages, API, CLI and the Excel import (through ``ledgers.py``) call these functions, one
+signature for all: ``create_<thing>(*, unit, actor, <fields>)`` and
+``update_<thing>(obj, *, actor, <changed fields>)``. Each is atomic, refuses an actor who
+may not change the unit (``scoping.require``: 403, audited), validates (``InvalidInput``
+with the Chinese reason), saves row by row (history) and writes an audit row.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,11 +24,13 @@ from fazhi.core.models import Unit
 from fazhi.core.models.units import VILLAGE_KINDS, UnitKind
 from fazhi.core.roles import Perm
 from fazhi.learning.common import apply_fields, rate, save_validated
+from fazhi.ledgers.fields import F
 
 from .models import (
     LegalLiaison,
     LiaisonTraining,
     ModelKind,
+    ModelLevel,
     ModelVillage,
     PlaceKind,
     PublicityDuty,
@@ -90,22 +96,63 @@ def themed_days(today: dt.date, *, horizon_days: int = 366) -> list[ThemedDay]:
 
 
 # --------------------------------------------------------------------------- duties
-DUTY_FIELDS = ("year", "body", "laws", "tasks", "target_events", "contact")
+# The fields of each ledger, once: the create and edit forms, the API and the CLI read
+# them (``fazhi.ledgers.fields.parse``), the update services accept exactly these names.
+DUTY_FIELDS = (
+    F("year", "年度", "int"),
+    F("body", "执法单位"),
+    F("laws", "负责宣传的法律法规", "textarea"),
+    F("tasks", "普法任务", "textarea", required=False),
+    F("target_events", "计划开展活动（次）", "int", required=False),
+    F("contact", "责任人", required=False),
+)
+
+
+def _names(fields) -> tuple[str, ...]:
+    return tuple(f.name for f in fields)
+
+
+def _changes(changes: dict, fields) -> dict:
+    unknown = set(changes) - {f.name for f in fields}
+    if unknown:
+        raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
+    return changes
 
 
 @transaction.atomic
-def save_duty(duty: PublicityDuty | None, unit: Unit | None, data: dict, *, actor):
-    if duty is None:
-        scoping.require(actor, Perm.CHANGE, unit, REFUSED)
-        duty = PublicityDuty(unit=unit, created_by=actor)
-        event = audit.E.CREATE
-    else:
-        scoping.require(actor, Perm.CHANGE, duty.unit, REFUSED)
-        duty = PublicityDuty.objects.select_for_update().get(pk=duty.pk)
-        event = audit.E.UPDATE
-    apply_fields(duty, data, DUTY_FIELDS)
+def create_duty(
+    *,
+    unit: Unit,
+    actor,
+    year: int,
+    body: str,
+    laws: str,
+    tasks: str = "",
+    target_events: int = 1,
+    contact: str = "",
+) -> PublicityDuty:
+    scoping.require(actor, Perm.CHANGE, unit, REFUSED)
+    duty = PublicityDuty(
+        unit=unit,
+        created_by=actor,
+        year=year,
+        body=(body or "").strip(),
+        laws=laws,
+        tasks=tasks,
+        target_events=target_events,
+        contact=contact,
+    )
+    save_validated(duty, actor=actor, event=audit.E.CREATE)
+    return duty
+
+
+@transaction.atomic
+def update_duty(duty: PublicityDuty, *, actor, **changes) -> PublicityDuty:
+    scoping.require(actor, Perm.CHANGE, duty.unit, REFUSED)
+    duty = PublicityDuty.objects.select_for_update().get(pk=duty.pk)
+    apply_fields(duty, _changes(changes, DUTY_FIELDS), _names(DUTY_FIELDS))
     duty.body = (duty.body or "").strip()
-    save_validated(duty, actor=actor, event=event)
+    save_validated(duty, actor=actor, event=audit.E.UPDATE)
     return duty
 
 
@@ -122,19 +169,19 @@ def duty_fulfilment(unit: Unit, year: int):
 
 # --------------------------------------------------------------------------- events
 EVENT_FIELDS = (
-    "date",
-    "title",
-    "theme",
-    "free_theme",
-    "place_kind",
-    "place",
-    "partners",
-    "duty",
-    "laws",
-    "audience",
-    "materials",
-    "consultations",
-    "notes",
+    F("date", "日期", "date"),
+    F("title", "活动名称"),
+    F("theme", "主题", "choice", required=False, choices=tuple(Theme.choices)),
+    F("free_theme", "自定主题", required=False, help="主题为“其他主题”时填写"),
+    F("place_kind", "形式", "choice", choices=tuple(PlaceKind.choices)),
+    F("place", "地点", required=False),
+    F("partners", "联合单位", required=False, help="多个单位用顿号分隔"),
+    F("duty", "履行的普法责任", "int", required=False),
+    F("laws", "宣传的法律法规", "textarea", required=False),
+    F("audience", "受众人数", "int", required=False),
+    F("materials", "发放材料（份）", "int", required=False),
+    F("consultations", "现场咨询（起）", "int", required=False),
+    F("notes", "备注", "textarea", required=False),
 )
 
 
@@ -158,20 +205,53 @@ def _check_event(event: PublicityEvent) -> None:
 
 
 @transaction.atomic
-def create_event(unit: Unit, data: dict, *, actor) -> PublicityEvent:
+def create_event(
+    *,
+    unit: Unit,
+    actor,
+    date: dt.date,
+    title: str,
+    place_kind: str,
+    theme: str = Theme.FREE,
+    free_theme: str = "",
+    place: str = "",
+    partners: str = "",
+    duty: PublicityDuty | None = None,
+    laws: str = "",
+    audience: int = 0,
+    materials: int = 0,
+    consultations: int = 0,
+    notes: str = "",
+) -> PublicityEvent:
     scoping.require(actor, Perm.CHANGE, unit, REFUSED)
-    event = PublicityEvent(unit=unit, created_by=actor)
-    apply_fields(event, data, EVENT_FIELDS)
+    event = PublicityEvent(
+        unit=unit,
+        created_by=actor,
+        date=date,
+        title=title,
+        place_kind=place_kind,
+        theme=theme,
+        free_theme=free_theme,
+        place=place,
+        partners=partners,
+        duty=duty,
+        laws=laws,
+        audience=audience,
+        materials=materials,
+        consultations=consultations,
+        notes=notes,
+    )
     _check_event(event)
     save_validated(event, actor=actor, event=audit.E.CREATE)
     return event
 
 
 @transaction.atomic
-def update_event(event: PublicityEvent, data: dict, *, actor) -> PublicityEvent:
+def update_event(event: PublicityEvent, *, actor, **changes) -> PublicityEvent:
+    """Change the fields named in ``changes`` (any of ``EVENT_FIELDS``)."""
     scoping.require(actor, Perm.CHANGE, event.unit, REFUSED)
     event = PublicityEvent.objects.select_for_update().get(pk=event.pk)
-    apply_fields(event, data, EVENT_FIELDS)
+    apply_fields(event, _changes(changes, EVENT_FIELDS), _names(EVENT_FIELDS))
     _check_event(event)
     save_validated(event, actor=actor, event=audit.E.UPDATE)
     return event
@@ -193,7 +273,13 @@ def event_summary(unit: Unit, year: int) -> dict:
 
 
 # --------------------------------------------------------------------------- liaisons
-LIAISON_FIELDS = ("name", "phone", "occupation", "appointed_on", "active")
+LIAISON_FIELDS = (
+    F("name", "姓名"),
+    F("phone", "手机号码", required=False),
+    F("occupation", "身份", required=False, help="如村干部、网格员、党员"),
+    F("appointed_on", "聘任日期", "date", required=False),
+    F("active", "在册", "bool"),
+)
 
 
 def _check_village(unit: Unit, what: str) -> None:
@@ -213,38 +299,58 @@ def _check_liaison(liaison: LegalLiaison) -> None:
 
 
 @transaction.atomic
-def save_liaison(liaison: LegalLiaison | None, unit: Unit | None, data: dict, *, actor):
-    if liaison is None:
-        scoping.require(actor, Perm.CHANGE, unit, REFUSED)
-        liaison = LegalLiaison(unit=unit, created_by=actor)
-        event = audit.E.CREATE
-    else:
-        scoping.require(actor, Perm.CHANGE, liaison.unit, REFUSED)
-        liaison = LegalLiaison.objects.select_for_update().get(pk=liaison.pk)
-        event = audit.E.UPDATE
-    apply_fields(liaison, data, LIAISON_FIELDS)
+def create_liaison(
+    *,
+    unit: Unit,
+    actor,
+    name: str,
+    phone: str = "",
+    occupation: str = "",
+    appointed_on: dt.date | None = None,
+    active: bool = True,
+) -> LegalLiaison:
+    scoping.require(actor, Perm.CHANGE, unit, REFUSED)
+    liaison = LegalLiaison(
+        unit=unit,
+        created_by=actor,
+        name=name,
+        phone=phone,
+        occupation=occupation,
+        appointed_on=appointed_on,
+        active=active,
+    )
     _check_liaison(liaison)
-    save_validated(liaison, actor=actor, event=event)
+    save_validated(liaison, actor=actor, event=audit.E.CREATE)
     return liaison
 
 
-TRAINING_FIELDS = ("date", "topic", "trainer", "hours")
-
-
 @transaction.atomic
-def save_training(
-    training: LiaisonTraining | None, unit: Unit | None, data: dict, liaison_ids, *, actor
-) -> LiaisonTraining:
-    """Create or update a training and set exactly who attended it."""
-    if training is None:
-        scoping.require(actor, Perm.CHANGE, unit, REFUSED)
-        training = LiaisonTraining(unit=unit, created_by=actor)
-        event = audit.E.CREATE
-    else:
-        scoping.require(actor, Perm.CHANGE, training.unit, REFUSED)
-        training = LiaisonTraining.objects.select_for_update().get(pk=training.pk)
-        event = audit.E.UPDATE
-    apply_fields(training, data, TRAINING_FIELDS)
+def update_liaison(liaison: LegalLiaison, *, actor, **changes) -> LegalLiaison:
+    """Change the fields named in ``changes``. A phone number given back as it was shown
+    masked (``pii.mask_mobile``) keeps the stored number."""
+    scoping.require(actor, Perm.CHANGE, liaison.unit, REFUSED)
+    liaison = LegalLiaison.objects.select_for_update().get(pk=liaison.pk)
+    changes = _changes(dict(changes), LIAISON_FIELDS)
+    phone = str(changes.get("phone") or "").strip()
+    if liaison.phone and phone and phone == pii.mask_mobile(liaison.phone):
+        changes["phone"] = liaison.phone
+    apply_fields(liaison, changes, _names(LIAISON_FIELDS))
+    _check_liaison(liaison)
+    save_validated(liaison, actor=actor, event=audit.E.UPDATE)
+    return liaison
+
+
+TRAINING_FIELDS = (
+    F("date", "日期", "date"),
+    F("topic", "培训主题"),
+    F("trainer", "授课人", required=False),
+    F("hours", "学时", "decimal", required=False),
+)
+TRAINING_LIAISONS = F("liaisons", "参训人员", "ints", required=False)
+
+
+def _attend(training: LiaisonTraining, liaison_ids) -> None:
+    """Set exactly who attended ``training`` (liaisons of its unit's subtree)."""
     if training.date and training.date > timezone.localdate():
         raise InvalidInput("培训尚未举行，不能登记参训人员")
     ids = {int(i) for i in liaison_ids}
@@ -255,8 +361,44 @@ def save_training(
     )
     if ids - found:
         raise InvalidInput("所选法律明白人不属于本单位及其下级村(社区)")
-    save_validated(training, actor=actor, event=event)
     training.liaisons.set(sorted(ids))
+
+
+@transaction.atomic
+def create_training(
+    *,
+    unit: Unit,
+    actor,
+    date: dt.date,
+    topic: str,
+    trainer: str = "",
+    hours: Decimal = Decimal(2),
+    liaisons=(),
+) -> LiaisonTraining:
+    scoping.require(actor, Perm.CHANGE, unit, REFUSED)
+    training = LiaisonTraining(
+        unit=unit, created_by=actor, date=date, topic=topic, trainer=trainer, hours=hours
+    )
+    if training.date and training.date > timezone.localdate():
+        raise InvalidInput("培训尚未举行，不能登记参训人员")
+    save_validated(training, actor=actor, event=audit.E.CREATE)
+    _attend(training, liaisons)
+    return training
+
+
+@transaction.atomic
+def update_training(training: LiaisonTraining, *, actor, liaisons=None, **changes):
+    """Change the fields named in ``changes``; ``liaisons`` (ids), when given, is exactly
+    who attended."""
+    scoping.require(actor, Perm.CHANGE, training.unit, REFUSED)
+    training = LiaisonTraining.objects.select_for_update().get(pk=training.pk)
+    apply_fields(training, _changes(changes, TRAINING_FIELDS), _names(TRAINING_FIELDS))
+    if training.date and training.date > timezone.localdate():
+        raise InvalidInput("培训尚未举行，不能登记参训人员")
+    if liaisons is None:
+        liaisons = list(training.liaisons.values_list("pk", flat=True))
+    save_validated(training, actor=actor, event=audit.E.UPDATE)
+    _attend(training, liaisons)
     return training
 
 
@@ -287,20 +429,16 @@ def villages_without_liaison(unit: Unit):
 
 
 # --------------------------------------------------------------------------- model villages
-MODEL_FIELDS = ("kind", "level", "year", "awarded_by", "document_no")
+MODEL_FIELDS = (
+    F("kind", "称号", "choice", required=False, choices=tuple(ModelKind.choices)),
+    F("level", "级别", "choice", choices=tuple(ModelLevel.choices)),
+    F("year", "命名年度", "int"),
+    F("awarded_by", "命名单位", required=False),
+    F("document_no", "命名文号", required=False),
+)
 
 
-@transaction.atomic
-def save_model_village(obj: ModelVillage | None, unit: Unit | None, data: dict, *, actor):
-    if obj is None:
-        scoping.require(actor, Perm.CHANGE, unit, REFUSED)
-        obj = ModelVillage(unit=unit, created_by=actor)
-        event = audit.E.CREATE
-    else:
-        scoping.require(actor, Perm.CHANGE, obj.unit, REFUSED)
-        obj = ModelVillage.objects.select_for_update().get(pk=obj.pk)
-        event = audit.E.UPDATE
-    apply_fields(obj, data, MODEL_FIELDS)
+def _check_model(obj: ModelVillage) -> None:
     _check_village(obj.unit, "民主法治示范村(社区)")
     if not obj.kind:
         obj.kind = ModelKind.COMMUNITY if obj.unit.kind == UnitKind.COMMUNITY else ModelKind.VILLAGE
@@ -308,7 +446,42 @@ def save_model_village(obj: ModelVillage | None, unit: Unit | None, data: dict, 
         raise InvalidInput("命名年度不正确（不能晚于今年）")
     if ModelVillage.objects.filter(unit=obj.unit, level=obj.level).exclude(pk=obj.pk).exists():
         raise InvalidInput(f"{obj.unit.name}已有{obj.get_level_display()}称号记录")
-    save_validated(obj, actor=actor, event=event, exclude=None)
+
+
+@transaction.atomic
+def create_model_village(
+    *,
+    unit: Unit,
+    actor,
+    level: str,
+    year: int,
+    kind: str = "",
+    awarded_by: str = "",
+    document_no: str = "",
+) -> ModelVillage:
+    """``kind`` defaults to the title that fits the unit (village or community)."""
+    scoping.require(actor, Perm.CHANGE, unit, REFUSED)
+    obj = ModelVillage(
+        unit=unit,
+        created_by=actor,
+        kind=kind,
+        level=level,
+        year=year,
+        awarded_by=awarded_by,
+        document_no=document_no,
+    )
+    _check_model(obj)
+    save_validated(obj, actor=actor, event=audit.E.CREATE, exclude=None)
+    return obj
+
+
+@transaction.atomic
+def update_model_village(obj: ModelVillage, *, actor, **changes) -> ModelVillage:
+    scoping.require(actor, Perm.CHANGE, obj.unit, REFUSED)
+    obj = ModelVillage.objects.select_for_update().get(pk=obj.pk)
+    apply_fields(obj, _changes(changes, MODEL_FIELDS), _names(MODEL_FIELDS))
+    _check_model(obj)
+    save_validated(obj, actor=actor, event=audit.E.UPDATE, exclude=None)
     return obj
 
 

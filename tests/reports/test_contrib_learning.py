@@ -135,21 +135,18 @@ def pub(world):
     a, v = world.township_a, world.village_a
     v2 = UnitFactory(code="10000102", name="乙村", kind=UnitKind.VILLAGE, parent=a)
     clerk = world.clerk_a
-    police = publicity.save_duty(
-        None, a, {"year": YEAR, "body": "派出所", "laws": "《反电信网络诈骗法》"}, actor=clerk
+    police = publicity.create_duty(
+        unit=a, actor=clerk, year=YEAR, body="派出所", laws="《反电信网络诈骗法》"
     )
-    publicity.save_duty(
-        None,
-        a,
-        {"year": YEAR, "body": "市场监督管理所", "laws": "《消费者权益保护法》"},
-        actor=clerk,
+    publicity.create_duty(
+        unit=a, actor=clerk, year=YEAR, body="市场监督管理所", laws="《消费者权益保护法》"
     )
-    publicity.save_duty(None, a, {"year": YEAR - 1, "body": "派出所", "laws": "x"}, actor=clerk)
+    publicity.create_duty(unit=a, actor=clerk, year=YEAR - 1, body="派出所", laws="x")
 
     def event(unit=a, **kw):
         data = {"date": D(YEAR, 3, 15), "title": "宣传", "place_kind": "village", **kw}
         return publicity.create_event(
-            unit, data, actor=clerk if unit != world.township_b else world.clerk_b
+            unit=unit, actor=clerk if unit != world.township_b else world.clerk_b, **data
         )
 
     consumer = event(
@@ -185,23 +182,20 @@ def pub(world):
     )
     event(date=D(YEAR - 1, 3, 15), theme="consumer_315", materials=999, consultations=99)
     event(world.township_b, theme="consumer_315", materials=999, consultations=99)
-    l1 = publicity.save_liaison(
-        None, v, {"name": "甲一", "appointed_on": D(YEAR - 1, 2, 1)}, actor=clerk
-    )
-    l2 = publicity.save_liaison(None, v, {"name": "甲二"}, actor=clerk)
-    publicity.save_liaison(None, v, {"name": "离任", "active": False}, actor=clerk)
-    publicity.save_liaison(
-        None, v, {"name": "明年", "appointed_on": D(YEAR + 1, 2, 1)}, actor=clerk
-    )
-    training = publicity.save_training(
-        None,
-        a,
-        {"date": D(YEAR, 4, 10), "topic": "法律明白人骨干培训", "trainer": "县司法局 王五"},
-        [l1.pk, l2.pk],
+    l1 = publicity.create_liaison(unit=v, actor=clerk, name="甲一", appointed_on=D(YEAR - 1, 2, 1))
+    l2 = publicity.create_liaison(unit=v, actor=clerk, name="甲二")
+    publicity.create_liaison(unit=v, actor=clerk, name="离任", active=False)
+    publicity.create_liaison(unit=v, actor=clerk, name="明年", appointed_on=D(YEAR + 1, 2, 1))
+    training = publicity.create_training(
+        unit=a,
         actor=clerk,
+        date=D(YEAR, 4, 10),
+        topic="法律明白人骨干培训",
+        trainer="县司法局 王五",
+        liaisons=[l1.pk, l2.pk],
     )
-    publicity.save_training(
-        None, a, {"date": D(YEAR - 1, 4, 10), "topic": "去年培训"}, [l1.pk], actor=clerk
+    publicity.create_training(
+        unit=a, actor=clerk, date=D(YEAR - 1, 4, 10), topic="去年培训", liaisons=[l1.pk]
     )
     for unit, level, year in ((v, "county", YEAR - 2), (v, "city", YEAR), (v2, "county", YEAR + 1)):
         ModelVillage.objects.create(
@@ -330,15 +324,13 @@ def test_points_in_the_units_voice(world):
     s = _session(world, unit=b, topic="宪法学习", laws="《宪法》", lecturer="乡党委书记")
     learning.check_in(s, _cadre(world, "周某", "党委书记", unit=b), actor=world.clerk_b)
     publicity.create_event(
-        b,
-        {
-            "date": D(YEAR, 3, 15),
-            "title": "消费者权益宣传",
-            "theme": "consumer_315",
-            "place_kind": "village",
-            "place": "集市",
-        },
+        unit=b,
         actor=world.clerk_b,
+        date=D(YEAR, 3, 15),
+        title="消费者权益宣传",
+        theme="consumer_315",
+        place_kind="village",
+        place="集市",
     )
     ctx = ctx_for(b)
     text = " ".join(p.text for p in lreport.points(ctx) + preport.points(ctx))
@@ -475,22 +467,20 @@ def test_demo_gives_every_township_the_reports_material(monkeypatch):
 
 def test_county_names_each_body_and_training_once(world, study, pub):
     b = world.township_b
-    police_b = publicity.save_duty(
-        None, b, {"year": YEAR, "body": "派出所", "laws": "x"}, actor=world.clerk_b
+    police_b = publicity.create_duty(
+        unit=b, actor=world.clerk_b, year=YEAR, body="派出所", laws="x"
     )
     publicity.create_event(
-        b,
-        {
-            "date": D(YEAR, 6, 26),
-            "title": "禁毒宣传",
-            "theme": "drugs_626",
-            "place_kind": "school",
-            "duty": police_b,
-        },
+        unit=b,
         actor=world.clerk_b,
+        date=D(YEAR, 6, 26),
+        title="禁毒宣传",
+        theme="drugs_626",
+        place_kind="school",
+        duty=police_b,
     )
-    publicity.save_training(
-        None, b, {"date": D(YEAR, 5, 1), "topic": "法律明白人骨干培训"}, [], actor=world.clerk_b
+    publicity.create_training(
+        unit=b, actor=world.clerk_b, date=D(YEAR, 5, 1), topic="法律明白人骨干培训"
     )
     ctx = ctx_for(world.county)
     by_key = {p.key: p for p in lreport.points(ctx) + preport.points(ctx)}

@@ -114,8 +114,8 @@ def test_publicity_learning_reports_refusals_are_403_and_audited(
     _check(lambda: c.post(f"/learning/cadres/{cadre.pk}/edit/", {"name": "李伟"}))
     from fazhi.publicity import services as publicity
 
-    liaison = publicity.save_liaison(
-        None, world.village_a, {"name": "李", "phone": "13812345678"}, actor=world.clerk_a
+    liaison = publicity.create_liaison(
+        unit=world.village_a, actor=world.clerk_a, name="李", phone="13812345678"
     )
     _check(lambda: c.post(f"/publicity/liaisons/{liaison.pk}/edit/", {"name": "王"}))
     # Before: the report page answered a refused creation with 200 and a message, no row.

@@ -1,4 +1,6 @@
-"""``fazhi publicity``: themed days, coverage gaps, event import and export from the command line."""
+"""``fazhi publicity``: themed days, coverage gaps, the year's figures, event import and
+export, and every ledger's ``fazhi publicity <ledger> list|show|create|update|export|import``
+(from its declaration, fazhi/ledgers/cli.py)."""
 
 from __future__ import annotations
 
@@ -13,13 +15,20 @@ from fazhi.core import context
 from fazhi.core.errors import DomainError
 from fazhi.core.excel import export_file
 from fazhi.core.management.base import refused, resolve_unit, resolve_user
+from fazhi.ledgers import importing
+from fazhi.ledgers.cli import OPS, build_command
+from fazhi.ledgers.declare import display
 
-from ... import importers, services
+from ... import services
+from ...ledgers import EVENT, LEDGERS
 from ...models import PublicityEvent
+
+LedgerCommand = build_command("普法", LEDGERS)
+LEDGER_OPS = [op for op in OPS if op not in ("settings", "act", "actions")]
 
 
 class Command(BaseCommand):
-    help = "普法台账：主题宣传日、覆盖缺口、年度统计、导入和导出普法活动"
+    help = "普法台账：主题宣传日、覆盖缺口、年度统计、导入和导出普法活动；各台账 <台账> <操作>"
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="verb", required=True)
@@ -38,14 +47,38 @@ class Command(BaseCommand):
         x.add_argument("unit")
         x.add_argument("--year", type=int)
         x.add_argument("--out", required=True)
+        for lg in LEDGERS:
+            p = sub.add_parser(lg.key, help=f"{lg.title}：{'|'.join(LEDGER_OPS)}")
+            p.add_argument("op", choices=LEDGER_OPS)
+            p.add_argument("id", nargs="?", help="记录编号（import 时为文件路径）")
+            p.add_argument("--as", dest="username", help="以该用户身份办理")
+            p.add_argument("--unit", help="单位代码或名称")
+            p.add_argument("--year", type=int)
+            p.add_argument("--set", action="append", default=[], metavar="键=值")
+            p.add_argument("--json", action="store_true", help="以 JSON 输出")
+            p.add_argument("-o", "--output", help="export：写入的 .xlsx 文件")
 
     def handle(self, *args, verb, **opts):
+        if verb in {lg.key for lg in LEDGERS}:
+            cmd = LedgerCommand()
+            cmd.stdout, cmd.stderr = self.stdout, self.stderr
+            return cmd.handle(
+                op=opts["op"],
+                ledger=verb,
+                id=opts["id"],
+                action=None,
+                username=opts["username"],
+                unit=opts["unit"],
+                status=None,
+                year=opts["year"],
+                json=opts["json"],
+                expected_version=None,
+                comment="",
+                set=opts["set"],
+                output=opts["output"],
+            )
         try:
             return getattr(self, "do_" + verb.replace("-", "_"))(**opts)
-        except importers.ImportFailed as exc:
-            for e in exc.errors:
-                self.stderr.write(str(e))
-            raise CommandError(f"导入失败，未写入任何记录（{len(exc.errors)} 处错误）")
         except DomainError as exc:
             raise CommandError(exc.message)
         except PermissionDenied as exc:
@@ -83,33 +116,28 @@ class Command(BaseCommand):
         if not p.is_file():
             raise CommandError(f"找不到文件：{file}")
         with context.acting(actor):
-            n = importers.import_events(unit, p.read_bytes(), file, actor=actor)
-        self.stdout.write(self.style.SUCCESS(f"已导入普法活动 {n} 次"))
+            result = importing.run(
+                EVENT, root=unit, actor=actor, data=p.read_bytes(), filename=file
+            )
+        if not result.ok:
+            for e in result.errors:
+                self.stderr.write(str(e))
+            raise CommandError(f"导入失败，未写入任何记录（{len(result.errors)} 处错误）")
+        done = f"已导入普法活动 {result.created} 次"
+        if result.skipped:
+            done += f"，{result.skipped} 次此前已导入"
+        self.stdout.write(self.style.SUCCESS(done))
 
     def do_export(self, unit, year, out, **_):
         unit = resolve_unit(unit)
         year = year or timezone.localdate().year
-        from ...views import EVENT_HEADERS
-
-        rows = [
-            [
-                e.date,
-                e.unit.name,
-                e.title,
-                e.theme_label,
-                e.get_place_kind_display(),
-                e.place,
-                e.partners,
-                e.laws,
-                e.audience,
-                e.materials,
-                e.consultations,
-                e.duty.body if e.duty else "",
-            ]
-            for e in PublicityEvent.objects.in_subtree(unit)
+        events = (
+            PublicityEvent.objects.in_subtree(unit)
             .filter(date__year=year)
             .select_related("unit", "duty")
             .order_by("date", "pk")
-        ]
-        export_file(out, "普法宣传活动台账", EVENT_HEADERS, rows, unit=unit)
+        )
+        rows = [[display(c.get(e)) for c in EVENT.columns] for e in events]
+        headers = [c.header for c in EVENT.columns]
+        export_file(out, EVENT.title, headers, rows, unit=unit)
         self.stdout.write(self.style.SUCCESS(f"已导出 {len(rows)} 行到 {out}"))

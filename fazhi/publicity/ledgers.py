@@ -1,0 +1,558 @@
+"""The publicity ledgers (普法活动, 谁执法谁普法, 法律明白人 and their trainings,
+民主法治示范村), declared once for the pages, Excel out and in, the API and the CLI
+(fazhi/ledgers, docs/architecture.md "Ledgers")."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from fazhi.core import pii
+from fazhi.core.errors import InvalidInput
+from fazhi.core.excel import Column, parse_bool, parse_choice, parse_date, parse_int
+from fazhi.core.models.units import TOWNSHIP_KINDS, VILLAGE_KINDS, UnitKind
+from fazhi.ledgers import fields as flow
+from fazhi.ledgers.declare import Col, Filt, Ledger, display, model_fields
+from fazhi.ledgers.importing import Importer
+from fazhi.web.switcher import current_unit, current_year
+
+from . import services
+from .models import (
+    LegalLiaison,
+    LiaisonTraining,
+    ModelKind,
+    ModelLevel,
+    ModelVillage,
+    PlaceKind,
+    PublicityDuty,
+    PublicityEvent,
+    Theme,
+)
+from .schemas import DutyOut, EventOut, LiaisonOut, ModelVillageOut, TrainingOut
+
+APP = "publicity"
+# Liaisons and model villages are registered in a village; a township may import them
+# for its villages (the 村(社区) column).
+VILLAGE_LEVELS = (UnitKind.COUNTY, *TOWNSHIP_KINDS, *VILLAGE_KINDS)
+
+
+def _values(fields, raw, *, create: bool) -> dict:
+    """``raw`` parsed by ``fields`` as the services take it: an empty text is "", an
+    empty number or choice is the service's default on create and unchanged on edit."""
+    data = flow.parse(fields, raw)
+    out = {}
+    for f in fields:
+        value = data[f.name]
+        if value is None and f.kind in ("text", "textarea"):
+            value = ""
+        if value is None and (create or f.kind not in ("date",)):
+            continue
+        out[f.name] = value
+    return out
+
+
+def _annotated(obj, name: str, count):
+    """A count the list annotates (one query for the page); counted for a record read
+    without the annotation (the CLI, a detail)."""
+    value = getattr(obj, name, None)
+    return count() if value is None else value
+
+
+def _count(value) -> int:
+    n = parse_int(value)
+    if n < 0:
+        raise ValueError("不能为负数")
+    return n
+
+
+# --------------------------------------------------------------------------- events
+def _duty(actor, pk):
+    if pk is None:
+        return None
+    duty = PublicityDuty.objects.visible_to(actor).filter(pk=pk).first()
+    if duty is None:
+        raise InvalidInput("所选普法责任不存在或无权查看")
+    return duty
+
+
+def _event_data(raw, *, actor, create: bool) -> dict:
+    data = _values(services.EVENT_FIELDS, raw, create=create)
+    pk = flow.parse([f for f in services.EVENT_FIELDS if f.name == "duty"], raw)["duty"]
+    data["duty"] = _duty(actor, pk)
+    return data
+
+
+def _create_event(*, unit, actor, raw):
+    return services.create_event(
+        unit=unit, actor=actor, **_event_data(raw, actor=actor, create=True)
+    )
+
+
+def _update_event(obj, *, actor, raw):
+    return services.update_event(obj, actor=actor, **_event_data(raw, actor=actor, create=False))
+
+
+def _choices(obj, name, user):
+    if name == "duty":
+        duties = (
+            PublicityDuty.objects.visible_to(user)
+            .select_related("unit")
+            .order_by("-year", "unit__path", "body")[:300]
+        )
+        return [(d.pk, f"{d.year}年 {d.body}（{d.unit.name}）") for d in duties]
+    if name == "liaisons":
+        people = (
+            LegalLiaison.objects.visible_to(user)
+            .filter(Q(active=True) | Q(trainings=obj) if obj is not None else Q(active=True))
+            .select_related("unit")
+            .distinct()
+            .order_by("unit__path", "name")[:500]
+        )
+        return [(p.pk, f"{p.unit.name} {p.name}") for p in people]
+    return ()
+
+
+_THEME_ALIASES = {
+    "3·15": Theme.CONSUMER,
+    "3.15": Theme.CONSUMER,
+    "4·15": Theme.SECURITY,
+    "4.15": Theme.SECURITY,
+    "4·26": Theme.IP,
+    "4.26": Theme.IP,
+    "6·26": Theme.DRUGS,
+    "6.26": Theme.DRUGS,
+    "12·4": Theme.CONSTITUTION_DAY,
+    "12.4": Theme.CONSTITUTION_DAY,
+}
+
+
+def _theme(value) -> tuple[str, str]:
+    """A themed day's value or label (also "12·4 …", "宪法宣传周"), or any other text as
+    a free theme."""
+    text = str(value).strip()
+    if text in Theme.values:
+        return text, ""
+    for v, label in Theme.choices:
+        if text == label:
+            return v, ""
+    if "宪法宣传周" in text:
+        return Theme.CONSTITUTION_WEEK, ""
+    for prefix, theme in _THEME_ALIASES.items():
+        if text.startswith(prefix):
+            return theme, ""
+    return Theme.FREE, text[:100]
+
+
+def _import_event(*, unit, actor, row):
+    if row["date"] > timezone.localdate():
+        raise InvalidInput("日期不能晚于今天（尚未举行的活动请在页面登记）")
+    theme, free = row["theme"]
+    return services.create_event(
+        unit=unit,
+        actor=actor,
+        date=row["date"],
+        title=row["title"],
+        theme=theme,
+        free_theme=free,
+        place_kind=row["place_kind"],
+        place=row.get("place") or "",
+        partners=row.get("partners") or "",
+        laws=row.get("laws") or "",
+        audience=row.get("audience") or 0,
+        materials=row.get("materials") or 0,
+        consultations=row.get("consultations") or 0,
+    )
+
+
+EVENTS_IMPORT = Importer(
+    columns=[
+        Column("date", "日期", required=True, parse=parse_date, aliases=("活动日期",)),
+        Column("title", "活动名称", required=True, aliases=("活动", "名称")),
+        Column("theme", "主题", required=True, parse=_theme),
+        Column(
+            "place_kind", "形式", required=True, parse=parse_choice(PlaceKind), aliases=("场所",)
+        ),
+        Column("place", "地点"),
+        Column("partners", "联合单位", aliases=("参与单位",)),
+        Column("laws", "宣传的法律法规", aliases=("法律法规",)),
+        Column("audience", "受众人数", parse=_count, aliases=("受教育人数", "参与人数")),
+        Column("materials", "发放材料", parse=_count, aliases=("发放材料（份）", "发放资料")),
+        Column("consultations", "现场咨询", parse=_count, aliases=("现场咨询（起）", "接受咨询")),
+    ],
+    save=_import_event,
+    key=lambda unit, row: {"unit": unit, "date": row["date"], "title": row["title"]},
+    note="主题填主题宣传日（如“12·4 国家宪法日”），其他文字视为自定主题；形式填进校园、进企业、"
+    "进农村、进社区、进网格或线上；单位填下级单位的代码或名称（不填为所选单位）。"
+    "尚未举行的活动请在页面登记。同一单位同日同名的活动视为已导入。",
+)
+
+EVENT = Ledger(
+    app=APP,
+    key="event",
+    plural="events",
+    model=PublicityEvent,
+    title="普法宣传活动台账",
+    columns=[
+        Col("日期", lambda o: o.date, "date"),
+        Col("单位", lambda o: o.unit.name),
+        Col("活动名称", lambda o: o.title),
+        Col("主题", lambda o: o.theme_label, "theme"),
+        Col("形式", lambda o: o.get_place_kind_display(), "place_kind"),
+        Col("地点", lambda o: o.place),
+        Col("联合单位", lambda o: o.partners),
+        Col("宣传的法律法规", lambda o: o.laws),
+        Col("受众人数", lambda o: o.audience, "audience"),
+        Col("发放材料", lambda o: o.materials, "materials"),
+        Col("现场咨询", lambda o: o.consultations, "consultations"),
+        Col("履行的普法责任", lambda o: o.duty.body if o.duty else ""),
+    ],
+    filters=[
+        Filt("theme", "主题", tuple(Theme.choices)),
+        Filt("place_kind", "形式", tuple(PlaceKind.choices)),
+    ],
+    search=("title", "partners", "place", "laws"),
+    related=("unit", "duty"),
+    ordering=("-date", "-id"),
+    date_field="date",
+    year_field="date__year",
+    create_fields=services.EVENT_FIELDS,
+    create=_create_event,
+    edit_fields=services.EVENT_FIELDS,
+    update=_update_event,
+    choices_for=_choices,
+    importer=EVENTS_IMPORT,
+    detail=lambda o: [
+        ("主题", o.theme_label),
+        *model_fields(o, ["date", "place_kind", "place", "partners"]),
+        ("履行的普法责任", str(o.duty or "—")),
+        *model_fields(o, ["laws", "audience", "materials", "consultations", "notes"]),
+        ("登记", f"{o.created_by.label if o.created_by else '系统'} · {display(o.created_at)}"),
+    ],
+    extra_template="publicity/_history_link.html",
+    names={"new": "event_create"},
+    out=EventOut,
+    empty="下一步：登记一次普法宣传活动（或从 Excel 导入、调整筛选条件）。",
+)
+
+
+# --------------------------------------------------------------------------- duties
+def _create_duty(*, unit, actor, raw):
+    return services.create_duty(
+        unit=unit, actor=actor, **_values(services.DUTY_FIELDS, raw, create=True)
+    )
+
+
+def _update_duty(obj, *, actor, raw):
+    return services.update_duty(
+        obj, actor=actor, **_values(services.DUTY_FIELDS, raw, create=False)
+    )
+
+
+DUTY = Ledger(
+    app=APP,
+    key="duty",
+    plural="duties",
+    model=PublicityDuty,
+    title="谁执法谁普法责任清单",
+    columns=[
+        Col("执法单位", lambda o: o.body, "body"),
+        Col("年度", lambda o: o.year, "year"),
+        Col("所属", lambda o: o.unit.name),
+        Col("负责宣传的法律法规", lambda o: o.laws),
+        Col("普法任务", lambda o: o.tasks),
+        Col("责任人", lambda o: o.contact),
+        Col("计划开展（次）", lambda o: o.target_events, "target_events"),
+        Col(
+            "已开展（次）",
+            lambda o: _annotated(o, "held", lambda: o.events.filter(date__year=o.year).count()),
+            "held",
+        ),
+    ],
+    search=("body", "laws", "tasks"),
+    ordering=("-year", "unit__path", "body"),
+    year_field="year",
+    # Held: the events recorded against the duty in its own year.
+    annotate=lambda qs: qs.annotate(
+        held=Count("events", filter=Q(events__date__year=F("year")), distinct=True)
+    ),
+    create_fields=services.DUTY_FIELDS,
+    create=_create_duty,
+    edit_fields=services.DUTY_FIELDS,
+    update=_update_duty,
+    detail=lambda o: (
+        model_fields(o, ["year", "body", "laws", "tasks", "target_events", "contact"])
+        + [("已开展（次）", str(o.events.filter(date__year=o.year).count()))]
+    ),
+    extra_template="publicity/_history_link.html",
+    names={"new": "duty_create"},
+    out=DutyOut,
+    empty="下一步：为派出所、市场监管所、自然资源所等执法单位登记负责宣传的法律法规。",
+)
+
+
+# --------------------------------------------------------------------------- liaisons
+def _create_liaison(*, unit, actor, raw):
+    fields = [f for f in services.LIAISON_FIELDS if f.name != "active"]
+    return services.create_liaison(unit=unit, actor=actor, **_values(fields, raw, create=True))
+
+
+def _update_liaison(obj, *, actor, raw):
+    return services.update_liaison(
+        obj, actor=actor, **_values(services.LIAISON_FIELDS, raw, create=False)
+    )
+
+
+def _liaison_context(obj, request):
+    revealed = None
+    if request.method == "POST" and request.POST.get("reveal") == "phone":
+        revealed = pii.reveal(request.user, obj, "phone", obj.phone)
+        if revealed is None:
+            messages.error(request, "您的角色无权查看完整手机号码")
+    return {
+        "phone": revealed or pii.mask_mobile(obj.phone),
+        "may_reveal": bool(obj.phone) and pii.may_reveal(request.user, obj.unit),
+        "trainings": obj.trainings.order_by("-date"),
+    }
+
+
+def _liaisons_above(request):
+    """The villages of the chosen unit, each with its liaisons and how many were trained
+    this year (the coverage the list is kept for)."""
+    unit, year = current_unit(request), current_year(request)
+    if unit is None or request.GET.get("format"):
+        return {}
+    coverage = services.liaison_coverage(unit, year)
+    return {
+        "coverage": coverage,
+        "gaps": sum(1 for c in coverage if not c["liaisons"]),
+        "coverage_unit": unit,
+        "coverage_year": year,
+    }
+
+
+def _untrained(qs, value):
+    return qs.filter(trained_this_year=0) if value == "0" else qs.filter(trained_this_year__gt=0)
+
+
+LIAISONS_IMPORT = Importer(
+    columns=[
+        Column("name", "姓名", required=True),
+        Column("phone", "手机号码", aliases=("手机", "联系电话", "电话")),
+        Column("occupation", "身份", aliases=("职务", "身份类别")),
+        Column("appointed_on", "聘任日期", parse=parse_date, aliases=("聘任时间",)),
+        Column("active", "在册", parse=parse_bool),
+    ],
+    save=lambda *, unit, actor, row: services.create_liaison(
+        unit=unit,
+        actor=actor,
+        name=row["name"],
+        phone=str(row.get("phone") or ""),
+        occupation=row.get("occupation") or "",
+        appointed_on=row.get("appointed_on"),
+        active=row["active"] if row.get("active") is not None else True,
+    ),
+    key=lambda unit, row: {"unit": unit, "name": str(row["name"]).strip()},
+    note="每行一名法律明白人；“单位”填村(社区)名称或代码。同一村(社区)同名的视为已导入。",
+)
+
+LIAISON = Ledger(
+    app=APP,
+    key="liaison",
+    plural="liaisons",
+    model=LegalLiaison,
+    title="法律明白人台账",
+    columns=[
+        Col("姓名", lambda o: o.name, "name"),
+        Col("村(社区)", lambda o: o.unit.name, "unit__path"),
+        Col("手机号码", lambda o: pii.mask_mobile(o.phone)),
+        Col("身份", lambda o: o.occupation),
+        Col("聘任日期", lambda o: o.appointed_on, "appointed_on"),
+        Col("在册", lambda o: o.active),
+        Col(
+            "本年培训次数",
+            lambda o: _annotated(
+                o,
+                "trained_this_year",
+                lambda: o.trainings.filter(date__year=timezone.localdate().year).count(),
+            ),
+            "trained_this_year",
+        ),
+    ],
+    filters=[
+        Filt(
+            "active",
+            "在册",
+            (("true", "在册"), ("false", "已退出")),
+            lambda qs, v: qs.filter(active=v == "true"),
+        ),
+        Filt("trained", "本年培训", (("0", "未培训"), ("1", "已培训")), _untrained),
+    ],
+    search=("name", "occupation"),
+    ordering=("unit__path", "name"),
+    annotate=lambda qs: qs.annotate(
+        trained_this_year=Count(
+            "trainings",
+            filter=Q(trainings__date__year=timezone.localdate().year),
+            distinct=True,
+        )
+    ),
+    create_fields=tuple(f for f in services.LIAISON_FIELDS if f.name != "active"),
+    create=_create_liaison,
+    edit_fields=services.LIAISON_FIELDS,
+    update=_update_liaison,
+    importer=LIAISONS_IMPORT,
+    unit_kinds=VILLAGE_LEVELS,
+    detail=lambda o: model_fields(o, ["occupation", "appointed_on", "active"]),
+    extra_template="publicity/_liaison.html",
+    extra_context=_liaison_context,
+    list_template="publicity/_liaison_coverage.html",
+    list_context=_liaisons_above,
+    names={"new": "liaison_create"},
+    out=LiaisonOut,
+    empty="下一步：为每个村(社区)登记法律明白人（可从 Excel 导入），并记录培训。",
+)
+
+
+# --------------------------------------------------------------------------- trainings
+def _create_training(*, unit, actor, raw):
+    data = _values(services.TRAINING_FIELDS, raw, create=True)
+    people = flow.parse([services.TRAINING_LIAISONS], raw)["liaisons"]
+    return services.create_training(unit=unit, actor=actor, liaisons=people, **data)
+
+
+def _update_training(obj, *, actor, raw):
+    data = _values(services.TRAINING_FIELDS, raw, create=False)
+    people = flow.parse([services.TRAINING_LIAISONS], raw)["liaisons"]
+    return services.update_training(obj, actor=actor, liaisons=people, **data)
+
+
+TRAINING_FORM = (*services.TRAINING_FIELDS, services.TRAINING_LIAISONS)
+
+TRAINING = Ledger(
+    app=APP,
+    key="training",
+    plural="trainings",
+    model=LiaisonTraining,
+    title="法律明白人培训",
+    columns=[
+        Col("日期", lambda o: o.date, "date"),
+        Col("培训主题", lambda o: o.topic),
+        Col("组织单位", lambda o: o.unit.name),
+        Col("授课人", lambda o: o.trainer),
+        Col("学时", lambda o: o.hours, "hours"),
+        Col("参训人数", lambda o: _annotated(o, "people", o.liaisons.count), "people"),
+    ],
+    search=("topic", "trainer"),
+    ordering=("-date", "-id"),
+    date_field="date",
+    year_field="date__year",
+    annotate=lambda qs: qs.annotate(people=Count("liaisons", distinct=True)),
+    create_fields=TRAINING_FORM,
+    create=_create_training,
+    edit_fields=TRAINING_FORM,
+    update=_update_training,
+    choices_for=_choices,
+    detail=lambda o: model_fields(o, ["date", "topic", "trainer", "hours"]),
+    extra_template="publicity/_training.html",
+    extra_context=lambda o, request: {
+        "people": o.liaisons.select_related("unit").order_by("unit__path", "name")
+    },
+    names={"new": "training_create"},
+    out=TrainingOut,
+    prefetch=("liaisons",),
+    empty="下一步：登记一次法律明白人培训及参训人员。",
+)
+
+
+# --------------------------------------------------------------------------- model villages
+def _create_model(*, unit, actor, raw):
+    return services.create_model_village(
+        unit=unit, actor=actor, **_values(services.MODEL_FIELDS, raw, create=True)
+    )
+
+
+def _update_model(obj, *, actor, raw):
+    return services.update_model_village(
+        obj, actor=actor, **_values(services.MODEL_FIELDS, raw, create=False)
+    )
+
+
+def _models_above(request):
+    unit = current_unit(request)
+    if unit is None or request.GET.get("format"):
+        return {}
+    return {
+        "models": services.model_summary(unit),
+        "without": list(services.villages_without_model(unit)),
+    }
+
+
+MODELS_IMPORT = Importer(
+    columns=[
+        Column("kind", "称号", parse=parse_choice(ModelKind)),
+        Column("level", "级别", required=True, parse=parse_choice(ModelLevel)),
+        Column("year", "命名年度", required=True, parse=parse_int, aliases=("年度",)),
+        Column("awarded_by", "命名单位"),
+        Column("document_no", "命名文号", aliases=("文号",)),
+    ],
+    save=lambda *, unit, actor, row: services.create_model_village(
+        unit=unit,
+        actor=actor,
+        kind=row.get("kind") or "",
+        level=row["level"],
+        year=row["year"],
+        awarded_by=row.get("awarded_by") or "",
+        document_no=str(row.get("document_no") or ""),
+    ),
+    key=lambda unit, row: {"unit": unit, "level": row["level"]},
+    note="每行一个称号；“单位”填村(社区)名称或代码；级别填全国、省级、市级或县级；"
+    "称号不填时按村或社区自动确定。同一村(社区)同级别的称号视为已导入。",
+)
+
+MODEL = Ledger(
+    app=APP,
+    key="model",
+    plural="models",
+    model=ModelVillage,
+    title="民主法治示范村(社区)台账",
+    columns=[
+        Col("村(社区)", lambda o: o.unit.name, "unit__path"),
+        Col("称号", lambda o: o.get_kind_display()),
+        Col("级别", lambda o: o.get_level_display(), "level"),
+        Col("命名年度", lambda o: o.year, "year"),
+        Col("命名单位", lambda o: o.awarded_by),
+        Col("命名文号", lambda o: o.document_no),
+    ],
+    filters=[
+        Filt("level", "级别", tuple(ModelLevel.choices)),
+        Filt("kind", "称号", tuple(ModelKind.choices)),
+    ],
+    search=("awarded_by", "document_no"),
+    ordering=("-year", "unit__path"),
+    year_field="year",
+    create_fields=services.MODEL_FIELDS,
+    create=_create_model,
+    edit_fields=services.MODEL_FIELDS,
+    update=_update_model,
+    importer=MODELS_IMPORT,
+    unit_kinds=VILLAGE_LEVELS,
+    detail=lambda o: model_fields(o, ["kind", "level", "year", "awarded_by", "document_no"]),
+    extra_template="publicity/_history_link.html",
+    list_template="publicity/_model_coverage.html",
+    list_context=_models_above,
+    names={"new": "model_create"},
+    out=ModelVillageOut,
+    empty="下一步：登记已获命名的民主法治示范村(社区)及其级别、年度（可从 Excel 导入）。",
+)
+
+LEDGERS = [EVENT, DUTY, LIAISON, TRAINING, MODEL]
+
+TABS = [
+    ("index", "概览"),
+    ("event_list", "普法活动"),
+    ("duty_list", "谁执法谁普法"),
+    ("liaison_list", "法律明白人"),
+    ("training_list", "培训"),
+    ("model_list", "民主法治示范村"),
+]
