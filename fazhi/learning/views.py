@@ -20,7 +20,7 @@ from fazhi.core.roles import Perm
 from fazhi.ledgers import pages as ledger_pages
 from fazhi.web.mechanisms import BY_KEY
 from fazhi.web.switcher import current_unit, current_year
-from fazhi.web.views import _history_page
+from fazhi.web.views import history_page
 
 from . import importers, services
 from .common import parse_int
@@ -152,13 +152,13 @@ def session_import(request, pk: int):
 @login_required
 def session_history(request, pk: int):
     session = scoping.get_visible_or_404(StudySession.objects.all(), request.user, pk=pk)
-    return _history_page(request, session, session.history.all())
+    return history_page(request, session, session.history.all())
 
 
 @login_required
 def cadre_history(request, pk: int):
     cadre = scoping.get_visible_or_404(Cadre.objects.all(), request.user, pk=pk)
-    return _history_page(request, cadre, cadre.history.all())
+    return history_page(request, cadre, cadre.history.all())
 
 
 def _import(request, run, back: str, ok: str):

@@ -13,7 +13,7 @@ from fazhi.core.roles import Perm
 from fazhi.ledgers import pages
 from fazhi.web.mechanisms import BY_KEY
 from fazhi.web.switcher import current_unit, current_year
-from fazhi.web.views import _history_page
+from fazhi.web.views import history_page
 
 from . import services
 from .ledgers import TABS
@@ -68,7 +68,7 @@ def history(ledger):
     @login_required
     def history_view(request, pk: int):
         obj = scoping.get_visible_or_404(ledger.model.objects.all(), request.user, pk=pk)
-        return _history_page(request, obj, obj.history.all())
+        return history_page(request, obj, obj.history.all())
 
     history_view.__name__ = f"{ledger.key}_history"
     return history_view

@@ -104,10 +104,10 @@ def unit_history(request, pk: int):
     unit = scoping.visible_units(request.user).filter(pk=pk).first()
     if unit is None:
         raise Http404
-    return _history_page(request, unit, unit.history.all())
+    return history_page(request, unit, unit.history.all())
 
 
-def _history_page(request, obj, history_qs):
+def history_page(request, obj, history_qs):
     rows = []
     records = list(history_qs.select_related("history_user").order_by("-history_date")[:200])
     for rec in records:

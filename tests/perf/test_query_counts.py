@@ -11,7 +11,7 @@ two counts must be equal.
 
 - API: ninja's ``?limit=1`` against ``?limit=50`` (``fazhi.core.pagination``).
 - Pages: list pages page through ``django.core.paginator.Paginator`` with a fixed size
-  (``fazhi.web.ledger.PAGE_SIZE`` and literal 50s in a few apps), so the checker patches
+  (``fazhi.ledgers.pages.PAGE_SIZE`` and literal 50s in a few apps), so the checker patches
   ``Paginator`` to 1 and to 50 rows per page and counts the rows it served. A page that
   builds no paginator (dashboards, settings, short unpaginated lists) gets the ceilings.
 
