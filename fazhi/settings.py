@@ -245,6 +245,26 @@ try:
     ]
 except ValueError as _exc:
     raise ImproperlyConfigured(f"FAZHI_TRUSTED_PROXIES: {_exc}") from _exc
+# Single sign-on through the province's unified identity platform (统一身份认证), either or
+# both of OIDC (authorization code with PKCE, Authlib) and CAS 2.0/3.0 (python-cas);
+# docs/DEPLOY.md "统一身份认证", docs/decisions.md. Unset: password login only.
+FAZHI_OIDC_ISSUER = (env("FAZHI_OIDC_ISSUER", "") or "").rstrip("/")
+FAZHI_OIDC_CLIENT_ID = env("FAZHI_OIDC_CLIENT_ID", "") or ""
+FAZHI_OIDC_CLIENT_SECRET = env("FAZHI_OIDC_CLIENT_SECRET", "") or ""
+FAZHI_OIDC_SCOPE = env("FAZHI_OIDC_SCOPE", "openid profile") or "openid profile"
+FAZHI_CAS_URL = (env("FAZHI_CAS_URL", "") or "").rstrip("/")
+FAZHI_CAS_VERSION = envint("FAZHI_CAS_VERSION", 3)
+if FAZHI_CAS_VERSION not in (2, 3):
+    raise ImproperlyConfigured("FAZHI_CAS_VERSION must be 2 or 3")
+if FAZHI_OIDC_ISSUER and not FAZHI_OIDC_CLIENT_ID:
+    raise ImproperlyConfigured("FAZHI_OIDC_ISSUER is set: FAZHI_OIDC_CLIENT_ID is required too")
+FAZHI_SSO_TIMEOUT_SECONDS = envint("FAZHI_SSO_TIMEOUT_SECONDS", 5)
+# An unknown subject gets a new user with no role (1) or is refused until mapped (0).
+FAZHI_SSO_CREATE_USERS = envbool("FAZHI_SSO_CREATE_USERS", True)
+# The provider's own login is two-factor: it stands for fazhi's dynamic code.
+FAZHI_SSO_SECOND_FACTOR = envbool("FAZHI_SSO_SECOND_FACTOR", False)
+# 0: the password form is for the three admins only (系统、安全、审计管理员).
+FAZHI_LOCAL_LOGIN = envbool("FAZHI_LOCAL_LOGIN", True)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "login"

@@ -10,13 +10,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from fazhi.api import api
-from fazhi.web import account
+from fazhi.web import account, sso
 from fazhi.web import views as web_views
 
 urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", sso.LoginView.as_view(), name="login"),
+    path("login/sso/oidc/", sso.oidc_start, name="sso_oidc_start"),
+    path("login/sso/oidc/callback/", sso.oidc_callback, name="sso_oidc_callback"),
+    path("login/sso/cas/", sso.cas_start, name="sso_cas_start"),
+    path("login/sso/cas/callback/", sso.cas_callback, name="sso_cas_callback"),
+    path("logout/", sso.LogoutView.as_view(), name="logout"),
     path("account/password/", account.PasswordChangeView.as_view(), name="password_change"),
     path("account/otp/", account.otp, name="otp"),
     path(

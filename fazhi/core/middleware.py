@@ -77,7 +77,8 @@ class SecurityPolicyMiddleware:
                     status=403,
                 )
             return redirect(f"/account/otp/?next={request.path}")
-        if security.password_expired(user):
+        # a session signed in by the province's platform: its password is not fazhi's
+        if not request.session.get(security.SESSION_SSO) and security.password_expired(user):
             if request.path.startswith("/account/password/"):
                 return self.get_response(request)
             if is_api:

@@ -18,6 +18,7 @@ from .roles import SECOND_FACTOR_ROLES
 SESSION_LOGIN_AT = "_fz_login_at"
 SESSION_SEEN = "_fz_seen"
 SESSION_OTP = "_fz_otp_ok"
+SESSION_SSO = "_fz_sso"  # the provider that signed this session in (fazhi.core.sso)
 OTP_MAX_FAILURES = 5
 OTP_LOCK_MINUTES = 15
 

@@ -9,8 +9,9 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from fazhi.core import accounts, audit, excel, scoping
+from fazhi.core import accounts, audit, excel, scoping, sso
 from fazhi.core.errors import DomainError
+from fazhi.core.models import SsoProvider
 from fazhi.core.models.audit import AuditEventType
 from fazhi.core.params import query
 from fazhi.core.roles import Perm, Role
@@ -55,7 +56,7 @@ def users(request):
             return redirect("web:users")
     qs = (
         accounts.manageable_users(request.user)
-        .prefetch_related("memberships__unit")
+        .prefetch_related("memberships__unit", "external_identities")
         .order_by("username")
     )
     q = request.GET.get("q", "").strip()
@@ -70,6 +71,7 @@ def users(request):
             "units": scoping.visible_units(request.user, Perm.MANAGE_USERS),
             "roles": Role.choices,
             "can_grant": scoping.has_perm_anywhere(request.user, Perm.MANAGE_ROLES),
+            "sso_providers": [(p, p.label) for p in SsoProvider],
             "q": q,
             "post": request.POST,
         },
@@ -98,6 +100,18 @@ def user_action(request, pk: int):
             accounts.reset_password(request.user, user, request.POST.get("password", ""))
         elif action == "unlock":
             accounts.unlock(request.user, user)
+        elif action == "sso_map":
+            sso.map_identity(
+                request.user,
+                user,
+                request.POST.get("provider", ""),
+                request.POST.get("subject", ""),
+            )
+        elif action == "sso_unmap":
+            identity = user.external_identities.filter(pk=request.POST.get("identity") or 0).first()
+            if identity is None:
+                raise Http404
+            sso.unmap_identity(request.user, identity.provider, identity.subject)
         else:
             raise Http404
     except DomainError as exc:

@@ -5,6 +5,7 @@ from .calendar import CalendarDay, CalendarYear
 from .documents import DocumentTemplate
 from .notifications import Notification
 from .security import TotpDevice
+from .sso import ExternalIdentity, SsoProvider
 from .tokens import ApiToken
 from .transitions import TransitionRecord
 from .units import Membership, Unit, UnitKind
@@ -18,9 +19,11 @@ __all__ = [
     "CalendarDay",
     "CalendarYear",
     "DocumentTemplate",
+    "ExternalIdentity",
     "LedgerModel",
     "Membership",
     "Notification",
+    "SsoProvider",
     "Unit",
     "UnitKind",
     "TotpDevice",

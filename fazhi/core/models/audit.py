@@ -14,6 +14,7 @@ class AuditEventType(models.TextChoices):
     LOGIN_FAILED = "login_failed", "登录失败"
     LOGOUT = "logout", "退出登录"
     LOCKOUT = "lockout", "账号锁定"
+    SSO = "sso", "统一身份认证"
     PERMISSION_REFUSED = "permission_refused", "越权访问被拒"
     CREATE = "create", "新增"
     UPDATE = "update", "修改"

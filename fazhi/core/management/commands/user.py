@@ -25,7 +25,9 @@ class _Root:
 class Command(BaseCommand):
     help = (
         "用户与角色：create USER [UNIT ROLE] [--name N]；grant USER UNIT ROLE；"
-        "revoke USER UNIT ROLE；disable|enable|unlock|reset-password USER；list。"
+        "revoke USER UNIT ROLE；disable|enable|unlock|reset-password USER；list；"
+        "sso-map USER --provider oidc|cas --subject S（对应统一身份认证账号）；"
+        "sso-unmap --provider P --subject S；sso-list。"
         "--user U 按该用户的职责执行（如系统管理员不能授予角色），不给则为服务器管理员"
     )
 
@@ -41,6 +43,9 @@ class Command(BaseCommand):
                 "unlock",
                 "reset-password",
                 "list",
+                "sso-map",
+                "sso-unmap",
+                "sso-list",
             ],
         )
         parser.add_argument("username", nargs="?")
@@ -48,6 +53,10 @@ class Command(BaseCommand):
         parser.add_argument("role", nargs="?")
         parser.add_argument("--name", default="")
         parser.add_argument("--password", help="初始密码（不填则从终端读入）")
+        parser.add_argument("--provider", choices=["oidc", "cas"], help="统一身份认证方式")
+        parser.add_argument(
+            "--subject", default="", help="统一身份认证平台的用户标识（OIDC sub / CAS 用户名）"
+        )
         parser.add_argument(
             "--user", dest="as_user", help="以该用户的职责执行（与网页、接口同一规则）"
         )
@@ -56,11 +65,35 @@ class Command(BaseCommand):
         actor = resolve_user(as_user) if as_user else _Root()
         try:
             with context.acting(actor if as_user else None, channel="cli"):
-                self._do(actor, action, username, unit, role, name, password)
+                if action.startswith("sso-"):
+                    self._sso(actor, action, username, options["provider"], options["subject"])
+                else:
+                    self._do(actor, action, username, unit, role, name, password)
         except DomainError as exc:
             raise CommandError(exc.message)
         except PermissionDenied as exc:  # accounts.Refused has written its audit row
             raise CommandError(str(exc) or "您的角色无权执行此操作")
+
+    def _sso(self, actor, action, username, provider, subject):
+        from fazhi.core import sso
+        from fazhi.core.models import ExternalIdentity
+
+        if action == "sso-list":
+            users = accounts.manageable_users(actor)
+            rows = ExternalIdentity.objects.filter(user__in=users).select_related("user")
+            for i in rows.order_by("provider", "subject"):
+                last = i.last_login_at.isoformat() if i.last_login_at else "-"
+                self.stdout.write(f"{i.provider}\t{i.subject}\t{i.user.username}\t{last}")
+            return
+        if not provider or not subject:
+            raise CommandError("请给出 --provider oidc|cas 和 --subject")
+        if action == "sso-unmap":
+            sso.unmap_identity(actor, provider, subject)
+        else:
+            if not username:
+                raise CommandError("用法：fazhi user sso-map USER --provider P --subject S")
+            sso.map_identity(actor, resolve_user(username), provider, subject)
+        self.stdout.write("已完成")
 
     def _do(self, actor, action, username, unit, role, name, password):
         if action == "list":
