@@ -108,13 +108,17 @@ def test_seed000_facts(r000):
     assert "学法" in f["subject"]
     assert fact(r000, "4次", "专题研讨")["value"] == 4
     assert fact(r000, "1次", "法律讲座")["value"] == 1
-    for f in r000["facts"]:
+    results = [f for f in r000["facts"] if f["kind"] == "result"]
+    for f in results:
         digits = "".join(ch for ch in f["text"] if ch.isdigit())
         assert digits and digits in text[f["start"] : f["end"]].replace(",", "")
-    # not facts: years, dates, 十九大, 3·15, 五个一, 三项工作 after 以下
-    texts = " ".join(f["text"] for f in r000["facts"])
+    # not results: years, dates, 十九大, 3·15, 五个一, 三项工作 after 以下
+    texts = " ".join(f["text"] for f in results)
     assert "2021" not in texts and "15" not in texts and "三项" not in texts
-    assert len(r000["facts"]) == 7
+    assert len(results) == 7
+    # "重点做好以下三项工作" counts the plan's parts (issue 17): a count, not a result
+    counts = [f for f in r000["facts"] if f["kind"] != "result"]
+    assert [(f["text"], f["kind"], f["value"]) for f in counts] == [("三项", "count", 3)]
 
 
 def test_seed000_checks(r000):

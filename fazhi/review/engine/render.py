@@ -36,7 +36,14 @@ CSV_FIELDS = [
     "end",
     "kind",
 ]
-KIND_NAMES = {"result": "结果", "target": "目标", "threshold": "阈值"}
+KIND_NAMES = {
+    "result": "结果",
+    "target": "目标",
+    "threshold": "阈值",
+    "rank": "名次",
+    "count": "部分数",
+    "structure": "组成",
+}
 _BOUND = {"min": "≥", "max": "≤"}
 
 
