@@ -54,6 +54,7 @@ def eval_figures() -> dict:
     marked = found = kind_right = spurious = 0
     traps = traps_right = traps_as_result = 0
     topic_n = topic_right = 0
+    held_n = held_right = 0
     extra_n = extra_right = 0
     confusion: Counter = Counter()
     misses = []
@@ -87,6 +88,9 @@ def eval_figures() -> dict:
                 got = f["mechanism"] if f else "—"
                 confusion[(topic, got)] += 1
                 topic_right += got == topic
+                if row.get("held"):
+                    held_n += 1
+                    held_right += got == topic
             if rest:
                 for k, v in rest[0].items():
                     extra_n += 1
@@ -113,6 +117,8 @@ def eval_figures() -> dict:
         "traps_as_result": traps_as_result,
         "topic_n": topic_n,
         "topic_right": topic_right,
+        "held_n": held_n,
+        "held_right": held_right,
         "extra_n": extra_n,
         "extra_right": extra_right,
         "confusion": confusion,
@@ -155,6 +161,7 @@ def render(fig: dict, sec: dict) -> str:
         f"| traps (not results) reported as their kind | {fig['traps_right']}/{fig['traps']} ({fig['traps_as_result']} taken as results) |",
         f"| value, approx, among right | {fig['extra_right']}/{fig['extra_n']} |",
         f"| topic right (result figures) | {fig['topic_right']}/{fig['topic_n']} |",
+        f"| of those, held out (labelled after the topic rules were written) | {fig['held_right']}/{fig['held_n']} |",
         f"| reports with sections right | {sec['right']}/{sec['n']} |",
         "",
         "Topic confusion (rows: hand label, columns: engine; — not found):",

@@ -34,18 +34,32 @@ _MECH_RULES = [
         ("信访", r"信访|上访|接访|下访|来访|访件|积案|越级访"),
         ("复议诉讼", r"复议|诉讼|应诉|败诉|出庭|行政案件"),
         ("规范性文件", r"规范性文件|备案审查|红头文件"),
-        ("决策", r"决策|集体讨论|三重一大|风险评估|专家论证|公众参与|合同审查|合法性审查"),
-        ("执法", r"执法|处罚|行政检查|行政强制|行政许可|三项制度|执法证"),
-        ("调解", r"调解|纠纷|调处|排查|矛盾|调委会"),
-        ("公共法律服务", r"公共法律服务|法律援助|法律咨询|法律服务|公证|司法救助|法治体检"),
+        (
+            "决策",
+            r"决策|集体讨论|三重一大|风险评估|专家论证|公众参与|合同审查|合法性审查|"
+            r"审查.{0,4}合同|(?<!劳动)(?<!劳务)合同(?!纠纷|争议|诈骗)",
+        ),
+        (
+            "执法",
+            r"执法|处罚|罚款|罚没|行政检查|行政强制|行政许可|三项制度|执法证|"
+            r"安全.{0,4}(?:检查|排查|隐患)|隐患|消防检查",
+        ),
+        ("调解", r"调解|纠纷|调处|排查|矛盾|调委会|化解率"),
+        (
+            "公共法律服务",
+            r"公共法律服务|法律援助|法律咨询|法律服务|公证|司法救助|法治体检|"
+            r"农民工|欠薪|讨薪|追回.{0,6}工资|挽回.{0,6}损失",
+        ),
         (
             "学法",
-            r"学法|学习.{0,6}法|法治讲座|法律讲座|专题讲座|中心组|专题研讨|党课|培训|考试|"
+            r"学法|学习.{0,6}法|法治讲座|法律讲座|专题讲座|中心组|专题研讨|专题学习|集中学习|"
+            r"党课|培训|考试|"
             r"参学率|参考率|优秀率|学时|旁听庭审|法治课",
         ),
         (
             "普法",
-            r"普法|宣传|法治文化|法律明白人|宪法|民主法治|宣讲|资料|材料|手册|读本|"
+            r"普法|宣传|法治文化|法律明白人|宪法|民主法治|宣讲|手册|读本|"
+            r"(?:宣传|普法|法治|法律|发放)[^，。；]{0,6}(?:资料|材料)|"
             r"法治教育|法制教育|法治副校长|法制副校长",
         ),
         ("政务公开", r"政务公开|信息公开|公开|公示"),
@@ -55,7 +69,7 @@ _MECH_RULES = [
             r"第一责任人|领导小组|主要负责人|述法|专题会议|常务会议|党委会|党工委会|"
             r"领导班子|书记",
         ),
-        ("经费", r"经费|预算|资金|投入|万元|亿元"),
+        ("经费", r"经费|预算|专项资金|资金保障|财政投入|拨付"),
     )
 ]
 
@@ -114,7 +128,7 @@ _LEAD_STRIP = re.compile(
 _TRAIL_STRIP = re.compile(
     r"(?:共计|总计|合计|累计|均达到|均达|分别为|分别|达到|超过|共|均|达|为|在|有|约|近|了|计|是|的|已)+$"
 )
-_MONEY_FUNDING = re.compile(r"经费|预算|资金|投入|拨付|财政")
+_MONEY_FUNDING = re.compile(r"经费|预算|资金|投入|拨付|财政|列支|支出|补助|奖补")
 _OBJECT = re.compile(rf"[{HAN}]{{1,8}}(?:（[^（）\n]{{1,8}}）)?")
 _OBJECT_STOP = re.compile(r"[的和及与在中分都均共等以进被]")
 
@@ -184,7 +198,13 @@ def _clean_value(d: Decimal) -> int | float:
     return int(d) if d == d.to_integral_value() else float(d)
 
 
+# all rules in one alternation (priority order at equal positions): one pass per text
+_MECH_ANY = re.compile("|".join(f"(?P<m{i}>{rx.pattern})" for i, (_, rx) in enumerate(_MECH_RULES)))
+_MECH_NAMES = {f"m{i}": name for i, (name, _) in enumerate(_MECH_RULES)}
+
+
 def mechanism_of(*texts: str) -> str | None:
+    """The first rule (in priority order) found in the first text that has one."""
     for t in texts:
         if not t:
             continue
@@ -192,6 +212,22 @@ def mechanism_of(*texts: str) -> str | None:
             if rx.search(t):
                 return name
     return None
+
+
+def nearest_mechanism(text: str, end: int, start: int = 0) -> str | None:
+    """The mechanism named most often in ``text[start:end]``, the one nearest ``end``
+    among equals — the words before a figure name what it counts ("组织法律顾问……开展
+    宣讲36场" is 普法, not 法律顾问; "接访和下访……提供法律咨询服务，解决问题100余件" is
+    信访)."""
+    counts: dict[str, int] = {}
+    last: dict[str, int] = {}
+    for m in _MECH_ANY.finditer(text, start, end):
+        g = m.lastgroup
+        counts[g] = counts.get(g, 0) + 1
+        last[g] = m.end()
+    if not counts:
+        return None
+    return _MECH_NAMES[max(counts, key=lambda g: (counts[g], last[g]))]
 
 
 def mechanisms_in(text: str) -> list[str]:
@@ -353,9 +389,18 @@ def extract_facts(text: str) -> list[dict]:
             subject = obj
         ss, se = _bounds(text, start, _SENT_BREAK)
         ps, pe = _bounds(text, start, "\n")
-        mech = mechanism_of(subject + (obj or ""), text[cs:end], text[ss:se], text[ps:pe]) or "其他"
-        if unit == "元" and (mech == "其他" or _MONEY_FUNDING.search(subject + text[cs:start])):
+        # topic: the subject's and the sentence's words nearest the figure, read with
+        # the unit: an amount is 经费 only when it is money spent or budgeted on the work
+        # (a dispute's amount involved, a contract's value, a fine are not)
+        if unit == "元" and _MONEY_FUNDING.search(text, cs, start):
             mech = "经费"
+        else:
+            mech = (
+                nearest_mechanism(subject + (obj or ""), len(subject) + len(obj or ""))
+                or nearest_mechanism(text, start, ss)
+                or mechanism_of(text[ss:se], text[ps:pe])
+                or "其他"
+            )
         fact = {
             "text": text[start:end],
             "subject": subject or None,
@@ -412,7 +457,7 @@ def _special_fact(text, start, end, value, unit, kind, subject, **extra) -> dict
         "value": value,
         "unit": unit,
         "approx": False,
-        "mechanism": mechanism_of(subject or "", text[cs:end], text[ss:se]) or "其他",
+        "mechanism": nearest_mechanism(text, start, ss) or mechanism_of(text[ss:se]) or "其他",
         "start": start,
         "end": end,
         "qualifier": None,
