@@ -13,7 +13,7 @@ from .meta import extract_meta
 from .quality import REPEAT_MIN, find_placeholders, head_parts, repeated_sentences, shared_by_heads
 from .reader import DEFAULT_MAX_BYTES, ReviewInputError, read_bytes, read_path
 from .reference import han_sentences, resolve
-from .sections import find_headings, map_statutory
+from .sections import find_headings, map_statutory, statutory_order
 
 DEFAULT_OPTIONS = {
     "include_text": False,  # add "text" (the original text as read) for highlighting
@@ -86,11 +86,7 @@ def review_text(
 
     present = {h.statutory for h in parts if h.statutory}
     missing = [n for n in (1, 2, 3, 4, 5) if n not in present]
-    top_order = []
-    top_level = min((h.level for h in parts), default=1)
-    for h in parts:
-        if h.level == top_level and h.statutory and (not top_order or top_order[-1] != h.statutory):
-            top_order.append(h.statutory)
+    top_order = statutory_order(parts)
 
     loc_starts = [x[0] for x in located]
 
