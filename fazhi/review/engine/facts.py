@@ -121,9 +121,11 @@ _MASK_PAIRS = re.compile(
 )
 _CLAUSE_BREAK = re.compile(r"[，。；：！？\n,;:!?]")
 _SENT_BREAK = "。！？；\n"
+# leading words, not characters: "其中来访34件" keeps 来访 (a class of characters cut it)
 _LEAD_STRIP = re.compile(
-    r"^(?:[、和及与并且同时此外另外其中全年今年以来年内截至目前为止我镇我区我街道我乡全镇全区全乡"
-    r"一年来共累计已先后还]|20\d\d年(?:度)?(?:以来)?|\d{1,2}月(?:份)?(?:以来)?)+"
+    r"^(?:[、和及与共已还]|并且|同时|此外|另外|其中|全年|今年以来|今年|年内|截至目前|目前|为止|"
+    r"我镇|我区|我街道|我乡|全镇|全区|全乡|一年来|累计|先后|"
+    r"20\d\d年(?:度)?(?:以来)?|\d{1,2}月(?:份)?(?:以来)?)+"
 )
 _TRAIL_STRIP = re.compile(
     r"(?:共计|总计|合计|累计|均达到|均达|分别为|分别|达到|超过|共|均|达|为|在|有|约|近|了|计|是|的|已)+$"
@@ -343,7 +345,7 @@ def extract_facts(text: str) -> list[dict]:
         approx = bool(
             ap_extra or ap1 or ap2 in _APPROX_WORDS or pre in _APPROX_WORDS or "超过" in pre
         )
-        kind, bound = "result", None
+        kind, bound, pledge = "result", None, False
         if has_goal and (
             _TARGET_AFTER.match(text, end) or _TARGET_BEFORE.search(text, max(0, start - 10), start)
         ):
@@ -360,7 +362,7 @@ def extract_facts(text: str) -> list[dict]:
             kind = "structure"  # how a body is made up, not work done
         else:
             if _PLEDGE_BEFORE.search(text, max(0, start - 60), start):
-                kind = "target"  # a pledge: 力争……达到98%
+                kind, pledge = "target", True  # a pledge: 力争……达到98%
         if kind != "result":
             approx = False  # a bound or a goal, not an approximate result
         if unit == "百分点":
@@ -417,6 +419,8 @@ def extract_facts(text: str) -> list[dict]:
         }
         if bound:
             fact["bound"] = bound
+        if pledge:
+            fact["pledge"] = True
         if gd.get("cnt"):
             c = cn_to_number(gd["cnt"])
             fact["count"] = int(c) if c is not None else None
@@ -552,6 +556,16 @@ def _counts(text: str, spans, starts) -> list[dict]:
                 _special_fact(text, e, t.end(), _clean_value(tv), t.group(0)[-1], "count", obj)
             )
     return out
+
+
+def not_counted_thing(f: dict) -> bool:
+    """A result figure whose clause names nothing it counts (``全年共4次``), unless it
+    continues a list that does (``分别为29件、28件``, ``其中……、来信15件``)."""
+    subj = f.get("subject") or ""
+    if len(subj) >= 2 or f.get("object"):
+        return False
+    st = f.get("statement") or ""
+    return not (st[:1] in "、和及与" or st.startswith(("分别", "均", "各")))
 
 
 def tag_paragraphs(text: str) -> list[dict]:
