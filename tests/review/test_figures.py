@@ -73,8 +73,14 @@ def test_a_count_of_parts_takes_the_figure_after_it():
     assert [(f["text"], f["kind"]) for f in fs] == [("七方面", "count"), ("21个", "count")]
 
 
-def test_party_congresses_are_not_counts():
+def test_party_congresses_and_articles_are_not_counts():
     assert extract_facts("深入学习贯彻党的二十大精神和十九大报告。") == []
+    assert extract_facts("一方面加强学法，另一方面作为队伍建设的一项重要工作。") == []
+
+
+def test_a_plan_named_as_a_noun_is_no_pledge():
+    f = _one("法律顾问未按计划坐班为1次。", "1次")
+    assert f["kind"] == "result"
 
 
 @pytest.mark.parametrize(

@@ -172,7 +172,7 @@ _STRUCT_BEFORE = re.compile(r"(?:由|下设|设立|内设)[^，。；\n]{0,6}$")
 # --- a plan or pledge: "力争……达到98%以上", "确保……达到三个100%" state a goal
 # (a pledge word governs its sentence; 计划/预计/拟 only their clause)
 _PLEDGE_BEFORE = re.compile(
-    r"(?:力争|争取|确保|力求)[^。；！？\n]*$|(?:计划|预计|拟)[^，。；：！？\n]*$"
+    r"(?:力争|争取|确保|力求)[^。；！？\n]*$|(?:(?<![按照])计划(?![内外生])|预计|拟)[^，。；：！？\n]*$"
 )
 
 
@@ -541,6 +541,8 @@ def _counts(text: str, spans, starts) -> list[dict]:
         if _NOT_COUNT_BEFORE.search(text, max(0, s - 3), s):
             continue
         unit = m.group("unit")
+        if m.group("num") == "一":
+            continue  # 一方面……另一方面, 一项重要工作: an article, not a count
         if unit == "大" and _NOT_COUNT_AFTER.match(text, e):
             continue
         v = _num(m.group("num"))
