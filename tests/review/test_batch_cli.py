@@ -96,7 +96,9 @@ def test_cli_stdin(monkeypatch, capsys):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
     assert main(["-", "-f", "json"]) == 0
     r = json.loads(capsys.readouterr().out)
-    assert r["file"] == "-" and len(r["facts"]) == 7
+    # seven results, and "以下三项工作" counted as a count of parts (issue 17)
+    assert r["file"] == "-" and sum(f["kind"] == "result" for f in r["facts"]) == 7
+    assert [f["text"] for f in r["facts"] if f["kind"] == "count"] == ["三项"]
 
 
 def test_compare():

@@ -98,9 +98,13 @@ def test_a_filled_draft_scores_complete_again():
         # before item 9: 7/8, 1/6 and 8/8. The two new checks that can always be decided
         # (placeholders, repeated_sentences) pass on every seed; heads_distinct cannot be
         # decided (no seed writes the two heads apart) and stays out of the score.
-        ("000_9016071757988ef3.txt", 9, 10, False),
-        ("001_36a972dc84b9d279.txt", 3, 8, False),
-        ("002_7fd64a31cf2fad1d.txt", 10, 10, True),
+        # issue 17 adds targets_as_results (decided on every report) and
+        # figures_with_subject (decided when there are results): 000 and 002 pass the
+        # second, 001 has no result figure; 002 fails the first — its part 1 gives
+        # "确保参学率、参考率、优秀率达到三个100%", a requirement, not a result.
+        ("000_9016071757988ef3.txt", 11, 12, False),
+        ("001_36a972dc84b9d279.txt", 4, 9, False),
+        ("002_7fd64a31cf2fad1d.txt", 11, 12, False),
     ],
 )
 def test_seeds_have_no_placeholder_and_keep_their_score(name, total, maximum, complete):

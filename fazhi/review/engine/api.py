@@ -8,12 +8,12 @@ from bisect import bisect_right
 
 from . import checks as ck
 from .clean import clean
-from .facts import extract_facts, tag_paragraphs
+from .facts import extract_facts, not_counted_thing, tag_paragraphs
 from .meta import extract_meta
 from .quality import REPEAT_MIN, find_placeholders, head_parts, repeated_sentences, shared_by_heads
 from .reader import DEFAULT_MAX_BYTES, ReviewInputError, read_bytes, read_path
 from .reference import han_sentences, resolve
-from .sections import find_headings, map_statutory
+from .sections import find_headings, map_statutory, statutory_order
 
 DEFAULT_OPTIONS = {
     "include_text": False,  # add "text" (the original text as read) for highlighting
@@ -86,11 +86,7 @@ def review_text(
 
     present = {h.statutory for h in parts if h.statutory}
     missing = [n for n in (1, 2, 3, 4, 5) if n not in present]
-    top_order = []
-    top_level = min((h.level for h in parts), default=1)
-    for h in parts:
-        if h.level == top_level and h.statutory and (not top_order or top_order[-1] != h.statutory):
-            top_order.append(h.statutory)
+    top_order = statutory_order(parts)
 
     loc_starts = [x[0] for x in located]
 
@@ -112,6 +108,18 @@ def review_text(
         return d
 
     facts_c = extract_facts(ctext)
+    phs_c = find_placeholders(ctext)
+    # goals among the results, results that say not what they count (clean offsets)
+    pledged = [
+        (f["start"], f["end"], f["statement"])
+        for f in facts_c
+        if f.get("pledge") and where(f["start"])["section"] in (1, 3)
+    ]
+    subjectless = [
+        (f["start"], f["end"], f["statement"])
+        for f in facts_c
+        if f["kind"] == "result" and not_counted_thing(f)
+    ]
     # targets and thresholds are figures, but not results: kept out of every count
     cstarts = [f["start"] for f in facts_c if f["kind"] == "result"]
     facts = []
@@ -127,7 +135,7 @@ def review_text(
         # the body only: a heading such as "存在的不足和原因" names causes, it gives none
         s2_text = "\n".join(ctext[h.head_end : h.end] for h in sec2)
         n_fig = sum(1 for c in cstarts if any(h.start <= c < h.end for h in sec2))
-        checks.append(ck.check_shortcomings(s2_text, n_fig))
+        checks.append(ck.check_shortcomings(s2_text, n_fig, len(phs_c)))
     else:
         checks.append(ck.check_shortcomings(None, 0))
     sec3 = [h for h in parts if h.statutory == 3]
@@ -143,13 +151,33 @@ def review_text(
     if o["boilerplate"]:
         ref = resolve(reference)
         bp = ref.boilerplate(ctext, han)
-        checks.append(ck.check_boilerplate(bp, o["boilerplate_max"]))
+        bp_items = [span_item(a, b) for a, b in bp["spans"]]
+        for it in bp_items:
+            it["text"] = text[it["start"] : it["end"]]  # as written in the original
+        checks.append(ck.check_boilerplate(bp, o["boilerplate_max"], bp_items))
     checks.append(ck.check_density(len(cstarts), len(ctext), o["density_min"]))
     checks.append(ck.check_metadata(meta))
 
     # checks a draft cannot fool (quality.py)
-    phs = [span_item(p["start"], p["end"], text=p["text"]) for p in find_placeholders(ctext)]
+    phs = [span_item(p["start"], p["end"], text=p["text"]) for p in phs_c]
     checks.append(ck.check_placeholders(phs))
+    checks.append(
+        ck.check_pledges(
+            [
+                span_item(a, b, statement=st, why="力争/确保/计划……是要达到的目标，写在成效部分")
+                for a, b, st in pledged
+            ]
+        )
+    )
+    checks.append(
+        ck.check_subjects(
+            [
+                span_item(a, b, statement=st, why="数字前没有说明统计对象")
+                for a, b, st in subjectless
+            ],
+            len(cstarts),
+        )
+    )
     reps = [
         {
             "text": r["text"],

@@ -62,9 +62,11 @@ def check_sections_order(order: list[int]) -> dict:
     )
 
 
-def check_shortcomings(text: str | None, n_figures: int) -> dict:
+def check_shortcomings(text: str | None, n_figures: int, n_placeholders: int = 0) -> dict:
     """Part 2 is concrete and gives causes. A placeholder is not content: a cause that is
-    only a placeholder (``原因：（原因待填写）``) is not a cause, and fails the check."""
+    only a placeholder (``原因：（原因待填写）``) is not a cause, and fails the check; so
+    does any placeholder elsewhere in the report (``n_placeholders``: all of them) — a
+    draft with a fill-in left never passes."""
     if text is None:
         return _check("shortcomings_concrete", False, "没有“存在的不足和原因”部分")
     ph = find_placeholders(text)
@@ -75,7 +77,15 @@ def check_shortcomings(text: str | None, n_figures: int) -> dict:
     mechs = [m for m in mechanisms_in(text) if m != "其他"]
     places = sorted({m.group(0) for m in NAMED_PLACE.finditer(text)})
     concrete = n_figures + len(places) + (1 if len(mechs) >= 2 else 0)
-    ok = bool(causal) and concrete >= 1 and (len(phrases) <= max(2, len(sents))) and not n_ph_causes
+    ph_elsewhere = max(0, n_placeholders - len(ph))
+    ok = (
+        bool(causal)
+        and concrete >= 1
+        and (len(phrases) <= max(2, len(sents)))
+        and not n_ph_causes
+        and not ph
+        and not ph_elsewhere
+    )
     parts = [
         f"{len(sents)}句",
         f"套话{len(phrases)}处" + (f"（{'、'.join(dict.fromkeys(phrases))}）" if phrases else ""),
@@ -89,10 +99,14 @@ def check_shortcomings(text: str | None, n_figures: int) -> dict:
             f"占位符{len(ph)}处（{'、'.join('“' + t + '”' for t in dict.fromkeys(p['text'] for p in ph))}）"
             + (f"，其中{n_ph_causes}处原因只是占位符" if n_ph_causes else "")
         )
+    if ph_elsewhere:
+        parts.append(f"报告其他部分另有占位符{ph_elsewhere}处")
     if ok:
         verdict = "问题具体，有原因分析"
     elif n_ph_causes:
         verdict = f"{n_ph_causes}处原因未填写（只是占位符）"
+    elif ph or ph_elsewhere:
+        verdict = "报告有未填写的占位符，不能认定问题和原因已写实"
     elif not causal:
         verdict = "未分析原因"
     else:
@@ -153,8 +167,12 @@ def check_deadline(year: int | None, published: str | None, signed: str | None) 
     )
 
 
-def check_boilerplate(bp: dict, maximum: float = BOILERPLATE_MAX) -> dict:
+def check_boilerplate(
+    bp: dict, maximum: float = BOILERPLATE_MAX, items: list | None = None
+) -> dict:
+    """``items``: the boilerplate sentences, ``{text, start, end, section, heading}``."""
     share = bp["share"]
+    items = items or []
     n_ref = bp["reference_docs"]
     if n_ref == 0 or bp["sentences"] == 0:
         return _check(
@@ -167,6 +185,7 @@ def check_boilerplate(bp: dict, maximum: float = BOILERPLATE_MAX) -> dict:
         f"{bp['boilerplate_sentences']}/{bp['sentences']}句与参照语料（{n_ref}篇）高度重合，"
         f"占正文 {share:.0%}（上限 {maximum:.0%}）",
         share=round(share, 4),
+        items=items,
     )
 
 
@@ -266,6 +285,47 @@ def check_heads_shared(decided: bool, roles: dict, items: list[dict]) -> dict:
         "heads_distinct",
         False,
         f"{names}的履职情况有{len(items)}处相同表述，如“{items[0]['text'][:30]}”",
+        items=items,
+    )
+
+
+def check_pledges(items: list[dict]) -> dict:
+    """No goal written among the results: a figure after 力争/确保/争取/计划/预计/拟 in
+    part 1 (what was done) or part 3 (what the heads did) is a target stated where results
+    belong. ``items``: ``{text, start, end, section, heading, why}``."""
+    if not items:
+        return _check("targets_as_results", True, "成效部分没有以目标代替结果的数据", items=[])
+    first = items[0]
+    return _check(
+        "targets_as_results",
+        False,
+        f"成效部分有{len(items)}个数据是目标而不是结果，如{_where(first)}“{first['statement'][:30]}”"
+        "（“力争/确保/计划……”说的是要达到的数，不是已做到的数）",
+        items=items,
+    )
+
+
+SUBJECTLESS_MAX = 0.1  # share of result figures that may lack a subject
+
+
+def check_subjects(items: list[dict], n_results: int, maximum: float = SUBJECTLESS_MAX) -> dict:
+    """Result figures say what they count. ``items``: the figures whose clause names
+    nothing before the number (``全年共4次``, ``达到95%``), with offsets; a figure in a
+    list (``分别为29件、28件``) takes the list's subject and is not one."""
+    if n_results == 0:
+        return _check("figures_with_subject", None, "没有结果数据，无法判断", items=[])
+    share = len(items) / n_results
+    ok = share <= maximum
+    if not items:
+        return _check(
+            "figures_with_subject", True, f"{n_results}个结果数据都说明了统计对象", items=[]
+        )
+    first = items[0]
+    return _check(
+        "figures_with_subject",
+        ok,
+        f"{len(items)}/{n_results}个结果数据没有说明统计的是什么（上限 {maximum:.0%}），"
+        f"如{_where(first)}“{first['statement'][:30]}”",
         items=items,
     )
 

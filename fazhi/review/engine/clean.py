@@ -4,7 +4,8 @@ Steps (each through :meth:`MText.edit`, so offsets survive):
 
 1. line ends, NBSP/ideographic spaces, zero-width characters;
 2. pinyin annotations after a Han character: ``稱(chēng)`` -> ``稱``;
-3. Word artifacts: ``[bookmark: _GoBack]``, ``[image: ...]``, field codes;
+3. Word artifacts: ``[bookmark: _GoBack]``, ``[image: ...]``, field codes; inline HTML
+   tags left in Markdown or text (``<p align="right">``, ``<br>``, ``<strong>``);
 4. traditional -> simplified (opencc ``t2s``, one converter per process);
 5. full-width letters/digits/%/. -> ASCII; ASCII ``, ; : ( ) ? !`` next to Han text ->
    full-width (``1,000``, ``2.5``, ``09:32`` untouched);
@@ -13,7 +14,9 @@ Steps (each through :meth:`MText.edit`, so offsets survive):
    ``CleanResult.chrome`` so the metadata they carry is still read;
 7. watermarks: short lines repeated 3+ times, and any strings passed by the caller,
    removed wherever they occur (also inside words);
-8. lines broken inside a sentence (PDF, page breaks) joined;
+8. lines broken inside a sentence (PDF, page breaks) joined (a Markdown heading line
+   never is); then Markdown markup removed: ``#`` heading markers, ``**`` emphasis,
+   ``>`` quotes (``## 一、……`` and ``**（一）……**`` are read as the headings they are);
 9. spaces: runs removed next to Han text, else collapsed to one; empty lines dropped.
 
 The result is one paragraph per line.
@@ -50,8 +53,18 @@ _SPACE_RUN = re.compile(r"[ ]+")
 _MULTI_NL = re.compile(r"\n{2,}")
 
 # headings (shared with sections.py)
+# Markdown markup read as ordinary input: "## 一、……" headings, "**（一）……**" bold
+# lead-ins, "> " quotes. Headings keep their lines; the markers are removed (step 8b).
+MD_PREFIX = r"(?:#{1,6}[ \t]*|\*\*|>[ \t]?)*"
+_MD_HEADING_LINE = re.compile(r"^[ \t]*#{1,6}[ \t]")
+_MD_MARKUP = re.compile(r"(?m)^[ \t]*#{1,6}[ \t]+|^[ \t]*>[ \t]?|\*\*")
+# inline HTML in Markdown or text (<p align="right">落款</p>, <br>, <strong>), removed
+# with the Word artifacts (step 3), before lines are joined
+_INLINE_HTML = re.compile(
+    r"</?(?:p|div|span|br|strong|b|em|i|u|h[1-6]|font|center|sup|sub)\b[^<>\n]{0,200}>", re.I
+)
 HEADING_START = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]"
+    rf"^\s*{MD_PREFIX}(?:[一二三四五六七八九十]{{1,3}}\s*[、.．]"
     r"|[（(]\s*[一二三四五六七八九十]{1,3}\s*[）)]"
     r"|\d{1,2}\s*[、．](?!\d)|\d{1,2}\s*\.(?![\d])"
     r"|[（(]\s*\d{1,2}\s*[）)]"
@@ -273,6 +286,8 @@ def _join_broken_lines(mt: MText) -> MText:
             and not (body[-1] in '”"」』' and len(body) > 1 and body[-2] in _LINE_END_TERMINAL)
             and not is_heading_line(body)
             and not is_heading_line(nxt)
+            and not _MD_HEADING_LINE.match(line)
+            and not _MD_HEADING_LINE.match(nxt_line)
             and " | " not in body
             and " | " not in nxt
             and not _NO_JOIN_NEXT.match(nxt)
@@ -314,6 +329,8 @@ def clean(
     mt = mt.sub(_ZERO_WIDTH, "")
     mt = mt.sub(_PINYIN, "")
     mt = mt.sub(_WORD_ARTIFACTS, "")
+    if "<" in mt.text:
+        mt = mt.sub(_INLINE_HTML, "")
     if to_simplified:
         mt = t2s(mt)
     mt = mt.sub(_FULLWIDTH, _fullwidth_repl)
@@ -324,6 +341,8 @@ def clean(
     if marks:
         mt = _remove_strings(mt, marks)
     mt = _join_broken_lines(mt)
+    if "#" in mt.text or "**" in mt.text or ">" in mt.text:
+        mt = mt.sub(_MD_MARKUP, "")
     mt = mt.edit(_space_edits(mt.text))
     mt = mt.sub(_MULTI_NL, "\n")
     # trim leading/trailing newlines

@@ -34,18 +34,32 @@ _MECH_RULES = [
         ("信访", r"信访|上访|接访|下访|来访|访件|积案|越级访"),
         ("复议诉讼", r"复议|诉讼|应诉|败诉|出庭|行政案件"),
         ("规范性文件", r"规范性文件|备案审查|红头文件"),
-        ("决策", r"决策|集体讨论|三重一大|风险评估|专家论证|公众参与|合同审查|合法性审查"),
-        ("执法", r"执法|处罚|行政检查|行政强制|行政许可|三项制度|执法证"),
-        ("调解", r"调解|纠纷|调处|排查|矛盾|调委会"),
-        ("公共法律服务", r"公共法律服务|法律援助|法律咨询|法律服务|公证|司法救助|法治体检"),
+        (
+            "决策",
+            r"决策|集体讨论|三重一大|风险评估|专家论证|公众参与|合同审查|合法性审查|"
+            r"审查.{0,4}合同|(?<!劳动)(?<!劳务)合同(?!纠纷|争议|诈骗)",
+        ),
+        (
+            "执法",
+            r"执法|处罚|罚款|罚没|行政检查|行政强制|行政许可|三项制度|执法证|"
+            r"安全.{0,4}(?:检查|排查|隐患)|隐患|消防检查",
+        ),
+        ("调解", r"调解|纠纷|调处|排查|矛盾|调委会|化解率"),
+        (
+            "公共法律服务",
+            r"公共法律服务|法律援助|法律咨询|法律服务|公证|司法救助|法治体检|"
+            r"农民工|欠薪|讨薪|追回.{0,6}工资|挽回.{0,6}损失",
+        ),
         (
             "学法",
-            r"学法|学习.{0,6}法|法治讲座|法律讲座|专题讲座|中心组|专题研讨|党课|培训|考试|"
+            r"学法|学习.{0,6}法|法治讲座|法律讲座|专题讲座|中心组|专题研讨|专题学习|集中学习|"
+            r"党课|培训|考试|"
             r"参学率|参考率|优秀率|学时|旁听庭审|法治课",
         ),
         (
             "普法",
-            r"普法|宣传|法治文化|法律明白人|宪法|民主法治|宣讲|资料|材料|手册|读本|"
+            r"普法|宣传|法治文化|法律明白人|宪法|民主法治|宣讲|手册|读本|"
+            r"(?:宣传|普法|法治|法律|发放)[^，。；]{0,6}(?:资料|材料)|"
             r"法治教育|法制教育|法治副校长|法制副校长",
         ),
         ("政务公开", r"政务公开|信息公开|公开|公示"),
@@ -55,7 +69,7 @@ _MECH_RULES = [
             r"第一责任人|领导小组|主要负责人|述法|专题会议|常务会议|党委会|党工委会|"
             r"领导班子|书记",
         ),
-        ("经费", r"经费|预算|资金|投入|万元|亿元"),
+        ("经费", r"经费|预算|专项资金|资金保障|财政投入|拨付"),
     )
 ]
 
@@ -69,21 +83,22 @@ _UNITS = (
 FACT_RE = re.compile(
     r"(?P<pre>累计超过|累计达到|累计达|共计|总计|合计|不超过|不高于|不多于|超过|达到|不少于|不低于|"
     r"将近|大约|多达|高达|"
-    r"近|约|逾|共|累计|达)?"
+    r"近|约|逾|超|共|累计|达)?"
     r"(?:(?P<cnt>[一二两三四五六七八九十])个(?=\d))?"
     rf"(?P<num>{_ARABIC}|{_CN})"
     r"(?P<ap1>余|多|来)?"
     r"(?P<mult>万|亿)?"
+    r"(?P<ap1b>余|多)?"
     rf"(?P<unit>{_UNITS})"
     r"(?P<ap2>以上|以下|以内|左右|上下|余|多)?"
 )
 _PERCENT_CN = re.compile(rf"百分之(?P<num>{_CN}(?:点[零〇一二三四五六七八九]+)?)")
 _APPROX_WORDS = {"余", "多", "来", "以上", "以下", "以内", "左右", "上下", "近", "约", "逾", "超过",
-                 "累计超过", "将近", "大约", "多达"}  # fmt: skip
+                 "累计超过", "将近", "大约", "多达", "超"}  # fmt: skip
 # Targets and thresholds are figures of another kind, not results: "未达到80%的目标",
 # "目标为95%", "不少于40小时", "50万元以上纠纷" (以上/以下 before the noun it bounds).
 # "接受宣传的人数在1000人以上，" ends its clause: a result, approximate.
-KINDS = ("result", "target", "threshold")
+KINDS = ("result", "target", "threshold", "rank", "count", "structure")
 _THRESHOLD_PRE = {
     "不少于": "min",
     "不低于": "min",
@@ -106,16 +121,59 @@ _MASK_PAIRS = re.compile(
 )
 _CLAUSE_BREAK = re.compile(r"[，。；：！？\n,;:!?]")
 _SENT_BREAK = "。！？；\n"
+# leading words, not characters: "其中来访34件" keeps 来访 (a class of characters cut it)
 _LEAD_STRIP = re.compile(
-    r"^(?:[、和及与并且同时此外另外其中全年今年以来年内截至目前为止我镇我区我街道我乡全镇全区全乡"
-    r"一年来共累计已先后还]|20\d\d年(?:度)?(?:以来)?|\d{1,2}月(?:份)?(?:以来)?)+"
+    r"^(?:[、和及与共已还]|并且|同时|此外|另外|其中|全年|今年以来|今年|年内|截至目前|目前|为止|"
+    r"我镇|我区|我街道|我乡|全镇|全区|全乡|一年来|累计|先后|"
+    r"20\d\d年(?:度)?(?:以来)?|\d{1,2}月(?:份)?(?:以来)?)+"
 )
 _TRAIL_STRIP = re.compile(
     r"(?:共计|总计|合计|累计|均达到|均达|分别为|分别|达到|超过|共|均|达|为|在|有|约|近|了|计|是|的|已)+$"
 )
-_MONEY_FUNDING = re.compile(r"经费|预算|资金|投入|拨付|财政")
+_MONEY_FUNDING = re.compile(r"经费|预算|资金|投入|拨付|财政|列支|支出|补助|奖补")
 _OBJECT = re.compile(rf"[{HAN}]{{1,8}}(?:（[^（）\n]{{1,8}}）)?")
 _OBJECT_STOP = re.compile(r"[的和及与在中分都均共等以进被]")
+
+# --- ranks, positions and batches: "在全市年度考核中位列第三名", "综合排名全省第2位",
+# "获评第五批全国法治创建先进县", "8月全区排名第4", "全省第10名". One pass finds 第N; the
+# few hits are judged by the words around them (a verb of ranking or a scope before,
+# a list of honours after a batch).
+_CN_SMALL = r"[一二三四五六七八九十]{1,3}"
+RANK_RE = re.compile(rf"第(?P<num>\d{{1,3}}|{_CN_SMALL})(?P<unit>名|位|批(?!次)|)")
+_SCOPE = r"全国|全省|全市|全州|全盟|全区|全县|全旗|全镇|全乡|全街道|省|市|州|区|县"
+_SCOPE_RE = re.compile(rf"(?:{_SCOPE})(?:级|内|范围内)?")
+_RANK_VERB = re.compile(r"排名|排位|排在|排|位列|位居|名列|列|居|位次")
+_RANK_CONTEXT = re.compile(
+    rf"(?:排名|排位|排在|位列|位居|名列|居|列|考核|考评|测评|评比|评估|评议|竞赛|比赛|荣获|获得|获)"
+    rf"[^，。；：\n]{{0,14}}$|(?:{_SCOPE})(?:排名)?$"
+)
+_RANK_BARE_BEFORE = re.compile(rf"(?:排名|排位|排在|位列|位居|名列)(?:{_SCOPE})?$")
+_BATCH_CONTEXT = re.compile(
+    r"示范|先进|试点|名单|创建|民主法治|命名|称号|荣誉|单位|优秀|标杆|品牌|基地"
+)
+_BATCH_BEFORE = re.compile(r"(?:获评|入选|命名为|被命名|评为|列入|获得|荣获|成功创建|创成|获批)$")
+_NOT_RANK_AFTER = re.compile(r"[次届期季章条款项节部篇款步轮阶次个年号天]")
+_RANK_LEAD = re.compile(r"^(?:在|于|经|被|我镇|我区|我县|我乡|我街道|全年|年度)+")
+_RANK_TRAIL = re.compile(r"(?:中|里|上)?(?:排在|位列|位居|名列|居|列|获评|荣获|获得|获)*$")
+
+# --- counts of the report's own parts: "3大行动", "六方面", "七方面21个要点",
+# "做好以下三项工作". They count headings, not work done.
+COUNT_RE = re.compile(
+    rf"(?P<num>\d{{1,2}}|{_CN_SMALL}|两)(?P<unit>个方面|方面|大(?=[{HAN}])|项(?=(?:重点)?(?:工作|举措|措施|任务|行动|内容|要求)))"
+)
+_NOT_COUNT_BEFORE = re.compile(r"(?:党的|第|届|十|二十)$")
+_NOT_COUNT_AFTER = re.compile(r"精神|报告|以来|召开|胜利|代表|期间|会议|和|、|）|”")
+_COUNT_TAIL = re.compile(r"\d{1,3}(?:个|项|条)")
+
+# --- organisation make-up: "组建1支……队伍", "由12名律师组成", "4名……为成员", "下设3个"
+_STRUCT_AFTER = re.compile(r"[^，。；\n]{0,16}?(?:组成|构成|为成员|任成员|为组员|任副组长|任组长)")
+_STRUCT_TEAM = re.compile(r"[^，。；\n]{0,24}?(?:队伍|分队|服务队|宣讲队|小分队|队)")
+_STRUCT_BEFORE = re.compile(r"(?:由|下设|设立|内设)[^，。；\n]{0,6}$")
+# --- a plan or pledge: "力争……达到98%以上", "确保……达到三个100%" state a goal
+# (a pledge word governs its sentence; 计划/预计/拟 only their clause)
+_PLEDGE_BEFORE = re.compile(
+    r"(?:力争|争取|确保|力求)[^。；！？\n]*$|(?:(?<![按照])计划(?![内外生])|预计|拟)[^，。；：！？\n]*$"
+)
 
 
 @lru_cache(maxsize=4096)
@@ -142,7 +200,13 @@ def _clean_value(d: Decimal) -> int | float:
     return int(d) if d == d.to_integral_value() else float(d)
 
 
+# all rules in one alternation (priority order at equal positions): one pass per text
+_MECH_ANY = re.compile("|".join(f"(?P<m{i}>{rx.pattern})" for i, (_, rx) in enumerate(_MECH_RULES)))
+_MECH_NAMES = {f"m{i}": name for i, (name, _) in enumerate(_MECH_RULES)}
+
+
 def mechanism_of(*texts: str) -> str | None:
+    """The first rule (in priority order) found in the first text that has one."""
     for t in texts:
         if not t:
             continue
@@ -150,6 +214,22 @@ def mechanism_of(*texts: str) -> str | None:
             if rx.search(t):
                 return name
     return None
+
+
+def nearest_mechanism(text: str, end: int, start: int = 0) -> str | None:
+    """The mechanism named most often in ``text[start:end]``, the one nearest ``end``
+    among equals — the words before a figure name what it counts ("组织法律顾问……开展
+    宣讲36场" is 普法, not 法律顾问; "接访和下访……提供法律咨询服务，解决问题100余件" is
+    信访)."""
+    counts: dict[str, int] = {}
+    last: dict[str, int] = {}
+    for m in _MECH_ANY.finditer(text, start, end):
+        g = m.lastgroup
+        counts[g] = counts.get(g, 0) + 1
+        last[g] = m.end()
+    if not counts:
+        return None
+    return _MECH_NAMES[max(counts, key=lambda g: (counts[g], last[g]))]
 
 
 def mechanisms_in(text: str) -> list[str]:
@@ -163,6 +243,10 @@ def _masked_spans(text: str) -> list[tuple[int, int]]:
 def _in_spans(pos: int, starts: list[int], spans: list[tuple[int, int]]) -> bool:
     i = bisect_right(starts, pos) - 1
     return i >= 0 and spans[i][0] < pos < spans[i][1]
+
+
+def _span_at(pos: int, starts: list[int], spans: list[tuple[int, int]]) -> int:
+    return spans[bisect_right(starts, pos) - 1][0]
 
 
 def _bounds(text: str, pos: int, chars: str) -> tuple[int, int]:
@@ -188,6 +272,9 @@ def extract_facts(text: str) -> list[dict]:
         matches.append(m)
     matches.sort(key=lambda m: m.start())
     has_goal = "目标" in text  # most reports state no target next to a figure
+    special = _ranks(text, spans, starts) + _counts(text, spans, starts)
+    special.sort(key=lambda f: f["start"])
+    sp_starts = [f["start"] for f in special]
     for m in matches:
         gd = m.groupdict()
         num_s = gd["num"]
@@ -203,9 +290,15 @@ def extract_facts(text: str) -> list[dict]:
         # --- exclusions
         if _in_spans(num_start, starts, spans):
             continue
+        if special:
+            i = bisect_right(sp_starts, start) - 1
+            if i >= 0 and special[i]["end"] > start:
+                continue  # inside a rank or a count
+            if i + 1 < len(special) and special[i + 1]["start"] < end:
+                continue
         if _SKIP_BEFORE.search(before) and not gd.get("pre"):
             continue
-        prev_ch = text[start - 1] if start else ""
+        prev_ch = text[start - 1] if start else " "
         if prev_ch.isascii() and (prev_ch.isalnum() or prev_ch in "-_/.·"):
             continue
         if prev_ch in "·．" or (after[:1].isascii() and after[:1].isalnum() and unit != "%"):
@@ -248,11 +341,11 @@ def extract_facts(text: str) -> list[dict]:
         if unit in ("万元", "亿元"):  # pragma: no cover - handled through mult
             unit = "元"
         pre = gd.get("pre") or ""
-        ap1, ap2 = gd.get("ap1") or "", gd.get("ap2") or ""
+        ap1, ap2 = (gd.get("ap1") or "") + (gd.get("ap1b") or ""), gd.get("ap2") or ""
         approx = bool(
             ap_extra or ap1 or ap2 in _APPROX_WORDS or pre in _APPROX_WORDS or "超过" in pre
         )
-        kind, bound = "result", None
+        kind, bound, pledge = "result", None, False
         if has_goal and (
             _TARGET_AFTER.match(text, end) or _TARGET_BEFORE.search(text, max(0, start - 10), start)
         ):
@@ -261,6 +354,15 @@ def extract_facts(text: str) -> list[dict]:
             kind, bound = "threshold", _THRESHOLD_PRE[pre]
         elif ap2 in _THRESHOLD_AP2 and end < n and _ATTRIBUTIVE.match(text, end):
             kind, bound = "threshold", _THRESHOLD_AP2[ap2]
+        elif unit in ("支", "名", "个", "人") and (
+            (unit == "支" and _STRUCT_TEAM.match(text, end))
+            or _STRUCT_AFTER.match(text, end)
+            or _STRUCT_BEFORE.search(text, max(0, start - 8), start)
+        ):
+            kind = "structure"  # how a body is made up, not work done
+        else:
+            if _PLEDGE_BEFORE.search(text, max(0, start - 60), start):
+                kind, pledge = "target", True  # a pledge: 力争……达到98%
         if kind != "result":
             approx = False  # a bound or a goal, not an approximate result
         if unit == "百分点":
@@ -289,9 +391,18 @@ def extract_facts(text: str) -> list[dict]:
             subject = obj
         ss, se = _bounds(text, start, _SENT_BREAK)
         ps, pe = _bounds(text, start, "\n")
-        mech = mechanism_of(subject + (obj or ""), text[cs:end], text[ss:se], text[ps:pe]) or "其他"
-        if unit == "元" and (mech == "其他" or _MONEY_FUNDING.search(subject + text[cs:start])):
+        # topic: the subject's and the sentence's words nearest the figure, read with
+        # the unit: an amount is 经费 only when it is money spent or budgeted on the work
+        # (a dispute's amount involved, a contract's value, a fine are not)
+        if unit == "元" and _MONEY_FUNDING.search(text, cs, start):
             mech = "经费"
+        else:
+            mech = (
+                nearest_mechanism(subject + (obj or ""), len(subject) + len(obj or ""))
+                or nearest_mechanism(text, start, ss)
+                or mechanism_of(text[ss:se], text[ps:pe])
+                or "其他"
+            )
         fact = {
             "text": text[start:end],
             "subject": subject or None,
@@ -308,12 +419,155 @@ def extract_facts(text: str) -> list[dict]:
         }
         if bound:
             fact["bound"] = bound
+        if pledge:
+            fact["pledge"] = True
         if gd.get("cnt"):
             c = cn_to_number(gd["cnt"])
             fact["count"] = int(c) if c is not None else None
         facts.append(fact)
         last_end = end
+    if special:
+        facts.extend(special)
+        facts.sort(key=lambda f: f["start"])
     return facts
+
+
+def _scope(s: str) -> str | None:
+    m = _SCOPE_RE.search(s)
+    if not m:
+        return None
+    w = m.group(0)
+    return w if w.startswith("全") else "全" + w.rstrip("级内范围")
+
+
+def _clause_start(text: str, pos: int) -> int:
+    cs = pos
+    while cs > 0 and not _CLAUSE_BREAK.match(text[cs - 1]):
+        cs -= 1
+    return cs
+
+
+def _clause_end(text: str, pos: int) -> int:
+    m = _CLAUSE_BREAK.search(text, pos)
+    return m.start() if m else len(text)
+
+
+def _special_fact(text, start, end, value, unit, kind, subject, **extra) -> dict:
+    ss, se = _bounds(text, start, _SENT_BREAK)
+    cs = _clause_start(text, start)
+    f = {
+        "text": text[start:end],
+        "subject": subject or None,
+        "value": value,
+        "unit": unit,
+        "approx": False,
+        "mechanism": nearest_mechanism(text, start, ss) or mechanism_of(text[ss:se]) or "其他",
+        "start": start,
+        "end": end,
+        "qualifier": None,
+        "object": None,
+        "statement": text[cs:end],
+        "kind": kind,
+    }
+    f.update(extra)
+    return f
+
+
+def _ranks(text: str, spans, starts) -> list[dict]:
+    """Ranks, positions and batches: ``kind`` "rank", ``value`` the place, ``unit``
+    名/位/批, ``ranked`` what is ranked, ``among`` the scope (全省, 全市…)."""
+    if "第" not in text:
+        return []
+    out = []
+    for m in RANK_RE.finditer(text):
+        s, e = m.start(), m.end()
+        if _in_spans(s, starts, spans) or _in_spans(m.start("num"), starts, spans):
+            continue
+        unit = m.group("unit")
+        nxt = text[e : e + 1]
+        cs = _clause_start(text, s)
+        before = text[cs:s]
+        if unit == "批":
+            ce = _clause_end(text, e)
+            after = text[e:ce]
+            if not (_BATCH_CONTEXT.search(after) or _BATCH_BEFORE.search(before)):
+                continue
+            ranked = after.lstrip('的“"')[:24] or None
+            among = _scope(after[:4]) or _scope(before[-6:])
+        else:
+            if unit == "" and not _RANK_BARE_BEFORE.search(before):
+                continue
+            if unit == "" and nxt and (_NOT_RANK_AFTER.match(nxt) or nxt in "名位批"):
+                continue
+            if unit and not _RANK_CONTEXT.search(before):
+                continue
+            among = _scope(before)
+            ranked = _RANK_LEAD.sub("", before)
+            if among:
+                ranked = ranked.replace(among, "").replace(among[1:], "", 1) if ranked else ranked
+            ranked = _RANK_TRAIL.sub("", ranked or "").strip("在中 ") or None
+        v = _num(m.group("num"))
+        if v is None:
+            continue
+        out.append(
+            _special_fact(
+                text,
+                s,
+                e,
+                _clean_value(v),
+                unit or "名",
+                "rank",
+                ranked,
+                ranked=ranked,
+                among=among,
+            )  # fmt: skip
+        )
+    return out
+
+
+def _counts(text: str, spans, starts) -> list[dict]:
+    """Counts of parts: "3大行动", "六方面", "七方面21个要点", "以下三项工作" (``kind``
+    "count")."""
+    if "方面" not in text and "大" not in text and "项" not in text:
+        return []
+    out = []
+    for m in COUNT_RE.finditer(text):
+        s, e = m.start(), m.end()
+        if _in_spans(s, starts, spans) and text[_span_at(s, starts, spans)] not in '“"':
+            continue  # quoted counts ("“3大行动”") are still counts; titles are not
+        prev = text[s - 1 : s]
+        if prev and (prev.isdigit() or prev in "第."):
+            continue
+        if _NOT_COUNT_BEFORE.search(text, max(0, s - 3), s):
+            continue
+        unit = m.group("unit")
+        if m.group("num") == "一":
+            continue  # 一方面……另一方面, 一项重要工作: an article, not a count
+        if unit == "大" and _NOT_COUNT_AFTER.match(text, e):
+            continue
+        v = _num(m.group("num"))
+        if v is None:
+            continue
+        ce = _clause_end(text, e)
+        obj = text[e:ce][:12] or None
+        out.append(_special_fact(text, s, e, _clean_value(v), unit.lstrip("个"), "count", obj))
+        t = _COUNT_TAIL.match(text, e)
+        if t:  # 七方面21个要点: the figure after a count of parts counts them too
+            tv = _num(t.group(0)[:-1])
+            out.append(
+                _special_fact(text, e, t.end(), _clean_value(tv), t.group(0)[-1], "count", obj)
+            )
+    return out
+
+
+def not_counted_thing(f: dict) -> bool:
+    """A result figure whose clause names nothing it counts (``全年共4次``), unless it
+    continues a list that does (``分别为29件、28件``, ``其中……、来信15件``)."""
+    subj = f.get("subject") or ""
+    if len(subj) >= 2 or f.get("object"):
+        return False
+    st = f.get("statement") or ""
+    return not (st[:1] in "、和及与" or st.startswith(("分别", "均", "各")))
 
 
 def tag_paragraphs(text: str) -> list[dict]:

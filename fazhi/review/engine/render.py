@@ -36,7 +36,14 @@ CSV_FIELDS = [
     "end",
     "kind",
 ]
-KIND_NAMES = {"result": "结果", "target": "目标", "threshold": "阈值"}
+KIND_NAMES = {
+    "result": "结果",
+    "target": "目标",
+    "threshold": "阈值",
+    "rank": "名次",
+    "count": "部分数",
+    "structure": "组成",
+}
 _BOUND = {"min": "≥", "max": "≤"}
 
 
@@ -99,6 +106,10 @@ def check_item_lines(c: dict) -> list[str]:
             out.append(
                 f"“{it['text']}” ×{it['count']}：" + "；".join(_where(o) for o in it["occurrences"])
             )
+        elif code in ("targets_as_results", "figures_with_subject"):
+            out.append(f"“{it['statement']}”：{_where(it)}（{it['why']}）")
+        elif code == "boilerplate":
+            out.append(f"“{it['text'][:40]}”：{_where(it)}")
         elif code == "heads_distinct":
             out.append(
                 f"“{it['text']}”（{it['length']}字）："

@@ -38,7 +38,10 @@ _UNNUMBERED_STAT = re.compile(
 _S2 = re.compile(
     r"不足|存在的(?:主要)?问题|存在问题|问题(?:和|与|及)(?:不足|差距|原因)|差距|短板|薄弱环节|困难和问题"
 )
-_S3 = re.compile(r"第一责任人|主要负责人.{0,20}职责|履行.{0,12}法治.{0,6}职责|党政主要负责人")
+_S3 = re.compile(
+    r"第一责任人|主要负责人.{0,20}职责|履行.{0,12}法治.{0,6}职责|党政主要负责人|"
+    r"(?:主要负责人|主要负责同志|主要领导|党政正职).{0,12}(?:履职|述法)"
+)
 _S4 = re.compile(
     r"下一步|下步|下一年|明年|今后|来年|工作(?:打算|计划|思路|安排)|主要(?:安排|打算|思路|计划)|"
     r"(?:思路|目标)(?:和|与|及)(?:打算|举措|措施)|工作展望|努力方向|打算|(?:重点)?工作安排"
@@ -151,7 +154,7 @@ def map_statutory(heads: list[Heading], year: int | None, body_end: int) -> list
             h.statutory = 1
     present = {h.statutory for h in parts}
     nested = []
-    for num in (3, 2, 4):
+    for num in (3, 2, 4, 1, 5):
         if num in present:
             continue
         for h in heads:
@@ -168,7 +171,30 @@ def map_statutory(heads: list[Heading], year: int | None, body_end: int) -> list
 _STRICT_NESTED = {
     2: r"存在的(?:主要)?(?:问题|不足)|不足(?:和|与|及)原因|问题(?:和|与|及)不足",
     4: r"下一步|下步|下一年度|(?:20\d\d)年(?:度)?.{0,12}(?:安排|打算|计划)",
+    1: r"(?:主要)?举措(?:和|与|及)成效|主要做法(?:和|与|及)成效",
+    5: r"其他需要报告",
 }
+
+
+def statutory_order(parts: list[Heading]) -> list[int]:
+    """The order of the statutory parts found, for the order check: every top-level
+    part, and a part given as a sub-part when the part around it is not itself a
+    statutory part (a "（二）……主要举措和成效" under a part on 习近平法治思想 stands
+    where that part stands; a first-responsible sub-part inside part 1 is judged with
+    part 1). Consecutive repeats are merged."""
+    if not parts:
+        return []
+    top = min(h.level for h in parts)
+    tops = [h for h in parts if h.level == top]
+    order: list[int] = []
+    for h in parts:
+        if h.level != top:
+            outer = next((t for t in reversed(tops) if t.start <= h.start < t.end), None)
+            if outer is not None and outer.statutory:
+                continue
+        if h.statutory and (not order or order[-1] != h.statutory):
+            order.append(h.statutory)
+    return order
 
 
 def _han_only(s: str) -> str:
