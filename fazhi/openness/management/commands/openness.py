@@ -1,7 +1,9 @@
 """fazhi openness <ledger> list|show|create|update|actions|act|export|import (the
 disclosure and request ledgers, ``ledgers.py``), and: summary UNIT [--year] (items
 disclosed per category and channel, requests by outcome); document ID KEY --as USER
--o FILE (a request's 补正告知书 / 延期答复告知书 / 答复书) — the same services as the pages."""
+-o FILE (a request's 补正告知书 / 延期答复告知书 / 答复书); annual-report UNIT [--year]
+[--json] (the tables of the 政府信息公开工作年度报告, ``annual.py``) — the same services as
+the pages."""
 
 from __future__ import annotations
 
@@ -16,18 +18,23 @@ from fazhi.core.errors import DomainError
 from fazhi.core.management.base import refused, resolve_unit, resolve_user
 from fazhi.core.params import parse_int
 from fazhi.ledgers.cli import build_command
-from fazhi.openness import documents, services
+from fazhi.openness import annual, documents, services
 from fazhi.openness.ledgers import LEDGERS
 from fazhi.openness.models import InformationRequest
 
 Ledgers = build_command("政务公开", LEDGERS)
-VERBS = {"summary": ("unit", None), "document": ("record", "key")}
+VERBS = {
+    "summary": ("unit", None),
+    "document": ("record", "key"),
+    "annual-report": ("unit", None),
+}
 
 
 class Command(Ledgers):
     help = (
         Ledgers.help + "；summary 单位 [--year 年度] 主动公开按类别、渠道统计和依申请公开办理结果；"
-        "document 申请编号 correction|extension|reply --as 用户 -o 文件.docx 生成告知书/答复书"
+        "document 申请编号 correction|extension|reply --as 用户 -o 文件.docx 生成告知书/答复书；"
+        "annual-report 单位 [--year 年度] [--json] 政府信息公开工作年度报告的法定表格（由台账生成）"
     )
 
     def handle(self, *args, **options):
@@ -43,7 +50,7 @@ class Command(Ledgers):
         if missing:
             raise CommandError(f"{verb} 缺少参数：{' '.join(missing)}")
         try:
-            getattr(self, f"do_{verb}")(**o)
+            getattr(self, "do_" + verb.replace("-", "_"))(**o)
         except DomainError as exc:
             raise CommandError(exc.message)
         except PermissionDenied as exc:
@@ -97,3 +104,13 @@ class Command(Ledgers):
         name, data = documents.render(r, key)
         Path(output).write_bytes(data)
         self.stdout.write(f"已生成 {name} → {output}")
+
+    def do_annual_report(self, unit, year, json: bool = False, **o):
+        u = resolve_unit(unit)
+        tables = annual.annual_tables(u, year or timezone.localdate().year - 1)
+        if json:
+            import json as _json
+
+            self.stdout.write(_json.dumps(tables, ensure_ascii=False))
+            return
+        self.stdout.write(annual.markdown(tables))
