@@ -52,6 +52,16 @@ def mask_mobile(value: str) -> str:
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
+def mask_name(value: str) -> str:
+    """A person's name shown masked: 王* (two characters), 王*明, 欧阳**华."""
+    value = (value or "").strip()
+    if len(value) <= 1:
+        return value
+    if len(value) == 2:
+        return value[0] + "*"
+    return value[0] + "*" * (len(value) - 2) + value[-1]
+
+
 def may_reveal(user, unit) -> bool:
     return can(user, Perm.REVEAL_PII, unit)
 

@@ -273,6 +273,8 @@ def mask(name: str, value, personal=PERSONAL):
         return value
     if name.endswith("id_number"):
         return pii.mask_resident_id(str(value))
+    if name.endswith("_name"):  # a person's name kept as personal data (王*明)
+        return pii.mask_name(str(value))
     return pii.mask_mobile(str(value))
 
 

@@ -209,7 +209,7 @@ def detail_context(request, ledger: Ledger, tabs, obj, *, error: str = "", faile
     return ctx
 
 
-PERSONAL_LABELS = {"id_number": "证件号码", "phone": "联系电话"}
+PERSONAL_LABELS = {"id_number": "证件号码", "phone": "联系电话", "applicant_name": "姓名"}
 REVEALED = "ledgers_revealed"  # the session's values revealed for the next detail page
 
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OpennessConfig(AppConfig):
+    name = "fazhi.openness"
+    verbose_name = "政务公开"
