@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "fazhi.publicity",
     "fazhi.legalservice",
     "fazhi.oversight",
+    "fazhi.honours",
     "fazhi.indicators",
     "fazhi.reports",
     "fazhi.review",
