@@ -166,3 +166,8 @@ class Assessment(LedgerModel):
 
     def __str__(self) -> str:
         return f"{self.unit.name if self.unit_id else ''} {self.name}"
+
+    @property
+    def score_text(self) -> str:
+        """ "92.5", "90" (no trailing zeros); "" without a score."""
+        return "" if self.score is None else f"{self.score.normalize():f}"

@@ -298,12 +298,17 @@ def _inspections_point(ctx: Context) -> Point | None:
             text += f"，整改完成率{ctx.fig('rectification.closed_rate')}"
     text += "。"
     lead = "开展法治督察和自查"
-    if ctx.n("inspections.patrols"):  # 巡察 is not a 督察: the lead names it
-        lead = (
-            "抓好督察、巡察"
-            + ("和自查" if ctx.n("inspections.self_checks") else "")
-            + "发现问题整改"
-        )
+    if ctx.n("inspections.patrols"):  # 巡察 is not a 督察: the lead names what there was
+        kinds = [
+            label
+            for code, label in (
+                ("inspections.supervisions", "督察"),
+                ("inspections.patrols", "巡察"),
+                ("inspections.self_checks", "自查"),
+            )
+            if ctx.n(code)
+        ]
+        lead = f"抓好{joined(kinds)}发现问题整改"
     return Point(
         "oversight",
         lead,
