@@ -4,12 +4,12 @@ What a report says of them — "2026年，本镇获评市级金牌调解室1个�
 县级模范调解员1名", "在2025年度全县乡镇法治建设考核中位列第3名（共4个乡镇），考核等次为
 优秀" — written from the ledgers:
 
-- points (theme "organisation", after the leading group and funding): the titles won in
-  the year in the unit's area, grouped by level and kind, each unit named, a person's title
-  counted, never named; 民主法治示范村(社区) titles are left to the publicity point, which
-  names them (one report, one statement); the titles sought (申报中) counted; the unit's own
+- points (theme "organisation", after the leading group and funding): the unit's own
   latest assessment results (the year's, else the previous year's, announced in this one)
-  with the score, grade and rank exactly as recorded.
+  with the score, grade and rank exactly as recorded; the titles won in the year in the
+  unit's area, grouped by title, the units holding them named (model villages too:
+  publicity's point names all the titles held and is often left out for length), a
+  person's title counted, never named; the titles sought counted.
 
 Indicators (group ``honours_report``): ``honours.won`` and ``honours.won_<level>`` (titles
 won in the year, 项), ``honours.applying`` (titles sought in the year), and, from the unit's
@@ -98,17 +98,13 @@ def _holder(h: Honour, ctx: Context) -> str:
 
 
 def _named_title(h: Honour) -> str:
-    """ "市级金牌调解室": the level and the kind, or the title as recorded when it is
-    another kind (先进集体, 其他荣誉) or says more than them."""
-    base = services.default_title(h.kind, h.level)
-    title = h.title.strip()
-    return title if title and title != base else base
+    """The title as recorded ("市级金牌调解室" by default, or as named: "全县平安建设先进集体")."""
+    return h.title.strip() or services.default_title(h.kind, h.level, h.unit.kind)
 
 
 def honours_text(ctx: Context) -> tuple[str, list[Source], int]:
-    """ "市级金牌调解室1个（红星村人民调解委员会）、县级模范调解员1名、县级民主法治示范村1个"
-    for the titles won in the year in the unit's area, highest level first. Model villages
-    are counted, not named: publicity's point names them."""
+    """ "市级金牌调解室1个（红星村人民调解委员会）、县级模范调解员1名、县级民主法治示范村1个
+    （河口村）" for the titles won in the year in the unit's area, highest level first."""
     won = list(
         Honour.objects.in_subtree(ctx.unit)
         .filter(status__in=HELD, year=ctx.year)
@@ -120,16 +116,12 @@ def honours_text(ctx: Context) -> tuple[str, list[Source], int]:
     rank = {lv: i for i, lv in enumerate(LEVEL_ORDER)}
     groups: dict[tuple, list[Honour]] = {}
     for h in sorted(won, key=lambda h: (rank[Level(h.level)], h.kind in MODEL_KINDS, h.pk)):
-        title = _named_title(h)
-        if not title.startswith(("全国", h.get_level_display())):
-            title = h.get_level_display() + title
-        groups.setdefault((title, h.kind in PERSON_KINDS, h.kind in MODEL_KINDS), []).append(h)
+        title = _named_title(h)  # "市级金牌调解室", or as named: "全县平安建设先进集体"
+        groups.setdefault((title, h.kind in PERSON_KINDS), []).append(h)
     own, parts = [], []
-    for (title, person, model), hs in groups.items():
+    for (title, person), hs in groups.items():
         if person:
             parts.append(f"{title}{len(hs)}名")
-        elif model:
-            parts.append(f"{title}{len(hs)}个")
         else:
             mine = [h for h in hs if h.unit_id == ctx.unit.pk and not h.holder_name.strip()]
             for h in mine[:1]:  # the unit's own title: "我乡被……命名为“市级法治乡镇”"
@@ -145,7 +137,7 @@ def honours_text(ctx: Context) -> tuple[str, list[Source], int]:
     text = "，".join(own)
     if parts:
         text += ("，另获评" if own else "获评") + "、".join(parts)
-    named = [h for h in won if h.kind not in MODEL_KINDS][:5]
+    named = won[:5]
     sources = [
         Source(f"荣誉称号：{h.title}", reverse("honours:honour_detail", args=[h.pk])) for h in named
     ]

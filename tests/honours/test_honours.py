@@ -290,6 +290,9 @@ def test_report_states_what_the_records_show(world):
             awarded_by="市法治办")  # fmt: skip
     _honour(world, kind="advanced_collective", title="全县先进集体", level="county")  # sought
     _honour(world, level="provincial", status="awarded", year=year - 1)  # another year
+    publicity.create_model_village(
+        unit=world.village_a, actor=world.admin_a, level="county", year=year
+    )  # an honour too
     services.create_assessment(
         unit=world.township_a, actor=world.admin_a, kind="rule_of_law", year=year - 1,
         name=f"{year - 1}年度全县法治建设考核", assessed_by="县法治办", rank=3, among=12,
@@ -302,9 +305,9 @@ def test_report_states_what_the_records_show(world):
         f"在{year - 1}年度全县法治建设考核中位列第3名（共12个乡镇），得分92.5分，考核等次为优秀。"
     )
     assert (
-        f"{year}年，全镇获评各级荣誉3项：我镇被市法治办命名为“市级法治乡镇”，"
-        "另获评市级金牌调解室1个（甲村人民调解委员会）、县级模范调解员1名；"
-        "正在申报各级荣誉称号1项。"
+        f"{year}年，全镇获评各级荣誉4项：我镇被市法治办命名为“市级法治乡镇”，"
+        "另获评市级金牌调解室1个（甲村人民调解委员会）、县级模范调解员1名、"
+        "县级民主法治示范村1个（甲村）；正在申报各级荣誉称号1项。"
     ) in text
     assert "陈秀英" not in text  # a person is counted, never named
     assert ctx.values["honours.won_city"].value == 2
