@@ -136,7 +136,7 @@ def honours_text(ctx: Context) -> tuple[str, list[Source], int]:
                 parts.append(f"{title}{len(rest)}个（{'、'.join(names[:3])}{more}）")
     text = "，".join(own)
     if parts:
-        text += ("，另获评" if own else "获评") + "、".join(parts)
+        text += ("，另获评" if own else "") + "、".join(parts)
     named = won[:5]
     sources = [
         Source(f"荣誉称号：{h.title}", reverse("honours:honour_detail", args=[h.pk])) for h in named

@@ -312,3 +312,17 @@ def test_report_states_what_the_records_show(world):
     assert "陈秀英" not in text  # a person is counted, never named
     assert ctx.values["honours.won_city"].value == 2
     assert ctx.values["assessment.rule_of_law_rank"].value == 3
+
+
+def test_report_names_the_holder_when_the_unit_holds_no_title_itself(world):
+    b = world.township_b
+    services.create_honour(
+        unit=b, actor=world.clerk_b, kind="gold_room", level="city", year=THIS_YEAR,
+        status="awarded", holder_name="“老街坊”调解室", document_no="市司发〔1〕2号",
+    )  # fmt: skip
+    ctx = _ctx(b, THIS_YEAR)
+    (point,) = hreport.points(ctx)
+    assert point.lead == "推进法治示范创建"
+    assert _rendered(ctx, point.text) == (
+        f"{THIS_YEAR}年，全乡获评各级荣誉1项：市级金牌调解室1个（“老街坊”调解室）。"
+    )
