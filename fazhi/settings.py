@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "fazhi.legalservice",
     "fazhi.oversight",
     "fazhi.openness",
+    "fazhi.honours",
     "fazhi.indicators",
     "fazhi.reports",
     "fazhi.review",

@@ -160,6 +160,52 @@ def _self_check(t, year: int, today: dt.date, owner) -> None:
         )
 
 
+PATROL_PROBLEMS = [
+    "落实党政主要负责人履行推进法治建设第一责任人职责不够到位",
+    "重大行政决策合法性审查程序执行不严格",
+    "基层矛盾纠纷排查台账不完整",
+]
+
+
+def _patrol(t, county, year: int, today: dt.date, county_user) -> None:
+    """A 巡察 of the township by the county party committee's inspection team, its three
+    findings rectified by the township (one signed off); no ``rng``."""
+    date = workdays.next_working_day(dt.date(year, 4, 20))
+    if date > today:
+        return
+    inspection = Inspection.objects.create(
+        unit=county,
+        target=t,
+        kind=InspectionKind.PATROL,
+        year=year,
+        date=date,
+        title=f"{year}年度常规巡察",
+        team="县委第二巡察组",
+        summary="听取工作汇报、个别谈话、调阅资料，反馈问题3个。",
+        created_by=county_user,
+    )
+    for i, problem in enumerate(PATROL_PROBLEMS, start=1):
+        deadline = workdays.add_working_days(date, 60)
+        done = i == 1
+        Rectification.objects.create(
+            unit=t,
+            inspection=inspection,
+            number=i,
+            problem=problem,
+            requirement="按巡察反馈意见限期整改，整改情况报县委巡察办。",
+            owner_name="党委副书记",
+            deadline=deadline.date,
+            deadline_provisional=deadline.provisional,
+            status=RectificationStatus.SIGNED_OFF if done else RectificationStatus.IN_PROGRESS,
+            measures="召开巡察整改专题会议，制定整改方案，逐项落实。",
+            evidence_note="已完成整改。" if done else "",
+            submitted_on=deadline.date if done else None,
+            signed_off_on=deadline.date if done else None,
+            signed_off_by=county_user if done else None,
+            version=3 if done else 1,
+        )
+
+
 @demo.register(order=70)
 def gen(ctx):
     rng = ctx.rng
@@ -283,4 +329,9 @@ def gen(ctx):
                 _attach(r, f"整改材料-问题{i}.png")
         if ctx.townships.index(t) % 2 == 0:
             _self_check(t, year, today, owner)
-    ctx.log("督察整改：领导小组、第一责任人述法、经费保障，每个乡镇一次县级督察及其整改")
+        else:
+            _patrol(t, ctx.county, year, today, county_user)
+    ctx.log(
+        "督察整改：领导小组、第一责任人述法、经费保障，每个乡镇一次县级督察及其整改，"
+        "隔一个乡镇一次自查或县委巡察"
+    )

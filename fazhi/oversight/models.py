@@ -1,6 +1,7 @@
 """Oversight: the leading group per year, the heads' duty reports (述法), funding,
-inspections (督察 by the county, 自查 by the unit itself) and the rectification of each
-finding through to sign-off (整改销号)."""
+inspections (督察 by the county, 巡察 by the county party committee's inspection team,
+自查 by the unit itself) and the rectification of each finding through to sign-off
+(整改销号)."""
 
 from __future__ import annotations
 
@@ -127,7 +128,13 @@ class Funding(LedgerModel):
 
 class InspectionKind(models.TextChoices):
     SUPERVISION = "supervision", "督察"
+    PATROL = "patrol", "巡察"
     SELF_CHECK = "self_check", "自查"
+
+
+# Kinds a higher level (the county) carries out on a township: it opens them, adds their
+# findings and signs them off; the township rectifies.
+BY_HIGHER_LEVEL = (InspectionKind.SUPERVISION, InspectionKind.PATROL)
 
 
 class InspectionQuerySet(UnitScopedQuerySet):
@@ -139,7 +146,7 @@ class InspectionQuerySet(UnitScopedQuerySet):
 
 
 class Inspection(LedgerModel):
-    """督察 (the unit is the inspecting county) or 自查 (the unit checks itself)."""
+    """督察 or 巡察 (the unit is the inspecting county) or 自查 (the unit checks itself)."""
 
     kind = models.CharField("类型", max_length=20, choices=InspectionKind.choices)
     target = models.ForeignKey(

@@ -1,6 +1,6 @@
 """整改销号: open → in progress (measures) → submitted (evidence attached) → signed off,
 or sent back to in progress. Sign-off and send-back belong to the inspecting level for a
-督察 finding (SUPERVISE at the county) and to the unit's own admin for a 自查 finding."""
+督察 or 巡察 finding (SUPERVISE at the county) and to the unit's own admin for a 自查 finding."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from fazhi.core.procedures import Option, Procedure, Transition
 from fazhi.core.roles import Perm
 from fazhi.ledgers.fields import Action, F
 
-from .models import InspectionKind, RectificationStatus
+from .models import BY_HIGHER_LEVEL, RectificationStatus
 
 S = RectificationStatus
 
@@ -40,11 +40,13 @@ def _reason(obj, data) -> str | None:
 
 
 def sign_off_refusal(obj, user) -> str | None:
-    """Who may sign off (and send back): the inspecting level for 督察, the unit's admin for 自查."""
+    """Who may sign off (and send back): the inspecting level for 督察 and 巡察, the unit's
+    admin for 自查."""
     inspection = obj.inspection
-    if inspection.kind == InspectionKind.SUPERVISION:
+    if inspection.kind in BY_HIGHER_LEVEL:
         if not scoping.can(user, Perm.SUPERVISE, inspection.unit):
-            return f"督察发现的问题由{inspection.unit.name}督察人员销号"
+            kind = inspection.get_kind_display()
+            return f"{kind}发现的问题由{inspection.unit.name}{kind}人员销号"
     elif not scoping.can(user, Perm.SUPERVISE, obj.unit):
         return "自查发现的问题由本单位管理员销号"
     return None

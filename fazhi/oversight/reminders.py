@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from fazhi.core import reminders
 
-from .models import InspectionKind, Rectification
+from .models import BY_HIGHER_LEVEL, Rectification
 
 
 @reminders.register
@@ -31,5 +31,5 @@ def due(today, *, user=None, units=None, **_options):
             unit_path=r.unit.path,
             assignee_id=r.owner_user_id,
             provisional=r.deadline_provisional,
-            supervised=r.inspection.kind == InspectionKind.SUPERVISION,
+            supervised=r.inspection.kind in BY_HIGHER_LEVEL,
         )

@@ -39,6 +39,7 @@ from fazhi.reports.contrib import (
 )
 
 from .models import (
+    BY_HIGHER_LEVEL,
     DutyReport,
     Funding,
     FundingKind,
@@ -93,6 +94,7 @@ def _figures(unit, year):
     )
     insp = _inspections(unit, year).aggregate(
         supervisions=Count("pk", filter=Q(kind=InspectionKind.SUPERVISION)),
+        patrols=Count("pk", filter=Q(kind=InspectionKind.PATROL)),
         self_checks=Count("pk", filter=Q(kind=InspectionKind.SELF_CHECK)),
     )
     signed = Q(status=RectificationStatus.SIGNED_OFF)
@@ -109,6 +111,7 @@ def _figures(unit, year):
         "funding.total": _wan(funds["total"]),
         "funding.spent": _wan(funds["spent"]),
         "inspections.supervisions": Value.count(insp["supervisions"]),
+        "inspections.patrols": Value.count(insp["patrols"]),
         "inspections.self_checks": Value.count(insp["self_checks"]),
         "inspections.findings": Value.count(rect["n"]),
         "rectification.signed_off": Value.count(rect["signed_off"]),
@@ -161,9 +164,14 @@ for ind in [
         decimals=2,
     ),
     Indicator("inspections.supervisions", "接受法治督察", "次", G, phrase="接受法治督察"),
+    Indicator("inspections.patrols", "接受巡察", "次", G, phrase="接受巡察"),
     Indicator("inspections.self_checks", "开展法治建设自查", "次", G, phrase="开展法治建设自查"),
     Indicator(
-        "inspections.findings", "督察（自查）发现问题", "个", G, phrase="督察（自查）发现问题"
+        "inspections.findings",
+        "督察（巡察、自查）发现问题",
+        "个",
+        G,
+        phrase="督察（巡察、自查）发现问题",
     ),
     Indicator("rectification.signed_off", "问题已整改销号", "个", G, phrase="已整改销号"),
     Indicator("rectification.open", "问题尚未整改销号", "个", G, phrase="尚未整改销号"),
@@ -253,6 +261,10 @@ def _funding_point(ctx: Context) -> Point | None:
     )
 
 
+# who carried out an inspection a higher level made, when the record names no team
+HIGHER_TEAM = {InspectionKind.SUPERVISION: "县级督察组", InspectionKind.PATROL: "县委巡察组"}
+
+
 def _inspections_point(ctx: Context) -> Point | None:
     named = list(_inspections(ctx.unit, ctx.year).order_by("date", "pk")[:2])
     if not named:
@@ -260,15 +272,17 @@ def _inspections_point(ctx: Context) -> Point | None:
     v = ctx.voice
     events = []
     for i in named:
-        who = i.team or ("县级督察组" if i.kind == InspectionKind.SUPERVISION else "")
+        who = i.team or HIGHER_TEAM.get(i.kind, "")
         what = f"“{i.title.strip()}”"
-        if i.kind == InspectionKind.SUPERVISION:
+        if i.kind in BY_HIGHER_LEVEL:
             events.append(f"{day(i.date)}，{who}对{v.we}开展{what}")
         else:
             events.append(f"{day(i.date)}，{who or v.we}开展{what}")
     counts = []
     if ctx.n("inspections.supervisions"):
         counts.append(f"接受法治督察{ctx.fig('inspections.supervisions')}")
+    if ctx.n("inspections.patrols"):
+        counts.append(f"接受巡察{ctx.fig('inspections.patrols')}")
     if ctx.n("inspections.self_checks"):
         counts.append(f"开展法治建设自查{ctx.fig('inspections.self_checks')}")
     text = "；".join(events) + "。"
@@ -283,12 +297,27 @@ def _inspections_point(ctx: Context) -> Point | None:
         elif ctx.ok("rectification.closed_rate"):
             text += f"，整改完成率{ctx.fig('rectification.closed_rate')}"
     text += "。"
+    lead = "开展法治督察和自查"
+    if ctx.n("inspections.patrols"):  # 巡察 is not a 督察: the lead names what there was
+        kinds = [
+            label
+            for code, label in (
+                ("inspections.supervisions", "督察"),
+                ("inspections.patrols", "巡察"),
+                ("inspections.self_checks", "自查"),
+            )
+            if ctx.n(code)
+        ]
+        lead = f"抓好{joined(kinds)}发现问题整改"
     return Point(
         "oversight",
-        "开展法治督察和自查",
+        lead,
         text,
         sources=[
-            Source(f"督察/自查：{i.title}", reverse("oversight:inspection_detail", args=[i.pk]))
+            Source(
+                f"{i.get_kind_display()}：{i.title}",
+                reverse("oversight:inspection_detail", args=[i.pk]),
+            )
             for i in named
         ],
         weight=80,

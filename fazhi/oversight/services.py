@@ -18,6 +18,7 @@ from fazhi.core.models.units import TOWNSHIP_KINDS, UnitKind
 from fazhi.core.roles import Perm
 
 from .models import (
+    BY_HIGHER_LEVEL,
     DutyReport,
     Funding,
     FundingKind,
@@ -319,7 +320,8 @@ def create_inspection(
     team: str = "",
     summary: str = "",
 ) -> Inspection:
-    if kind == InspectionKind.SUPERVISION:
+    if kind in BY_HIGHER_LEVEL:
+        label = InspectionKind(kind).label
         inspector = inspector or target.county()
         if (
             inspector is None
@@ -327,15 +329,15 @@ def create_inspection(
             or not target.is_within(inspector)
             or target.pk == inspector.pk
         ):
-            raise InvalidInput("督察由县(区)对其下属乡镇(街道)进行")
-        scoping.require(actor, Perm.SUPERVISE, inspector, "您的角色无权在该单位组织督察")
+            raise InvalidInput(f"{label}由县(区)对其下属乡镇(街道)进行")
+        scoping.require(actor, Perm.SUPERVISE, inspector, f"您的角色无权在该单位组织{label}")
     elif kind == InspectionKind.SELF_CHECK:
         inspector = target
         scoping.require(actor, Perm.CHANGE, target, "您的角色无权在该单位登记自查")
     else:
-        raise InvalidInput("检查类型应为督察或自查")
-    if target.kind not in TOWNSHIP_KINDS and kind == InspectionKind.SUPERVISION:
-        raise InvalidInput("督察对象应为乡镇(街道)")
+        raise InvalidInput("检查类型应为督察、巡察或自查")
+    if target.kind not in TOWNSHIP_KINDS and kind in BY_HIGHER_LEVEL:
+        raise InvalidInput(f"{InspectionKind(kind).label}对象应为乡镇(街道)")
     if date > timezone.localdate():
         raise InvalidInput("检查日期不能晚于今天")
     i = Inspection(
@@ -353,7 +355,7 @@ def create_inspection(
 
 
 def may_add_findings(user, inspection: Inspection) -> bool:
-    if inspection.kind == InspectionKind.SUPERVISION:
+    if inspection.kind in BY_HIGHER_LEVEL:
         return scoping.can(user, Perm.SUPERVISE, inspection.unit)
     return scoping.can(user, Perm.CHANGE, inspection.target)
 

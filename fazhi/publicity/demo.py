@@ -13,6 +13,8 @@ import datetime as dt
 from django.utils import timezone
 
 from fazhi.core import bulk, demo
+from fazhi.honours.models import KEPT_BY_MODEL_LEDGER, Honour, HonourStatus
+from fazhi.honours.services import default_title
 
 from .models import (
     LegalLiaison,
@@ -193,5 +195,25 @@ def gen(ctx) -> None:
                         created_by=user,
                     )
                 )
+        # Each title is also an honour (the honours ledger), as the services keep them.
+        held = bulk.insert(
+            Honour,
+            [
+                Honour(
+                    unit=m.unit,
+                    kind=f"model_{m.kind}",
+                    level=m.level,
+                    year=m.year,
+                    title=default_title(f"model_{m.kind}", m.level),
+                    status=HonourStatus.AWARDED,
+                    awarded_by=m.awarded_by,
+                    kept_by=KEPT_BY_MODEL_LEDGER,
+                    created_by=user,
+                )
+                for m in titles
+            ],
+        )
+        for m, h in zip(titles, held, strict=True):
+            m.honour = h
         bulk.insert(ModelVillage, titles)
     ctx.log(f"普法：{n_events} 次普法活动")

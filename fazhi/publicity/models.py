@@ -181,6 +181,17 @@ class ModelVillage(LedgerModel):
     year = models.PositiveSmallIntegerField("命名年度", db_index=True)
     awarded_by = models.CharField("命名单位", max_length=100, blank=True)
     document_no = models.CharField("命名文号", max_length=100, blank=True)
+    # The same title in the honours ledger, kept in step by the services (one record of
+    # every title a unit holds; this ledger keeps the model villages' own rules).
+    honour = models.OneToOneField(
+        "honours.Honour",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="model_village",
+        editable=False,
+        verbose_name="荣誉称号记录",
+    )
 
     history = history()
 

@@ -23,6 +23,7 @@ from fazhi.core.errors import InvalidInput
 from fazhi.core.models import Unit
 from fazhi.core.models.units import VILLAGE_KINDS, UnitKind
 from fazhi.core.roles import Perm
+from fazhi.honours import services as honours
 from fazhi.learning.common import apply_fields, rate, save_validated
 from fazhi.ledgers.fields import F
 
@@ -472,6 +473,7 @@ def create_model_village(
     )
     _check_model(obj)
     save_validated(obj, actor=actor, event=audit.E.CREATE, exclude=None)
+    keep_honour(obj, actor=actor)
     return obj
 
 
@@ -482,7 +484,56 @@ def update_model_village(obj: ModelVillage, *, actor, **changes) -> ModelVillage
     apply_fields(obj, _changes(changes, MODEL_FIELDS), _names(MODEL_FIELDS))
     _check_model(obj)
     save_validated(obj, actor=actor, event=audit.E.UPDATE, exclude=None)
+    keep_honour(obj, actor=actor)
     return obj
+
+
+def keep_honour(obj: ModelVillage, *, actor) -> None:
+    """The title as an honour (honours ledger, status 已获评), created or kept in step."""
+    honour = honours.keep_model_village(
+        unit=obj.unit,
+        actor=actor,
+        kind=obj.kind,
+        level=obj.level,
+        year=obj.year,
+        awarded_by=obj.awarded_by,
+        document_no=obj.document_no,
+        honour_id=obj.honour_id,
+    )
+    if obj.honour_id != honour.pk:
+        obj.honour = honour
+        obj.save(update_fields=["honour"])
+
+
+def record_awarded_honour(sender, *, honour, actor, **_) -> None:
+    """A 民主法治示范村(社区) won in the honours ledger (``honours.signals``): recorded here
+    by the same rules (a village, one title per level), linked to the honour. A title this
+    ledger already holds at that level refuses it: the whole step is undone."""
+    obj = (
+        ModelVillage.objects.select_for_update()
+        .filter(unit=honour.unit, level=honour.level)
+        .first()
+    )
+    if obj is not None:
+        if obj.honour_id not in (None, honour.pk):
+            raise InvalidInput(
+                f"{obj.unit.name}已有{obj.get_level_display()}民主法治示范称号记录（{obj.year}年）"
+            )
+        obj.honour = honour
+        obj.save(update_fields=["honour"])
+        return
+    obj = ModelVillage(
+        unit=honour.unit,
+        created_by=actor if getattr(actor, "pk", None) else None,
+        kind=ModelKind.COMMUNITY if honour.kind == "model_community" else ModelKind.VILLAGE,
+        level=honour.level,
+        year=honour.year,
+        awarded_by=honour.awarded_by[:100],
+        document_no=honour.document_no[:100],
+        honour=honour,
+    )
+    _check_model(obj)
+    save_validated(obj, actor=actor, event=audit.E.CREATE, exclude=None)
 
 
 def villages_without_model(unit: Unit):
