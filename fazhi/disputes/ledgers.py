@@ -17,7 +17,7 @@ from fazhi.core import pii
 from fazhi.core.params import parse_int
 from fazhi.ledgers import declare as framework
 
-from . import choices, queries, schemas
+from . import choices, importers, queries, schemas
 from .models import (
     Dispute,
     DisputeCategory,
@@ -567,6 +567,7 @@ LEDGERS = {
         out=schemas.CaseOut,
         related=("category",),
         prefetch=("parties",),
+        importer=importers.DISPUTE_IMPORTER,
     ),
     "petition": _declare(
         "petition",
@@ -591,6 +592,7 @@ LEDGERS = {
         out=schemas.CaseOut,
         visible=queries.petitions_visible_to,
         prefetch=("petitioners",),
+        importer=importers.PETITION_IMPORTER,
     ),
     "hotline": _declare(
         "hotline",
