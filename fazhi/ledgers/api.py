@@ -347,7 +347,7 @@ def add_routes(router: Router, ledger: Ledger) -> None:
             result = importing.run(
                 ledger, root=unit, actor=request.user, data=file.read(), filename=file.name or ""
             )
-            return (200 if result.ok else 400), result.as_dict()
+            return Status(200 if result.ok else 400, result.as_dict())
 
     def get_(request, record_id: DbId):
         return detail(visible(request, record_id), request.user)

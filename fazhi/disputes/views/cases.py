@@ -18,6 +18,7 @@ from fazhi.core.history import diff
 from fazhi.core.params import parse_int
 from fazhi.core.procedures import timeline
 from fazhi.core.roles import Perm
+from fazhi.ledgers import fields as flow
 from fazhi.ledgers.pages import people_rows
 
 from .. import documents
@@ -213,11 +214,12 @@ def case_action(request, key, pk, action):
         if f.kind == "bool" and f.name not in request.POST:
             data[f.name] = False if f.default is None else data.get(f.name, False)
     try:
-        services.act(
+        flow.step(
+            ledger,
             obj,
             action,
             user=request.user,
-            data=data,
+            raw=data,
             comment=request.POST.get("comment", ""),
             expected_version=expected,
         )
