@@ -9,8 +9,6 @@ from fazhi.core import scoping
 from fazhi.core.params import query
 from fazhi.core.roles import Perm
 
-from .models import PetitionType
-
 
 def _options(rows, chosen: str | None) -> list[dict]:
     """(pk, label) pairs as the filter selects render them, the chosen one marked: one
@@ -19,7 +17,7 @@ def _options(rows, chosen: str | None) -> list[dict]:
     return [{"pk": pk, "name": name, "selected": str(pk) == chosen} for pk, name in rows]
 
 
-def filter_choices(request, ledger):
+def filter_choices(request, ledger, statuses):
     units = scoping.visible_units(request.user)
     villages = (
         units.filter(kind__in=("village", "community"))
@@ -31,15 +29,9 @@ def filter_choices(request, ledger):
             "pk", "name"
         )
     )
-    categories = []
-    if ledger.categories is not None:
-        categories = list(ledger.categories.objects.values_list("pk", "name"))
-        categories = [(str(pk), name) for pk, name in categories]
-    elif ledger.key == "petition":
-        categories = list(PetitionType.choices)
-    elif ledger.choices is not None:
-        categories = list(ledger.choices.choices)
-    cases = ledger.queryset(request.user)
+    category = next(f for f in ledger.filters if f.name == "category")
+    categories = list(category.choices_for(request.user))
+    cases = ledger.scoped(request.user)
     if ledger.key == "grid":
         # 600,000 rows at county scale: the handlers of open cases, read through the
         # (unit, status) index, not a scan of every case the county has.
@@ -58,25 +50,26 @@ def filter_choices(request, ledger):
         .order_by("username")
     ]
     p = query(request)
-    chosen = {key: str(p.id(key) or "") for key in ("village", "unit", "handler")}
+    chosen = {name: str(p.id(name) or "") for name in ("village", "unit", "handler")}
     return {
         "villages": _options(villages, chosen["village"]),
         "townships": _options(townships, chosen["unit"]) if len(townships) > 1 else [],
         "categories": categories,
         "handlers": _options(handlers, chosen["handler"]),
-        "statuses": ledger.statuses.choices,
+        "statuses": statuses.choices,
     }
 
 
-def list_context(ledger):
-    """The descriptor ``ledger``'s list page context beyond the framework's."""
+def list_context(ledger, statuses, flags):
+    """The list page context of ``ledger`` (declared in ``ledgers.py``) beyond the
+    framework's: its statuses and check-box flags ((param, label, Q) each)."""
 
     def context(request) -> dict:
         return {
             "tab": ledger.key,
-            "flags": ledger.flags,
+            "flags": flags,
             "can_create": scoping.has_perm_anywhere(request.user, Perm.CHANGE),
-            **filter_choices(request, ledger),
+            **filter_choices(request, ledger, statuses),
         }
 
     return context

@@ -1,10 +1,14 @@
-"""The three ledgers as staff keep them: list columns, Excel columns, filters, search."""
+"""The four ledgers of the mechanism (人民调解 disputes, 信访 petitions, 12345 hotline
+appeals, 网格 grid cases), declared on fazhi.ledgers: list and Excel columns, filters,
+search, people, the steps through each mechanism's service, and the API's spelling its
+clients use (``/api/v1/disputes/disputes/{case_id}``…). List, export, reveal, the API and
+the CLI's ``fazhi disputes <ledger> …`` come from these; the detail page with its
+documents and mediation sessions, and the registration forms (people rows), are the
+app's own (``views/``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
@@ -13,7 +17,7 @@ from fazhi.core import pii
 from fazhi.core.params import parse_int
 from fazhi.ledgers import declare as framework
 
-from . import choices, queries
+from . import choices, importers, queries, schemas
 from .models import (
     Dispute,
     DisputeCategory,
@@ -28,8 +32,13 @@ from .models import (
     Petition,
     Petitioner,
     PetitionStatus,
+    PetitionType,
 )
 from .procedures import DISPUTE, GRID, HOTLINE, PETITION
+from .services import disputes as dispute_services
+from .services import grid as grid_services
+from .services import hotline as hotline_services
+from .services import petitions as petition_services
 
 
 def _date(d) -> str:
@@ -46,33 +55,6 @@ def _yes(b) -> str:
 
 def _overdue(o) -> str:
     return "逾期" if o.overdue else ""
-
-
-@dataclass(frozen=True)
-class Ledger:
-    key: str
-    label: str
-    model: Any
-    procedure: Any
-    statuses: Any
-    url_prefix: str
-    list_columns: tuple
-    export_columns: tuple
-    flags: tuple  # (param, label, Q)
-    categories: Any = None
-    choices: Any = None  # a TextChoices of categories, where they are not a table
-    date_field: str = ""  # the date the ``year`` filter reads
-    related: tuple = ()  # more select_related for lists and exports
-
-    def queryset(self, user, perm="view"):
-        if self.model is Petition:
-            qs = queries.petitions_visible_to(user, perm)
-        else:
-            qs = self.model.objects.visible_to(user, perm)
-        related = ["unit", "handler", "village", *self.related]
-        if self.categories is not None:
-            related.append("category")
-        return qs.select_related(*related)
 
 
 SEARCH_ID_LIMIT = 2000
@@ -135,157 +117,180 @@ def _petitioners(p):
     return "、".join(x.name for x in p.petitioners.all())
 
 
-DISPUTES = Ledger(
-    key="dispute",
-    label="矛盾纠纷",
-    model=Dispute,
-    procedure=DISPUTE,
-    statuses=DisputeStatus,
-    url_prefix="dispute",
-    categories=DisputeCategory,
-    list_columns=(
-        ("编号", lambda o: o.number),
-        ("纠纷", lambda o: o.title),
-        ("类别", lambda o: o.category.name),
-        ("村(社区)", lambda o: o.village.name if o.village_id else o.unit.name),
-        ("状态", lambda o: o.get_status_display()),
-        ("承办人", lambda o: _user(o.handler)),
-        ("当前期限", lambda o: _date(o.due_date)),
-    ),
-    export_columns=(
-        ("编号", lambda o: o.number),
-        ("登记日期", lambda o: o.registered_on),
-        ("单位", lambda o: o.unit.name),
-        ("村(社区)", lambda o: o.village.name if o.village_id else ""),
-        ("网格", lambda o: o.grid),
-        ("来源", lambda o: o.get_source_display()),
-        ("纠纷类别", lambda o: o.category.name),
-        ("纠纷简称", lambda o: o.title),
-        ("当事人", _parties),
-        ("涉及金额（元）", lambda o: float(o.amount)),
-        ("可能引发群体性事件", lambda o: _yes(o.risk_group)),
-        ("可能激化为刑事案件", lambda o: _yes(o.risk_criminal)),
-        ("报告公安机关日期", lambda o: o.police_reported_on),
-        ("调委会", lambda o: o.committee.name if o.committee_id else ""),
-        ("承办人", lambda o: _user(o.handler)),
-        ("调解期限", lambda o: o.mediation_due),
-        ("状态", lambda o: o.get_status_display()),
-        ("调解结果", lambda o: o.get_outcome_display()),
-        ("协议形式", lambda o: o.get_agreement_form_display()),
-        ("协议日期", lambda o: o.agreement_on),
-        ("化解层级", lambda o: o.get_resolved_level_display()),
-        ("回访期限", lambda o: o.followup_due),
-        ("司法确认日期", lambda o: o.judicial_confirmed_on),
-        ("结案日期", lambda o: o.closed_on),
-        ("督办", lambda o: _yes(o.supervised)),
-        ("是否逾期", _overdue),
-    ),
-    flags=(
-        ("supervised", "督办", Q(supervised=True)),
-        ("risk", "风险纠纷", Q(risk_group=True) | Q(risk_criminal=True)),
-        ("judicial", "已司法确认", Q(judicial_confirmed_on__isnull=False)),
-    ),
+C = framework.Col
+
+DISPUTE_COLUMNS = [
+    C("编号", lambda o: o.number),
+    C("纠纷", lambda o: o.title),
+    C("类别", lambda o: o.category.name),
+    C("村(社区)", lambda o: o.village.name if o.village_id else o.unit.name),
+    C("状态", lambda o: o.get_status_display()),
+    C("承办人", lambda o: _user(o.handler)),
+    C("当前期限", lambda o: _date(o.due_date)),
+]
+
+DISPUTE_EXPORT = [
+    C("编号", lambda o: o.number),
+    C("登记日期", lambda o: o.registered_on),
+    C("单位", lambda o: o.unit.name),
+    C("村(社区)", lambda o: o.village.name if o.village_id else ""),
+    C("网格", lambda o: o.grid),
+    C("来源", lambda o: o.get_source_display()),
+    C("纠纷类别", lambda o: o.category.name),
+    C("纠纷简称", lambda o: o.title),
+    C("当事人", _parties),
+    C("涉及金额（元）", lambda o: float(o.amount)),
+    C("可能引发群体性事件", lambda o: _yes(o.risk_group)),
+    C("可能激化为刑事案件", lambda o: _yes(o.risk_criminal)),
+    C("报告公安机关日期", lambda o: o.police_reported_on),
+    C("调委会", lambda o: o.committee.name if o.committee_id else ""),
+    C("承办人", lambda o: _user(o.handler)),
+    C("调解期限", lambda o: o.mediation_due),
+    C("状态", lambda o: o.get_status_display()),
+    C("调解结果", lambda o: o.get_outcome_display()),
+    C("协议形式", lambda o: o.get_agreement_form_display()),
+    C("协议日期", lambda o: o.agreement_on),
+    C("化解层级", lambda o: o.get_resolved_level_display()),
+    C("回访期限", lambda o: o.followup_due),
+    C("司法确认日期", lambda o: o.judicial_confirmed_on),
+    C("结案日期", lambda o: o.closed_on),
+    C("督办", lambda o: _yes(o.supervised)),
+    C("是否逾期", _overdue),
+]
+
+DISPUTE_FLAGS = (
+    ("supervised", "督办", Q(supervised=True)),
+    ("risk", "风险纠纷", Q(risk_group=True) | Q(risk_criminal=True)),
+    ("judicial", "已司法确认", Q(judicial_confirmed_on__isnull=False)),
 )
 
-PETITIONS = Ledger(
-    key="petition",
-    label="信访",
-    model=Petition,
-    procedure=PETITION,
-    statuses=PetitionStatus,
-    url_prefix="petition",
-    list_columns=(
-        ("编号", lambda o: o.number),
-        ("信访事项", lambda o: o.matter),
-        ("类型", lambda o: o.get_petition_type_display()),
-        ("形式", lambda o: o.get_channel_display()),
-        ("状态", lambda o: o.get_status_display()),
-        ("承办人", lambda o: _user(o.handler)),
-        ("当前期限", lambda o: _date(o.due_date)),
-    ),
-    export_columns=(
-        ("编号", lambda o: o.number),
-        ("收到日期", lambda o: o.received_on),
-        ("单位", lambda o: o.unit.name),
-        ("信访形式", lambda o: o.get_channel_display()),
-        ("信访类型", lambda o: o.get_petition_type_display()),
-        ("初信初访", lambda o: _yes(o.first_petition)),
-        ("集体访", lambda o: _yes(o.is_group)),
-        ("人数", lambda o: o.group_size),
-        ("信访人", _petitioners),
-        ("信访事项", lambda o: o.matter),
-        ("受理告知期限", lambda o: o.acceptance_due),
-        ("受理日期", lambda o: o.accepted_on),
-        ("办理期限", lambda o: o.handling_due),
-        ("延期", lambda o: f"延长{o.extension_days}日" if o.extended else ""),
-        ("处理意见", lambda o: o.get_opinion_display()),
-        ("答复日期", lambda o: o.replied_on),
-        ("按期答复", lambda o: {True: "是", False: "否", None: ""}[o.replied_on_time]),
-        ("复查", lambda o: o.reviewed_on or ("复查中" if o.status == "under_review" else "")),
-        ("复核", lambda o: o.re_reviewed_on or ("复核中" if o.status == "under_re_review" else "")),
-        ("状态", lambda o: o.get_status_display()),
-        ("满意度", lambda o: o.get_satisfaction_display()),
-        ("信访积案", lambda o: ("已化解" if o.backlog_resolved_at else "是") if o.backlog else ""),
-        ("接访领导", lambda o: o.leader_name),
-        ("接访领导职务", lambda o: o.leader_post),
-        ("承办人", lambda o: _user(o.handler)),
-        ("督办", lambda o: _yes(o.supervised)),
-        ("是否逾期", _overdue),
-    ),
-    flags=(
-        ("supervised", "督办", Q(supervised=True)),
-        ("backlog", "信访积案", Q(backlog=True)),
-        ("first", "初信初访", Q(first_petition=True)),
-        ("group", "集体访", Q(is_group=True)),
-    ),
+PETITION_COLUMNS = [
+    C("编号", lambda o: o.number),
+    C("信访事项", lambda o: o.matter),
+    C("类型", lambda o: o.get_petition_type_display()),
+    C("形式", lambda o: o.get_channel_display()),
+    C("状态", lambda o: o.get_status_display()),
+    C("承办人", lambda o: _user(o.handler)),
+    C("当前期限", lambda o: _date(o.due_date)),
+]
+
+PETITION_EXPORT = [
+    C("编号", lambda o: o.number),
+    C("收到日期", lambda o: o.received_on),
+    C("单位", lambda o: o.unit.name),
+    C("信访形式", lambda o: o.get_channel_display()),
+    C("信访类型", lambda o: o.get_petition_type_display()),
+    C("初信初访", lambda o: _yes(o.first_petition)),
+    C("集体访", lambda o: _yes(o.is_group)),
+    C("人数", lambda o: o.group_size),
+    C("信访人", _petitioners),
+    C("信访事项", lambda o: o.matter),
+    C("受理告知期限", lambda o: o.acceptance_due),
+    C("受理日期", lambda o: o.accepted_on),
+    C("办理期限", lambda o: o.handling_due),
+    C("延期", lambda o: f"延长{o.extension_days}日" if o.extended else ""),
+    C("处理意见", lambda o: o.get_opinion_display()),
+    C("答复日期", lambda o: o.replied_on),
+    C("按期答复", lambda o: {True: "是", False: "否", None: ""}[o.replied_on_time]),
+    C("复查", lambda o: o.reviewed_on or ("复查中" if o.status == "under_review" else "")),
+    C("复核", lambda o: o.re_reviewed_on or ("复核中" if o.status == "under_re_review" else "")),
+    C("状态", lambda o: o.get_status_display()),
+    C("满意度", lambda o: o.get_satisfaction_display()),
+    C("信访积案", lambda o: ("已化解" if o.backlog_resolved_at else "是") if o.backlog else ""),
+    C("接访领导", lambda o: o.leader_name),
+    C("接访领导职务", lambda o: o.leader_post),
+    C("承办人", lambda o: _user(o.handler)),
+    C("督办", lambda o: _yes(o.supervised)),
+    C("是否逾期", _overdue),
+]
+
+PETITION_FLAGS = (
+    ("supervised", "督办", Q(supervised=True)),
+    ("backlog", "信访积案", Q(backlog=True)),
+    ("first", "初信初访", Q(first_petition=True)),
+    ("group", "集体访", Q(is_group=True)),
 )
 
-HOTLINE_LEDGER = Ledger(
-    key="hotline",
-    label="热线诉求",
-    model=HotlineAppeal,
-    procedure=HOTLINE,
-    statuses=HotlineStatus,
-    url_prefix="hotline",
-    categories=HotlineCategory,
-    list_columns=(
-        ("工单编号", lambda o: o.number),
-        ("热线", lambda o: o.line),
-        ("类别", lambda o: o.category.name),
-        ("来电时间", lambda o: timezone.localtime(o.received_at).strftime("%Y-%m-%d %H:%M")),
-        ("状态", lambda o: o.get_status_display()),
-        ("承办人", lambda o: _user(o.handler)),
-        ("办理期限", lambda o: _date(o.deadline)),
+HOTLINE_COLUMNS = [
+    C("工单编号", lambda o: o.number),
+    C("热线", lambda o: o.line),
+    C("类别", lambda o: o.category.name),
+    C("来电时间", lambda o: timezone.localtime(o.received_at).strftime("%Y-%m-%d %H:%M")),
+    C("状态", lambda o: o.get_status_display()),
+    C("承办人", lambda o: _user(o.handler)),
+    C("办理期限", lambda o: _date(o.deadline)),
+]
+
+HOTLINE_EXPORT = [
+    C("工单编号", lambda o: o.number),
+    C("热线", lambda o: o.line),
+    C("诉求类别", lambda o: o.category.name),
+    C("来电时间", lambda o: timezone.localtime(o.received_at).replace(tzinfo=None)),
+    C("单位", lambda o: o.unit.name),
+    C("村(社区)", lambda o: o.village.name if o.village_id else ""),
+    C("来电人", lambda o: o.caller),
+    C("联系电话", lambda o: pii.mask_mobile(o.phone) if o.phone else ""),
+    C("诉求内容", lambda o: o.content),
+    C("办理期限", lambda o: o.deadline),
+    C("状态", lambda o: o.get_status_display()),
+    C(
+        "签收时间",
+        lambda o: timezone.localtime(o.signed_at).replace(tzinfo=None) if o.signed_at else None,
     ),
-    export_columns=(
-        ("工单编号", lambda o: o.number),
-        ("热线", lambda o: o.line),
-        ("诉求类别", lambda o: o.category.name),
-        ("来电时间", lambda o: timezone.localtime(o.received_at).replace(tzinfo=None)),
-        ("单位", lambda o: o.unit.name),
-        ("村(社区)", lambda o: o.village.name if o.village_id else ""),
-        ("来电人", lambda o: o.caller),
-        ("联系电话", lambda o: pii.mask_mobile(o.phone) if o.phone else ""),
-        ("诉求内容", lambda o: o.content),
-        ("办理期限", lambda o: o.deadline),
-        ("状态", lambda o: o.get_status_display()),
-        (
-            "签收时间",
-            lambda o: timezone.localtime(o.signed_at).replace(tzinfo=None) if o.signed_at else None,
-        ),
-        ("答复日期", lambda o: o.replied_on),
-        ("办结日期", lambda o: o.completed_on),
-        ("满意度", lambda o: o.get_satisfaction_display()),
-        ("退回重办次数", lambda o: o.redo_count),
-        ("提级督办", lambda o: _yes(o.escalated)),
-        ("承办人", lambda o: _user(o.handler)),
-        ("是否逾期", _overdue),
-    ),
-    flags=(
-        ("supervised", "督办", Q(supervised=True)),
-        ("escalated", "提级督办", Q(escalated=True)),
-        ("redo", "退回重办", Q(redo_count__gt=0)),
-    ),
+    C("答复日期", lambda o: o.replied_on),
+    C("办结日期", lambda o: o.completed_on),
+    C("满意度", lambda o: o.get_satisfaction_display()),
+    C("退回重办次数", lambda o: o.redo_count),
+    C("提级督办", lambda o: _yes(o.escalated)),
+    C("承办人", lambda o: _user(o.handler)),
+    C("是否逾期", _overdue),
+]
+
+HOTLINE_FLAGS = (
+    ("supervised", "督办", Q(supervised=True)),
+    ("escalated", "提级督办", Q(escalated=True)),
+    ("redo", "退回重办", Q(redo_count__gt=0)),
+)
+
+GRID_COLUMNS = [
+    C("编号", lambda o: o.number),
+    C("上报时间", lambda o: _local(o, "reported_at")),
+    C("村(社区) / 网格", lambda o: " ".join(x for x in (_place(o), o.grid) if x)),
+    C("类别", lambda o: o.get_category_display()),
+    C("事件概要", lambda o: o.summary[:40] + ("…" if len(o.summary) > 40 else "")),
+    C("状态", lambda o: o.get_status_display()),
+    C("处置期限", lambda o: _date(o.due_on)),
+]
+
+GRID_EXPORT = [
+    C("编号", lambda o: o.number),
+    C("上报时间", lambda o: timezone.localtime(o.reported_at).replace(tzinfo=None)),
+    C("单位", lambda o: o.unit.name),
+    C("村(社区)", lambda o: o.village.name if o.village_id else ""),
+    C("网格", lambda o: o.grid),
+    C("事件类别", lambda o: o.get_category_display()),
+    C("事件概要", lambda o: o.summary),
+    C("上报网格员", lambda o: o.reporter),
+    C("当事人", lambda o: o.person_name),
+    C("联系电话", lambda o: pii.mask_mobile(o.phone) if o.phone else ""),
+    C("处置期限", lambda o: o.due_on),
+    C("状态", lambda o: o.get_status_display()),
+    C("处置方式", lambda o: o.get_disposal_display()),
+    C("处置日期", lambda o: o.handled_on),
+    C("按期处置", lambda o: {True: "是", False: "否", None: ""}[o.handled_on_time]),
+    C("处置情况", lambda o: o.handling),
+    C("转办单位", lambda o: o.referred_to),
+    C("矛盾纠纷编号", lambda o: o.dispute.number if o.dispute_id else ""),
+    C("办结日期", lambda o: o.closed_on),
+    C("承办人", lambda o: _user(o.handler)),
+    C("督办", lambda o: _yes(o.supervised)),
+    C("是否逾期", _overdue),
+]
+
+GRID_FLAGS = (
+    ("supervised", "督办", Q(supervised=True)),
+    ("late", "超期处置", Q(handled_on__gt=F("due_on"))),
+    ("person", "有当事人", ~Q(person_name="")),
 )
 
 
@@ -294,70 +299,8 @@ def _local(o, field) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
-GRID_LEDGER = Ledger(
-    key="grid",
-    label="网格事件",
-    model=GridCase,
-    procedure=GRID,
-    statuses=GridStatus,
-    url_prefix="grid",
-    choices=GridCategory,
-    date_field="reported_on",
-    related=("dispute",),
-    list_columns=(
-        ("编号", lambda o: o.number),
-        ("上报时间", lambda o: _local(o, "reported_at")),
-        ("村(社区) / 网格", lambda o: " ".join(x for x in (_place(o), o.grid) if x)),
-        ("类别", lambda o: o.get_category_display()),
-        ("事件概要", lambda o: o.summary[:40] + ("…" if len(o.summary) > 40 else "")),
-        ("状态", lambda o: o.get_status_display()),
-        ("处置期限", lambda o: _date(o.due_on)),
-    ),
-    export_columns=(
-        ("编号", lambda o: o.number),
-        ("上报时间", lambda o: timezone.localtime(o.reported_at).replace(tzinfo=None)),
-        ("单位", lambda o: o.unit.name),
-        ("村(社区)", lambda o: o.village.name if o.village_id else ""),
-        ("网格", lambda o: o.grid),
-        ("事件类别", lambda o: o.get_category_display()),
-        ("事件概要", lambda o: o.summary),
-        ("上报网格员", lambda o: o.reporter),
-        ("当事人", lambda o: o.person_name),
-        ("联系电话", lambda o: pii.mask_mobile(o.phone) if o.phone else ""),
-        ("处置期限", lambda o: o.due_on),
-        ("状态", lambda o: o.get_status_display()),
-        ("处置方式", lambda o: o.get_disposal_display()),
-        ("处置日期", lambda o: o.handled_on),
-        ("按期处置", lambda o: {True: "是", False: "否", None: ""}[o.handled_on_time]),
-        ("处置情况", lambda o: o.handling),
-        ("转办单位", lambda o: o.referred_to),
-        ("矛盾纠纷编号", lambda o: o.dispute.number if o.dispute_id else ""),
-        ("办结日期", lambda o: o.closed_on),
-        ("承办人", lambda o: _user(o.handler)),
-        ("督办", lambda o: _yes(o.supervised)),
-        ("是否逾期", _overdue),
-    ),
-    flags=(
-        ("supervised", "督办", Q(supervised=True)),
-        ("late", "超期处置", Q(handled_on__gt=F("due_on"))),
-        ("person", "有当事人", ~Q(person_name="")),
-    ),
-)
-
-
 def _place(o) -> str:
     return o.village.name if o.village_id else o.unit.name
-
-
-LEDGERS = {lg.key: lg for lg in (DISPUTES, PETITIONS, HOTLINE_LEDGER, GRID_LEDGER)}
-
-
-# --- The same ledgers declared on fazhi.ledgers (the framework) --------------------------
-#
-# The move onto the framework goes a page at a time: so far the people panel and the
-# reveal of a person's ID or phone number (``<prefix>/<pk>/reveal/<person>/<field>/``)
-# come from these declarations; list, export, detail and steps are still the descriptor
-# above with the views in ``views/cases.py``.
 
 
 def _dispute_people(d) -> list[framework.Person]:
@@ -399,39 +342,52 @@ def _grid_people(g) -> list[framework.Person]:
 
 YES = (("1", "是"),)  # a check box's value
 
+# What the list pages' own filter form draws beyond the declared filters (``choices.py``).
+STATUSES = {
+    "dispute": DisputeStatus,
+    "petition": PetitionStatus,
+    "hotline": HotlineStatus,
+    "grid": GridStatus,
+}
+FLAGS = {
+    "dispute": DISPUTE_FLAGS,
+    "petition": PETITION_FLAGS,
+    "hotline": HOTLINE_FLAGS,
+    "grid": GRID_FLAGS,
+}
 
-def _status_filter(lg: Ledger) -> framework.Filt:
+
+def _status_filter(model, statuses) -> framework.Filt:
     def apply(qs, value):
         if value == "open":
-            return qs.filter(status__in=lg.model.OPEN_STATES)
+            return qs.filter(status__in=model.OPEN_STATES)
         return qs.filter(status=value)
 
-    return framework.Filt("status", "状态", (("open", "在办"), *lg.statuses.choices), apply)
+    return framework.Filt("status", "状态", (("open", "在办"), *statuses.choices), apply)
 
 
-def _category_filter(lg: Ledger) -> framework.Filt | None:
-    if lg.categories is not None:
-        table = lg.categories
-        return framework.Filt(
-            "category",
-            "类别",
-            lambda user: [(str(pk), name) for pk, name in table.objects.values_list("pk", "name")],
-            lambda qs, v: qs.filter(category_id=v),
-        )
-    if lg.model is Petition:
-        from .models import PetitionType
+def _table_filter(table) -> framework.Filt:
+    return framework.Filt(
+        "category",
+        "类别",
+        lambda user: [(str(pk), name) for pk, name in table.objects.values_list("pk", "name")],
+        lambda qs, v: qs.filter(category_id=v),
+    )
 
-        return framework.Filt(
-            "category",
-            "类别",
-            tuple(PetitionType.choices),
-            lambda qs, v: qs.filter(petition_type=v),
-        )
-    if lg.choices is not None:
-        return framework.Filt(
-            "category", "类别", tuple(lg.choices.choices), lambda qs, v: qs.filter(category=v)
-        )
-    return None
+
+CATEGORY_FILTERS = {
+    "dispute": _table_filter(DisputeCategory),
+    "petition": framework.Filt(
+        "category",
+        "类别",
+        tuple(PetitionType.choices),
+        lambda qs, v: qs.filter(petition_type=v),
+    ),
+    "hotline": _table_filter(HotlineCategory),
+    "grid": framework.Filt(
+        "category", "类别", tuple(GridCategory.choices), lambda qs, v: qs.filter(category=v)
+    ),
+}
 
 
 def _id_filter(name: str, label: str) -> framework.Filt:
@@ -453,10 +409,9 @@ def _due_filter(name: str, label: str, lookup: str) -> framework.Filt:
     return framework.Filt(name, label, apply=apply)
 
 
-def _filters(lg: Ledger) -> list[framework.Filt]:
-    """The page's filters (same parameters as the descriptor's ``filter``)."""
-    model = lg.model
-    out = [_status_filter(lg), _category_filter(lg)]
+def _filters(key: str, model) -> list[framework.Filt]:
+    """The page's filters, also the API's and the CLI's."""
+    out = [_status_filter(model, STATUSES[key]), CATEGORY_FILTERS[key]]
     out += [
         _id_filter("village", "村(社区)"),
         _id_filter("handler", "承办人"),
@@ -473,27 +428,98 @@ def _filters(lg: Ledger) -> list[framework.Filt]:
     ]
     out += [
         framework.Filt(param, label, YES, lambda qs, v, q=q: qs.filter(q))
-        for param, label, q in lg.flags
+        for param, label, q in FLAGS[key]
     ]
-    return [f for f in out if f is not None]
+    return out
 
 
-def _declare(lg: Ledger, plural: str, people, people_title: str, personal, **kw):
-    model = lg.model
-    year_field = lg.date_field or ("registered_on" if model is Dispute else "received_on")
-    related = ["unit", "handler", "village", *lg.related]
-    if lg.categories is not None:
-        related.append("category")
-    kw.setdefault("related", tuple(related))
-    return framework.Ledger(
+def _acts(services):
+    """A step through the mechanism's own service (its inputs parsed there)."""
+
+    def act(obj, action, *, user, raw, comment="", expected_version=None):
+        return services.act(
+            obj, action, user=user, data=raw, comment=comment, expected_version=expected_version
+        )
+
+    return act
+
+
+def _api_unit(refused: str):
+    """The unit a create through the API names: one the user sees (400 otherwise, as the
+    API has always answered), and may register in."""
+
+    def pick(user, unit_id):
+        from django.core.exceptions import PermissionDenied
+
+        from fazhi.core import scoping
+        from fazhi.core.errors import InvalidInput
+        from fazhi.core.roles import Perm
+
+        unit = scoping.visible_units(user).filter(pk=unit_id).first()
+        if unit is None:
+            raise InvalidInput("找不到该单位", code="unknown_unit")
+        if not scoping.can(user, Perm.CHANGE, unit):
+            raise PermissionDenied(refused)
+        return unit
+
+    return pick
+
+
+def _register_dispute(*, unit, actor, raw):
+    data = dict(raw)
+    parties = data.pop("parties", None) or []
+    return dispute_services.register_dispute(actor=actor, unit=unit, data=data, parties=parties)
+
+
+def _register_petition(*, unit, actor, raw):
+    data = dict(raw)
+    people = data.pop("petitioners", None) or []
+    return petition_services.register_petition(
+        actor=actor, unit=unit, data=data, petitioners=people
+    )
+
+
+def _create_appeal(*, unit, actor, raw):
+    return hotline_services.create_appeal(actor=actor, unit=unit, data=dict(raw))
+
+
+def _report_case(*, unit, actor, raw):
+    return grid_services.report_case(actor=actor, unit=unit, data=dict(raw))
+
+
+def _declare(
+    key: str,
+    *,
+    plural: str,
+    model,
+    title: str,
+    columns,
+    export,
+    people,
+    people_title: str,
+    personal,
+    year_field: str,
+    services,
+    procedure,
+    create,
+    api: dict,
+    out,
+    related=(),
+    **kw,
+):
+    lg = framework.Ledger(
         app="disputes",
-        key=lg.key,
+        key=key,
         plural=plural,
         model=model,
-        title=lg.label,
-        columns=[framework.Col(h, fn) for h, fn in lg.list_columns],
-        filters=_filters(lg),
-        procedure=lg.procedure,
+        title=title,
+        columns=columns,
+        filters=_filters(key, model),
+        related=("unit", "handler", "village", *related),
+        procedure=procedure,
+        act=_acts(services),
+        act_perms=("view",),  # the procedure's own guards decide who takes a step
+        create=create,
         people=people,
         people_title=people_title,
         personal=personal,
@@ -501,26 +527,112 @@ def _declare(lg: Ledger, plural: str, people, people_title: str, personal, **kw)
         year_field=f"{year_field}__year",
         orders={"due": ("due_date", "id"), "-due": ("-due_date", "-id")},
         ordering=tuple(model._meta.ordering),
-        export_columns=[framework.Col(h, fn) for h, fn in lg.export_columns],
+        export_columns=export,
         export_route=True,
-        export_title=f"{lg.label}台账",
+        export_title=f"{title}台账",
         templates={"list": "disputes/case_list.html"},
-        list_context=choices.list_context(lg),
+        names={"act": f"{key}_action"},
+        api={"slash": False, "param": "case_id", "options": True, **api},
+        out=out,
+        tag="disputes",
         **kw,
     )
+    lg.list_context = choices.list_context(lg, STATUSES[key], FLAGS[key])
+    return lg
 
 
-DECLARED = {
-    "dispute": _declare(DISPUTES, "cases", _dispute_people, "当事人", ("id_number", "phone")),
+DISPUTE_IN = {"create_in": schemas.DisputeIn, "action_in": schemas.DisputeActionIn}
+
+LEDGERS = {
+    "dispute": _declare(
+        "dispute",
+        plural="cases",
+        model=Dispute,
+        title="矛盾纠纷",
+        columns=DISPUTE_COLUMNS,
+        export=DISPUTE_EXPORT,
+        people=_dispute_people,
+        people_title="当事人",
+        personal=("id_number", "phone"),
+        year_field="registered_on",
+        services=dispute_services,
+        procedure=DISPUTE,
+        create=_register_dispute,
+        api={
+            "path": "disputes",
+            "thing": "disputes",
+            **DISPUTE_IN,
+            "unit": _api_unit("您无权在该单位登记"),
+        },
+        out=schemas.CaseOut,
+        related=("category",),
+        prefetch=("parties",),
+        importer=importers.DISPUTE_IMPORTER,
+    ),
     "petition": _declare(
-        PETITIONS,
-        "petitions",
-        _petition_people,
-        "信访人",
-        ("id_number", "phone"),
+        "petition",
+        plural="petitions",
+        model=Petition,
+        title="信访",
+        columns=PETITION_COLUMNS,
+        export=PETITION_EXPORT,
+        people=_petition_people,
+        people_title="信访人",
+        personal=("id_number", "phone"),
+        year_field="received_on",
+        services=petition_services,
+        procedure=PETITION,
+        create=_register_petition,
+        api={
+            "thing": "petitions",
+            **DISPUTE_IN,
+            "create_in": schemas.PetitionIn,
+            "unit": _api_unit("您无权在该单位登记"),
+        },
+        out=schemas.CaseOut,
         visible=queries.petitions_visible_to,
         prefetch=("petitioners",),
+        importer=importers.PETITION_IMPORTER,
     ),
-    "hotline": _declare(HOTLINE_LEDGER, "hotline", _hotline_people, "来电人", ("phone",)),
-    "grid": _declare(GRID_LEDGER, "grid", _grid_people, "当事人", ("phone",)),
+    "hotline": _declare(
+        "hotline",
+        plural="hotline",
+        model=HotlineAppeal,
+        title="热线诉求",
+        columns=HOTLINE_COLUMNS,
+        export=HOTLINE_EXPORT,
+        people=_hotline_people,
+        people_title="来电人",
+        personal=("phone",),
+        year_field="received_on",
+        services=hotline_services,
+        procedure=HOTLINE,
+        create=_create_appeal,
+        api={**DISPUTE_IN, "create_in": schemas.HotlineIn, "unit": _api_unit("您无权在该单位登记")},
+        out=schemas.CaseOut,
+        related=("category",),
+    ),
+    "grid": _declare(
+        "grid",
+        plural="grid",
+        model=GridCase,
+        title="网格事件",
+        columns=GRID_COLUMNS,
+        export=GRID_EXPORT,
+        people=_grid_people,
+        people_title="当事人",
+        personal=("phone",),
+        year_field="reported_on",
+        services=grid_services,
+        procedure=GRID,
+        create=_report_case,
+        api={
+            **DISPUTE_IN,
+            "create_in": schemas.GridCaseIn,
+            "unit": _api_unit("您无权在该单位上报"),
+        },
+        out=schemas.GridCaseOut,
+        related=("dispute",),
+    ),
 }
+DECLARED = LEDGERS  # the name the pages and tests have used

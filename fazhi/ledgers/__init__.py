@@ -8,7 +8,8 @@ and in, the API and the CLI come from the declaration, so they agree.
 
 
 def all_ledgers() -> list:
-    """Every ledger declared by an installed app (``<app>/ledgers.py``'s ``LEDGERS``)."""
+    """Every ledger declared by an installed app (``<app>/ledgers.py``'s ``LEDGERS``, a
+    list or a dict by key)."""
     import importlib
 
     from django.apps import apps
@@ -25,5 +26,8 @@ def all_ledgers() -> list:
             if exc.name == f"{config.name}.ledgers":
                 continue
             raise
-        out.extend(lg for lg in getattr(module, "LEDGERS", []) if isinstance(lg, Ledger))
+        declared = getattr(module, "LEDGERS", [])
+        if isinstance(declared, dict):  # by key: {"dispute": Ledger(…), …}
+            declared = declared.values()
+        out.extend(lg for lg in declared if isinstance(lg, Ledger))
     return out

@@ -7,6 +7,8 @@ Request and response schemas are built from the declaration (the ``F`` fields an
 model's columns), so OpenAPI describes every field of every ledger with its type."""
 
 import datetime as dt
+import functools
+import inspect
 from decimal import Decimal
 from typing import Any
 
@@ -239,7 +241,10 @@ def _raw(payload, fields) -> dict:
 
 def filter_schema(ledger: Ledger) -> type[Schema]:
     """The list's query parameters: the page's filters, typed."""
-    params: dict = {"q": (str | None, Field(None, description="关键词"))}
+    params: dict = {
+        "q": (str | None, Field(None, description="关键词")),
+        "order": (str | None, Field(None, description="排序：可排序的列（前加 - 为倒序）")),
+    }
     for f in ledger.filters:
         extra = (
             {"enum": [str(c[0]) for c in f.choices]}
@@ -270,30 +275,60 @@ def list_schema(ledger: Ledger, detail_schema) -> type[Schema]:
     )
 
 
+def _named_id(view, name: str):
+    """``view`` (whose record id is ``record_id``) with the id called ``name`` in the path:
+    ninja reads the parameter's name from the signature."""
+    if name == "record_id":
+        return view
+    sig = inspect.signature(view)
+    params = [p.replace(name=name) if p.name == "record_id" else p for p in sig.parameters.values()]
+
+    @functools.wraps(view)
+    def wrapper(request, **kwargs):
+        kwargs["record_id"] = kwargs.pop(name)
+        return view(request, **kwargs)
+
+    wrapper.__signature__ = sig.replace(parameters=params)
+    return wrapper
+
+
 def add_routes(router: Router, ledger: Ledger) -> None:
-    """Mount one ledger's routes; operation ids ``<app>_<ledger>_<verb>``."""
+    """Mount one ledger's routes; URL names ``<app>_<ledger>_<verb>``, operation ids
+    ``<app>_<thing>_<verb>`` (``thing``: the ledger's key unless ``api`` names another)."""
+    opts = ledger.api
     name = ledger.key
-    base = f"/{ledger.plural}/"
-    op = f"{ledger.app}_{name}"
+    root = "/" + opts.get("path", ledger.plural)
+    base = root + "/" if opts.get("slash", True) else root
+    item = root + "/{" + ledger.api_param + "}"
+    url = f"{ledger.app}_{name}"
+    op = f"{ledger.app}_{opts.get('thing', name)}"
     Out = ledger.out or output_schema(ledger)
     Row = ledger.out or list_schema(ledger, Out)
     Filters = filter_schema(ledger)
+    Step = opts.get("action_in", ActionIn)
+    pick_unit = opts.get("unit")
 
     def detail(obj, user):
         return obj if ledger.out else _detail(ledger, obj, user)
+
+    def visible(request, record_id):
+        qs = ledger.scoped(request.user).select_related(*ledger.related)
+        if ledger.prefetch:
+            qs = qs.prefetch_related(*ledger.prefetch)
+        return scoping.get_visible_or_404(qs, request.user, pk=record_id)
 
     @router.get(
         base,
         response=list[Row],
         summary=f"{ledger.title}列表",
         operation_id=f"{op}_list",
-        url_name=f"{op}_list",
+        url_name=f"{url}_list",
     )
     @paginate(LimitOffsetPagination)
     def list_(request, filters: Query[Filters]):
         params = {k: ("" if v is None else str(v)) for k, v in filters.dict().items()}
         qs = ledger.base_qs(request.user, Perm.VIEW)
-        return ledger.filter_qs(qs, params, user=request.user).order_by(*ledger.ordering)
+        return ledger.order_qs(ledger.filter_qs(qs, params, user=request.user), params["order"])
 
     list_.__name__ = f"{op}_list"
 
@@ -301,90 +336,113 @@ def add_routes(router: Router, ledger: Ledger) -> None:
     if ledger.importer is not None:
 
         @router.post(
-            base + "import",
+            root + "/import",
             response={200: LedgerImportOut, 400: LedgerImportOut},
             summary=f"从Excel/CSV导入{ledger.title}（一个文件一个事务；有错行则全部不导入，400 并列出行号与原因）",
             operation_id=f"{op}_import",
-            url_name=f"{op}_import",
+            url_name=f"{url}_import",
         )
         def import_(request, unit_id: Form[DbId], file: File[UploadedFile]):
-            unit = _unit(request, unit_id)
+            unit = pick_unit(request.user, unit_id) if pick_unit else _unit(request, unit_id)
             result = importing.run(
                 ledger, root=unit, actor=request.user, data=file.read(), filename=file.name or ""
             )
-            return (200 if result.ok else 400), result.as_dict()
+            return Status(200 if result.ok else 400, result.as_dict())
 
-    @router.get(
-        base + "{record_id}",
+    def get_(request, record_id: DbId):
+        return detail(visible(request, record_id), request.user)
+
+    router.get(
+        item,
         response=Out,
         summary=f"{ledger.title}详情",
         operation_id=f"{op}_get",
-        url_name=f"{op}_get",
-    )
-    def get_(request, record_id: DbId):
-        obj = scoping.get_visible_or_404(
-            ledger.model.objects.select_related(*ledger.related), request.user, pk=record_id
-        )
-        return detail(obj, request.user)
+        url_name=f"{url}_get",
+    )(_named_id(get_, ledger.api_param))
+
+    if ledger.procedure is not None and opts.get("options"):
+
+        def options(request, record_id: DbId):
+            obj = visible(request, record_id)
+            return [
+                {
+                    "action": o.transition.action,
+                    "label": o.transition.label,
+                    "allowed": o.allowed,
+                    "reason": o.reason,
+                }
+                for o in ledger.procedure.available(obj, request.user)
+            ]
+
+        router.get(
+            item + "/actions",
+            response=list[ActionOptionOut],
+            summary="当前可办理的步骤及不可办理的原因",
+            operation_id=f"{op}_actions_list",
+            url_name=f"{url}_actions",
+        )(_named_id(options, ledger.api_param))
 
     if ledger.procedure is not None:
 
-        @router.post(
-            base + "{record_id}/actions/{action}",
-            response=Out,
-            summary=f"{ledger.title}：办理一个环节（不允许时 409 并说明理由）",
-            operation_id=f"{op}_act",
-            url_name=f"{op}_act",
-        )
-        def act(request, record_id: DbId, action: str, payload: ActionIn):
-            obj = scoping.get_visible_or_404(ledger.model.objects.all(), request.user, pk=record_id)
+        def act(request, record_id: DbId, action: str, payload: Step):
+            obj = visible(request, record_id)
             if not any(scoping.can(request.user, p, obj) for p in ledger.act_perms):
                 raise PermissionDenied("您的角色无权办理该记录")
-            saved = flow.perform(
-                ledger.procedure,
-                ledger.actions,
+            expected = getattr(payload, "expected_version", None)
+            if expected is None:
+                expected = getattr(payload, "version", None)
+            saved = flow.step(
+                ledger,
                 obj,
                 action,
                 user=request.user,
-                raw=_stringify(payload.data),
-                expected_version=payload.expected_version,
+                raw=payload.data if ledger.act else _stringify(payload.data),
+                expected_version=expected,
                 comment=payload.comment,
             )
             return detail(saved, request.user)
 
+        router.post(
+            item + "/actions/{action}",
+            response=Out,
+            summary=f"{ledger.title}：办理一个环节（不允许时 409 并说明理由）",
+            operation_id=f"{op}_act",
+            url_name=f"{url}_act",
+        )(_named_id(act, ledger.api_param))
+
     if ledger.create is not None:
-        CreateIn = input_schema(ledger, ledger.create_fields, "create_in", unit_id=(DbId, ...))
+        CreateIn = opts.get("create_in") or input_schema(
+            ledger, ledger.create_fields, "create_in", unit_id=(DbId, ...)
+        )
 
         @router.post(
             base,
             response={201: Out},
             summary=f"登记{ledger.title}",
             operation_id=f"{op}_create",
-            url_name=f"{op}_create",
+            url_name=f"{url}_create",
         )
         def create(request, payload: CreateIn):
-            unit = _unit(request, payload.unit_id)
-            # Authorise before reading the fields: a role that may not register gets 403.
-            require_create(ledger, request.user, unit)
-            obj = ledger.create(
-                unit=unit, actor=request.user, raw=_raw(payload, ledger.create_fields)
-            )
+            if pick_unit is not None:
+                unit = pick_unit(request.user, payload.unit_id)
+            else:
+                unit = _unit(request, payload.unit_id)
+                # Authorise before reading the fields: a role that may not register gets 403.
+                require_create(ledger, request.user, unit)
+            if "create_in" in opts:
+                raw = payload.dict(exclude={"unit_id"})
+            else:
+                raw = _raw(payload, ledger.create_fields)
+            obj = ledger.create(unit=unit, actor=request.user, raw=raw)
             return Status(201, detail(obj, request.user))
 
     if ledger.update is not None:
         UpdateIn = input_schema(ledger, ledger.edit_fields, "update_in")
 
-        @router.patch(
-            base + "{record_id}",
-            response=Out,
-            summary=f"修改{ledger.title}（只改给出的字段）",
-            operation_id=f"{op}_update",
-            url_name=f"{op}_update",
-        )
         def update(request, record_id: DbId, payload: UpdateIn | None = None):
             # The body is optional to the schema so that the record is looked up (404) and
             # the role checked (403) before the fields are read.
-            obj = scoping.get_visible_or_404(ledger.model.objects.all(), request.user, pk=record_id)
+            obj = visible(request, record_id)
             scoping.require(request.user, Perm.CHANGE, obj.unit, "您的角色无权修改该记录")
             from .pages import initial, keep_masked
 
@@ -394,6 +452,14 @@ def add_routes(router: Router, ledger: Ledger) -> None:
             raw = keep_masked(ledger, obj, raw, ledger.edit_fields)
             obj = ledger.update(obj, actor=request.user, raw=raw)
             return detail(obj, request.user)
+
+        router.patch(
+            item,
+            response=Out,
+            summary=f"修改{ledger.title}（只改给出的字段）",
+            operation_id=f"{op}_update",
+            url_name=f"{url}_update",
+        )(_named_id(update, ledger.api_param))
 
 
 def require_create(ledger: Ledger, user, unit, message: str = "您的角色无权在该单位登记") -> None:

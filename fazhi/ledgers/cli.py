@@ -232,9 +232,8 @@ def build_command(app_label: str, ledgers, settings_fn=None) -> type[BaseCommand
             if not action:
                 raise CommandError("请给出操作名（用 actions 子命令查看）")
             obj = self._get(lg, user, pk)
-            obj = flow.perform(
-                lg.procedure,
-                lg.actions,
+            obj = flow.step(
+                lg,
                 obj,
                 action,
                 user=user,

@@ -147,6 +147,24 @@ class Ledger:
     # (``templates["list"]``) draws filters of its own.
     list_context: Callable | None = None
     export_title: str = ""  # the sheet's title, and the file's with the date (default: title)
+    # A step taken through the app's own service instead of ``fields.perform`` (an app whose
+    # steps parse their own inputs): (obj, action, *, user, raw, comment, expected_version)
+    # -> obj. The API, the CLI and ``pages.act_view`` call it alike.
+    act: Callable | None = None
+    # The API's own spelling, where paths clients already use fix it (an app moved onto the
+    # framework keeps them): "path" (the segment, default ``plural``), "slash" (False:
+    # ``/<path>`` rather than ``/<path>/``), "param" (the id's name in the path, default
+    # ``record_id``), "thing" (the ``<thing>`` of the operation ids, default ``key``),
+    # "options" (True: ``GET …/{id}/actions`` lists the steps, allowed or why not),
+    # "create_in" (the create body's schema, handed to ``create`` whole as ``raw``),
+    # "action_in" (the step body's schema; its ``version`` is read as the expected version),
+    # "unit" ((user, unit_id) -> unit: the unit a create names, refused the app's own way).
+    api: dict = field(default_factory=dict)
+
+    @property
+    def api_param(self) -> str:
+        """The record id's name in the API's paths."""
+        return self.api.get("param", "record_id")
 
     def scoped(self, user, perm="view"):
         """Every record ``user`` may ``perm``: the unit scope and the ledger's own rule."""

@@ -172,6 +172,25 @@ def perform(
     )
 
 
+def step(ledger, obj, action: str, *, user, raw, expected_version=None, comment: str = ""):
+    """One step of ``ledger``'s procedure: through the ledger's own service where it
+    declares one (``act``), else ``perform`` with its ``actions``. Pages, API and CLI."""
+    if ledger.act is not None:
+        return ledger.act(
+            obj, action, user=user, raw=raw, comment=comment, expected_version=expected_version
+        )
+    return perform(
+        ledger.procedure,
+        ledger.actions,
+        obj,
+        action,
+        user=user,
+        raw=raw,
+        expected_version=expected_version,
+        comment=comment,
+    )
+
+
 def preview(data: dict) -> bool:
     """True when a guard is asked only whether the step is possible now (no input yet)."""
     return bool(data.get("_preview"))

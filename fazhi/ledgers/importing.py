@@ -74,9 +74,24 @@ class _Rollback(Exception):
 
 def run(ledger, *, root, actor, data: bytes, filename: str) -> ImportResult:
     """Import ``data`` into ``root`` (or the units under it named in the 单位 column)."""
+    return import_file(
+        ledger.importer,
+        ledger.model,
+        name=ledger.key,
+        root=root,
+        actor=actor,
+        data=data,
+        filename=filename,
+    )
+
+
+def import_file(
+    imp: Importer, model, *, name: str, root, actor, data: bytes, filename: str
+) -> ImportResult:
+    """``run`` for an importer and its model (``name`` in the audit row), where the caller
+    holds no ``Ledger`` (an app's own import page, a module the declarations import)."""
     from fazhi.core.models import Unit
 
-    imp: Importer = ledger.importer
     scoping.require(actor, Perm.CHANGE, root, f"您的角色无权在{root.name}导入")
     rows, errors = read_table(data, filename, columns(imp))
     subtree = list(Unit.objects.subtree(root))
@@ -92,7 +107,7 @@ def run(ledger, *, root, actor, data: bytes, filename: str) -> ImportResult:
         with transaction.atomic():
             for row in rows:
                 if row["_row"] not in unparsed:
-                    _one(ledger, imp, row, root, units, actor, result)
+                    _one(model, imp, row, root, units, actor, result)
             if result.errors:
                 raise _Rollback
     except _Rollback:
@@ -104,7 +119,7 @@ def run(ledger, *, root, actor, data: bytes, filename: str) -> ImportResult:
         user=actor,
         outcome="ok" if result.ok else "refused",
         detail={
-            "import": ledger.key,
+            "import": name,
             "created": result.created,
             "skipped": result.skipped,
             "errors": len(result.errors),
@@ -113,7 +128,7 @@ def run(ledger, *, root, actor, data: bytes, filename: str) -> ImportResult:
     return result
 
 
-def _one(ledger, imp, row, root, units, actor, result) -> None:
+def _one(model, imp, row, root, units, actor, result) -> None:
     name = str(row.get("unit") or "").strip()
     unit = units.get(name) if name else root
     if unit is None:
@@ -124,7 +139,7 @@ def _one(ledger, imp, row, root, units, actor, result) -> None:
         return
     if imp.key is not None:
         lookup = imp.key(unit, row)
-        if lookup and ledger.model.objects.filter(**lookup).exists():
+        if lookup and model.objects.filter(**lookup).exists():
             result.skipped += 1
             return
     try:

@@ -294,9 +294,8 @@ def act_view(ledger: Ledger, tabs):
             raise PermissionDenied("您的角色无权办理该记录")
         version = request.POST.get("version")
         try:
-            flow.perform(
-                ledger.procedure,
-                ledger.actions,
+            flow.step(
+                ledger,
                 obj,
                 action,
                 user=request.user,

@@ -159,3 +159,55 @@ def test_hotline_import_over_the_api(world, api_for):
     )
     assert r.status_code == 200, r.content
     assert r.json()["created"] == 1 and "第3行" in r.json()["errors"][0]
+
+
+def test_dispute_import_over_the_api_all_or_nothing_and_idempotent(world, api_for):
+    """The ledger framework's import route: one transaction, bad rows with their row
+    numbers (400), a file imported twice registers nothing new."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from fazhi.disputes.models import Dispute
+
+    head = "登记日期,村(社区),来源,纠纷类别,纠纷简称,当事人\n"
+    good = "2024-03-01,甲村,网格排查,邻里,排水纠纷,张三、李四\n"
+    api = api_for(world.clerk_a)
+
+    def post(text):
+        return api.c.post(
+            "/api/v1/disputes/disputes/import",
+            {"unit_id": world.township_a.pk, "file": SimpleUploadedFile("d.csv", text.encode())},
+        )
+
+    r = post(head + good + "2024-03-02,甲村,乱填,邻里,x,王五\n")
+    assert r.status_code == 400 and r.json()["created"] == 0
+    assert [(e["row"], e["column"]) for e in r.json()["errors"]] == [(3, "来源")]
+    assert Dispute.objects.count() == 0
+    r = post(head + good)
+    assert r.status_code == 200 and r.json()["created"] == 1
+    r = post(head + good)
+    assert r.json() == {"created": 0, "skipped": 1, "errors": []}
+    assert Dispute.objects.get().parties.count() == 2
+    r = api.c.post(
+        "/api/v1/disputes/disputes/import",
+        {"unit_id": world.township_b.pk, "file": SimpleUploadedFile("d.csv", b"x")},
+    )
+    assert r.status_code == 400 and r.json()["error"]["code"] == "unknown_unit"
+
+
+def test_framework_cli_on_a_dispute(world):
+    """``fazhi disputes dispute actions|act …`` beside the older ``act dispute …``."""
+    import io
+
+    from django.core.management import call_command
+
+    d = dispute(world)
+    out = io.StringIO()
+    call_command("disputes", "dispute", "actions", str(d.pk), "--as", "admin_a", stdout=out)
+    assert "assign\t交办\t可以" in out.getvalue()
+    out = io.StringIO()
+    call_command(
+        "disputes", "dispute", "act", str(d.pk), "assign", "--as", "admin_a",
+        "--set", f"handler={world.clerk_a.username}", stdout=out,
+    )  # fmt: skip
+    d.refresh_from_db()
+    assert d.status == "assigned" and d.handler == world.clerk_a

@@ -42,7 +42,7 @@ def _record(lg, world, seeded):
 
 def test_every_app_declares_its_ledgers():
     apps = {lg.app for lg in LEDGERS}
-    assert {"decisions", "enforcement"} <= apps
+    assert {"decisions", "enforcement", "disputes"} <= apps
     assert len(set(IDS)) == len(IDS)
 
 
@@ -97,7 +97,7 @@ def test_api(lg, world, seeded, api_for):
     assert resp.status_code == 200, resp.content
     items = resp.json()["items"]
     assert obj.pk in {i["id"] for i in items}
-    resp = c.get(reverse(f"api:{lg.app}_{lg.key}_get", kwargs={"record_id": obj.pk}))
+    resp = c.get(reverse(f"api:{lg.app}_{lg.key}_get", kwargs={lg.api_param: obj.pk}))
     assert resp.status_code == 200
     assert resp.json()["id"] == obj.pk
 
@@ -117,7 +117,7 @@ def test_openapi_types_every_field():
     for lg in LEDGERS:
         if f"{lg.app}.{lg.key}" in HAND_API:
             continue
-        op = ops[f"{lg.app}_{lg.key}_get"]
+        op = ops[f"{lg.app}_{lg.api.get('thing', lg.key)}_get"]
         ok = op["responses"].get(200) or op["responses"]["200"]
         out = resolve(ok["content"]["application/json"]["schema"])
         assert out["properties"], lg.key

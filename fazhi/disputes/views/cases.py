@@ -18,10 +18,11 @@ from fazhi.core.history import diff
 from fazhi.core.params import parse_int
 from fazhi.core.procedures import timeline
 from fazhi.core.roles import Perm
+from fazhi.ledgers import fields as flow
 from fazhi.ledgers.pages import people_rows
 
 from .. import documents
-from ..ledgers import DECLARED
+from ..ledgers import STATUSES
 from ..services import disputes as dispute_services
 from ..services import grid as grid_services
 from ..services import hotline as hotline_services
@@ -43,7 +44,7 @@ HIDDEN_FIELDS = {"version", "updated_at", "due_date", "due_provisional", "due_la
 
 def _timeline(obj, ledger):
     """Every step (with what it changed) and every other edit, oldest first."""
-    labels = dict(ledger.statuses.choices)
+    labels = dict(STATUSES[ledger.key].choices)
     steps = []
     for t in timeline(obj):
         change = ""
@@ -170,16 +171,15 @@ def _not_applicable(obj, ledger):
 def case_detail(request, key, pk):
     ledger = _ledger(key)
     obj = get_case(request, key, pk)
-    declared = DECLARED[key]
     ct = ContentType.objects.get_for_model(obj)
     context = {
         "ledger": ledger,
         "obj": obj,
         "tab": ledger.key,
         "fields": detail_fields(obj, request.user),
-        "people": people_rows(request, declared, obj),
-        "declared": declared,
-        "declared_names": {"reveal": declared.url("reveal")},
+        "people": people_rows(request, ledger, obj),
+        "declared": ledger,
+        "declared_names": {"reveal": ledger.url("reveal")},
         "forms": _action_forms(obj, ledger, request.user),
         "not_applicable": _not_applicable(obj, ledger),
         "timeline": _timeline(obj, ledger),
@@ -214,11 +214,12 @@ def case_action(request, key, pk, action):
         if f.kind == "bool" and f.name not in request.POST:
             data[f.name] = False if f.default is None else data.get(f.name, False)
     try:
-        services.act(
+        flow.step(
+            ledger,
             obj,
             action,
             user=request.user,
-            data=data,
+            raw=data,
             comment=request.POST.get("comment", ""),
             expected_version=expected,
         )

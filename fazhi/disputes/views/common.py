@@ -28,7 +28,7 @@ def _ledger(key):
 
 def get_case(request, key, pk, perm=Perm.VIEW):
     ledger = _ledger(key)
-    return scoping.get_visible_or_404(ledger.queryset(request.user, perm), request.user, pk=pk)
+    return scoping.get_visible_or_404(ledger.base_qs(request.user, perm), request.user, pk=pk)
 
 
 def _changeable_units(user):

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from fazhi.core import scoping
 from fazhi.core.errors import DomainError
-from fazhi.core.params import parse_int
+from fazhi.core.params import parse_int, query
 from fazhi.core.roles import Perm
 from fazhi.web.switcher import current_year
 
@@ -300,6 +300,12 @@ def ledger_import(request, key):
     units = list(_changeable_units(request.user))
     if not units:
         raise PermissionDenied("您的角色无权导入")
+    if query(request).flag("template"):  # the empty sheet to fill in
+        from fazhi.ledgers.pages import excel_template
+
+        from ..ledgers import LEDGERS
+
+        return excel_template(LEDGERS[key])
     result = None
     if request.method == "POST":
         upload = request.FILES.get("file")

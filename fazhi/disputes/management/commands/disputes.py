@@ -1,4 +1,9 @@
-"""``fazhi disputes``: the dispute, petition, hotline and grid-case ledgers from the command line."""
+"""``fazhi disputes``: the dispute, petition, hotline and grid-case ledgers from the command line.
+
+``fazhi disputes <ledger> list|show|create|actions|act|export`` comes from the ledger
+framework (``fazhi.ledgers.cli``, off the declarations in ``ledgers.py``); the older
+commands (``list KIND``, ``act KIND ID ACTION``, ``export KIND UNIT``, the imports,
+``report-grid``, ``committees``) keep their arguments and output."""
 
 from __future__ import annotations
 
@@ -12,21 +17,16 @@ from django.utils import timezone
 from fazhi.core import context, excel
 from fazhi.core.errors import DomainError
 from fazhi.core.management.base import refused, resolve_unit, resolve_user
+from fazhi.ledgers import fields as flow
+from fazhi.ledgers.cli import build_command
 
-from ...ledgers import DECLARED, LEDGERS
+from ...ledgers import LEDGERS
 from ...models import MediationCommittee
-from ...services import disputes as dispute_services
 from ...services import grid as grid_services
 from ...services import hotline as hotline_services
-from ...services import petitions as petition_services
 
-SERVICES = {
-    "dispute": dispute_services,
-    "petition": petition_services,
-    "hotline": hotline_services,
-    "grid": grid_services,
-}
 KINDS = ("dispute", "petition", "hotline", "grid")
+Framework = build_command("disputes", list(LEDGERS.values()))
 
 
 class Command(BaseCommand):
@@ -34,6 +34,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="verb", required=True)
+        for key, lg in LEDGERS.items():
+            # ``fazhi disputes dispute show 12``: the framework's arguments, the ledger
+            # already chosen (its ``ledger`` argument takes the first word after the op).
+            Framework().add_arguments(sub.add_parser(key, help=f"{lg.title}台账（框架命令）"))
         ls = sub.add_parser("list", help="列出案件")
         ls.add_argument("kind", choices=KINDS)
         ls.add_argument("--unit", help="单位代码或名称（含下级）")
@@ -87,6 +91,12 @@ class Command(BaseCommand):
         com.add_argument("--unit")
 
     def handle(self, *args, verb, **opts):
+        if verb in LEDGERS:
+            # The words after the ledger: op, id, action (parsed as op, ledger, id).
+            op, pk, action = opts.pop("op"), opts.pop("ledger"), opts.pop("id")
+            opts.pop("action", None)
+            command = Framework(stdout=self.stdout._out, stderr=self.stderr._out)
+            return command.handle(op=verb, ledger=op, id=pk or None, action=action, **opts)
         try:
             return getattr(self, "do_" + verb.replace("-", "_"))(**opts)
         except DomainError as exc:
@@ -97,9 +107,9 @@ class Command(BaseCommand):
     def _qs(self, kind, unit=None, user=None):
         ledger = LEDGERS[kind]
         if user is not None:
-            qs = ledger.queryset(user)
+            qs = ledger.base_qs(user, "view")
         else:
-            qs = ledger.model.objects.select_related("unit", "handler", "village", *ledger.related)
+            qs = ledger.model.objects.select_related(*ledger.related)
         if unit is not None:
             qs = qs.filter(unit__path__startswith=unit.path)
         return qs
@@ -109,7 +119,7 @@ class Command(BaseCommand):
             kind, resolve_unit(unit) if unit else None, resolve_user(user) if user else None
         )
         params = {"status": status or "", "overdue": "1" if overdue else ""}
-        qs = DECLARED[kind].order_qs(DECLARED[kind].filter_qs(qs, params), "due")
+        qs = LEDGERS[kind].order_qs(LEDGERS[kind].filter_qs(qs, params), "due")
         rows = [
             {
                 "id": o.pk,
@@ -135,9 +145,9 @@ class Command(BaseCommand):
     def do_act(self, kind, id, action, user, set, comment, **_):
         actor = resolve_user(user)
         ledger = LEDGERS[kind]
-        obj = ledger.queryset(actor).filter(pk=id).first()
+        obj = ledger.base_qs(actor, "view").filter(pk=id).first()
         if obj is None:
-            raise CommandError(f"找不到编号为 {id} 的{ledger.label}（或无权查看）")
+            raise CommandError(f"找不到编号为 {id} 的{ledger.title}（或无权查看）")
         data = {}
         for item in set:
             if "=" not in item:
@@ -145,7 +155,7 @@ class Command(BaseCommand):
             k, v = item.split("=", 1)
             data[k.strip()] = v
         with context.acting(actor, channel="cli"):
-            obj = SERVICES[kind].act(obj, action, user=actor, data=data, comment=comment)
+            obj = flow.step(ledger, obj, action, user=actor, raw=data, comment=comment)
         self.stdout.write(
             f"{obj.number}：{obj.get_status_display()}"
             + (f"，期限 {obj.due_date}" if obj.due_date else "")
@@ -214,10 +224,9 @@ class Command(BaseCommand):
         ledger = LEDGERS[kind]
         unit = resolve_unit(unit)
         qs = self._qs(kind, unit)
-        rows = ([fn(o) for _h, fn in ledger.export_columns] for o in qs.iterator(chunk_size=1000))
-        excel.export_file(
-            out, ledger.label + "台账", [h for h, _ in ledger.export_columns], rows, unit=unit
-        )
+        cols = ledger.export_columns
+        rows = ([c.get(o) for c in cols] for o in qs.iterator(chunk_size=1000))
+        excel.export_file(out, ledger.export_title, [c.header for c in cols], rows, unit=unit)
         self.stdout.write(f"已导出到 {out}")
 
     def do_committees(self, unit, **_):
