@@ -60,5 +60,10 @@ bench-county: $(STAMP)
 load: $(STAMP)
 	$(BIN)/python bench/load.py
 
+## bundle: dist/fazhi-<version>-offline.tar.gz, installable with no network (needs the package index to build; docs/DEPLOY.md)
+.PHONY: bundle
+bundle: $(STAMP)
+	$(BIN)/python scripts/build_bundle.py --out dist
+
 clean:
 	rm -rf var/fazhi.sqlite3* var/media var/static

@@ -165,6 +165,22 @@ def _is_empty() -> bool:
         return True
 
 
+def _extract(tar: tarfile.TarFile, dest: Path) -> None:
+    """Extract with tarfile's "data" filter (Python 3.11.4+). Debian 12's Python is 3.11.2,
+    which has no filters: there the same refusals by hand, only regular files and
+    directories, every one inside ``dest``."""
+    if hasattr(tarfile, "data_filter"):
+        tar.extractall(dest, filter="data")
+        return
+    root = dest.resolve()
+    for member in tar.getmembers():
+        target = (root / member.name).resolve()
+        if not (member.isfile() or member.isdir()) or not target.is_relative_to(root):
+            raise tarfile.TarError(f"refused member {member.name!r}")
+        member.mode = 0o700 if member.isdir() else 0o600
+    tar.extractall(dest)  # noqa: S202 - every member checked above
+
+
 def restore(path: str | os.PathLike, *, force: bool = False) -> dict:
     started = time.monotonic()
     path = Path(path)
@@ -177,7 +193,7 @@ def restore(path: str | os.PathLike, *, force: bool = False) -> dict:
         tmp = Path(tmp)
         try:
             with tarfile.open(path, "r") as tar:
-                tar.extractall(tmp, filter="data")
+                _extract(tar, tmp)
         except (tarfile.TarError, OSError) as exc:
             raise InvalidInput(f"备份文件无法读取（不是有效的 tar 归档：{type(exc).__name__}）")
         try:
