@@ -14,7 +14,7 @@ show them, but they are not results: the checks count results only.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -250,14 +250,35 @@ def _span_at(pos: int, starts: list[int], spans: list[tuple[int, int]]) -> int:
 
 
 def _bounds(text: str, pos: int, chars: str) -> tuple[int, int]:
-    s = pos
-    while s > 0 and text[s - 1] not in chars:
-        s -= 1
-    e = pos
-    n = len(text)
-    while e < n and text[e] not in chars:
-        e += 1
-    return s, e
+    """``[s, e)`` around ``pos`` up to the nearest characters of ``chars`` (excluded):
+    the line (``"\\n"``) or the sentence (:data:`_SENT_BREAK`), found without a loop."""
+    if chars == "\n":
+        e = text.find("\n", pos)
+        return text.rfind("\n", 0, pos) + 1, (len(text) if e < 0 else e)
+    if chars != _SENT_BREAK:
+        raise ValueError(chars)
+    brk = _breaks(text)[0]
+    i = bisect_left(brk, pos)
+    return (brk[i - 1] + 1 if i else 0), (brk[i] if i < len(brk) else len(text))
+
+
+_SENT_BREAK_RE = re.compile(f"[{_SENT_BREAK}]")
+_last_breaks: tuple = (None, ([], []))
+
+
+def _breaks(text: str) -> tuple[list[int], list[int]]:
+    """Offsets of the sentence breaks and of the clause breaks in ``text``, one regex
+    pass each, kept for the last text seen (every fact of a text asks for them)."""
+    global _last_breaks
+    last = _last_breaks
+    if last[0] is text:
+        return last[1]
+    res = (
+        [m.start() for m in _SENT_BREAK_RE.finditer(text)],
+        [m.start() for m in _CLAUSE_BREAK.finditer(text)],
+    )
+    _last_breaks = (text, res)
+    return res
 
 
 def extract_facts(text: str) -> list[dict]:
@@ -368,9 +389,7 @@ def extract_facts(text: str) -> list[dict]:
         if unit == "百分点":
             unit = "个百分点"
         # --- subject: the phrase before the figure within its clause
-        cs = start
-        while cs > 0 and not _CLAUSE_BREAK.match(text[cs - 1]):
-            cs -= 1
+        cs = _clause_start(text, start)
         if last_end > cs:
             cs = last_end
         subject = text[cs:start]
@@ -441,10 +460,9 @@ def _scope(s: str) -> str | None:
 
 
 def _clause_start(text: str, pos: int) -> int:
-    cs = pos
-    while cs > 0 and not _CLAUSE_BREAK.match(text[cs - 1]):
-        cs -= 1
-    return cs
+    brk = _breaks(text)[1]
+    i = bisect_left(brk, pos)
+    return brk[i - 1] + 1 if i else 0
 
 
 def _clause_end(text: str, pos: int) -> int:

@@ -67,9 +67,21 @@ def sentences(text: str, han: list | None = None) -> list[tuple[int, int, str]]:
 
 
 def shingles(norm: str) -> set[int]:
-    return {
-        zlib.crc32(norm[i : i + SHINGLE].encode("utf-8")) for i in range(len(norm) - SHINGLE + 1)
-    }
+    """CRC-32 of the UTF-8 of every ``SHINGLE`` characters of ``norm``; the text is
+    encoded once and the shingles are slices of its bytes (Han characters are 3 bytes,
+    digits and ``#`` one)."""
+    b = norm.encode("utf-8")
+    n = len(norm) - SHINGLE + 1
+    if n <= 0:
+        return set()
+    crc = zlib.crc32
+    if len(b) == 3 * len(norm):  # Han only
+        w = 3 * SHINGLE
+        return {crc(b[i : i + w]) for i in range(0, 3 * n, 3)}
+    offs = [0]
+    for c in norm:
+        offs.append(offs[-1] + (1 if c < "\x80" else len(c.encode("utf-8"))))
+    return {crc(b[offs[i] : offs[i + SHINGLE]]) for i in range(n)}
 
 
 def doc_fingerprint(text: str) -> int:
