@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from .clean import HAN
+from .rxfast import first_filtered
 
 MECHANISMS = (
     "学法", "普法", "决策", "规范性文件", "执法", "调解", "信访", "热线", "法律顾问",
@@ -92,6 +93,7 @@ FACT_RE = re.compile(
     rf"(?P<unit>{_UNITS})"
     r"(?P<ap2>以上|以下|以内|左右|上下|余|多)?"
 )
+FACT_RE = first_filtered(FACT_RE)  # the same matches, most positions rejected by one test
 _PERCENT_CN = re.compile(rf"百分之(?P<num>{_CN}(?:点[零〇一二三四五六七八九]+)?)")
 _APPROX_WORDS = {"余", "多", "来", "以上", "以下", "以内", "左右", "上下", "近", "约", "逾", "超过",
                  "累计超过", "将近", "大约", "多达", "超"}  # fmt: skip
@@ -127,12 +129,14 @@ _LEAD_STRIP = re.compile(
     r"我镇|我区|我街道|我乡|全镇|全区|全乡|一年来|累计|先后|"
     r"20\d\d年(?:度)?(?:以来)?|\d{1,2}月(?:份)?(?:以来)?)+"
 )
-_TRAIL_STRIP = re.compile(
-    r"(?:共计|总计|合计|累计|均达到|均达|分别为|分别|达到|超过|共|均|达|为|在|有|约|近|了|计|是|的|已)+$"
+_TRAIL_STRIP = first_filtered(
+    re.compile(
+        r"(?:共计|总计|合计|累计|均达到|均达|分别为|分别|达到|超过|共|均|达|为|在|有|约|近|了|计|是|的|已)+$"
+    )
 )
 _MONEY_FUNDING = re.compile(r"经费|预算|资金|投入|拨付|财政|列支|支出|补助|奖补")
 _OBJECT = re.compile(rf"[{HAN}]{{1,8}}(?:（[^（）\n]{{1,8}}）)?")
-_OBJECT_STOP = re.compile(r"[的和及与在中分都均共等以进被]")
+_OBJECT_STOP = first_filtered(re.compile(r"[的和及与在中分都均共等以进被]"))
 
 # --- ranks, positions and batches: "在全市年度考核中位列第三名", "综合排名全省第2位",
 # "获评第五批全国法治创建先进县", "8月全区排名第4", "全省第10名". One pass finds 第N; the
@@ -143,9 +147,11 @@ RANK_RE = re.compile(rf"第(?P<num>\d{{1,3}}|{_CN_SMALL})(?P<unit>名|位|批(?!
 _SCOPE = r"全国|全省|全市|全州|全盟|全区|全县|全旗|全镇|全乡|全街道|省|市|州|区|县"
 _SCOPE_RE = re.compile(rf"(?:{_SCOPE})(?:级|内|范围内)?")
 _RANK_VERB = re.compile(r"排名|排位|排在|排|位列|位居|名列|列|居|位次")
-_RANK_CONTEXT = re.compile(
-    rf"(?:排名|排位|排在|位列|位居|名列|居|列|考核|考评|测评|评比|评估|评议|竞赛|比赛|荣获|获得|获)"
-    rf"[^，。；：\n]{{0,14}}$|(?:{_SCOPE})(?:排名)?$"
+_RANK_CONTEXT = first_filtered(
+    re.compile(
+        rf"(?:排名|排位|排在|位列|位居|名列|居|列|考核|考评|测评|评比|评估|评议|竞赛|比赛|荣获|获得|获)"
+        rf"[^，。；：\n]{{0,14}}$|(?:{_SCOPE})(?:排名)?$"
+    )
 )
 _RANK_BARE_BEFORE = re.compile(rf"(?:排名|排位|排在|位列|位居|名列)(?:{_SCOPE})?$")
 _BATCH_CONTEXT = re.compile(
@@ -171,8 +177,10 @@ _STRUCT_TEAM = re.compile(r"[^，。；\n]{0,24}?(?:队伍|分队|服务队|宣�
 _STRUCT_BEFORE = re.compile(r"(?:由|下设|设立|内设)[^，。；\n]{0,6}$")
 # --- a plan or pledge: "力争……达到98%以上", "确保……达到三个100%" state a goal
 # (a pledge word governs its sentence; 计划/预计/拟 only their clause)
-_PLEDGE_BEFORE = re.compile(
-    r"(?:力争|争取|确保|力求)[^。；！？\n]*$|(?:(?<![按照])计划(?![内外生])|预计|拟)[^，。；：！？\n]*$"
+_PLEDGE_BEFORE = first_filtered(
+    re.compile(
+        r"(?:力争|争取|确保|力求)[^。；！？\n]*$|(?:(?<![按照])计划(?![内外生])|预计|拟)[^，。；：！？\n]*$"
+    )
 )
 
 
@@ -202,6 +210,9 @@ def _clean_value(d: Decimal) -> int | float:
 
 # all rules in one alternation (priority order at equal positions): one pass per text
 _MECH_ANY = re.compile("|".join(f"(?P<m{i}>{rx.pattern})" for i, (_, rx) in enumerate(_MECH_RULES)))
+_MECH_ANY = first_filtered(_MECH_ANY)
+# each rule with its first-character filter, for the rule-by-rule searches
+_MECH_RULES_FAST = [(name, first_filtered(rx)) for name, rx in _MECH_RULES]
 _MECH_NAMES = {f"m{i}": name for i, (name, _) in enumerate(_MECH_RULES)}
 
 
@@ -210,7 +221,7 @@ def mechanism_of(*texts: str) -> str | None:
     for t in texts:
         if not t:
             continue
-        for name, rx in _MECH_RULES:
+        for name, rx in _MECH_RULES_FAST:
             if rx.search(t):
                 return name
     return None
@@ -233,7 +244,7 @@ def nearest_mechanism(text: str, end: int, start: int = 0) -> str | None:
 
 
 def mechanisms_in(text: str) -> list[str]:
-    return [name for name, rx in _MECH_RULES if rx.search(text)]
+    return [name for name, rx in _MECH_RULES_FAST if rx.search(text)]
 
 
 def _masked_spans(text: str) -> list[tuple[int, int]]:

@@ -20,6 +20,7 @@ import os
 import re
 import zlib
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 
 from .clean import HAN
@@ -34,6 +35,8 @@ _NON_HAN = re.compile(rf"[^{HAN}\d]+")
 _NON_HAN_KEEP = re.compile(rf"[^{HAN}\d。！？；\n]+")  # sentence ends kept
 _TERM = re.compile(r"[。！？；\n]")
 _DIGITS = re.compile(r"\d+")
+_ASCII = re.compile(r"[\x00-\x7f]")
+_NOT_1_OR_3_BYTES = re.compile(r"[^\x00-\x7f\u0800-\uffff]")
 _SENT = re.compile(r"[^。！？；\n]+")
 
 
@@ -78,9 +81,13 @@ def shingles(norm: str) -> set[int]:
     if len(b) == 3 * len(norm):  # Han only
         w = 3 * SHINGLE
         return {crc(b[i : i + w]) for i in range(0, 3 * n, 3)}
-    offs = [0]
-    for c in norm:
-        offs.append(offs[-1] + (1 if c < "\x80" else len(c.encode("utf-8"))))
+    if _NOT_1_OR_3_BYTES.search(norm):  # 2- or 4-byte characters: slice the text
+        return {crc(norm[i : i + SHINGLE].encode("utf-8")) for i in range(n)}
+    ascii_at = [m.start() for m in _ASCII.finditer(norm)]
+    lens = [3] * len(norm)
+    for i in ascii_at:
+        lens[i] = 1
+    offs = list(accumulate(lens, initial=0))
     return {crc(b[offs[i] : offs[i + SHINGLE]]) for i in range(n)}
 
 
