@@ -146,7 +146,7 @@ def t2s(mt: MText) -> MText:
     if out == text:
         return mt
     if len(out) == len(text):
-        return mt.with_text(out)
+        return MText(out, mt.offs, mt.orig_len)
     # lengths differ (rare phrase conversions): convert per line, then per char
     edits = []
     pos = 0
@@ -239,7 +239,7 @@ def _remove_chrome(mt: MText) -> tuple[MText, list[ChromeLine]]:
     n = len(text)
     for s, e, line in _line_spans(text):
         if _is_chrome(line):
-            os_, oe = mt.span(s, e) if e > s else (mt.at(s) if s < n else 0, 0)
+            os_, oe = mt.span(s, e) if e > s else (mt.offs[s] if s < n else 0, 0)
             chrome.append(ChromeLine(line.strip(), os_, oe))
             edits.append((s, min(e + 1, n), ""))
     return mt.edit(edits), chrome
