@@ -96,6 +96,8 @@ _CHROME_RES = [
         rf"(?:{_META_KEYS})\s*[:：].{{0,60}}(?:{_META_KEYS})\s*[:：]",
     )
 ]
+# all of them in one search (a line is chrome when any one of them is found in it)
+_CHROME_ANY = first_filtered(re.compile("|".join(f"(?:{rx.pattern})" for rx in _CHROME_RES)))
 _BREADCRUMB = re.compile(r"^[^。；！？]{0,80}?\S\s*[>＞»›]\s*\S[^。；！？]{0,80}$")
 _BREADCRUMB_LEAD = re.compile(
     r"^(?:首页|当前位置|您的位置|您现在的位置|位置|政务公开|信息公开|政府信息公开)"
@@ -215,10 +217,9 @@ def _is_chrome(line: str) -> bool:
     if not s:
         return False
     if len(s) <= 120:
-        for rx in _CHROME_RES:
-            if rx.search(s):
-                # a long sentence that merely mentions 来源/名称 is not chrome
-                return not ("。" in s and len(s) > 60 and "|" not in s)
+        if _CHROME_ANY.search(s):
+            # a long sentence that merely mentions 来源/名称 is not chrome
+            return not ("。" in s and len(s) > 60 and "|" not in s)
         if (">" in s or "＞" in s or "»" in s or "›" in s) and _BREADCRUMB.match(s):
             if _BREADCRUMB_LEAD.match(s) or s.count(">") + s.count("＞") >= 2 or len(s) <= 40:
                 return True
