@@ -600,16 +600,43 @@ def not_counted_thing(f: dict) -> bool:
 
 
 def tag_paragraphs(text: str) -> list[dict]:
-    out = []
+    """The mechanisms each paragraph (line) names, in rule order; ``["其他"]`` if none.
+
+    One ``finditer`` per rule over the whole text instead of one search per rule and
+    line. A match that lies within a line is a match of that line (the rules' lookarounds
+    read a line end as they read the text's end); a match that runs across a line end
+    can hide one inside the line, so those lines are searched on their own."""
+    starts = []
+    lines = []
     pos = 0
     for line in text.split("\n"):
+        starts.append(pos)
+        lines.append(line)
+        pos += len(line) + 1
+    found: list[list[str]] = [[] for _ in lines]
+    for name, rx in _MECH_RULES_FAST:
+        recheck: set[int] = set()
+        last = -1
+        for m in rx.finditer(text):
+            a, b = m.span()
+            i = bisect_right(starts, a) - 1
+            if text.find("\n", a, b) < 0:
+                if i != last:
+                    found[i].append(name)
+                    last = i
+            else:
+                recheck.update(range(i, bisect_right(starts, b - 1)))
+        for i in sorted(recheck):
+            if i != last and (not found[i] or found[i][-1] != name) and rx.search(lines[i]):
+                found[i].append(name)
+    out = []
+    for i, line in enumerate(lines):
         if line.strip():
             out.append(
                 {
-                    "start": pos,
-                    "end": pos + len(line),
-                    "mechanisms": mechanisms_in(line) or ["其他"],
+                    "start": starts[i],
+                    "end": starts[i] + len(line),
+                    "mechanisms": found[i] or ["其他"],
                 }
             )
-        pos += len(line) + 1
     return out
