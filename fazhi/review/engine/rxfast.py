@@ -34,6 +34,9 @@ _REPEATS = {
 }
 
 
+_GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
+
+
 class _Unknown(Exception):
     pass
 
@@ -100,9 +103,32 @@ def first_class(pattern: str, flags: int = 0) -> str | None:
     return "[" + "".join(dict.fromkeys(items)) + "]"
 
 
+def _sre_skips(parsed) -> bool:
+    """Whether ``re`` finds a prefix to skip ahead with by itself: the pattern (inside
+    its groups) starts with a literal, a set, or an alternation whose branches all
+    start with a literal (as ``re._compiler`` looks for one). The lookahead would only
+    slow those down."""
+    data = list(parsed)
+    while data and data[0][0] is _c.SUBPATTERN:
+        data = list(data[0][1][-1])
+    if not data:
+        return False
+    op, av = data[0]
+    if op in (_c.LITERAL, _c.IN):
+        return True
+    if op is _c.BRANCH:
+        return all(alt and list(alt)[0][0] is _c.LITERAL for alt in av[1])
+    return False
+
+
 def first_filtered(rx: re.Pattern) -> re.Pattern:
-    """``rx`` with its first-character lookahead in front (``rx`` itself when none)."""
+    """``rx`` with its first-character lookahead in front; ``rx`` itself when none can
+    be told or when ``re`` skips ahead by itself."""
+    if _GLOBAL_FLAGS.match(rx.pattern):
+        return rx  # inline global flags must stay first
+    if _sre_skips(_p.parse(rx.pattern, rx.flags & ~re.UNICODE)):
+        return rx
     cls = first_class(rx.pattern, rx.flags & ~re.UNICODE)
-    if cls is None or rx.pattern.startswith("(?") and rx.pattern[2:3].isalpha():
-        return rx  # unknown, or inline global flags that must stay first
+    if cls is None:
+        return rx
     return re.compile(f"(?={cls})(?:{rx.pattern})", rx.flags)
