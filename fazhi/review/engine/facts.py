@@ -17,6 +17,8 @@ import re
 from bisect import bisect_left, bisect_right
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from itertools import accumulate, repeat
+from operator import add
 
 from .clean import HAN
 from .rxfast import first_filtered
@@ -277,6 +279,13 @@ _SENT_BREAK_RE = re.compile(f"[{_SENT_BREAK}]")
 _last_breaks: tuple = (None, ([], []))
 
 
+def _positions(rx: re.Pattern, text: str) -> list[int]:
+    """Offsets of the one-character matches of ``rx`` in ``text``: the running sum of
+    the lengths of the pieces between them (no Match object per break)."""
+    ends = list(accumulate(map(add, map(len, rx.split(text)), repeat(1)), initial=-1))
+    return ends[1:-1]
+
+
 def _breaks(text: str) -> tuple[list[int], list[int]]:
     """Offsets of the sentence breaks and of the clause breaks in ``text``, one regex
     pass each, kept for the last text seen (every fact of a text asks for them)."""
@@ -284,10 +293,7 @@ def _breaks(text: str) -> tuple[list[int], list[int]]:
     last = _last_breaks
     if last[0] is text:
         return last[1]
-    res = (
-        [m.start() for m in _SENT_BREAK_RE.finditer(text)],
-        [m.start() for m in _CLAUSE_BREAK.finditer(text)],
-    )
+    res = (_positions(_SENT_BREAK_RE, text), _positions(_CLAUSE_BREAK, text))
     _last_breaks = (text, res)
     return res
 
