@@ -880,6 +880,42 @@ def measure_review(suite: Suite, n: int) -> dict | None:
     return r
 
 
+def measure_review_engine(suite: Suite) -> dict | None:
+    """The engine against its floor (decode + opencc + one regex) over the same texts,
+    in this process: ``fazhi review bench``; the ratio is printed."""
+    name = "review engine vs floor"
+    if not suite.wanted(name):
+        return None
+    from fazhi.review.engine import bench as engine_bench
+
+    start = time.perf_counter()
+    r = engine_bench.run(mb=2.0, repeat=3, n_memory=10000)
+    elapsed = (time.perf_counter() - start) * 1000
+    s, m = r["speed"], r["memory"]
+    print(engine_bench.format_text(r))
+    suite._add(
+        {
+            "name": name,
+            "kind": "review",
+            "status": "ok",
+            "runs": 3,
+            "median_ms": None,
+            "p95_ms": None,
+            "first_ms": round(elapsed, 1),
+            "peak_mb": None,
+            "rss_mb": m[f"rss_mb_after_{m['reports']}"],
+            "note": (
+                f"engine {s['engine_chars_per_s'] / 1e6:.2f} M chars/s, floor"
+                f" {s['floor_chars_per_s'] / 1e6:.2f} M chars/s: ratio {s['ratio']}x"
+                f" (batch options {s['ratio_batch']}x); RSS growth over the last 90% of"
+                f" {m['reports']} reports {m['rss_growth_mb_last_90pct']} MB"
+            ),
+            "engine": r,
+        }
+    )
+    return r
+
+
 # --------------------------------------------------------------------------- output
 def write_results(results: dict, out_dir: Path) -> tuple[Path, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -1067,6 +1103,7 @@ def main(argv=None) -> int:
     measure_reports(suite, ctx)
     measure_export(suite, ctx)
     review = measure_review(suite, args.review_n)
+    engine = measure_review_engine(suite)
     results = {
         "command": command,
         "started_at": time.strftime("%Y-%m-%d %H:%M:%S %z", time.localtime(started)),
@@ -1083,6 +1120,8 @@ def main(argv=None) -> int:
     }
     if review:
         results["review"] = review
+    if engine:
+        results["review_engine"] = engine
     json_path, md_path = write_results(results, args.out)
     with_goal = [r for r in suite.rows if "meets_goal" in r]
     missed = [r for r in with_goal if not r["meets_goal"]]

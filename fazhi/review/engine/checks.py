@@ -9,6 +9,7 @@ from datetime import date
 from .clean import HAN
 from .facts import mechanisms_in
 from .quality import SHARED_MIN, find_placeholders, placeholder_causes
+from .rxfast import first_filtered
 from .sections import STATUTORY_NAMES
 
 SET_PHRASES = re.compile(
@@ -19,8 +20,10 @@ SET_PHRASES = re.compile(
     r"|亟待(?:加强|提高|提升)|有所欠缺|参差不齐|存在短板|不够(?:到位)?|需加强|需提升|需加大|需贯通"
 )
 CAUSAL = re.compile(r"原因|由于|导致|因为|受[^，。；]{1,24}影响|造成|致使|以致|源于|究其")
-NAMED_PLACE = re.compile(
-    rf"(?<![各每全本该个部分])[{HAN}]{{2,4}}(?:村|社区|街道|站|所|中心|大队)(?![民级务委干组])"
+NAMED_PLACE = first_filtered(
+    re.compile(
+        rf"(?<![各每全本该个部分])[{HAN}]{{2,4}}(?:村|社区|街道|站|所|中心|大队)(?![民级务委干组])"
+    )
 )
 _SENT = re.compile(r"[^。！？；\n]+")
 

@@ -30,12 +30,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .mtext import MText
+from .rxfast import first_filtered
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Han plus CJK / full-width punctuation
 WIDE = HAN + "\u3000-\u303f\uff00-\uffef\u2018-\u201f\u2026\u2014\u00b7"
 
-_NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\u000b\u000c\u0085]")
+_NEWLINES = first_filtered(re.compile(r"\r\n?|[\u2028\u2029\u000b\u000c\u0085]"))
 _SPACES1 = re.compile(r"[\u00a0\u3000\t\u2002-\u200a\u202f\u205f]")
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 _PINYIN = re.compile(rf"(?<=[{HAN}])[(（]\s*[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿêếề:]{{1,7}}\s*[)）]")
@@ -45,11 +46,11 @@ _WORD_ARTIFACTS = re.compile(
     re.I,
 )
 _FULLWIDTH = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff05\uff0e]")
-_ASCII_PUNCT = re.compile(r"[,;:?!]")
+_ASCII_PUNCT = first_filtered(re.compile(r"[,;:?!]"))
 _PARENS = re.compile(r"\(([^()\n]{0,60})\)")
 _HAN_CHAR = re.compile(rf"[{HAN}]")
 _WIDE_CHAR = re.compile(rf"[{WIDE}]")
-_SPACE_RUN = re.compile(r"[ ]+")
+_SPACE_RUN = first_filtered(re.compile(r"[ ]+"))
 _MULTI_NL = re.compile(r"\n{2,}")
 
 # headings (shared with sections.py)
@@ -77,7 +78,7 @@ _META_KEYS = (
     "名称|标题|主题分类|文件分类|所属机构|信息来源|来源|生效日期|有效性|主题词|体裁分类|公开方式|公开范围"
 )
 _CHROME_RES = [
-    re.compile(p)
+    first_filtered(re.compile(p))
     for p in (
         r"扫一扫|手机(?:上)?(?:打开|查看|浏览|阅读)|二维码",
         r"(?:浏览|访问|阅读|点击)(?:次数|量|数)\s*[:：]?\s*\d*",
@@ -95,6 +96,8 @@ _CHROME_RES = [
         rf"(?:{_META_KEYS})\s*[:：].{{0,60}}(?:{_META_KEYS})\s*[:：]",
     )
 ]
+# all of them in one search (a line is chrome when any one of them is found in it)
+_CHROME_ANY = first_filtered(re.compile("|".join(f"(?:{rx.pattern})" for rx in _CHROME_RES)))
 _BREADCRUMB = re.compile(r"^[^。；！？]{0,80}?\S\s*[>＞»›]\s*\S[^。；！？]{0,80}$")
 _BREADCRUMB_LEAD = re.compile(
     r"^(?:首页|当前位置|您的位置|您现在的位置|位置|政务公开|信息公开|政府信息公开)"
@@ -214,10 +217,9 @@ def _is_chrome(line: str) -> bool:
     if not s:
         return False
     if len(s) <= 120:
-        for rx in _CHROME_RES:
-            if rx.search(s):
-                # a long sentence that merely mentions 来源/名称 is not chrome
-                return not ("。" in s and len(s) > 60 and "|" not in s)
+        if _CHROME_ANY.search(s):
+            # a long sentence that merely mentions 来源/名称 is not chrome
+            return not ("。" in s and len(s) > 60 and "|" not in s)
         if (">" in s or "＞" in s or "»" in s or "›" in s) and _BREADCRUMB.match(s):
             if _BREADCRUMB_LEAD.match(s) or s.count(">") + s.count("＞") >= 2 or len(s) <= 40:
                 return True

@@ -61,8 +61,13 @@ def _batch_parser() -> argparse.ArgumentParser:
 
 def _bench_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="review bench")
-    p.add_argument("--n", type=int, default=1000)
-    p.add_argument("--workers", type=int)
+    p.add_argument("--batch", action="store_true", help="the batch throughput (pool) instead")
+    p.add_argument("--n", type=int, default=1000, help="--batch: synthetic reports")
+    p.add_argument("--workers", type=int, help="--batch: pool size")
+    p.add_argument("--mb", type=float, default=2.0, help="million characters per timed run")
+    p.add_argument("--repeat", type=int, default=3, help="timed runs; the best is kept")
+    p.add_argument("--memory-n", type=int, default=10000, help="small reports for the RSS check")
+    p.add_argument("--json", action="store_true")
     return p
 
 
@@ -108,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
                 "usage: review FILE... [--format json|csv|html|text]\n"
                 "       review compare FILE... [--format text|json|html]\n"
                 "       review batch DIR --out results.jsonl [--workers N] [--scheduler tcp://HOST:PORT]\n"
-                "       review bench [--n 1000]\n"
+                "       review bench [--mb 2] [--memory-n 10000] [--json] | review bench --batch [--n 1000]\n"
                 "       review index DIR... --out ref.refidx"
             )
             return 0 if argv else EXIT_USAGE
@@ -141,10 +146,21 @@ def main(argv: list[str] | None = None) -> int:
             sys.stderr.write(json.dumps(stats, ensure_ascii=False) + "\n")
             return 0
         if cmd == "bench":
-            from ..batch import bench
-
             args = _bench_parser().parse_args(argv[1:])
-            _write(json.dumps(bench(args.n, workers=args.workers), ensure_ascii=False, indent=2))
+            if args.batch:
+                from ..batch import bench
+
+                res = bench(args.n, workers=args.workers)
+                _write(json.dumps(res, ensure_ascii=False, indent=2))
+                return 0
+            from . import bench as engine_bench
+
+            res = engine_bench.run(args.mb, args.repeat, args.memory_n)
+            _write(
+                json.dumps(res, ensure_ascii=False, indent=2)
+                if args.json
+                else engine_bench.format_text(res)
+            )
             return 0
         if cmd == "index":
             from .reference import Reference, default_reference

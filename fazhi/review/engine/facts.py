@@ -14,11 +14,14 @@ show them, but they are not results: the checks count results only.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from itertools import accumulate, repeat
+from operator import add
 
 from .clean import HAN
+from .rxfast import first_filtered
 
 MECHANISMS = (
     "学法", "普法", "决策", "规范性文件", "执法", "调解", "信访", "热线", "法律顾问",
@@ -92,6 +95,7 @@ FACT_RE = re.compile(
     rf"(?P<unit>{_UNITS})"
     r"(?P<ap2>以上|以下|以内|左右|上下|余|多)?"
 )
+FACT_RE = first_filtered(FACT_RE)  # the same matches, most positions rejected by one test
 _PERCENT_CN = re.compile(rf"百分之(?P<num>{_CN}(?:点[零〇一二三四五六七八九]+)?)")
 _APPROX_WORDS = {"余", "多", "来", "以上", "以下", "以内", "左右", "上下", "近", "约", "逾", "超过",
                  "累计超过", "将近", "大约", "多达", "超"}  # fmt: skip
@@ -127,12 +131,14 @@ _LEAD_STRIP = re.compile(
     r"我镇|我区|我街道|我乡|全镇|全区|全乡|一年来|累计|先后|"
     r"20\d\d年(?:度)?(?:以来)?|\d{1,2}月(?:份)?(?:以来)?)+"
 )
-_TRAIL_STRIP = re.compile(
-    r"(?:共计|总计|合计|累计|均达到|均达|分别为|分别|达到|超过|共|均|达|为|在|有|约|近|了|计|是|的|已)+$"
+_TRAIL_STRIP = first_filtered(
+    re.compile(
+        r"(?:共计|总计|合计|累计|均达到|均达|分别为|分别|达到|超过|共|均|达|为|在|有|约|近|了|计|是|的|已)+$"
+    )
 )
 _MONEY_FUNDING = re.compile(r"经费|预算|资金|投入|拨付|财政|列支|支出|补助|奖补")
 _OBJECT = re.compile(rf"[{HAN}]{{1,8}}(?:（[^（）\n]{{1,8}}）)?")
-_OBJECT_STOP = re.compile(r"[的和及与在中分都均共等以进被]")
+_OBJECT_STOP = first_filtered(re.compile(r"[的和及与在中分都均共等以进被]"))
 
 # --- ranks, positions and batches: "在全市年度考核中位列第三名", "综合排名全省第2位",
 # "获评第五批全国法治创建先进县", "8月全区排名第4", "全省第10名". One pass finds 第N; the
@@ -143,9 +149,11 @@ RANK_RE = re.compile(rf"第(?P<num>\d{{1,3}}|{_CN_SMALL})(?P<unit>名|位|批(?!
 _SCOPE = r"全国|全省|全市|全州|全盟|全区|全县|全旗|全镇|全乡|全街道|省|市|州|区|县"
 _SCOPE_RE = re.compile(rf"(?:{_SCOPE})(?:级|内|范围内)?")
 _RANK_VERB = re.compile(r"排名|排位|排在|排|位列|位居|名列|列|居|位次")
-_RANK_CONTEXT = re.compile(
-    rf"(?:排名|排位|排在|位列|位居|名列|居|列|考核|考评|测评|评比|评估|评议|竞赛|比赛|荣获|获得|获)"
-    rf"[^，。；：\n]{{0,14}}$|(?:{_SCOPE})(?:排名)?$"
+_RANK_CONTEXT = first_filtered(
+    re.compile(
+        rf"(?:排名|排位|排在|位列|位居|名列|居|列|考核|考评|测评|评比|评估|评议|竞赛|比赛|荣获|获得|获)"
+        rf"[^，。；：\n]{{0,14}}$|(?:{_SCOPE})(?:排名)?$"
+    )
 )
 _RANK_BARE_BEFORE = re.compile(rf"(?:排名|排位|排在|位列|位居|名列)(?:{_SCOPE})?$")
 _BATCH_CONTEXT = re.compile(
@@ -171,8 +179,10 @@ _STRUCT_TEAM = re.compile(r"[^，。；\n]{0,24}?(?:队伍|分队|服务队|宣�
 _STRUCT_BEFORE = re.compile(r"(?:由|下设|设立|内设)[^，。；\n]{0,6}$")
 # --- a plan or pledge: "力争……达到98%以上", "确保……达到三个100%" state a goal
 # (a pledge word governs its sentence; 计划/预计/拟 only their clause)
-_PLEDGE_BEFORE = re.compile(
-    r"(?:力争|争取|确保|力求)[^。；！？\n]*$|(?:(?<![按照])计划(?![内外生])|预计|拟)[^，。；：！？\n]*$"
+_PLEDGE_BEFORE = first_filtered(
+    re.compile(
+        r"(?:力争|争取|确保|力求)[^。；！？\n]*$|(?:(?<![按照])计划(?![内外生])|预计|拟)[^，。；：！？\n]*$"
+    )
 )
 
 
@@ -202,6 +212,9 @@ def _clean_value(d: Decimal) -> int | float:
 
 # all rules in one alternation (priority order at equal positions): one pass per text
 _MECH_ANY = re.compile("|".join(f"(?P<m{i}>{rx.pattern})" for i, (_, rx) in enumerate(_MECH_RULES)))
+_MECH_ANY = first_filtered(_MECH_ANY)
+# each rule with its first-character filter, for the rule-by-rule searches
+_MECH_RULES_FAST = [(name, first_filtered(rx)) for name, rx in _MECH_RULES]
 _MECH_NAMES = {f"m{i}": name for i, (name, _) in enumerate(_MECH_RULES)}
 
 
@@ -210,7 +223,7 @@ def mechanism_of(*texts: str) -> str | None:
     for t in texts:
         if not t:
             continue
-        for name, rx in _MECH_RULES:
+        for name, rx in _MECH_RULES_FAST:
             if rx.search(t):
                 return name
     return None
@@ -233,7 +246,7 @@ def nearest_mechanism(text: str, end: int, start: int = 0) -> str | None:
 
 
 def mechanisms_in(text: str) -> list[str]:
-    return [name for name, rx in _MECH_RULES if rx.search(text)]
+    return [name for name, rx in _MECH_RULES_FAST if rx.search(text)]
 
 
 def _masked_spans(text: str) -> list[tuple[int, int]]:
@@ -250,14 +263,39 @@ def _span_at(pos: int, starts: list[int], spans: list[tuple[int, int]]) -> int:
 
 
 def _bounds(text: str, pos: int, chars: str) -> tuple[int, int]:
-    s = pos
-    while s > 0 and text[s - 1] not in chars:
-        s -= 1
-    e = pos
-    n = len(text)
-    while e < n and text[e] not in chars:
-        e += 1
-    return s, e
+    """``[s, e)`` around ``pos`` up to the nearest characters of ``chars`` (excluded):
+    the line (``"\\n"``) or the sentence (:data:`_SENT_BREAK`), found without a loop."""
+    if chars == "\n":
+        e = text.find("\n", pos)
+        return text.rfind("\n", 0, pos) + 1, (len(text) if e < 0 else e)
+    if chars != _SENT_BREAK:
+        raise ValueError(chars)
+    brk = _breaks(text)[0]
+    i = bisect_left(brk, pos)
+    return (brk[i - 1] + 1 if i else 0), (brk[i] if i < len(brk) else len(text))
+
+
+_SENT_BREAK_RE = re.compile(f"[{_SENT_BREAK}]")
+_last_breaks: tuple = (None, ([], []))
+
+
+def _positions(rx: re.Pattern, text: str) -> list[int]:
+    """Offsets of the one-character matches of ``rx`` in ``text``: the running sum of
+    the lengths of the pieces between them (no Match object per break)."""
+    ends = list(accumulate(map(add, map(len, rx.split(text)), repeat(1)), initial=-1))
+    return ends[1:-1]
+
+
+def _breaks(text: str) -> tuple[list[int], list[int]]:
+    """Offsets of the sentence breaks and of the clause breaks in ``text``, one regex
+    pass each, kept for the last text seen (every fact of a text asks for them)."""
+    global _last_breaks
+    last = _last_breaks
+    if last[0] is text:
+        return last[1]
+    res = (_positions(_SENT_BREAK_RE, text), _positions(_CLAUSE_BREAK, text))
+    _last_breaks = (text, res)
+    return res
 
 
 def extract_facts(text: str) -> list[dict]:
@@ -368,9 +406,7 @@ def extract_facts(text: str) -> list[dict]:
         if unit == "百分点":
             unit = "个百分点"
         # --- subject: the phrase before the figure within its clause
-        cs = start
-        while cs > 0 and not _CLAUSE_BREAK.match(text[cs - 1]):
-            cs -= 1
+        cs = _clause_start(text, start)
         if last_end > cs:
             cs = last_end
         subject = text[cs:start]
@@ -441,10 +477,9 @@ def _scope(s: str) -> str | None:
 
 
 def _clause_start(text: str, pos: int) -> int:
-    cs = pos
-    while cs > 0 and not _CLAUSE_BREAK.match(text[cs - 1]):
-        cs -= 1
-    return cs
+    brk = _breaks(text)[1]
+    i = bisect_left(brk, pos)
+    return brk[i - 1] + 1 if i else 0
 
 
 def _clause_end(text: str, pos: int) -> int:
@@ -571,16 +606,43 @@ def not_counted_thing(f: dict) -> bool:
 
 
 def tag_paragraphs(text: str) -> list[dict]:
-    out = []
+    """The mechanisms each paragraph (line) names, in rule order; ``["其他"]`` if none.
+
+    One ``finditer`` per rule over the whole text instead of one search per rule and
+    line. A match that lies within a line is a match of that line (the rules' lookarounds
+    read a line end as they read the text's end); a match that runs across a line end
+    can hide one inside the line, so those lines are searched on their own."""
+    starts = []
+    lines = []
     pos = 0
     for line in text.split("\n"):
+        starts.append(pos)
+        lines.append(line)
+        pos += len(line) + 1
+    found: list[list[str]] = [[] for _ in lines]
+    for name, rx in _MECH_RULES_FAST:
+        recheck: set[int] = set()
+        last = -1
+        for m in rx.finditer(text):
+            a, b = m.span()
+            i = bisect_right(starts, a) - 1
+            if text.find("\n", a, b) < 0:
+                if i != last:
+                    found[i].append(name)
+                    last = i
+            else:
+                recheck.update(range(i, bisect_right(starts, b - 1)))
+        for i in sorted(recheck):
+            if i != last and (not found[i] or found[i][-1] != name) and rx.search(lines[i]):
+                found[i].append(name)
+    out = []
+    for i, line in enumerate(lines):
         if line.strip():
             out.append(
                 {
-                    "start": pos,
-                    "end": pos + len(line),
-                    "mechanisms": mechanisms_in(line) or ["其他"],
+                    "start": starts[i],
+                    "end": starts[i] + len(line),
+                    "mechanisms": found[i] or ["其他"],
                 }
             )
-        pos += len(line) + 1
     return out

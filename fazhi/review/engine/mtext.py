@@ -11,6 +11,20 @@ import re
 from array import array
 from collections.abc import Callable, Iterable
 
+_IDENTITY_MAX = 1 << 20  # 4 MB of offsets kept for reuse
+_identity = array("i")
+
+
+def identity(n: int) -> array:
+    """``array("i", range(n))``, sliced from a kept one (a copy in C) up to
+    :data:`_IDENTITY_MAX` entries instead of built one integer at a time."""
+    global _identity
+    if n > _IDENTITY_MAX:
+        return array("i", range(n))
+    if n > len(_identity):
+        _identity = array("i", range(max(n, min(2 * len(_identity), _IDENTITY_MAX))))
+    return _identity[:n]
+
 
 class MText:
     __slots__ = ("text", "offs", "orig_len")
@@ -18,7 +32,7 @@ class MText:
     def __init__(self, text: str, offs: array | None = None, orig_len: int | None = None):
         self.text = text
         if offs is None:
-            offs = array("i", range(len(text)))
+            offs = identity(len(text))
         self.offs = offs
         self.orig_len = len(text) if orig_len is None else orig_len
 

@@ -22,6 +22,7 @@ import re
 
 from .clean import HAN
 from .reference import _NON_HAN, MIN_SENTENCE, han_sentences
+from .rxfast import first_filtered
 
 REPEAT_MIN = MIN_SENTENCE  # Han characters and digits; shorter sentences are not compared (12)
 SHARED_MIN = 15  # a clause shared by two heads
@@ -31,23 +32,25 @@ _FILL = r"待填写|待填|待核|待补充|待补|待定|待确认|待更新|�
 _BR_IN = r"[^（）()〔〕【】\[\]\n]{0,30}?"
 _FIELD = r"名称|单位|日期|时间|年份|数字|数值|数量|金额|姓名|人数|件数|次数|地点|比例"
 _CN_NUM = "一二三四五六七八九十零〇○◯Ｏ"
-PLACEHOLDER_RE = re.compile(
-    # a bracketed fill-in: （原因待填写） 〔待核：全年受理数〕 【请填写】
-    rf"[（(〔【\[]{_BR_IN}(?:{_FILL}){_BR_IN}[）)〕】\]]"
-    # a 【】 field: 【】 【单位名称】 【日期】
-    rf"|【\s*(?:[^【】\n]{{0,8}}(?:{_FIELD}))?\s*】"
-    # X月X日, 20XX年X月
-    r"|(?:19|20)?(?:[Xx×]{1,4}|[○◯]{1,4})年(?:[Xx×]{1,2}|[○◯]{1,2})月(?:(?:[Xx×]{1,2}|[○◯]{1,2})日)?"
-    r"|(?:[Xx×]{1,2}|[○◯]{1,2})月(?:[Xx×]{1,2}|[○◯]{1,2})日"
-    # bare fill-in words (not 有待/亟待, not 待核查/待核销)
-    r"|(?<![有亟尚正等仍还对接期])待(?:填写|填入|核(?![实查销对办发准]))"
-    # XX xx ×× 20XX
-    r"|(?:19|20)?(?<![A-Za-z])[Xx×]{2,}(?![A-Za-z])"
-    # a single X before a date part, measure word or place: X件 X镇 X%
-    r"|(?<![A-Za-z0-9])[Xx×](?=[年月日号时件个名人次场份起条户家所项元万%镇乡村区县市局])"
-    # ○○ (not the 〇 of 二〇〇九年)
-    rf"|(?<![{_CN_NUM}])[○〇◯]{{2,}}(?![{_CN_NUM}])"
-    r"|□{2,}|(?<=[^\s_＿])[_＿]{3,}|[_＿]{3,}(?=[^\s_＿])"
+PLACEHOLDER_RE = first_filtered(
+    re.compile(
+        # a bracketed fill-in: （原因待填写） 〔待核：全年受理数〕 【请填写】
+        rf"[（(〔【\[]{_BR_IN}(?:{_FILL}){_BR_IN}[）)〕】\]]"
+        # a 【】 field: 【】 【单位名称】 【日期】
+        rf"|【\s*(?:[^【】\n]{{0,8}}(?:{_FIELD}))?\s*】"
+        # X月X日, 20XX年X月
+        r"|(?:19|20)?(?:[Xx×]{1,4}|[○◯]{1,4})年(?:[Xx×]{1,2}|[○◯]{1,2})月(?:(?:[Xx×]{1,2}|[○◯]{1,2})日)?"
+        r"|(?:[Xx×]{1,2}|[○◯]{1,2})月(?:[Xx×]{1,2}|[○◯]{1,2})日"
+        # bare fill-in words (not 有待/亟待, not 待核查/待核销)
+        r"|(?<![有亟尚正等仍还对接期])待(?:填写|填入|核(?![实查销对办发准]))"
+        # XX xx ×× 20XX
+        r"|(?:19|20)?(?<![A-Za-z])[Xx×]{2,}(?![A-Za-z])"
+        # a single X before a date part, measure word or place: X件 X镇 X%
+        r"|(?<![A-Za-z0-9])[Xx×](?=[年月日号时件个名人次场份起条户家所项元万%镇乡村区县市局])"
+        # ○○ (not the 〇 of 二〇〇九年)
+        rf"|(?<![{_CN_NUM}])[○〇◯]{{2,}}(?![{_CN_NUM}])"
+        r"|□{2,}|(?<=[^\s_＿])[_＿]{3,}|[_＿]{3,}(?=[^\s_＿])"
+    )
 )
 # Every placeholder contains one of these; the full pattern (lookarounds at every
 # position, ~4 M chars/s) runs only in a window around each, so a clean report is one
@@ -57,7 +60,7 @@ _PH_ANCHOR = re.compile(
 )
 _PH_WINDOW = 48
 # the anchors' rarest characters, a single class (one fast scan, ~300 M chars/s)
-_PH_CHARS = re.compile(r"[待填【Xx×○〇◯□_＿T]")
+_PH_CHARS = first_filtered(re.compile(r"[待填【Xx×○〇◯□_＿T]"))
 _CAUSE_LABEL = re.compile(r"(?:原因|成因|究其原因)(?:主要)?(?:是|在于|为|有)?[：:]?\s*$")
 
 _SENT = re.compile(r"[^。！？；\n]+")

@@ -20,6 +20,7 @@ import os
 import re
 import zlib
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 
 from .clean import HAN
@@ -34,6 +35,8 @@ _NON_HAN = re.compile(rf"[^{HAN}\d]+")
 _NON_HAN_KEEP = re.compile(rf"[^{HAN}\d。！？；\n]+")  # sentence ends kept
 _TERM = re.compile(r"[。！？；\n]")
 _DIGITS = re.compile(r"\d+")
+_ASCII = re.compile(r"[\x00-\x7f]")
+_NOT_1_OR_3_BYTES = re.compile(r"[^\x00-\x7f\u0800-\uffff]")
 _SENT = re.compile(r"[^。！？；\n]+")
 
 
@@ -59,17 +62,34 @@ def sentences(text: str, han: list | None = None) -> list[tuple[int, int, str]]:
     if han is None:
         han = han_sentences(text)
     out = []
-    for s, e, norm in han:
-        norm = _DIGITS.sub("#", norm)
+    # one substitution over all sentences (none holds a newline) instead of one each
+    normed = _DIGITS.sub("#", "\n".join(norm for _s, _e, norm in han)).split("\n")
+    for (s, e, _raw), norm in zip(han, normed if han else [], strict=True):
         if len(norm) >= MIN_SENTENCE:  # the length after digits collapse, as always
             out.append((s, e, norm))
     return out
 
 
 def shingles(norm: str) -> set[int]:
-    return {
-        zlib.crc32(norm[i : i + SHINGLE].encode("utf-8")) for i in range(len(norm) - SHINGLE + 1)
-    }
+    """CRC-32 of the UTF-8 of every ``SHINGLE`` characters of ``norm``; the text is
+    encoded once and the shingles are slices of its bytes (Han characters are 3 bytes,
+    digits and ``#`` one)."""
+    b = norm.encode("utf-8")
+    n = len(norm) - SHINGLE + 1
+    if n <= 0:
+        return set()
+    crc = zlib.crc32
+    if len(b) == 3 * len(norm):  # Han only
+        w = 3 * SHINGLE
+        return {crc(b[i : i + w]) for i in range(0, 3 * n, 3)}
+    if _NOT_1_OR_3_BYTES.search(norm):  # 2- or 4-byte characters: slice the text
+        return {crc(norm[i : i + SHINGLE].encode("utf-8")) for i in range(n)}
+    ascii_at = [m.start() for m in _ASCII.finditer(norm)]
+    lens = [3] * len(norm)
+    for i in ascii_at:
+        lens[i] = 1
+    offs = list(accumulate(lens, initial=0))
+    return {crc(b[offs[i] : offs[i + SHINGLE]]) for i in range(n)}
 
 
 def doc_fingerprint(text: str) -> int:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .clean import HAN
+from .rxfast import first_filtered
 
 STATUTORY_NAMES = {
     1: "主要举措和成效",
@@ -27,7 +28,9 @@ _L1 = re.compile(
 _L2 = re.compile(r"^\s*[（(]\s*[一二三四五六七八九十]{1,3}\s*[）)]\s*[、.．]?")
 _L3 = re.compile(r"^\s*\d{1,2}\s*(?:[、．]|\.(?!\d))\s*[、.．]?")
 _L4 = re.compile(r"^\s*(?:[（(]\s*\d{1,2}\s*[）)]|[①-⑳])\s*[、.．]?")
-_INLINE = re.compile(r"(?:^|(?<=[。；：！？，\n]))\s*([一二三四五六七八九十]{1,2})是")
+_INLINE = first_filtered(
+    re.compile(r"(?:^|(?<=[。；：！？，\n]))\s*([一二三四五六七八九十]{1,2})是")
+)
 _HEAD_END = re.compile(r"[。；！？：:]")
 _UNNUMBERED_STAT = re.compile(
     r"^(?:存在的(?:主要)?(?:问题|不足)|下一步(?:工作)?(?:打算|计划|安排|思路)|"
@@ -50,7 +53,7 @@ _S1 = re.compile(
     r"举措|成效|主要工作|工作(?:开展|完成)情况|主要做法|做法和成效|工作成绩|取得的成绩|工作情况"
 )
 _S5 = re.compile(r"其他需要报告|其他(?:事项|情况)$|需要报告的")
-_EXTRA = re.compile(r"学习(?:宣传)?贯彻.{0,10}(?:思想|精神)|基本情况|总体情况|概况")
+_EXTRA = first_filtered(re.compile(r"学习(?:宣传)?贯彻.{0,10}(?:思想|精神)|基本情况|总体情况|概况"))
 _YEAR = re.compile(r"(20\d\d)\s*年")
 
 

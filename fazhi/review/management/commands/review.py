@@ -13,7 +13,7 @@ class Command(BaseCommand):
     help = (
         "审阅已公开的法治政府建设年度报告：review FILE... [--format json|csv|html|text]；"
         "review compare FILE...；review batch DIR --out results.jsonl [--scheduler tcp://HOST:PORT]；"
-        "review bench [--n 1000]"
+        "review bench [--mb 2] [--memory-n 10000]（引擎与下限之比）；review bench --batch [--n 1000]"
     )
 
     def run_from_argv(self, argv):
