@@ -25,6 +25,7 @@ from fazhi.core import scoping
 from fazhi.core.errors import InvalidInput
 from fazhi.core.models import Unit
 from fazhi.core.models.units import TOWNSHIP_KINDS, UnitKind
+from fazhi.core.params import parse_int
 from fazhi.core.roles import Perm
 
 from .engine import review_bytes
@@ -161,10 +162,26 @@ def published_report_for(user, pk):
     """A published report the user may see (scoped like the report itself), or Http404."""
     from fazhi.reports.models import AnnualReport, ReportStatus
 
+    pk = parse_int(pk)
+    if pk is None:
+        raise Http404("not found")
     return scoping.get_visible_or_404(
         AnnualReport.objects.select_related("unit").filter(status=ReportStatus.PUBLISHED),
         user,
         pk=pk,
+    )
+
+
+def published_choices(user, limit: int = 200) -> list:
+    """The published reports the user sees, newest first: the review page offers them."""
+    from fazhi.reports.models import AnnualReport, ReportStatus
+
+    return list(
+        AnnualReport.objects.visible_to(user)
+        .filter(status=ReportStatus.PUBLISHED)
+        .exclude(docx=None)
+        .select_related("unit")
+        .order_by("-published_on", "-pk")[:limit]
     )
 
 

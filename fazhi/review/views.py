@@ -15,18 +15,6 @@ from . import services
 from .engine.sections import STATUTORY_NAMES
 
 
-def published_upload(pk):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from fazhi.reports.public import published_docx
-
-    found = published_docx(pk)
-    if found is None:
-        return None
-    name, data = found
-    return SimpleUploadedFile(name, data)
-
-
 @login_required
 def index(request):
     context = {
@@ -34,17 +22,20 @@ def index(request):
         "unit": current_unit(request),
         "year": current_year(request),
     }
-    from fazhi.reports.public import published_choices
-
-    context["published"] = published_choices()
+    context["published"] = county_review.published_choices(request.user)
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None and request.POST.get("report"):
-            # A report this platform published (public already): review its DOCX.
-            upload = published_upload(request.POST["report"])
-            if upload is None:
+            # A report this platform published, that the user sees: its review page's
+            # content (the same cached review).
+            try:
+                rep = county_review.published_report_for(request.user, request.POST["report"])
+                result = county_review.review_published(rep, include_text=True)
+            except (Http404, DomainError):
                 messages.error(request, "找不到该已公开的报告")
                 return render(request, "review/index.html", context)
+            context.update(_result_context(result), report=rep)
+            return render(request, "review/result.html", context)
         if upload is None:
             messages.error(request, "请选择要审阅的报告文件")
         else:
