@@ -54,10 +54,13 @@ def year_range() -> tuple[int, int]:
 
 def check_year(year) -> int:
     lo, hi = year_range()
+    text = str(year).strip()
     try:
-        y = int(str(year).strip())
+        if not (text.isascii() and text.isdigit() and len(text) == 4):
+            raise ValueError(text)
+        y = int(text)
     except (TypeError, ValueError):
-        raise InvalidInput(f"年度应为四位数字：{year}", code="bad_year")
+        raise InvalidInput("年度应为四位数字", code="bad_year")
     if not lo <= y <= hi:
         raise InvalidInput(f"年度应在 {lo} 至 {hi} 之间", code="year_out_of_range")
     return y
@@ -69,6 +72,8 @@ def resolve_county(user, ref) -> Unit:
     ref = str(ref or "").strip()
     if not ref:
         raise InvalidInput("请选择县（区）", code="unit_required")
+    if "\x00" in ref or len(ref) > 200:  # no unit is called that (PostgreSQL refuses NUL)
+        raise Http404("unit not found")
     units = Unit.objects.all()
     unit = units.filter(code=ref).first()
     if unit is None and ref.isdecimal() and len(ref) < 10:

@@ -161,6 +161,10 @@ def test_api(world, published, api_for):
         ({"unit": "100000", "year": 1990}, 400, "year_out_of_range"),
         ({"unit": "100000", "year": "abc"}, 400, "bad_year"),
         ({"unit": "100001", "year": YEAR}, 400, "not_a_county"),
+        ({"unit": "1" * 30, "year": YEAR}, 404, "not_found"),
+        ({"unit": "x\x00'", "year": YEAR}, 404, "not_found"),
+        ({"unit": "100000", "year": "٢٠٢٤"}, 400, "bad_year"),
+        ({"unit": "100000", "year": "9" * 30}, 400, "bad_year"),
     ],
 )
 def test_api_bad_input(world, api_for, params, status, code):

@@ -72,7 +72,7 @@ def _county(argv: list[str]) -> int:
         data = county.county_review(user, c, county.check_year(args.year))
     except (CommandError, DomainError, PermissionDenied) as exc:
         msg = getattr(exc, "message", None) or str(exc)
-        sys.stderr.write(f"review county: {msg}\n")
+        sys.stderr.write("review county: " + " ".join(msg.split()) + "\n")  # one line
         return 2
     if args.format == "json":
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, cls=DjangoJSONEncoder))
