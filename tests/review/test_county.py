@@ -129,6 +129,7 @@ def test_report_review_page_and_json(world, published, client_for):
     assert resp.status_code == 200
     html = resp.content.decode()
     assert 'id="review-score"' in html and 'class="ph"' in html
+    assert 'id="review-of-report"' in html and "unit=100000" in html
     data = json.loads(c.get(reverse("review:report", args=[pk]), {"format": "json"}).content)
     assert any(ch["code"] == "placeholders" and ch["ok"] is False for ch in data["checks"])
     assert "text" not in data
