@@ -110,6 +110,18 @@ class LedgerImportOut(Schema):
     errors: list[LedgerImportErrorOut]
 
 
+class LedgerErrorDetail(Schema):
+    code: str
+    message: str
+
+
+class LedgerErrorOut(Schema):
+    """The API's one error body, for a 400 that is not about the file's rows (an app's
+    own unit check refusing ``unit_id``: disputes' ``unknown_unit``)."""
+
+    error: LedgerErrorDetail
+
+
 # ---------------------------------------------------------------- typed schemas
 
 _INPUT_TYPES: dict[str, Any] = {
@@ -337,7 +349,7 @@ def add_routes(router: Router, ledger: Ledger) -> None:
 
         @router.post(
             root + "/import",
-            response={200: LedgerImportOut, 400: LedgerImportOut},
+            response={200: LedgerImportOut, 400: LedgerImportOut | LedgerErrorOut},
             summary=f"从Excel/CSV导入{ledger.title}（一个文件一个事务；有错行则全部不导入，400 并列出行号与原因）",
             operation_id=f"{op}_import",
             url_name=f"{url}_import",
