@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from fazhi.core import audit, security, sso
+from fazhi.core.params import query
 
 NEXT = "_fz_sso_next"
 BACKEND = "fazhi.core.auth.CaseInsensitiveModelBackend"
@@ -165,7 +166,9 @@ def cas_callback(request):
     if not sso.cas_enabled():
         raise Http404
     try:
-        subject, attributes = sso.cas_validate(_cas_service(request), request.GET.get("ticket", ""))
+        subject, attributes = sso.cas_validate(
+            _cas_service(request), query(request).text("ticket", max_length=256)
+        )
         user = sso.resolve(
             sso.P.CAS,
             subject,
