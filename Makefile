@@ -3,6 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# pytest-xdist workers: one per core by default (`make test TEST_WORKERS=0` runs in one process).
+# `--dist load` hands tests out in collection order, which pytest-django sorts so that each
+# worker runs the transactional tests (which empty the database) after the others.
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest -q -n $(TEST_WORKERS) --dist load
 
 .PHONY: run test test-postgres test-browser lint format bench system-deps clean
 
@@ -24,20 +29,22 @@ system-deps:
 test: $(STAMP) system-deps
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
-	$(BIN)/pytest -q
+	$(PYTEST)
 
-## test-postgres: the same suite on PostgreSQL (DATABASE_URL must point at it)
-test-postgres: $(STAMP)
-	$(BIN)/pytest -q -m "not browser"
+## test-postgres: on PostgreSQL (DATABASE_URL must point at it), every test that touches the
+## database, browser tests included; the rest (the review engine on texts, the deployment
+## files, the bundle) does not depend on the database and ran in `make test`
+test-postgres: $(STAMP) system-deps
+	$(PYTEST) --database-tests-only
 
 ## test-browser: only the browser tests
 test-browser: $(STAMP) system-deps
-	$(BIN)/pytest -q -m browser
+	$(PYTEST) -m browser
 
 ## deploy-check: only the deployment files' tests (nginx -t, systemd-analyze, gunicorn and nginx serving fazhi)
 .PHONY: deploy-check
 deploy-check: $(STAMP) system-deps
-	$(BIN)/pytest -q tests/deploy
+	$(PYTEST) tests/deploy
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

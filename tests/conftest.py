@@ -56,7 +56,31 @@ def api_for(client_for):
     return ApiClient
 
 
+# What makes a test touch the database: pytest-django's fixtures (``world`` and the other
+# data fixtures depend on ``db``, so they show in the closure) or its marker.
+DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences", "django_db_setup"}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="run only the tests that touch the database (the second database of .ci/run: "
+        "the rest ran already and does not depend on which database is configured)",
+    )
+
+
+def touches_database(item) -> bool:
+    if item.get_closest_marker("django_db"):
+        return True
+    return bool(DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
 def pytest_collection_modifyitems(config, items):
+    if config.getoption("--database-tests-only"):
+        keep = [item for item in items if touches_database(item)]
+        config.hook.pytest_deselected(items=[item for item in items if item not in keep])
+        items[:] = keep
     for item in items:
         if item.get_closest_marker("browser"):
             # Playwright's sync API runs an event loop in this thread; Django's guard

@@ -234,13 +234,16 @@ class Ledger:
         if self.prepare is not None:
             qs = self.prepare(qs, p)
         for f in self.filters:
+            # Declared choices are a closed list even when this user's is empty (no
+            # category yet): a value outside it is refused, never handed to the query.
+            closed = callable(f.choices) or bool(f.choices)
             choices = f.choices_for(user)
-            value = p.choice(f.name, choices) if choices else p.text(f.name)
+            value = p.choice(f.name, choices) if closed else p.text(f.name)
             if not value:
                 continue
             if f.apply is not None:
                 qs = f.apply(qs, value)
-            elif choices:
+            elif closed:
                 qs = qs.filter(**{f.name: value})
         q = (params.get("q") or "").strip()
         if q and self.search_q is not None:
