@@ -58,7 +58,13 @@ def api_for(client_for):
 
 # What makes a test touch the database: pytest-django's fixtures (``world`` and the other
 # data fixtures depend on ``db``, so they show in the closure) or its marker.
-DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences", "django_db_setup"}
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "live_server",
+    "django_db_reset_sequences",
+    "django_db_setup",
+}
 
 
 def pytest_addoption(parser):
