@@ -25,6 +25,7 @@ from django.utils import timezone
 from fazhi.core.models import Unit
 from fazhi.indicators.registry import Indicator, Value, group, indicator
 from fazhi.reports.contrib import (
+    INSPECTION_KINDS,
     Context,
     Contribution,
     Found,
@@ -297,18 +298,12 @@ def _inspections_point(ctx: Context) -> Point | None:
         elif ctx.ok("rectification.closed_rate"):
             text += f"，整改完成率{ctx.fig('rectification.closed_rate')}"
     text += "。"
-    lead = "开展法治督察和自查"
-    if ctx.n("inspections.patrols"):  # 巡察 is not a 督察: the lead names what there was
-        kinds = [
-            label
-            for code, label in (
-                ("inspections.supervisions", "督察"),
-                ("inspections.patrols", "巡察"),
-                ("inspections.self_checks", "自查"),
-            )
-            if ctx.n(code)
-        ]
+    # The lead names what there was (巡察 is not a 督察; no 自查 unless one was done).
+    kinds = [label for code, label in INSPECTION_KINDS if ctx.n(code)]
+    if ctx.n("inspections.findings"):
         lead = f"抓好{joined(kinds)}发现问题整改"
+    else:
+        lead = f"开展法治{joined(kinds)}" if kinds else "开展法治建设监督检查"
     return Point(
         "oversight",
         lead,

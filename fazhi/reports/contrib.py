@@ -281,6 +281,15 @@ def title(t: str) -> str:
     return f"《{t}》" if t else ""
 
 
+# The inspections a unit receives from above (督察, 巡察) or carries out itself (自查), by
+# indicator, as a sentence names them.
+INSPECTION_KINDS = (
+    ("inspections.supervisions", "督察"),
+    ("inspections.patrols", "巡察"),
+    ("inspections.self_checks", "自查"),
+)
+
+
 def joined(items: list[str], limit: int = 3) -> str:
     """ "甲、乙和丙" (first ``limit``)."""
     items = [i for i in dict.fromkeys(items) if i][:limit]

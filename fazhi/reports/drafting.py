@@ -23,7 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from . import contrib
-from .contrib import THEMES, Context, Found, HeadAct, PlanHint, Point
+from .contrib import INSPECTION_KINDS, THEMES, Context, Found, HeadAct, PlanHint, Point
 
 NUMERALS = "一二三四五六七八九十"
 MAX_POINTS = 5
@@ -154,13 +154,25 @@ LEADS = {
     "disputes": "{we}把矛盾纠纷化解在基层、化解在萌芽状态，推动“{fengqiao}”。",
     "learning": "坚持领导干部带头学法和全民普法两手抓。",
     "services": "围绕群众身边的法律需求，{we}持续完善公共法律服务网络。",
-    "oversight": "对督察、自查和日常监督发现的问题，{we}建立台账、逐项销号。",
     "openness": "以公开为常态、不公开为例外，{we}推进决策、执行、管理、服务、结果公开。",
 }
 
 
+# The oversight theme's lead names the inspections from above the year's records hold (its
+# points then say what was found and rectified).
+def _oversight_lead(ctx: Context) -> str:
+    above = [label for code, label in INSPECTION_KINDS[:2] if ctx.n(code)]
+    if above:
+        return f"{ctx.voice.we}主动接受上级{'、'.join(above)}，以查促改、以改促建。"
+    if ctx.n(INSPECTION_KINDS[2][0]):
+        return "坚持以查促改、以改促建。"
+    return ""
+
+
 def _lead(key: str, ctx: Context) -> str:
     v = ctx.voice
+    if key == "oversight":
+        return _oversight_lead(ctx)
     return LEADS.get(key, "").format(
         we=v.we, whole=v.whole, bodies=v.bodies, fengqiao=v.fengqiao, party=v.party
     )

@@ -81,3 +81,18 @@ def test_the_report_counts_and_names_the_patrol(world):
     assert "4月22日，县委第二巡察组对我镇开展“2024年度常规巡察”" in text
     assert "全年接受巡察1次，共发现问题1个" in text
     assert "督察" not in point.lead and "巡察" in point.lead
+
+
+def test_the_leads_name_only_the_inspections_there_were(world):
+    """Neither the point's lead nor the theme's names a 督察 or a 自查 the records lack, and
+    a patrol that found nothing is not rectified."""
+    from fazhi.reports.drafting import _oversight_lead
+
+    _patrol(world)
+    unit = world.township_a
+    ctx = Context(unit, 2024, registry.compute(unit, 2024, fresh=True), voice.for_unit(unit))
+    (point,) = [p for p in oreport.points(ctx) if p.key == "oversight.inspections"]
+    assert point.lead == "开展法治巡察"
+    assert _oversight_lead(ctx) == "我镇主动接受上级巡察，以查促改、以改促建。"
+    empty = Context(unit, 2023, registry.compute(unit, 2023, fresh=True), voice.for_unit(unit))
+    assert _oversight_lead(empty) == ""
