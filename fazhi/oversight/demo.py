@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
@@ -116,92 +117,89 @@ def _duty_report_day(year: int, today: dt.date) -> dt.date | None:
     return None
 
 
-SELF_CHECK_PROBLEMS = [
-    "部分村（社区）普法宣传栏内容更新不及时",
-    "行政执法案卷装订归档不规范",
-]
+@dataclass(frozen=True)
+class DemoInspection:
+    """One inspection the demo holds in every township's year, with its findings (the
+    first signed off, the others in progress); no ``rng``."""
+
+    kind: str
+    month_day: tuple[int, int]
+    title: str  # "{year}…"
+    team: str
+    summary: str
+    problems: tuple[str, ...]
+    requirement: str
+    owner_name: str
+    measures: str
+    days: int
 
 
-def _self_check(t, year: int, today: dt.date, owner) -> None:
-    """A mid-year 自查 by the unit itself with two findings, one signed off (no ``rng``)."""
-    date = workdays.next_working_day(dt.date(year, 6, 15))
+SELF_CHECK = DemoInspection(
+    kind=InspectionKind.SELF_CHECK,
+    month_day=(6, 15),
+    title="{year}年上半年法治建设自查",
+    team="司法所、党政办",
+    summary="对照年度法治建设工作要点逐项自查。",
+    problems=("部分村（社区）普法宣传栏内容更新不及时", "行政执法案卷装订归档不规范"),
+    requirement="限期整改。",
+    owner_name="司法所所长",
+    measures="制定整改方案，逐项落实。",
+    days=30,
+)
+PATROL = DemoInspection(
+    kind=InspectionKind.PATROL,
+    month_day=(4, 20),
+    title="{year}年度常规巡察",
+    team="县委第二巡察组",
+    summary="听取工作汇报、个别谈话、调阅资料，反馈问题3个。",
+    problems=(
+        "落实党政主要负责人履行推进法治建设第一责任人职责不够到位",
+        "重大行政决策合法性审查程序执行不严格",
+        "基层矛盾纠纷排查台账不完整",
+    ),
+    requirement="按巡察反馈意见限期整改，整改情况报县委巡察办。",
+    owner_name="党委副书记",
+    measures="召开巡察整改专题会议，制定整改方案，逐项落实。",
+    days=60,
+)
+
+
+def _inspection(spec: DemoInspection, t, year: int, today: dt.date, user, *, by=None) -> None:
+    """``spec`` carried out on township ``t`` by ``by`` (a county: a 巡察 by the county's
+    team, signed off by ``user``) or by ``t`` itself (``user`` owns the findings)."""
+    date = workdays.next_working_day(dt.date(year, *spec.month_day))
     if date > today:
         return
     inspection = Inspection.objects.create(
-        unit=t,
+        unit=by or t,
         target=t,
-        kind=InspectionKind.SELF_CHECK,
+        kind=spec.kind,
         year=year,
         date=date,
-        title=f"{year}年上半年法治建设自查",
-        team="司法所、党政办",
-        summary="对照年度法治建设工作要点逐项自查。",
-        created_by=owner,
+        title=spec.title.format(year=year),
+        team=spec.team,
+        summary=spec.summary,
+        created_by=user,
     )
-    for i, problem in enumerate(SELF_CHECK_PROBLEMS, start=1):
-        deadline = workdays.add_working_days(date, 30)
+    for i, problem in enumerate(spec.problems, start=1):
+        deadline = workdays.add_working_days(date, spec.days)
         done = i == 1
         Rectification.objects.create(
             unit=t,
             inspection=inspection,
             number=i,
             problem=problem,
-            requirement="限期整改。",
-            owner_name="司法所所长",
-            owner_user=owner,
+            requirement=spec.requirement,
+            owner_name=spec.owner_name,
+            owner_user=None if by else user,
             deadline=deadline.date,
             deadline_provisional=deadline.provisional,
             status=RectificationStatus.SIGNED_OFF if done else RectificationStatus.IN_PROGRESS,
-            measures="制定整改方案，逐项落实。",
+            measures=spec.measures,
             evidence_note="已完成整改。" if done else "",
             submitted_on=deadline.date if done else None,
             signed_off_on=deadline.date if done else None,
-            version=3 if done else 1,
-        )
-
-
-PATROL_PROBLEMS = [
-    "落实党政主要负责人履行推进法治建设第一责任人职责不够到位",
-    "重大行政决策合法性审查程序执行不严格",
-    "基层矛盾纠纷排查台账不完整",
-]
-
-
-def _patrol(t, county, year: int, today: dt.date, county_user) -> None:
-    """A 巡察 of the township by the county party committee's inspection team, its three
-    findings rectified by the township (one signed off); no ``rng``."""
-    date = workdays.next_working_day(dt.date(year, 4, 20))
-    if date > today:
-        return
-    inspection = Inspection.objects.create(
-        unit=county,
-        target=t,
-        kind=InspectionKind.PATROL,
-        year=year,
-        date=date,
-        title=f"{year}年度常规巡察",
-        team="县委第二巡察组",
-        summary="听取工作汇报、个别谈话、调阅资料，反馈问题3个。",
-        created_by=county_user,
-    )
-    for i, problem in enumerate(PATROL_PROBLEMS, start=1):
-        deadline = workdays.add_working_days(date, 60)
-        done = i == 1
-        Rectification.objects.create(
-            unit=t,
-            inspection=inspection,
-            number=i,
-            problem=problem,
-            requirement="按巡察反馈意见限期整改，整改情况报县委巡察办。",
-            owner_name="党委副书记",
-            deadline=deadline.date,
-            deadline_provisional=deadline.provisional,
-            status=RectificationStatus.SIGNED_OFF if done else RectificationStatus.IN_PROGRESS,
-            measures="召开巡察整改专题会议，制定整改方案，逐项落实。",
-            evidence_note="已完成整改。" if done else "",
-            submitted_on=deadline.date if done else None,
-            signed_off_on=deadline.date if done else None,
-            signed_off_by=county_user if done else None,
+            signed_off_by=user if done and by else None,
             version=3 if done else 1,
         )
 
@@ -328,9 +326,9 @@ def gen(ctx):
             if status in (RectificationStatus.SUBMITTED, RectificationStatus.SIGNED_OFF):
                 _attach(r, f"整改材料-问题{i}.png")
         if ctx.townships.index(t) % 2 == 0:
-            _self_check(t, year, today, owner)
+            _inspection(SELF_CHECK, t, year, today, owner)
         else:
-            _patrol(t, ctx.county, year, today, county_user)
+            _inspection(PATROL, t, year, today, county_user, by=ctx.county)
     ctx.log(
         "督察整改：领导小组、第一责任人述法、经费保障，每个乡镇一次县级督察及其整改，"
         "隔一个乡镇一次自查或县委巡察"
