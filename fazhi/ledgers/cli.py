@@ -47,6 +47,10 @@ def build_command(app_label: str, ledgers, settings_fn=None) -> type[BaseCommand
 
     class Command(BaseCommand):
         help = f"{app_label}台账：<台账> {'|'.join(OPS[:-1])}（台账：{keys}）"
+        # An app's own verbs beside the ledgers': verb -> the names its two positional
+        # arguments take (the ledger command's ``ledger`` and ``id``); ``do_<verb>(**options)``
+        # runs it, its refusals exit as the ledgers' do.
+        verbs: dict[str, tuple[str, str | None]] = {}
 
         def add_arguments(self, parser):
             parser.add_argument("op", help=f"台账（{keys}）或操作（{'、'.join(OPS)}）")
@@ -65,7 +69,26 @@ def build_command(app_label: str, ledgers, settings_fn=None) -> type[BaseCommand
             parser.add_argument("--json", action="store_true", help="以 JSON 输出")
             parser.add_argument("-o", "--output", help="export：写入的 .xlsx 文件")
 
-        def handle(
+        def handle(self, *args, **options):
+            verb = options["op"]
+            if verb not in self.verbs:
+                return self.handle_ledger(*args, **options)
+            first, second = self.verbs[verb]
+            o = dict(options)
+            o[first] = options["ledger"]
+            if second:
+                o[second] = options["id"]
+            missing = [n for n in (first, second) if n and not o.get(n)]
+            if missing:
+                raise CommandError(f"{verb} 缺少参数：{' '.join(missing)}")
+            try:
+                getattr(self, "do_" + verb.replace("-", "_"))(**o)
+            except DomainError as exc:
+                raise CommandError(exc.message)
+            except PermissionDenied as exc:
+                raise refused(exc)
+
+        def handle_ledger(
             self,
             *args,
             op,

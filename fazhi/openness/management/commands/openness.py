@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied
 from django.core.management.base import CommandError
 from django.utils import timezone
 
 from fazhi.core import scoping
-from fazhi.core.errors import DomainError
-from fazhi.core.management.base import refused, resolve_unit, resolve_user
+from fazhi.core.management.base import resolve_unit, resolve_user
 from fazhi.core.params import parse_int
 from fazhi.ledgers.cli import build_command
 from fazhi.openness import annual, documents, services
@@ -31,30 +29,12 @@ VERBS = {
 
 
 class Command(Ledgers):
+    verbs = VERBS
     help = (
         Ledgers.help + "；summary 单位 [--year 年度] 主动公开按类别、渠道统计和依申请公开办理结果；"
         "document 申请编号 correction|extension|reply --as 用户 -o 文件.docx 生成告知书/答复书；"
         "annual-report 单位 [--year 年度] [--json] 政府信息公开工作年度报告的法定表格（由台账生成）"
     )
-
-    def handle(self, *args, **options):
-        verb = options["op"]
-        if verb not in VERBS:
-            return super().handle(*args, **options)
-        first, second = VERBS[verb]
-        o = dict(options)
-        o[first] = options["ledger"]
-        if second:
-            o[second] = options["id"]
-        missing = [n for n in (first, second) if n and not o.get(n)]
-        if missing:
-            raise CommandError(f"{verb} 缺少参数：{' '.join(missing)}")
-        try:
-            getattr(self, "do_" + verb.replace("-", "_"))(**o)
-        except DomainError as exc:
-            raise CommandError(exc.message)
-        except PermissionDenied as exc:
-            raise refused(exc)
 
     def do_summary(self, unit, year, json: bool = False, **o):
         u = resolve_unit(unit)

@@ -7,13 +7,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied
 from django.core.management.base import CommandError
 from django.utils import timezone
 
 from fazhi.core import context
-from fazhi.core.errors import DomainError
-from fazhi.core.management.base import refused, resolve_unit, resolve_user
+from fazhi.core.management.base import resolve_unit, resolve_user
 from fazhi.ledgers.cli import build_command
 from fazhi.oversight import importers, services
 from fazhi.oversight.ledgers import LEDGERS
@@ -31,6 +29,7 @@ VERBS = {
 
 
 class Command(Ledgers):
+    verbs = VERBS
     help = (
         Ledgers.help
         + "；rectifications 单位 [--overdue] 列出整改事项；action 编号 步骤 --user 用户"
@@ -45,25 +44,6 @@ class Command(Ledgers):
         parser.add_argument("--measures", default="")
         parser.add_argument("--evidence-note", default="")
         parser.add_argument("--reason", default="")
-
-    def handle(self, *args, **options):
-        verb = options["op"]
-        if verb not in VERBS:
-            return super().handle(*args, **options)
-        first, second = VERBS[verb]
-        o = dict(options)
-        o[first] = options["ledger"]
-        if second:
-            o[second] = options["id"]
-        missing = [n for n in (first, second) if n and not o.get(n)]
-        if missing:
-            raise CommandError(f"{verb} 缺少参数：{' '.join(missing)}")
-        try:
-            getattr(self, "do_" + verb.replace("-", "_"))(**o)
-        except DomainError as exc:
-            raise CommandError(exc.message)
-        except PermissionDenied as exc:
-            raise refused(exc)
 
     def do_rectifications(self, unit, overdue, format, **o):
         u = resolve_unit(unit)
