@@ -24,7 +24,7 @@ def _run(*args, tmp_path, stdin=None):
         text=True,
         env=env,
         input=stdin,
-        timeout=120,
+        timeout=600,  # a loaded CI machine: a migrate alone took over 120 s once
     )
 
 

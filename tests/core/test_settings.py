@@ -14,7 +14,7 @@ def _check_deploy(extra_env):
         capture_output=True,
         text=True,
         env=env,
-        timeout=120,
+        timeout=600,  # a loaded CI machine: a migrate alone took over 120 s once
     )
 
 

@@ -94,7 +94,7 @@ def test_fazhi_review_cli(tmp_path):
         capture_output=True,
         text=True,
         env=env,
-        timeout=120,
+        timeout=600,
     )
     assert out.returncode == 0, out.stderr
     assert set(json.loads(out.stdout)) >= KEYS
@@ -103,7 +103,7 @@ def test_fazhi_review_cli(tmp_path):
         capture_output=True,
         text=True,
         env=env,
-        timeout=120,
+        timeout=600,
     )
     assert text.returncode == 0, text.stderr
     assert "✗ placeholders" in text.stdout and "- （原因待填写）：第2部分" in text.stdout
@@ -114,7 +114,7 @@ def test_fazhi_review_cli(tmp_path):
         capture_output=True,
         text=True,
         env=env,
-        timeout=120,
+        timeout=600,
     )
     assert bad.returncode != 0 and len(bad.stderr.strip().splitlines()) == 1
 
