@@ -398,7 +398,7 @@ OTHER_ORGANISATIONS = (
     ("mediation.administrative_bodies", "行政调解机构"),
     ("mediation.court_links", "诉调对接工作室"),
 )
-NAMED_ORGANISATIONS = 4  # the busiest other organisations a report names
+NAMED_ORGANISATIONS = 5  # the busiest other organisations a report names
 
 
 def _organisations_sentences(ctx: Context, by_org: list[dict]) -> tuple[list[str], list, int]:
