@@ -553,9 +553,7 @@ def _organisation_fields(data: dict, unit: Unit, committee) -> dict:
         here = unit.township() or unit
         there = parent.unit.township() or parent.unit
         if here.pk != there.pk:
-            raise InvalidInput(
-                f"所属调解组织“{parent.name}”不在{here.name}，应选择本乡镇的调解组织"
-            )
+            raise InvalidInput(f"所属调解组织不在{here.name}，应选择本乡镇的调解组织")
     elif kind == OrganisationKind.ROOM:
         raise InvalidInput("调解工作室请选择所属调解组织（如村调委会、综治中心）")
     return {"kind": kind, "sector": sector, "parent": parent, "committee": kind in COMMITTEE_KINDS}
