@@ -228,6 +228,13 @@ def test_inconsistent_routes_are_refused(world):
         data={"handler": world.clerk_a.pk, "committee": police.pk},
     )
     assert d.route == "administrative" and d.committee == police
+    with pytest.raises(InvalidInput, match="只有法院委派/委托调解（诉调对接）的纠纷填写"):
+        ds.act(
+            d,
+            "reassign",
+            user=world.admin_a,
+            data={"handler": world.clerk_a.pk, "court_referred_on": "2024-09-01"},
+        )
 
 
 @time_machine.travel(dt.datetime(2024, 9, 2, 10), tick=False)

@@ -277,7 +277,7 @@ def _reassign(d, cd, user):
     d.handler = cd["handler"]
     if cd["committee"]:
         d.committee = cd["committee"]
-    if cd["committee"] or cd.get("route") or cd.get("court_case_number"):
+    if any(cd.get(k) for k in ("committee", "route", "court_case_number", "court_referred_on")):
         _route(d, cd)
     d.assigned_at = timezone.now()
 
