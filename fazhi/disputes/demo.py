@@ -136,6 +136,7 @@ def generate(ctx: demo.DemoContext) -> None:
                 rng, township, villages, hcats, handlers, start, end, today, t_index,
                 volumes.hotline,
             )  # fmt: skip
+    _organisations(ctx)
     _walkthrough(ctx, today)
     ctx.log("矛盾纠纷、信访、热线诉求演示数据已生成")
 
@@ -161,6 +162,79 @@ def _committees(ctx, township, villages):
             )
         out.append(c)
     return out
+
+
+def _organisations(ctx):
+    """The first township's other mediation organisations — a 综治中心 with its 诉调对接
+    工作室, a named room under the first village's committee, a 道路交通 professional
+    committee, the 派出所 as a 行政调解 body — and some of its generated disputes handed to
+    them (chosen by id, no random draw, so the rest of the demo stays as it was): the
+    traffic cases to the professional committee, every 9th case to the centre, every 5th
+    of the first village's to its room, every 11th to the police station, every 23rd
+    referred by the court (a case number, and the 诉调对接工作室)."""
+    township = ctx.townships[0]
+    villages = ctx.villages[township.pk]
+    village_committee = MediationCommittee.objects.get(unit=villages[0], kind="village")
+    term_start = dt.date(ctx.year - 1, 3, 1)
+    centre = MediationCommittee.objects.create(
+        unit=township, kind="centre", name=f"{township.name}综治中心"
+    )
+    court_link = MediationCommittee.objects.create(
+        unit=township, kind="court_link", name=f"{township.name}诉调对接工作室", parent=centre
+    )
+    room = MediationCommittee.objects.create(
+        unit=villages[0],
+        kind="room",
+        name=f"{villages[0].name}老陈金牌调解室",
+        parent=village_committee,
+    )
+    traffic = MediationCommittee.objects.create(
+        unit=township,
+        kind="professional",
+        sector="traffic",
+        name=f"{township.name}道路交通事故人民调解委员会",
+        term_start=term_start,
+        term_end=workdays.add_months(term_start, 36),
+    )
+    for j, (name, gender) in enumerate(
+        (("周建国", "male"), ("吴秀英", "female"), ("郑强", "male"))
+    ):
+        CommitteeMember.objects.create(
+            committee=traffic,
+            name=name,
+            gender=gender,
+            position="chair" if j == 0 else ("vice" if j == 1 else "member"),
+        )
+    police = MediationCommittee.objects.create(
+        unit=township, kind="administrative", name=f"{township.name}派出所"
+    )
+    for org in (centre, court_link, room):
+        CommitteeMember.objects.create(committee=org, name=f"{org.name[-5:-3]}调解员")
+    rows = list(
+        Dispute.objects.filter(unit__path__startswith=township.path, committee__isnull=False)
+        .select_related("category")
+        .order_by("pk")
+    )
+    changed = []
+    for i, d in enumerate(rows):
+        if "交通" in d.category.name:
+            d.committee, d.route = traffic, "professional"
+        elif i % 23 == 3:
+            d.committee, d.route = court_link, "court"
+            d.court_referred_on = d.registered_on - dt.timedelta(days=2 + i % 5)
+            d.court_case_number = f"（{d.court_referred_on.year}）示0101民诉前调{100 + i}号"
+        elif i % 11 == 5:
+            d.committee, d.route = police, "administrative"
+        elif i % 9 == 1:
+            d.committee = centre
+        elif d.village_id == villages[0].pk and i % 5 == 2:
+            d.committee = room
+        else:
+            continue
+        changed.append(d)
+    Dispute.objects.bulk_update(
+        changed, ["committee", "route", "court_case_number", "court_referred_on"], batch_size=500
+    )
 
 
 def _amount(base: int, i: int) -> Decimal:
@@ -217,6 +291,7 @@ def _disputes(
             if d.committee is not committees[0]:
                 # a village's dispute goes to its own village's committee (or the township's)
                 d.committee = committees[1 + villages.index(village)]
+            d.route = "people"
             d.assigned_at = timezone.make_aware(dt.datetime.combine(reg, dt.time(10)))
             dl = workdays.add_calendar_days(workdays.add_months(reg, 1), 0)
             d.mediation_due, d.mediation_due_provisional = dl.date, dl.provisional

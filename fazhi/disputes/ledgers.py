@@ -125,6 +125,7 @@ DISPUTE_COLUMNS = [
     C("类别", lambda o: o.category.name),
     C("村(社区)", lambda o: o.village.name if o.village_id else o.unit.name),
     C("状态", lambda o: o.get_status_display()),
+    C("化解途径", lambda o: o.get_route_display()),
     C("承办人", lambda o: _user(o.handler)),
     C("当前期限", lambda o: _date(o.due_date)),
 ]
@@ -144,6 +145,9 @@ DISPUTE_EXPORT = [
     C("可能激化为刑事案件", lambda o: _yes(o.risk_criminal)),
     C("报告公安机关日期", lambda o: o.police_reported_on),
     C("调委会", lambda o: o.committee.name if o.committee_id else ""),
+    C("化解途径", lambda o: o.get_route_display()),
+    C("法院案号", lambda o: o.court_case_number),
+    C("法院委派/委托日期", lambda o: o.court_referred_on),
     C("承办人", lambda o: _user(o.handler)),
     C("调解期限", lambda o: o.mediation_due),
     C("状态", lambda o: o.get_status_display()),

@@ -54,12 +54,14 @@ from fazhi.reports.contrib import (
 )
 
 from .models import (
+    COMMITTEE_KINDS,
     Dispute,
     DisputeParty,
     GridCase,
     GridCategory,
     HotlineAppeal,
     MediationCommittee,
+    OrganisationKind,
     Petition,
     PetitionChannel,
 )
@@ -67,6 +69,8 @@ from .models import (
 THEME = "disputes"
 DISPUTE_OPEN = ("registered", "assigned", "mediating")  # not yet concluded (as the indicator)
 VILLAGE_KINDS = ("village", "community")
+K = OrganisationKind
+PLAIN_COMMITTEES = (K.VILLAGE, K.TOWNSHIP)  # the village and township 人民调解委员会
 
 
 def _span(year: int) -> tuple[dt.date, dt.date]:
@@ -81,18 +85,32 @@ def _cutoff(year: int) -> dt.date:
 # --------------------------------------------------------------------------- indicators
 @group("mediation", "人民调解组织")
 def _mediation(unit, year):
+    """The unit's 调解组织 in being on 31 Dec: a committee whose term started by then,
+    another body registered by then. ``committees`` are the village and township 人民调解
+    委员会 (as before the other kinds existed), ``mediators`` their active members."""
     end = dt.date(year, 12, 31)
-    agg = (
-        MediationCommittee.objects.in_subtree(unit)
-        .filter(term_start__lte=end)
-        .aggregate(
-            n=Count("pk", distinct=True),
-            mediators=Count("members", filter=Q(members__active=True)),
-        )
+    existing = Q(term_start__lte=end) | Q(term_start__isnull=True, created_at__date__lte=end)
+    qs = MediationCommittee.objects.in_subtree(unit).filter(existing)
+    agg = qs.aggregate(
+        n=Count("pk", filter=Q(kind__in=PLAIN_COMMITTEES), distinct=True),
+        mediators=Count(
+            "members", filter=Q(kind__in=PLAIN_COMMITTEES, members__active=True), distinct=True
+        ),
+        organisations=Count("pk", distinct=True),
+        **{
+            kind: Count("pk", filter=Q(kind=kind), distinct=True)
+            for kind in (K.PROFESSIONAL, K.CENTRE, K.ROOM, K.ADMINISTRATIVE, K.COURT_LINK)
+        },
     )
     return {
         "mediation.committees": Value.count(agg["n"]),
         "mediation.mediators": Value.count(agg["mediators"]),
+        "mediation.organisations": Value.count(agg["organisations"]),
+        "mediation.professional_committees": Value.count(agg[K.PROFESSIONAL]),
+        "mediation.centres": Value.count(agg[K.CENTRE]),
+        "mediation.rooms": Value.count(agg[K.ROOM]),
+        "mediation.administrative_bodies": Value.count(agg[K.ADMINISTRATIVE]),
+        "mediation.court_links": Value.count(agg[K.COURT_LINK]),
     }
 
 
@@ -104,6 +122,15 @@ indicator(
 indicator(
     Indicator("mediation.mediators", "人民调解员", "名", "mediation", phrase="配备人民调解员")
 )
+for _code, _name in (
+    ("mediation.organisations", "调解组织"),
+    ("mediation.professional_committees", "行业性专业性人民调解委员会"),
+    ("mediation.centres", "综治中心（矛盾纠纷调处化解中心）"),
+    ("mediation.rooms", "调解工作室"),
+    ("mediation.administrative_bodies", "行政调解机构"),
+    ("mediation.court_links", "诉调对接工作室"),
+):
+    indicator(Indicator(_code, _name, "个", "mediation", phrase=_name))
 
 
 @group("petitions_report", "信访（报告）")
@@ -362,18 +389,83 @@ def _case_text(d: Dispute, first: bool) -> str:
     return ("如" if first else "又如") + body
 
 
+# the kinds of organisation other than the village and township committees, in the order
+# a report names them, with the indicator counting them
+OTHER_ORGANISATIONS = (
+    ("mediation.centres", "综治中心"),
+    ("mediation.professional_committees", "行业性专业性人民调解委员会"),
+    ("mediation.rooms", "调解工作室"),
+    ("mediation.administrative_bodies", "行政调解机构"),
+    ("mediation.court_links", "诉调对接工作室"),
+)
+NAMED_ORGANISATIONS = 5  # the busiest other organisations a report names
+
+
+def _organisations_sentences(ctx: Context, by_org: list[dict]) -> tuple[list[str], list, int]:
+    """What the unit's organisations other than the 调委会 are and did: how many of each
+    kind (“全镇建有综治中心1个、调解工作室2个”), the busiest of them by name with the
+    disputes each handled, the routes other than people's mediation and the court-referred
+    cases. Each only when the records hold it."""
+    v, fig = ctx.voice, ctx.fig
+    sentences, sources, records = [], [], 0
+    kinds = [(code, label) for code, label in OTHER_ORGANISATIONS if ctx.n(code)]
+    if kinds:
+        sentences.append(
+            f"{v.whole}建有" + "、".join(f"{label}{fig(code)}" for code, label in kinds)
+        )
+        sources += [ctx.indicator_source(code) for code, _ in kinds]
+    others = [r for r in by_org if r["committee__kind"] not in PLAIN_COMMITTEES]
+    if others:
+        named = others[:NAMED_ORGANISATIONS]
+        s = "、".join(f"{r['committee__name']}调处{r['n']}件" for r in named)
+        rest = sum(r["n"] for r in others[NAMED_ORGANISATIONS:])
+        if rest:
+            s += f"，其他调解组织调处{rest}件"
+        sentences.append(s)
+        sources += [
+            Source(r["committee__name"], _url("committee_edit", r["committee_id"])) for r in named
+        ]
+        records += len(named)
+    routes = [
+        (code, label)
+        for code, label in (
+            ("disputes.route_administrative", "通过行政调解办理纠纷"),
+            ("disputes.route_professional", "通过行业性专业性调解办理纠纷"),
+        )
+        if ctx.n(code)
+    ]
+    if routes:
+        sentences.append("、".join(f"{label}{fig(code)}" for code, label in routes))
+        sources += [ctx.indicator_source(code) for code, _ in routes]
+    court = [
+        (code, label)
+        for code, label in (
+            ("disputes.court_referred", "受理法院委派委托调解"),
+            ("disputes.judicial_confirmed", "调解协议申请司法确认"),
+        )
+        if ctx.n(code)
+    ]
+    if court:
+        sentences.append("，".join(f"{label}{fig(code)}" for code, label in court))
+        sources += [ctx.indicator_source(code) for code, _ in court]
+    return sentences, sources, records
+
+
 def _mediation_point(ctx: Context) -> Point | None:
     v, fig = ctx.voice, ctx.fig
     start, end = _span(ctx.year)
-    by_committee = list(
+    by_org = list(
         Dispute.objects.in_subtree(ctx.unit)
         .filter(registered_on__range=(start, end), committee__isnull=False)
-        .values("committee_id", "committee__name", "committee__unit__kind")
+        .values("committee_id", "committee__name", "committee__kind", "committee__unit__kind")
         .annotate(n=Count("pk"))
         .order_by("-n", "committee__name")
     )
+    # the village and township committees (the level split and the busiest village one)
+    by_committee = [r for r in by_org if r["committee__kind"] in PLAIN_COMMITTEES]
     cases = typical_cases(ctx)
-    if not ctx.n("mediation.committees") and not by_committee and not cases:
+    org_sentences, org_sources, org_records = _organisations_sentences(ctx, by_org)
+    if not ctx.n("mediation.committees") and not by_committee and not cases and not org_sentences:
         return None
     sentences, sources, records = [], [], 0
     if ctx.n("mediation.committees"):
@@ -404,6 +496,9 @@ def _mediation_point(ctx: Context) -> Point | None:
             )
             records += 1
         sentences.append(s)
+    sentences += org_sentences
+    sources += org_sources
+    records += org_records
     text = "".join(s + "。" for s in sentences)
     if cases:
         text += "；".join(_case_text(d, i == 0) for i, d in enumerate(cases)) + "。"
@@ -794,7 +889,7 @@ def plans(ctx: Context) -> list[PlanHint]:
     end = dt.date(ctx.year, 12, 31)
     committees = list(
         MediationCommittee.objects.in_subtree(ctx.unit)
-        .filter(term_start__lte=end)
+        .filter(term_start__lte=end, kind__in=COMMITTEE_KINDS)
         .annotate(
             active_n=Count("members", filter=Q(members__active=True)),
             women_n=Count("members", filter=Q(members__active=True, members__gender="female")),

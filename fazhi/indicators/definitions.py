@@ -48,6 +48,11 @@ def _disputes(unit, year):
         # (named so the filter below reads the field, not this sum)
         amount_sum=Coalesce(Sum("amount"), D(0)),
         large=Count("pk", filter=Q(amount__gte=LARGE_AMOUNT)),
+        route_people=Count("pk", filter=Q(route="people")),
+        route_administrative=Count("pk", filter=Q(route="administrative")),
+        route_professional=Count("pk", filter=Q(route="professional")),
+        court_referred=Count("pk", filter=Q(route="court")),
+        judicial_confirmed=Count("pk", filter=Q(judicial_confirmed_on__isnull=False)),
         with_level=Count("pk", filter=Q(outcome="succeeded") & ~Q(resolved_level="")),
         village=Count("pk", filter=Q(outcome="succeeded", resolved_level="village")),
         overdue_open=Count("pk", filter=Q(status__in=open_states, mediation_due__lt=_cutoff(year))),
@@ -61,6 +66,11 @@ def _disputes(unit, year):
         "disputes.resolved_in_village_rate": Value.rate(agg["village"], agg["with_level"]),
         "disputes.overdue": Value.count(agg["overdue_open"] + agg["overdue_late"]),
         "disputes.large": Value.count(agg["large"]),
+        "disputes.route_people": Value.count(agg["route_people"]),
+        "disputes.route_administrative": Value.count(agg["route_administrative"]),
+        "disputes.route_professional": Value.count(agg["route_professional"]),
+        "disputes.court_referred": Value.count(agg["court_referred"]),
+        "disputes.judicial_confirmed": Value.count(agg["judicial_confirmed"]),
     }
 
 
@@ -119,6 +129,16 @@ indicator(
         phrase="涉案金额10万元以上的纠纷",
     )
 )
+
+
+for _code, _name in (
+    ("disputes.route_people", "人民调解途径化解的纠纷"),
+    ("disputes.route_administrative", "行政调解途径化解的纠纷"),
+    ("disputes.route_professional", "行业性专业性调解的纠纷"),
+    ("disputes.court_referred", "法院委派委托调解的纠纷"),
+    ("disputes.judicial_confirmed", "申请司法确认的调解协议"),
+):
+    indicator(Indicator(_code, _name, "件", "disputes", phrase=_name))
 
 
 # --------------------------------------------------------------------------- petitions

@@ -1,5 +1,8 @@
 from .common import CaseBase, Satisfaction
 from .disputes import (
+    COMMITTEE_KINDS,
+    ROUTE_OF_KIND,
+    ROUTES_OF_KIND,
     AgreementForm,
     CommitteeMember,
     Dispute,
@@ -11,9 +14,12 @@ from .disputes import (
     FollowUp,
     MediationCommittee,
     MediationSession,
+    OrganisationKind,
     Outcome,
     PartyKind,
     ResolvedLevel,
+    Route,
+    Sector,
     TerminationReason,
 )
 from .grid import GridCase, GridCategory, GridDisposal, GridStatus
@@ -28,6 +34,9 @@ from .petitions import (
 )
 
 __all__ = [
+    "COMMITTEE_KINDS",
+    "ROUTES_OF_KIND",
+    "ROUTE_OF_KIND",
     "AgreementForm",
     "CaseBase",
     "CommitteeMember",
@@ -48,6 +57,7 @@ __all__ = [
     "MediationCommittee",
     "MediationSession",
     "Opinion",
+    "OrganisationKind",
     "Outcome",
     "PartyKind",
     "Petition",
@@ -56,6 +66,8 @@ __all__ = [
     "PetitionType",
     "Petitioner",
     "ResolvedLevel",
+    "Route",
     "Satisfaction",
+    "Sector",
     "TerminationReason",
 ]

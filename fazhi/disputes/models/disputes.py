@@ -70,26 +70,125 @@ class TerminationReason(models.TextChoices):
     OTHER = "other", "其他"
 
 
-class MediationCommittee(LedgerModel):
-    """调委会: 3–9 members including a woman, a 3-year term."""
+class OrganisationKind(models.TextChoices):
+    """调解组织的类型. The first three are 人民调解委员会 (人民调解法: 3–9 members including
+    a woman, a 3-year term); the others are bodies without a statutory roster."""
 
+    VILLAGE = "village", "村(社区)人民调解委员会"
+    TOWNSHIP = "township", "乡镇(街道)人民调解委员会"
+    PROFESSIONAL = "professional", "行业性专业性人民调解委员会"
+    CENTRE = "centre", "综治中心（矛盾纠纷调处化解中心）"
+    ROOM = "room", "调解工作室"
+    ADMINISTRATIVE = "administrative", "行政调解机构"
+    COURT_LINK = "court_link", "诉调对接工作室"
+
+
+COMMITTEE_KINDS = (
+    OrganisationKind.VILLAGE,
+    OrganisationKind.TOWNSHIP,
+    OrganisationKind.PROFESSIONAL,
+)
+# the kinds a 调解工作室 may sit under (a room under a room is refused)
+PARENT_KINDS = tuple(k for k in OrganisationKind.values if k != OrganisationKind.ROOM)
+
+
+class Sector(models.TextChoices):
+    """行业性专业性人民调解委员会的领域."""
+
+    TRAFFIC = "traffic", "道路交通"
+    MEDICAL = "medical", "医疗纠纷"
+    LABOUR = "labour", "劳动争议"
+    PROPERTY = "property", "物业纠纷"
+    FAMILY = "family", "婚姻家庭"
+    OTHER = "other", "其他"
+
+
+class Route(models.TextChoices):
+    """化解途径 of a dispute, defaulted from the handling organisation's kind."""
+
+    PEOPLE = "people", "人民调解"
+    ADMINISTRATIVE = "administrative", "行政调解"
+    PROFESSIONAL = "professional", "行业性专业性调解"
+    COURT = "court", "法院委派/委托调解（诉调对接）"
+
+
+ROUTE_OF_KIND = {
+    OrganisationKind.VILLAGE: Route.PEOPLE,
+    OrganisationKind.TOWNSHIP: Route.PEOPLE,
+    OrganisationKind.PROFESSIONAL: Route.PROFESSIONAL,
+    OrganisationKind.CENTRE: Route.PEOPLE,
+    OrganisationKind.ROOM: Route.PEOPLE,
+    OrganisationKind.ADMINISTRATIVE: Route.ADMINISTRATIVE,
+    OrganisationKind.COURT_LINK: Route.COURT,
+}
+
+# the routes an organisation of each kind may take a dispute by (a court may refer a
+# case to any of them; a 综治中心 coordinates every route)
+ROUTES_OF_KIND = {
+    OrganisationKind.VILLAGE: (Route.PEOPLE, Route.COURT),
+    OrganisationKind.TOWNSHIP: (Route.PEOPLE, Route.COURT),
+    OrganisationKind.PROFESSIONAL: (Route.PROFESSIONAL, Route.COURT),
+    OrganisationKind.CENTRE: tuple(Route.values),
+    OrganisationKind.ROOM: (Route.PEOPLE, Route.COURT),
+    OrganisationKind.ADMINISTRATIVE: (Route.ADMINISTRATIVE, Route.COURT),
+    OrganisationKind.COURT_LINK: (Route.COURT, Route.PEOPLE),
+}
+
+
+class MediationCommittee(LedgerModel):
+    """调解组织: a 人民调解委员会 (调委会: 3–9 members including a woman, a 3-year term) or
+    another body disputes are handled by (综治中心, a named 调解工作室, a 行政调解 body, an
+    诉调对接工作室). The model keeps its old name so the committees' URLs and records stay."""
+
+    kind = models.CharField(
+        "类型", max_length=20, choices=OrganisationKind.choices, blank=True, db_index=True
+    )
     name = models.CharField("名称", max_length=100)
-    term_start = models.DateField("本届任期开始")
-    term_end = models.DateField("本届任期届满")
+    sector = models.CharField("领域", max_length=20, choices=Sector.choices, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rooms",
+        verbose_name="所属调解组织",
+    )
+    term_start = models.DateField("本届任期开始", null=True, blank=True)
+    term_end = models.DateField("本届任期届满", null=True, blank=True)
 
     history = history()
 
     class Meta:
-        verbose_name = "人民调解委员会"
-        verbose_name_plural = "人民调解委员会"
+        verbose_name = "调解组织"
+        verbose_name_plural = "调解组织"
         ordering = ["unit__path", "name"]
 
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        if not self.kind:  # a committee registered as before: its unit tells which
+            village = self.unit.kind in ("village", "community")
+            self.kind = OrganisationKind.VILLAGE if village else OrganisationKind.TOWNSHIP
+        super().save(*args, **kwargs)
+
+    @property
+    def is_committee(self) -> bool:
+        return self.kind in COMMITTEE_KINDS or not self.kind
+
+    @property
+    def kind_label(self) -> str:
+        label = self.get_kind_display()
+        if self.kind == OrganisationKind.PROFESSIONAL and self.sector:
+            label += f"（{self.get_sector_display()}）"
+        return label
+
     def warnings(self, today=None) -> list[str]:
+        """The statutory checks of a 人民调解委员会; none for the other kinds."""
         from django.utils import timezone
 
+        if not self.is_committee:
+            return []
         today = today or timezone.localdate()
         members = [m for m in self.members.all() if m.active]
         out = []
@@ -97,11 +196,14 @@ class MediationCommittee(LedgerModel):
             out.append(f"委员会组成人员为{len(members)}人，应为3至9人")
         if not any(m.gender == "female" for m in members):
             out.append("委员会组成人员中应当有妇女成员")
-        years = (self.term_end - self.term_start).days / 365.25
-        if abs(years - 3) > 0.1:
-            out.append("每届任期应为三年")
-        if self.term_end < today:
-            out.append(f"本届任期已于{self.term_end:%Y-%m-%d}届满，应当换届")
+        if self.term_start and self.term_end:
+            years = (self.term_end - self.term_start).days / 365.25
+            if abs(years - 3) > 0.1:
+                out.append("每届任期应为三年")
+            if self.term_end < today:
+                out.append(f"本届任期已于{self.term_end:%Y-%m-%d}届满，应当换届")
+        else:
+            out.append("未登记本届任期")
         return out
 
 
@@ -176,6 +278,11 @@ class Dispute(CaseBase):
         related_name="disputes",
         verbose_name="调委会",
     )
+    route = models.CharField(
+        "化解途径", max_length=20, choices=Route.choices, blank=True, db_index=True
+    )
+    court_case_number = models.CharField("法院案号", max_length=60, blank=True)
+    court_referred_on = models.DateField("法院委派/委托日期", null=True, blank=True)
     mediation_due = models.DateField("调解期限", null=True, blank=True, db_index=True)
     mediation_due_provisional = models.BooleanField(default=False)
     extended = models.BooleanField("已延期", default=False)

@@ -220,9 +220,48 @@ def update_dispute(d: Dispute, *, actor, data: dict, expected_version: int | Non
 # --- steps -----------------------------------------------------------------------------
 
 
+def _route(d, cd) -> None:
+    """化解途径: the one chosen, or the handling organisation's (人民调解 for a committee,
+    行政调解 for a government body, …); a court-referred case needs the court's case number
+    and the referral date is not in the future; a route the organisation cannot take is
+    refused."""
+    from ..models import ROUTE_OF_KIND, ROUTES_OF_KIND, OrganisationKind, Route
+
+    org = d.committee
+    route = cd.get("route") or ""
+    if not route and cd.get("court_case_number"):
+        route = Route.COURT
+    if not route:
+        route = ROUTE_OF_KIND.get(org.kind, "") if org is not None else d.route
+    if org is not None and route and route not in ROUTES_OF_KIND.get(org.kind, Route.values):
+        kind = OrganisationKind(org.kind).label
+        raise InvalidInput(
+            f"“{org.name}”是{kind}，不能以“{Route(route).label}”途径办理，请另选化解途径或调解组织"
+        )
+    number = (cd.get("court_case_number") or "").strip() or (
+        d.court_case_number if route == Route.COURT else ""
+    )
+    referred = cd.get("court_referred_on") or (
+        d.court_referred_on if route == Route.COURT else None
+    )
+    if route == Route.COURT:
+        if not number:
+            raise InvalidInput("法院委派/委托调解的纠纷请填写法院案号")
+        if len(number) > 60:
+            raise InvalidInput("法院案号不能超过60字")
+        if referred and referred > today():
+            raise InvalidInput("法院委派/委托日期不能晚于今天")
+    elif cd.get("court_case_number") or cd.get("court_referred_on"):
+        raise InvalidInput("只有法院委派/委托调解（诉调对接）的纠纷填写法院案号和委派日期")
+    d.route = route
+    d.court_case_number = number if route == Route.COURT else ""
+    d.court_referred_on = referred if route == Route.COURT else None
+
+
 def _assign(d, cd, user):
     d.handler = cd["handler"]
     d.committee = cd["committee"]
+    _route(d, cd)
     d.assigned_at = timezone.now()
     if cd["due"]:
         if cd["due"] < today():
@@ -238,6 +277,8 @@ def _reassign(d, cd, user):
     d.handler = cd["handler"]
     if cd["committee"]:
         d.committee = cd["committee"]
+    if any(cd.get(k) for k in ("committee", "route", "court_case_number", "court_referred_on")):
+        _route(d, cd)
     d.assigned_at = timezone.now()
 
 
@@ -346,10 +387,27 @@ def _police(d, cd, user):
     d.police_report_note = cd["note"] or ""
 
 
+def _route_fields():
+    from ..models import Route
+
+    return (
+        Field(
+            "route",
+            "化解途径",
+            "choice",
+            choices=tuple(Route.choices),
+            help="不选则按调解组织类型确定（调委会为人民调解，行政机关为行政调解……）",
+        ),
+        Field("court_case_number", "法院案号", help="法院委派/委托调解的纠纷必填"),
+        Field("court_referred_on", "法院委派/委托日期", "date"),
+    )
+
+
 def _reassign_fields():
     return (
         Field("handler", "承办人", "user", required=True),
-        Field("committee", "调委会", "committee"),
+        Field("committee", "调解组织（调委会）", "committee"),
+        *_route_fields(),
         Field("note", "改派理由", "textarea"),
     )
 
@@ -358,7 +416,8 @@ ACTIONS: dict[str, Action] = {
     "assign": Action(
         (
             Field("handler", "承办人（调解员）", "user", required=True),
-            Field("committee", "调委会", "committee"),
+            Field("committee", "调解组织（调委会）", "committee"),
+            *_route_fields(),
             Field("due", "调解期限", "date", help="默认自交办之日起一个月"),
             Field("note", "交办意见", "textarea"),
         ),
@@ -454,26 +513,83 @@ def act(d: Dispute, action: str, *, user, data=None, comment="", expected_versio
     )
 
 
+def _organisation_fields(data: dict, unit: Unit, committee) -> dict:
+    """类型、领域、所属调解组织 of an organisation, checked: a sector only for a 行业性专业性
+    committee (which needs one), a parent only for a room or a 诉调对接工作室 (a room needs
+    one), the parent in the same township and not itself a room."""
+    from ..models import COMMITTEE_KINDS, OrganisationKind, Sector
+
+    kind = (data.get("kind") or "").strip()
+    if not kind:
+        kind = committee.kind if committee is not None and committee.kind else ""
+    if not kind:
+        kind = OrganisationKind.VILLAGE if unit.is_village else OrganisationKind.TOWNSHIP
+    if kind not in OrganisationKind.values:
+        labels = "、".join(label for _, label in OrganisationKind.choices)
+        raise InvalidInput(f"调解组织类型应为以下之一：{labels}")
+    if kind == OrganisationKind.VILLAGE and not unit.is_village:
+        raise InvalidInput("村(社区)人民调解委员会应登记在村(社区)")
+    sector = (data.get("sector") or "").strip()
+    if kind == OrganisationKind.PROFESSIONAL:
+        if sector not in Sector.values:
+            labels = "、".join(label for _, label in Sector.choices)
+            raise InvalidInput(f"请选择行业性专业性人民调解委员会的领域：{labels}")
+    elif sector:
+        raise InvalidInput("只有行业性专业性人民调解委员会填写领域")
+    parent = None
+    raw_parent = data.get("parent")
+    if raw_parent not in (None, ""):
+        if kind not in (OrganisationKind.ROOM, OrganisationKind.COURT_LINK):
+            raise InvalidInput("只有调解工作室、诉调对接工作室填写所属调解组织")
+        if str(raw_parent).isdecimal():
+            parent = MediationCommittee.objects.select_related("unit").filter(pk=int(raw_parent))
+            parent = parent.first()
+        if parent is None:
+            raise InvalidInput("所属调解组织不存在")
+        if committee is not None and parent.pk == committee.pk:
+            raise InvalidInput("所属调解组织不能是其本身")
+        if parent.kind == OrganisationKind.ROOM:
+            raise InvalidInput("所属调解组织不能是另一个调解工作室")
+        here = unit.township() or unit
+        there = parent.unit.township() or parent.unit
+        if here.pk != there.pk:
+            raise InvalidInput(f"所属调解组织不在{here.name}，应选择本乡镇的调解组织")
+    elif kind == OrganisationKind.ROOM:
+        raise InvalidInput("调解工作室请选择所属调解组织（如村调委会、综治中心）")
+    return {"kind": kind, "sector": sector, "parent": parent, "committee": kind in COMMITTEE_KINDS}
+
+
 @transaction.atomic
 def save_committee(*, actor, unit: Unit, data: dict, members: list[dict], committee=None):
+    """调解组织的登记和修改. A 人民调解委员会 needs its term (开始; 届满 defaults to three
+    years on); the other kinds may leave it blank."""
     check_can_create(actor, unit)
     from .fields import Field as _F
     from .fields import parse_value
 
     name = (data.get("name") or "").strip()
+    org = _organisation_fields(data, unit, committee)
     if not name:
-        raise InvalidInput("请填写调委会名称")
-    start = parse_value(_F("term_start", "任期开始", "date", True), data.get("term_start"))
-    end = data.get("term_end")
-    end = (
-        parse_value(_F("term_end", "任期届满", "date"), end)
-        if end
-        else workdays.add_months(start, 36)
+        raise InvalidInput("请填写调委会名称" if org["committee"] else "请填写调解组织名称")
+    if len(name) > 100:
+        raise InvalidInput("调解组织名称不能超过100字")
+    start = parse_value(
+        _F("term_start", "任期开始", "date", org["committee"]), data.get("term_start")
     )
-    if end <= start:
+    end = data.get("term_end")
+    if end:
+        end = parse_value(_F("term_end", "任期届满", "date"), end)
+    elif start:
+        end = workdays.add_months(start, 36)
+    else:
+        end = None
+    if end and not start:
+        raise InvalidInput("请填写任期开始日期")
+    if start and end <= start:
         raise InvalidInput("任期届满日期应晚于开始日期")
     c = committee or MediationCommittee(unit=unit, created_by=actor)
     c.name, c.term_start, c.term_end = name, start, end
+    c.kind, c.sector, c.parent = org["kind"], org["sector"], org["parent"]
     c.save()
     from ..models import CommitteeMember
 

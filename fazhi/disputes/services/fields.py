@@ -125,7 +125,7 @@ def parse_value(f: Field, value, obj=None):
                 committee.unit.is_within(township) or township.path.startswith(committee.unit.path)
             )
         ):
-            raise InvalidInput(f"“{f.label}”：找不到该调委会")
+            raise InvalidInput(f"“{f.label}”：找不到该调解组织，或它不在本乡镇及上级")
         return committee
     if f.kind == "dispute_category":
         from ..models import DisputeCategory

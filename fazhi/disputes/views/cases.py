@@ -139,12 +139,19 @@ def _action_forms(obj, ledger, user):
             if f.kind == "user":
                 choices = [(str(u.pk), u.label) for u in eligible_handlers(obj)]
             elif f.kind == "committee":
+                from django.db.models import Q
+
                 from ..models import MediationCommittee
 
+                # the township's organisations and those above it (a county's
+                # 行业性专业性 committee), named with their kind when not a 调委会
                 township = obj.unit.township() or obj.unit
                 choices = [
-                    (str(c.pk), c.name)
-                    for c in MediationCommittee.objects.filter(unit__path__startswith=township.path)
+                    (str(c.pk), c.name if c.is_committee else f"{c.name}（{c.get_kind_display()}）")
+                    for c in MediationCommittee.objects.filter(
+                        Q(unit__path__startswith=township.path)
+                        | Q(unit_id__in=township.ancestor_ids())
+                    )
                 ]
             elif f.kind == "dispute_category":
                 from ..models import DisputeCategory

@@ -57,7 +57,15 @@ def detail_fields(obj, user) -> list[tuple[str, str]]:
                 or "无",
             ),
             ("报告公安机关", f"{_d(obj.police_reported_on)} {obj.police_report_note}".strip()),
-            ("调委会", obj.committee.name if obj.committee_id else ""),
+            (
+                "调委会" if not obj.committee_id or obj.committee.is_committee else "调解组织",
+                obj.committee.name if obj.committee_id else "",
+            ),
+            ("化解途径", obj.get_route_display()),
+            (
+                "法院委派/委托",
+                " ".join(x for x in (obj.court_case_number, _d(obj.court_referred_on)) if x),
+            ),
             (
                 "调解期限",
                 _dl(obj.mediation_due, obj.mediation_due_provisional)

@@ -29,9 +29,11 @@ from ..models import (
     HotlineAppeal,
     HotlineCategory,
     MediationCommittee,
+    OrganisationKind,
     Petition,
     PetitionChannel,
     PetitionType,
+    Sector,
 )
 from ..services import disputes as dispute_services
 from ..services import hotline as hotline_services
@@ -345,7 +347,7 @@ def committee_list(request):
     today = timezone.localdate()
     committees = (
         MediationCommittee.objects.visible_to(request.user)
-        .select_related("unit")
+        .select_related("unit", "parent")
         .prefetch_related("members")
     )
     return render(
@@ -398,6 +400,18 @@ def committee_edit(request, pk=None):
             return redirect("disputes:committee_list")
     existing = list(committee.members.all()) if committee else []
     member_rows = [{"i": i, "m": existing[i] if i < len(existing) else None} for i in range(12)]
+    parents = (
+        MediationCommittee.objects.visible_to(request.user)
+        .exclude(kind=OrganisationKind.ROOM)
+        .select_related("unit")
+        .order_by("unit__path", "name")[:300]
+    )
+    posted = request.POST if request.method == "POST" else {}
+    chosen = {
+        "kind": posted.get("kind") or (committee.kind if committee else ""),
+        "sector": posted.get("sector") or (committee.sector if committee else ""),
+        "parent": str(posted.get("parent") or (committee.parent_id if committee else "") or ""),
+    }
     return render(
         request,
         "disputes/committee_form.html",
@@ -407,6 +421,23 @@ def committee_edit(request, pk=None):
             "units": units,
             "member_rows": member_rows,
             "members": CommitteeMember,
+            "kinds": [
+                {"value": v, "label": label, "selected": v == chosen["kind"]}
+                for v, label in OrganisationKind.choices
+            ],
+            "sectors": [
+                {"value": v, "label": label, "selected": v == chosen["sector"]}
+                for v, label in Sector.choices
+            ],
+            "parents": [
+                {
+                    "pk": p.pk,
+                    "label": f"{p.unit.name} {p.name}",
+                    "selected": str(p.pk) == chosen["parent"],
+                }
+                for p in parents
+                if committee is None or p.pk != committee.pk
+            ],
         },
     )
 

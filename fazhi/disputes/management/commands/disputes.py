@@ -21,7 +21,7 @@ from fazhi.ledgers import fields as flow
 from fazhi.ledgers.cli import build_command
 
 from ...ledgers import LEDGERS
-from ...models import MediationCommittee
+from ...models import MediationCommittee, OrganisationKind
 from ...services import grid as grid_services
 from ...services import hotline as hotline_services
 
@@ -87,8 +87,14 @@ class Command(BaseCommand):
         exp.add_argument("kind", choices=KINDS)
         exp.add_argument("unit")
         exp.add_argument("--out", required=True)
-        com = sub.add_parser("committees", help="检查调委会组成和任期")
+        com = sub.add_parser("committees", help="列出调解组织，检查调委会组成和任期")
         com.add_argument("--unit")
+        com.add_argument(
+            "--kind",
+            choices=OrganisationKind.values,
+            help="只列出该类型："
+            + "、".join(f"{v}={label}" for v, label in OrganisationKind.choices),
+        )
 
     def handle(self, *args, verb, **opts):
         if verb in LEDGERS:
@@ -229,14 +235,30 @@ class Command(BaseCommand):
         excel.export_file(out, ledger.export_title, [c.header for c in cols], rows, unit=unit)
         self.stdout.write(f"已导出到 {out}")
 
-    def do_committees(self, unit, **_):
-        qs = MediationCommittee.objects.select_related("unit").prefetch_related("members")
+    def do_committees(self, unit, kind=None, **_):
+        qs = MediationCommittee.objects.select_related("unit", "parent").prefetch_related("members")
         if unit:
             qs = qs.filter(unit__path__startswith=resolve_unit(unit).path)
+        if kind:
+            qs = qs.filter(kind=kind)
         today = timezone.localdate()
-        bad = 0
-        for c in qs:
+        bad = committees = 0
+        rows = list(qs)
+        for c in rows:
+            if not c.is_committee:
+                under = f"，属{c.parent.name}" if c.parent_id else ""
+                self.stdout.write(f"{c.unit.name} {c.name}（{c.kind_label}{under}）")
+                continue
+            committees += 1
             ws = c.warnings(today)
             bad += bool(ws)
-            self.stdout.write(f"{c.unit.name} {c.name}：" + ("；".join(ws) if ws else "符合要求"))
-        self.stdout.write(f"共 {qs.count()} 个调委会，{bad} 个需要处理")
+            label = f"（{c.kind_label}）" if c.kind == OrganisationKind.PROFESSIONAL else ""
+            self.stdout.write(
+                f"{c.unit.name} {c.name}{label}：" + ("；".join(ws) if ws else "符合要求")
+            )
+        others = len(rows) - committees
+        self.stdout.write(
+            f"共 {committees} 个调委会"
+            + (f"、{others} 个其他调解组织" if others else "")
+            + f"，{bad} 个需要处理"
+        )
