@@ -63,6 +63,7 @@ from .models import (
     Petition,
     PetitionChannel,
 )
+from .training_report import training_sentences
 
 THEME = "disputes"
 DISPUTE_OPEN = ("registered", "assigned", "mediating")  # not yet concluded (as the indicator)
@@ -385,6 +386,7 @@ def _mediation_point(ctx: Context) -> Point | None:
             ctx.indicator_source("mediation.committees"),
             ctx.indicator_source("mediation.mediators"),
         ]
+    sentences += training_sentences(ctx, sources)
     if by_committee:
         village = sum(r["n"] for r in by_committee if r["committee__unit__kind"] in VILLAGE_KINDS)
         upper = sum(r["n"] for r in by_committee) - village

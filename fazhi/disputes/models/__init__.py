@@ -26,6 +26,7 @@ from .petitions import (
     PetitionStatus,
     PetitionType,
 )
+from .training import MediatorTraining
 
 __all__ = [
     "AgreementForm",
@@ -47,6 +48,7 @@ __all__ = [
     "HotlineStatus",
     "MediationCommittee",
     "MediationSession",
+    "MediatorTraining",
     "Opinion",
     "Outcome",
     "PartyKind",
