@@ -12,10 +12,10 @@ What a report says of them — "2026年，本镇获评市级金牌调解室1个�
   person's title counted, never named; the titles sought counted.
 
 Indicators (group ``honours_report``): ``honours.won`` and ``honours.won_<level>`` (titles
-won in the year, 项), ``honours.applying`` (titles sought in the year), ``honours.best_cases`` (优秀调解案例
-won in the year; those naming their case are described after the titles, the parties
-anonymised), and, from the unit's
-own latest result, ``assessment.rule_of_law_rank``/``_score`` (法治建设考核) and
+won in the year, 项), ``honours.applying`` (titles sought in the year),
+``honours.best_cases`` (优秀调解案例 won in the year; those naming their case are described
+after the titles, the parties anonymised), and, from the unit's own latest result,
+``assessment.rule_of_law_rank``/``_score`` (法治建设考核) and
 ``assessment.law_based_admin_rank``/``_score`` (依法行政考核); not applicable when there
 is none.
 """
