@@ -39,6 +39,7 @@ from .services import disputes as dispute_services
 from .services import grid as grid_services
 from .services import hotline as hotline_services
 from .services import petitions as petition_services
+from .training import TRAINING
 
 
 def _date(d) -> str:
@@ -640,3 +641,6 @@ LEDGERS = {
     ),
 }
 DECLARED = LEDGERS  # the name the pages and tests have used
+
+# 人民调解员培训: a framework ledger of its own pages (declared in ``training.py``).
+LEDGERS["training"] = TRAINING

@@ -65,6 +65,7 @@ from .models import (
     Petition,
     PetitionChannel,
 )
+from .training_report import training_sentences
 
 THEME = "disputes"
 DISPUTE_OPEN = ("registered", "assigned", "mediating")  # not yet concluded (as the indicator)
@@ -465,7 +466,8 @@ def _mediation_point(ctx: Context) -> Point | None:
     by_committee = [r for r in by_org if r["committee__kind"] in PLAIN_COMMITTEES]
     cases = typical_cases(ctx)
     org_sentences, org_sources, org_records = _organisations_sentences(ctx, by_org)
-    if not ctx.n("mediation.committees") and not by_committee and not cases and not org_sentences:
+    trained = ctx.n("mediation.trainings")
+    if not (ctx.n("mediation.committees") or by_committee or cases or org_sentences or trained):
         return None
     sentences, sources, records = [], [], 0
     if ctx.n("mediation.committees"):
@@ -477,6 +479,7 @@ def _mediation_point(ctx: Context) -> Point | None:
             ctx.indicator_source("mediation.committees"),
             ctx.indicator_source("mediation.mediators"),
         ]
+    sentences += training_sentences(ctx, sources)
     if by_committee:
         village = sum(r["n"] for r in by_committee if r["committee__unit__kind"] in VILLAGE_KINDS)
         upper = sum(r["n"] for r in by_committee) - village

@@ -1,8 +1,9 @@
 from django.urls import path
 
-from fazhi.ledgers.pages import export_view, list_view, reveal_view
+from fazhi.ledgers.pages import export_view, list_view, reveal_view, urlpatterns_for
 
 from .ledgers import DECLARED
+from .training import TRAINING, TRAINING_TABS
 from .views import cases, grid, pages
 
 app_name = "disputes"
@@ -57,3 +58,6 @@ for key, prefix in (
                 name=f"{key}_document",
             )
         )
+
+# 人民调解员培训: every page from the ledger's declaration (``training.py``).
+urlpatterns += urlpatterns_for([TRAINING], TRAINING_TABS)

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from fazhi.core import demo
+from fazhi.disputes.models import Dispute
 
 from .models import (
     Assessment,
@@ -195,6 +196,8 @@ def gen(ctx) -> None:
                 created_by=user,
             )
             made += 1
+        if t_index == 0:
+            made += _best_case(ctx, township, villages, user, today)
         last = ctx.year - 1
         rank, score, grade, admin_score, admin_grade = ASSESSED[t_index % len(ASSESSED)]
         announced = min(dt.date(ctx.year, 3, 18), today)
@@ -224,3 +227,39 @@ def gen(ctx) -> None:
             created_by=user,
         )
     ctx.log(f"荣誉与考核：{made} 项荣誉称号，{2 * n} 项考核结果")
+
+
+def _best_case(ctx, township, villages, user, today) -> int:
+    """东风镇's 优秀调解案例 of the year: the largest dispute its first village's committee
+    mediated to agreement this year, named a city-level best case (0 when there is none)."""
+    if not villages:
+        return 0
+    committee = f"{villages[0].name}人民调解委员会"
+    d = (
+        Dispute.objects.in_subtree(township)
+        .filter(
+            registered_on__year=ctx.year,
+            outcome="succeeded",
+            committee__name=committee,
+            parties__isnull=False,
+        )
+        .order_by("-amount", "pk")
+        .first()
+    )
+    if d is None:
+        return 0
+    Honour.objects.create(
+        unit=villages[0],
+        kind=HonourKind.BEST_CASE,
+        level=Level.CITY,
+        title=default_title(HonourKind.BEST_CASE, Level.CITY),
+        year=ctx.year,
+        awarded_by="市司法局",
+        document_no=f"市司发〔{ctx.year}〕35号",
+        holder_name=committee,
+        status=HonourStatus.AWARDED,
+        awarded_on=min(dt.date(ctx.year, 11, 20), today),
+        dispute=d,
+        created_by=user,
+    )
+    return 1

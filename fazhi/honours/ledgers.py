@@ -108,6 +108,7 @@ def _import_honour(*, unit, actor, row):
         holder_post=str(row.get("holder_post") or ""),
         applied_on=row.get("applied_on"),
         awarded_on=row.get("awarded_on"),
+        dispute_number=str(row.get("dispute_number") or ""),
     )
 
 
@@ -139,12 +140,14 @@ HONOURS_IMPORT = Importer(
         Column("holder_post", "职务(身份)", aliases=("职务", "身份")),
         Column("applied_on", "申报日期", parse=parse_date),
         Column("awarded_on", "命名日期", parse=parse_date, aliases=("表彰日期",)),
+        Column("dispute_number", "调解案件编号", aliases=("案件编号", "纠纷编号", "案例编号")),
     ],
     save=_import_honour,
     key=_honour_key,
     note="每行一个称号；“单位”填获评的村(社区)、乡镇或县的名称或代码；类别填民主法治示范村、"
-    "法治乡镇(街道)、金牌调解室、模范调解员、先进集体、先进个人或其他荣誉；级别填国家级、省级、"
-    "市级或县级；状态填申报中或已获评（不填为已获评）；个人称号在“获评对象”填姓名。"
+    "法治乡镇(街道)、金牌调解室、模范调解员、先进集体、先进个人、优秀调解案例或其他荣誉；级别填国家级、省级、"
+    "市级或县级；状态填申报中或已获评（不填为已获评）；个人称号在“获评对象”填姓名；"
+    "优秀调解案例可在“调解案件编号”填该案在矛盾纠纷台账的编号。"
     "同一单位同年度、同级别、同名称、同获评对象的称号视为已导入。",
 )
 
@@ -161,6 +164,8 @@ def _honour_detail(o):
     )
     if o.holder_name:
         rows.append(("获评对象", o.holder_name + (f"（{o.holder_post}）" if o.holder_post else "")))
+    if o.dispute_id:
+        rows.append(("调解案件", f"{o.dispute.number}（{o.dispute.unit.name}）"))
     rows += model_fields(o, ["applied_on", "awarded_on", "reviewed_on", "reason", "notes"])
     if o.kept_by == KEPT_BY_MODEL_LEDGER:
         rows.append(
@@ -191,7 +196,9 @@ HONOUR = Ledger(
         Col("命名(表彰)单位", lambda o: o.awarded_by),
         Col("文号", lambda o: o.document_no),
         Col("状态", lambda o: o.get_status_display(), "status"),
+        Col("调解案件", lambda o: o.dispute_number),
     ],
+    related=("unit", "dispute"),
     filters=[
         Filt("status", "状态", tuple(HonourStatus.choices)),
         Filt("level", "级别", tuple(Level.choices)),

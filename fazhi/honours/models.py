@@ -23,6 +23,7 @@ class HonourKind(models.TextChoices):
     MODEL_MEDIATOR = "model_mediator", "模范调解员"
     ADVANCED_COLLECTIVE = "advanced_collective", "先进集体"
     ADVANCED_INDIVIDUAL = "advanced_individual", "先进个人"
+    BEST_CASE = "best_case", "优秀调解案例"
     OTHER = "other", "其他荣誉"
 
 
@@ -83,6 +84,15 @@ class Honour(LedgerModel):
     awarded_on = models.DateField("命名日期", null=True, blank=True)
     reviewed_on = models.DateField("复核日期", null=True, blank=True)
     reason = models.TextField("未获评/撤销原因", blank=True)
+    dispute = models.ForeignKey(
+        "disputes.Dispute",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="调解案件",
+        help_text="优秀调解案例：获评的纠纷案件（本单位或下级的台账记录）",
+    )
     notes = models.TextField("备注", blank=True)
     kept_by = models.CharField("同步台账", max_length=30, blank=True, editable=False)
     version = models.PositiveIntegerField(default=0)
@@ -102,6 +112,11 @@ class Honour(LedgerModel):
     @property
     def is_person(self) -> bool:
         return self.kind in PERSON_KINDS
+
+    @property
+    def dispute_number(self) -> str:
+        """The 优秀调解案例's case as the disputes ledger numbers it ("" when none)."""
+        return self.dispute.number if self.dispute_id else ""
 
 
 class AssessmentKind(models.TextChoices):

@@ -12,19 +12,22 @@ What a report says of them — "2026年，本镇获评市级金牌调解室1个�
   person's title counted, never named; the titles sought counted.
 
 Indicators (group ``honours_report``): ``honours.won`` and ``honours.won_<level>`` (titles
-won in the year, 项), ``honours.applying`` (titles sought in the year), and, from the unit's
-own latest result, ``assessment.rule_of_law_rank``/``_score`` (法治建设考核) and
+won in the year, 项), ``honours.applying`` (titles sought in the year),
+``honours.best_cases`` (优秀调解案例 won in the year; those naming their case are described
+after the titles, the parties anonymised), and, from the unit's own latest result,
+``assessment.rule_of_law_rank``/``_score`` (法治建设考核) and
 ``assessment.law_based_admin_rank``/``_score`` (依法行政考核); not applicable when there
 is none.
 """
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 
+from fazhi.disputes.models import DisputeParty
 from fazhi.indicators.registry import LOWER, Indicator, Value, group, indicator
-from fazhi.reports.contrib import Context, Contribution, Point, Source, register
+from fazhi.reports.contrib import Context, Contribution, Point, Source, anonymise, register
 
 from . import services
 from .models import (
@@ -34,6 +37,7 @@ from .models import (
     PERSON_KINDS,
     AssessmentKind,
     Honour,
+    HonourKind,
     HonourStatus,
     Level,
 )
@@ -52,6 +56,7 @@ def _figures(unit, year):
     won = Honour.objects.in_subtree(unit).aggregate(
         won=Count("pk", filter=Q(status__in=HELD, year=year)),
         applying=Count("pk", filter=Q(status=HonourStatus.APPLYING, year=year)),
+        best_cases=Count("pk", filter=Q(status__in=HELD, year=year, kind=HonourKind.BEST_CASE)),
         **{
             lv.value: Count("pk", filter=Q(status__in=HELD, year=year, level=lv))
             for lv in LEVEL_ORDER
@@ -60,6 +65,7 @@ def _figures(unit, year):
     out = {
         "honours.won": Value.count(won["won"]),
         "honours.applying": Value.count(won["applying"]),
+        "honours.best_cases": Value.count(won["best_cases"]),
         **{f"honours.won_{lv.value}": Value.count(won[lv.value]) for lv in LEVEL_ORDER},
     }
     latest = {a.kind: a for a in services.latest_assessments(unit, year)}
@@ -78,6 +84,7 @@ for _ind in (
         for lv in LEVEL_ORDER
     ),
     Indicator("honours.applying", "申报中的荣誉称号", "项", G, phrase="申报各级荣誉称号"),
+    Indicator("honours.best_cases", "获评优秀调解案例", "个", G, phrase="获评优秀调解案例"),
     Indicator("assessment.rule_of_law_rank", "法治建设考核名次（最近一次）", "名", G, direction=LOWER, phrase="法治建设考核位列第"),
     Indicator("assessment.rule_of_law_score", "法治建设考核得分（最近一次）", "分", G, kind="amount", decimals=2, phrase="法治建设考核得分"),
     Indicator("assessment.law_based_admin_rank", "依法行政考核名次（最近一次）", "名", G, direction=LOWER, phrase="依法行政考核位列第"),
@@ -144,6 +151,46 @@ def honours_text(ctx: Context) -> tuple[str, list[Source], int]:
     return text, sources, len(named)
 
 
+def _case_name(d) -> str:
+    """ "范某与龚某邻里纠纷": the case by its parties (anonymised) and category; never the
+    ledger's 纠纷简称, which names the parties in full."""
+    people = list(d.parties.all())
+    first = [p for p in people if p.side == "applicant"][:1]
+    second = [p for p in people if p.side == "respondent"][:1]
+    names = []
+    for p in first + second:
+        n = "某单位" if p.kind == "org" else anonymise(p.name)
+        if n not in names:
+            names.append(n)
+    kind = (d.category.name if d.category_id else "").strip().removesuffix("纠纷") or "民间"
+    return "与".join(names) + kind + "纠纷"
+
+
+def best_cases_text(ctx: Context) -> tuple[str, list[Source]]:
+    """ "红星村人民调解委员会调解的《范某与龚某邻里纠纷》获评市级优秀调解案例" for each
+    优秀调解案例 won in the year in the unit's area that names its case (at most three);
+    those that name none are counted in the titles above only."""
+    parties = Prefetch("dispute__parties", queryset=DisputeParty.objects.order_by("id"))
+    cases = list(
+        Honour.objects.in_subtree(ctx.unit)
+        .filter(status__in=HELD, year=ctx.year, kind=HonourKind.BEST_CASE, dispute__isnull=False)
+        .select_related("unit", "dispute__committee", "dispute__category")
+        .prefetch_related(parties)
+        .order_by("level", "id")[:20]
+    )
+    rank = {lv: i for i, lv in enumerate(LEVEL_ORDER)}
+    cases.sort(key=lambda h: (rank[Level(h.level)], h.pk))
+    said, sources = [], []
+    for h in cases[:3]:
+        d = h.dispute
+        by = d.committee.name if d.committee_id else _holder(h, ctx)
+        said.append(f"{by}调解的《{_case_name(d)}》获评{_named_title(h)}")
+        sources.append(
+            Source(f"优秀调解案例：{d.number}", reverse("honours:honour_detail", args=[h.pk]))
+        )
+    return "；".join(said), sources
+
+
 def _assessment_text(ctx: Context) -> tuple[str, list[Source], list[str]]:
     """ "在2025年度全县乡镇法治建设考核中位列第3名（共4个乡镇），得分92.5分，考核等次为优秀"
     for the unit's own latest result of each kind, as recorded."""
@@ -196,6 +243,10 @@ def points(ctx: Context) -> list[Point]:
     text, named, n = honours_text(ctx)
     if text:
         sentence = f"{ctx.year}年，{ctx.voice.whole}获评各级荣誉{ctx.fig('honours.won')}：{text}"
+        cases, named_cases = best_cases_text(ctx)
+        if cases:
+            sentence += f"，其中{cases}"
+            sources += named_cases + [ctx.indicator_source("honours.best_cases")]
         if ctx.n("honours.applying"):
             sentence += f"；正在申报各级荣誉称号{ctx.fig('honours.applying')}"
         said.append(sentence + "。")

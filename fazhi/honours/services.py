@@ -18,6 +18,7 @@ from fazhi.core.errors import InvalidInput
 from fazhi.core.models import Unit
 from fazhi.core.models.units import VILLAGE_KINDS, UnitKind
 from fazhi.core.roles import Perm
+from fazhi.disputes.models import Dispute
 from fazhi.ledgers.fields import F
 
 from . import signals
@@ -55,6 +56,12 @@ HONOUR_FIELDS = (
     F("holder_post", "职务(身份)", required=False),
     F("applied_on", "申报日期", "date", required=False),
     F("awarded_on", "命名日期", "date", required=False),
+    F(
+        "dispute_number",
+        "调解案件编号",
+        required=False,
+        help="优秀调解案例：获评案件在矛盾纠纷台账的编号，如 调2026-0001",
+    ),
     F("notes", "备注", "textarea", required=False),
 )
 HONOUR_CREATE_FIELDS = (
@@ -123,6 +130,45 @@ def default_title(kind: str, level: str, unit_kind: str = "") -> str:
 
 
 # --------------------------------------------------------------------------- honours
+def _related(a: Unit, b: Unit) -> bool:
+    """``a`` and ``b`` lie on one line of the tree (a village and its township)."""
+    return a.path.startswith(b.path) or b.path.startswith(a.path)
+
+
+def find_dispute(unit: Unit, number: str):
+    """The dispute numbered ``number`` that ``unit``'s 优秀调解案例 may name: registered in
+    ``unit``'s area, or by the township above the village that holds the title (None for
+    an empty number). Refused with a Chinese reason when there is none, or several."""
+    number = (number or "").strip()
+    if not number:
+        return None
+    found = [
+        d
+        for d in Dispute.objects.filter(number=number).select_related("unit")[:50]
+        if _related(d.unit, unit)
+    ]
+    if not found:
+        raise InvalidInput(
+            f"调解案件编号：{unit.name}及其所属乡镇的矛盾纠纷台账中没有编号为“{number}”的案件"
+        )
+    if len(found) > 1:
+        raise InvalidInput(
+            f"调解案件编号：“{number}”对应{len(found)}个乡镇的案件，请在案件所属的乡镇或村登记该案例"
+        )
+    return found[0]
+
+
+def _check_dispute(h: Honour) -> None:
+    if h.dispute_id is None:
+        return
+    if h.kind != HonourKind.BEST_CASE:
+        raise InvalidInput("只有“优秀调解案例”可关联调解案件，请清空调解案件编号或改选类别")
+    if not _related(h.dispute.unit, h.unit):
+        raise InvalidInput(
+            f"调解案件编号：案件{h.dispute.number}不属于{h.unit.name}或其所属乡镇，不能关联"
+        )
+
+
 def _check_honour(h: Honour) -> None:
     h.year = _year(h.year)
     h.title = (h.title or "").strip() or default_title(h.kind, h.level, h.unit.kind)
@@ -140,6 +186,7 @@ def _check_honour(h: Honour) -> None:
     _not_future(h.awarded_on, "命名日期")
     if h.applied_on and h.awarded_on and h.awarded_on < h.applied_on:
         raise InvalidInput("命名日期不能早于申报日期")
+    _check_dispute(h)
     if (
         h.status in (HonourStatus.AWARDED, HonourStatus.REVIEWING)
         and h.year > timezone.localdate().year
@@ -169,6 +216,7 @@ def create_honour(
     holder_post: str = "",
     applied_on: dt.date | None = None,
     awarded_on: dt.date | None = None,
+    dispute_number: str = "",
     notes: str = "",
 ) -> Honour:
     """A title sought (申报中) or already won (已获评). A 民主法治示范村(社区) won is also
@@ -190,6 +238,7 @@ def create_honour(
         holder_post=(holder_post or "").strip(),
         applied_on=applied_on,
         awarded_on=awarded_on,
+        dispute=find_dispute(unit, dispute_number),
         notes=notes or "",
     )
     _check_honour(h)
@@ -214,6 +263,8 @@ def update_honour(h: Honour, *, actor, **changes) -> Honour:
     if changes.get("status") not in (None, h.status):
         raise InvalidInput("状态请通过获评、复核等步骤办理")
     changes.pop("status", None)
+    if "dispute_number" in changes:
+        h.dispute = find_dispute(h.unit, changes.pop("dispute_number"))
     dates = {"applied_on", "awarded_on"}
     for key, value in changes.items():
         setattr(h, key, value if value is not None or key in dates else "")

@@ -131,3 +131,29 @@ for _kind, _key in (
     API_ROUTES[f"/api/v1/disputes/{_kind}/{{case_id}}/actions/{{action}}"] = (
         lambda k: lambda w, o: {"case_id": o[k].pk, "action": "supervise"}
     )(_key)
+
+
+# 人民调解员培训 (fazhi/disputes/training.py): township A's training.
+def seed_trainings(world):
+    import datetime as dt
+
+    from fazhi.disputes.services import training as ts
+
+    t = ts.create_training(
+        unit=world.township_a,
+        actor=world.admin_a,
+        held_on=dt.date.today(),
+        title=f"{MARKER} 调解员培训",
+        organiser=f"{MARKER}司法所",
+        hours=4,
+        trainees=20,
+    )
+    return {"dsp_training": t}
+
+
+SEEDERS.append(seed_trainings)
+for _page in ("detail", "edit"):
+    ROUTES[f"disputes:training_{_page}"] = lambda w, o: {"pk": o["dsp_training"].pk}
+API_ROUTES["/api/v1/disputes/trainings/{record_id}"] = lambda w, o: {
+    "record_id": o["dsp_training"].pk
+}

@@ -32,6 +32,7 @@ from .petitions import (
     PetitionStatus,
     PetitionType,
 )
+from .training import MediatorTraining
 
 __all__ = [
     "COMMITTEE_KINDS",
@@ -56,6 +57,7 @@ __all__ = [
     "HotlineStatus",
     "MediationCommittee",
     "MediationSession",
+    "MediatorTraining",
     "Opinion",
     "OrganisationKind",
     "Outcome",
