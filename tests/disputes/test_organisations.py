@@ -439,6 +439,8 @@ def test_indicators_count_organisations_and_routes(world):
         "disputes.route_professional": 1,
         "disputes.court_referred": 2,
         "disputes.judicial_confirmed": 2,
+        "mediation.trainings": 0,  # none held (tests/disputes/test_training.py)
+        "mediation.trained": 0,
     }
     other = registry.compute(world.township_b, YEAR, fresh=True)
     assert other["mediation.organisations"].value == 0
