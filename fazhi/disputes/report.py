@@ -399,7 +399,7 @@ OTHER_ORGANISATIONS = (
     ("mediation.administrative_bodies", "行政调解机构"),
     ("mediation.court_links", "诉调对接工作室"),
 )
-NAMED_ORGANISATIONS = 5  # the busiest other organisations a report names
+NAMED_ORGANISATIONS = 3  # the busiest other organisations a report names
 
 
 def _organisations_sentences(ctx: Context, by_org: list[dict]) -> tuple[list[str], list, int]:
@@ -435,7 +435,7 @@ def _organisations_sentences(ctx: Context, by_org: list[dict]) -> tuple[list[str
         )
         if ctx.n(code)
     ]
-    if routes:
+    if routes and not others:  # else the organisations named say it (派出所 = 行政调解)
         sentences.append("、".join(f"{label}{fig(code)}" for code, label in routes))
         sources += [ctx.indicator_source(code) for code, _ in routes]
     court = [

@@ -137,7 +137,9 @@ def honours_text(ctx: Context) -> tuple[str, list[Source], int]:
                     f"{ctx.voice.we}被{by}命名为“{title}”" if by else f"{ctx.voice.we}获评“{title}”"
                 )
             rest = [h for h in hs if h not in mine]
-            if rest:
+            if rest and all(h.kind == HonourKind.BEST_CASE and h.dispute_id for h in rest):
+                parts.append(f"{title}{len(rest)}个")  # best_cases_text names them with the case
+            elif rest:
                 names = list(dict.fromkeys(_holder(h, ctx) for h in rest))
                 more = "等" if len(names) > 3 else ""
                 parts.append(f"{title}{len(rest)}个（{'、'.join(names[:3])}{more}）")
@@ -264,7 +266,9 @@ def points(ctx: Context) -> list[Point]:
             lead,
             "".join(said),
             sources=sources,
-            weight=65,
+            # an assessment's result or a title won is what a writer keeps when the section
+            # runs long (the seeds all say it); titles only applied for weigh less
+            weight=75 if assessed or ctx.n("honours.won") else 65,
             key="honours",
             records=records,
         )
