@@ -92,8 +92,8 @@ def test_every_page_export_writes_one_audit_row(world, boss, client_for):
         assert f"decisions:{lg.key}_list" in names, lg.key
     for lg in ENFORCEMENT:
         assert f"enforcement:{lg.key}_list" in names, lg.key
-    for key in DISPUTES:
-        assert f"disputes:{key}_export" in names, key
+    for key in DISPUTES:  # its own export route, or the framework's list page export
+        assert {f"disputes:{key}_export", f"disputes:{key}_list"} & names, key
     apps = {n.split(":")[0] for n in names}
     assert {"decisions", "enforcement", "disputes", "legalservice", "oversight"} <= apps
     assert {"publicity", "learning", "reports", "web"} <= apps, apps
