@@ -31,6 +31,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
     path("public/reports/", include("fazhi.reports.public_urls")),
+    path("public/openness/", include("fazhi.openness.public_urls")),
     path("", include("fazhi.web.urls")),
 ]
 

@@ -231,4 +231,27 @@ def gen(ctx):
             partial = next((r for r in requests if r.reply_type == ReplyType.PARTIAL), None)
             if partial is not None:
                 _reconsideration(t, partial, today)
-    ctx.log(f"政务公开：主动公开 {total} 条，每个乡镇 4–6 件依申请公开（补正、延期、答复）")
+        _annual_draft(t, year)
+    ctx.log(
+        f"政务公开：主动公开 {total} 条，每个乡镇 4–6 件依申请公开（补正、延期、答复），"
+        f"{year}年度政府信息公开工作年度报告草稿（由台账起草）"
+    )
+
+
+def _annual_draft(t, year: int) -> None:
+    """The year's 政府信息公开工作年度报告 drafted from the records just made, as a clerk
+    would in December (due by 31 January): tables and sections 一 and 五; 六 (the fees
+    charged, not recorded) left to the writer."""
+    from . import annual
+    from .models import OpennessReport
+    from .services import annual_title
+
+    tables = annual.annual_tables(t, year)
+    OpennessReport.objects.create(
+        unit=t,
+        year=year,
+        title=annual_title(t, year),
+        tables=tables,
+        generated_at=timezone.now(),
+        **annual.draft_sections(t, year, tables),
+    )

@@ -18,16 +18,18 @@ from fazhi.ledgers.pages import keep_masked
 from . import services
 from .models import (
     OPEN_STATES,
+    AnnualStatus,
     ApplicantKind,
     Category,
     Disclosure,
     DisclosureChannel,
     InformationRequest,
+    OpennessReport,
     ReplyType,
     RequestChannel,
     RequestStatus,
 )
-from .procedures import ACTIONS, REQUEST
+from .procedures import ACTIONS, ANNUAL, ANNUAL_ACTIONS, REQUEST
 
 APP = "openness"
 # Disclosure is the duty of a government: the county, a township's government, a
@@ -330,12 +332,95 @@ REQUEST_LEDGER = Ledger(
 )
 
 
-LEDGERS = [DISCLOSURE, REQUEST_LEDGER]
+# ---------------------------------------------------------------- 年度报告
+
+ANNUAL_CREATE_FIELDS = (F("year", "年度", "int"),)
+ANNUAL_EDIT_FIELDS = (
+    F("title", "标题"),
+    F("overview", "一、总体情况", "textarea", required=False),
+    F("problems", "五、存在的主要问题及改进情况", "textarea", required=False),
+    F("other", "六、其他需要报告的事项（含信息处理费收取情况）", "textarea", required=False),
+)
+
+
+def create_annual(*, unit, actor, raw):
+    data = parse(ANNUAL_CREATE_FIELDS, raw)
+    return services.draft_annual_report(unit=unit, actor=actor, year=data["year"])
+
+
+def update_annual(obj, *, actor, raw):
+    data = parse(ANNUAL_EDIT_FIELDS, raw)
+    return services.update_annual_report(obj, actor=actor, **data)
+
+
+def _annual_context(obj, request) -> dict:
+    from . import annual, annual_render
+
+    return {
+        "annual_body": annual_render.body_html(obj),
+        "annual_balance": annual.balance(obj.tables or {}),
+    }
+
+
+def _annual_due(r):
+    return r.due if r.editable else None
+
+
+ANNUAL_LEDGER = Ledger(
+    app=APP,
+    key="annual",
+    plural="reports",
+    model=OpennessReport,
+    title="年度报告",
+    columns=[
+        Col("年度", lambda r: r.year, "year"),
+        Col("单位", lambda r: r.unit.name),
+        Col("标题", lambda r: r.title, "title"),
+        Col("状态", lambda r: r.get_status_display(), "status"),
+        Col("公开期限", lambda r: r.due),
+        Col("索引号", lambda r: r.index_number),
+        Col("公开日期", lambda r: r.published_on, "published_on"),
+    ],
+    filters=[Filt("status", "状态", tuple(AnnualStatus.choices))],
+    search=("title", "index_number"),
+    year_field="year",
+    ordering=("-year", "unit__path"),
+    due=_annual_due,
+    procedure=ANNUAL,
+    actions=ANNUAL_ACTIONS,
+    create_fields=ANNUAL_CREATE_FIELDS,
+    create=create_annual,
+    edit_fields=ANNUAL_EDIT_FIELDS,
+    update=update_annual,
+    detail=lambda r: [
+        ("标题", r.title),
+        ("单位", r.unit.name),
+        ("年度", r.year),
+        ("状态", r.get_status_display()),
+        ("公开期限（次年1月31日前）", r.due),
+        ("表格生成时间", r.generated_at),
+        ("索引号", r.index_number),
+        ("公开日期", r.published_on),
+    ],
+    extra_template="openness/_annual_extra.html",
+    extra_context=_annual_context,
+    documents=[("report", "年度报告")],
+    names={"list": "reports"},
+    unit_kinds=PLACES,
+    personal=(),
+    refused=REFUSED,
+    notices={"created": "已按台账起草。请核对表格，改写第一、五、六部分后公开。"},
+    empty="还没有政府信息公开工作年度报告。点击“登记”选择年度，系统按台账起草表格和文字。",
+)
+
+
+LEDGERS = [DISCLOSURE, REQUEST_LEDGER, ANNUAL_LEDGER]
 BY_KEY = {lg.key: lg for lg in LEDGERS}
 TABS = [
     ("index", "概览"),
     ("disclosures", "主动公开"),
     ("requests", "依申请公开"),
+    ("reports", "年度报告"),
 ]
 
 

@@ -257,3 +257,61 @@ class InformationRequest(LedgerModel):
     def applicant_shown(self) -> str:
         """A person's name masked (王*明); an organisation's name as it is."""
         return pii.mask_name(self.applicant_name) if self.is_person else self.applicant_name
+
+
+# ---------------------------------------------------------------- the statutory annual report
+
+
+class AnnualStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    PUBLISHED = "published", "已公开"
+
+
+class OpennessReport(LedgerModel):
+    """政府信息公开工作年度报告 (条例 arts. 49–50): due by 31 January of the next year, in
+    the national fixed format (国办公开办函〔2021〕30号). Its tables are drafted from the
+    records (``annual.annual_tables``) and kept with it (``tables``: refreshed while a
+    draft, frozen at publication); sections 一, 五 and 六 are prose the writer edits from
+    the draft the records give. Published, it carries its index number (索引号) and its
+    DOCX and HTML, rendered once and served as they were."""
+
+    DUE_MONTH, DUE_DAY = 1, 31
+
+    year = models.PositiveSmallIntegerField("年度", db_index=True)
+    title = models.CharField("标题", max_length=200)
+    status = models.CharField(
+        "状态", max_length=20, choices=AnnualStatus.choices, default=AnnualStatus.DRAFT
+    )
+    tables = models.JSONField("法定表格", default=dict, blank=True)
+    overview = models.TextField("一、总体情况", blank=True)
+    problems = models.TextField("五、存在的主要问题及改进情况", blank=True)
+    other = models.TextField("六、其他需要报告的事项", blank=True)
+    generated_at = models.DateTimeField("表格生成时间", null=True, blank=True)
+    index_number = models.CharField("索引号", max_length=60, blank=True, db_index=True)
+    published_on = models.DateField("公开日期", null=True, blank=True, db_index=True)
+    docx = models.BinaryField("公开的 DOCX", null=True, blank=True, editable=False)
+    html = models.TextField("公开的 HTML", blank=True, editable=False)
+    version = models.PositiveIntegerField(default=0)
+
+    history = history(excluded_fields=["docx", "html", "tables"])
+
+    class Meta:
+        verbose_name = "政府信息公开工作年度报告"
+        verbose_name_plural = "政府信息公开工作年度报告"
+        ordering = ["-year", "unit__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="openness_report_unit_year")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def due(self):
+        import datetime as dt
+
+        return dt.date(self.year + 1, self.DUE_MONTH, self.DUE_DAY)
+
+    @property
+    def editable(self) -> bool:
+        return self.status == AnnualStatus.DRAFT

@@ -20,6 +20,7 @@ from fazhi.ledgers.fields import Action, F, preview
 
 from .models import (
     REASONS_BY_TYPE,
+    AnnualStatus,
     InformationRequest,
     ReplyReason,
     ReplyType,
@@ -199,5 +200,97 @@ ACTIONS = {
             F("date", "答复日期（默认今天）", "date", required=False),
         ),
         _apply_reply,
+    ),
+}
+
+
+# ---------------------------------------------------------------- 年度报告
+
+
+def _refresh(obj, data) -> str | None:
+    return None
+
+
+def _publish(obj, data) -> str | None:
+    from .annual import balance
+
+    if preview(data):
+        return None
+    if not (data.get("index_number") or "").strip():
+        return "请填写索引号"
+    day = _day(data, "published_on")
+    if day.year <= obj.year:
+        return f"{obj.year}年度的报告应在年度结束后（{obj.year + 1}年1月1日起）公开"
+    if (error := _not_future(day, "公开日期")) is not None:
+        return error
+    for name, label in (
+        ("overview", "一、总体情况"),
+        ("problems", "五、存在的主要问题及改进情况"),
+        ("other", "六、其他需要报告的事项"),
+    ):
+        text = (getattr(obj, name) or "").strip()
+        if not text:
+            return f"“{label}”是法定必备内容，请填写后再公开"
+    errors = balance(obj.tables or {})
+    if errors:
+        return "表格数据不平衡：" + "；".join(errors[:3])
+    return None
+
+
+ANNUAL = Procedure(
+    [
+        Transition(
+            "refresh",
+            "重新生成表格",
+            (AnnualStatus.DRAFT,),
+            AnnualStatus.DRAFT,
+            Perm.CHANGE,
+            _refresh,
+        ),
+        Transition(
+            "publish", "公开", (AnnualStatus.DRAFT,), AnnualStatus.PUBLISHED, Perm.APPROVE, _publish
+        ),
+    ],
+    labels=AnnualStatus,
+)
+
+
+def _apply_refresh(report, data, user) -> None:
+    from . import annual
+
+    report.tables = annual.annual_tables(report.unit, report.year)
+    report.generated_at = timezone.now()
+    if data.get("prose"):
+        for name, text in annual.draft_sections(report.unit, report.year, report.tables).items():
+            setattr(report, name, text)
+
+
+def _apply_publish(report, data, user) -> None:
+    from . import annual_render
+
+    report.index_number = data["index_number"].strip()[:60]
+    report.published_on = _day(data, "published_on")
+    report.html = annual_render.to_html(report)
+    report.docx = annual_render.to_docx(report)
+
+
+ANNUAL_ACTIONS = {
+    "refresh": Action(
+        (
+            F(
+                "prose",
+                "同时按台账重新起草第一、五部分文字（覆盖已修改的文字）",
+                "bool",
+                required=False,
+            ),
+        ),
+        _apply_refresh,
+    ),
+    "publish": Action(
+        (
+            F("index_number", "索引号", required=False),
+            F("published_on", "公开日期（默认今天）", "date", required=False),
+        ),
+        _apply_publish,
     ),
 }

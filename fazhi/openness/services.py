@@ -22,6 +22,7 @@ from .models import (
     Disclosure,
     DisclosureChannel,
     InformationRequest,
+    OpennessReport,
     ReplyType,
     RequestChannel,
 )
@@ -291,3 +292,65 @@ def request_figures(unit: Unit, year: int, today: dt.date | None = None) -> dict
     outcomes = dict(qs.exclude(reply_type="").values_list("reply_type").annotate(n=Count("pk")))
     agg["by_outcome"] = [(v, str(label), outcomes.get(v, 0)) for v, label in ReplyType.choices]
     return agg
+
+
+# ---------------------------------------------------------------- 年度报告
+
+
+def annual_title(unit: Unit, year: int) -> str:
+    from fazhi.reports.voice import for_unit
+
+    return f"{for_unit(unit).title_prefix}{year}年政府信息公开工作年度报告"
+
+
+def draft_annual_report(*, unit: Unit, actor, year) -> OpennessReport:
+    """Draft the year's report of ``unit`` from its records: the tables and the prose of
+    sections 一 and 五. One report per unit and year; a year not yet begun is refused."""
+    from . import annual
+
+    scoping.require(actor, Perm.CHANGE, unit, REFUSED)
+    if not isinstance(year, int) or not 2000 <= year <= timezone.localdate().year:
+        raise InvalidInput(f"年度应为 2000 到 {timezone.localdate().year} 之间的年份")
+    if OpennessReport.objects.filter(unit=unit, year=year).exists():
+        raise InvalidInput(
+            f"{unit.name}{year}年的政府信息公开工作年度报告已经起草，请打开它继续编辑"
+        )
+    tables = annual.annual_tables(unit, year)
+    with transaction.atomic():
+        report = OpennessReport(
+            unit=unit,
+            year=year,
+            title=annual_title(unit, year),
+            tables=tables,
+            generated_at=timezone.now(),
+            **annual.draft_sections(unit, year, tables),
+        )
+        _save(report, actor=actor, created=True)
+    return report
+
+
+ANNUAL_TEXTS = {
+    "title": ("标题", 200),
+    "overview": ("一、总体情况", 20000),
+    "problems": ("五、存在的主要问题及改进情况", 20000),
+    "other": ("六、其他需要报告的事项", 20000),
+}
+
+
+def update_annual_report(report: OpennessReport, *, actor, **data) -> OpennessReport:
+    """The writer's edits of the title and the prose sections, while a draft."""
+    scoping.require(actor, Perm.CHANGE, report.unit, REFUSED)
+    if not report.editable:
+        raise InvalidInput("报告已公开，不能再修改")
+    changed = []
+    for name, (label, limit) in ANNUAL_TEXTS.items():
+        if name not in data:
+            continue
+        value = _text(data[name] or "", label, limit, required=name == "title")
+        if value != getattr(report, name):
+            setattr(report, name, value)
+            changed.append(name)
+    if changed:
+        report.version += 1
+        _save(report, actor=actor, created=False, fields=changed)
+    return report

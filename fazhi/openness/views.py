@@ -15,9 +15,9 @@ from fazhi.core import scoping
 from fazhi.core.errors import DomainError
 from fazhi.web.switcher import current_unit, current_year
 
-from . import documents, services
+from . import annual_render, documents, services
 from .ledgers import APP, TABS
-from .models import InformationRequest
+from .models import InformationRequest, OpennessReport
 
 
 @login_required
@@ -48,6 +48,11 @@ def index(request):
 
 @login_required
 def document(request, ledger: str, pk: int, key: str):
+    if ledger == "annual" and key == "report":
+        report = scoping.get_visible_or_404(
+            OpennessReport.objects.select_related("unit"), request.user, pk=pk
+        )
+        return core_documents.docx_response(*annual_render.docx_of(report))
     if ledger != "request" or key not in documents.KEYS:
         raise Http404
     r = scoping.get_visible_or_404(

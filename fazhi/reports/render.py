@@ -270,6 +270,9 @@ def _setup(doc) -> None:
         ppr.remove(border)
 
 
+setup_page = _setup  # the GB/T 9704 page other official documents use too
+
+
 def to_docx(report) -> bytes:
     doc = gb.new_document()
     _setup(doc)

@@ -26,7 +26,8 @@ def seed(world):
         content=f"{MARKER} 土地征收补偿明细",
         received_on=dt.date(2024, 3, 5),
     )
-    return {"op_disclosure": d, "op_request": r}
+    a = services.draft_annual_report(unit=world.township_a, actor=world.admin_a, year=2024)
+    return {"op_disclosure": d, "op_request": r, "op_annual": a}
 
 
 SEEDERS = [seed]
@@ -41,6 +42,9 @@ ROUTES = {
         "person": o["op_request"].pk,
         "field": "phone",
     },
+    "openness:annual_detail": lambda w, o: {"pk": o["op_annual"].pk},
+    "openness:annual_edit": lambda w, o: {"pk": o["op_annual"].pk},
+    "openness:annual_act": lambda w, o: {"pk": o["op_annual"].pk, "action": "refresh"},
     "openness:document": lambda w, o: {
         "ledger": "request",
         "pk": o["op_request"].pk,
@@ -54,5 +58,17 @@ API_ROUTES = {
         "record_id": o["op_request"].pk,
         "action": "extend",
     },
+    "/api/v1/openness/reports/{record_id}": lambda w, o: {"record_id": o["op_annual"].pk},
+    "/api/v1/openness/reports/{record_id}/actions/{action}": lambda w, o: {
+        "record_id": o["op_annual"].pk,
+        "action": "refresh",
+    },
 }
-EXEMPT = {}
+EXEMPT = {
+    "public_openness:index": "public page: lists only published openness annual reports, no "
+    "login (tested in tests/openness/test_annual_report.py)",
+    "public_openness:detail": "public page: only published reports answer, others 404 (tested "
+    "in tests/openness/test_annual_report.py)",
+    "public_openness:docx": "public file: only published reports answer, others 404 (tested in "
+    "tests/openness/test_annual_report.py)",
+}

@@ -241,6 +241,7 @@ STANDALONE = {
     "review/engine/render.py": "fazhi review --format html",
     "review/engine/compare.py": "fazhi review --compare --format html",
     "reports/public.py": "finds the published report's own <style> to allow it by its hash",
+    "openness/annual_render.py": "the openness annual report as HTML (publication, frozen)",
 }
 
 

@@ -7,6 +7,7 @@ import re
 from bisect import bisect_right
 
 from . import checks as ck
+from . import openness
 from .clean import clean
 from .facts import extract_facts, not_counted_thing, tag_paragraphs
 from .meta import extract_meta
@@ -47,8 +48,14 @@ def review_text(
     options: dict | None = None,
     kind: str = "txt",
 ) -> dict:
-    """Review already-extracted text (the original for offsets)."""
+    """Review already-extracted text (the original for offsets). A 政府信息公开工作年度报告
+    is reviewed against its own format (``openness.review``)."""
     o = _opts(options)
+    if openness.is_openness(text):
+        result = openness.review(text, filename, kind=kind)
+        if o["include_text"]:
+            result["text"] = text
+        return result
     cr = clean(text, watermarks=o["watermarks"])
     mt = cr.mt
     ctext = mt.text

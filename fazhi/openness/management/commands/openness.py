@@ -1,7 +1,8 @@
 """fazhi openness <ledger> list|show|create|update|actions|act|export|import (the
 disclosure and request ledgers, ``ledgers.py``), and: summary UNIT [--year] (items
 disclosed per category and channel, requests by outcome); document ID KEY --as USER
--o FILE (a request's 补正告知书 / 延期答复告知书 / 答复书); annual-report UNIT [--year]
+-o FILE (a request's 补正告知书 / 延期答复告知书 / 答复书; KEY ``report``: an annual
+report's DOCX, a published one's as published); annual-report UNIT [--year]
 [--json] (the tables of the 政府信息公开工作年度报告, ``annual.py``) — the same services as
 the pages."""
 
@@ -16,9 +17,9 @@ from fazhi.core import scoping
 from fazhi.core.management.base import resolve_unit, resolve_user
 from fazhi.core.params import parse_int
 from fazhi.ledgers.cli import build_command
-from fazhi.openness import annual, documents, services
+from fazhi.openness import annual, annual_render, documents, services
 from fazhi.openness.ledgers import LEDGERS
-from fazhi.openness.models import InformationRequest
+from fazhi.openness.models import InformationRequest, OpennessReport
 
 Ledgers = build_command("政务公开", LEDGERS)
 VERBS = {
@@ -33,6 +34,7 @@ class Command(Ledgers):
     help = (
         Ledgers.help + "；summary 单位 [--year 年度] 主动公开按类别、渠道统计和依申请公开办理结果；"
         "document 申请编号 correction|extension|reply --as 用户 -o 文件.docx 生成告知书/答复书；"
+        "document 年度报告编号 report --as 用户 -o 文件.docx 年度报告（已公开的为公开时的文件）；"
         "annual-report 单位 [--year 年度] [--json] 政府信息公开工作年度报告的法定表格（由台账生成）"
     )
 
@@ -78,6 +80,14 @@ class Command(Ledgers):
             raise CommandError("document 需要 -o 文件.docx")
         user = resolve_user(username)
         pk = parse_int(record)
+        if key == "report":
+            report = OpennessReport.objects.select_related("unit").filter(pk=pk).first()
+            if report is None or not scoping.can(user, "view", report):
+                raise CommandError(f"找不到年度报告 {record}")
+            name, data = annual_render.docx_of(report)
+            Path(output).write_bytes(data)
+            self.stdout.write(f"已生成 {name} → {output}")
+            return
         r = InformationRequest.objects.select_related("unit").filter(pk=pk).first() if pk else None
         if r is None or not scoping.can(user, "view", r):
             raise CommandError(f"找不到申请 {record}")
