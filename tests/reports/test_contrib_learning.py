@@ -435,10 +435,13 @@ def test_demo_gives_every_township_the_reports_material(monkeypatch):
         keys = {p.key for p in lreport.points(ctx) + preport.points(ctx)}
         assert keys == {
             "learning.leadership",
+            "learning.forms",
             "learning.cadres",
             "publicity.themed_days",
             "publicity.duties",
             "publicity.liaisons",
+            "publicity.positions",
+            "publicity.schools",
         }, t.name
         themed = next(p for p in preport.points(ctx) if p.key == "publicity.themed_days")
         assert f"在{t.name[:2]}农贸市场开展“3·15 消费者权益保护宣传”活动" in themed.text
