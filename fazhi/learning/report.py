@@ -209,7 +209,7 @@ def _forms(ctx: Context) -> Point | None:
     return Point(
         THEME,
         "丰富学法形式",
-        f"{ctx.voice.we}创新学法形式，全年{clauses}，推动学法常态化。",
+        f"{ctx.voice.we}创新学法形式，全年{clauses}。",
         sources=[ctx.indicator_source(c) for c in codes],
         weight=70,
         key="learning.forms",

@@ -184,7 +184,7 @@ for _ind in (
     Indicator("publicity.model_villages", "民主法治示范村（社区）", "个", "publicity_report", phrase="累计创建民主法治示范村（社区）"),
     Indicator("publicity.materials_banners", "悬挂横幅", "条", "publicity_report", phrase="悬挂横幅"),
     Indicator("publicity.materials_posters", "张贴海报", "张", "publicity_report", phrase="张贴海报"),
-    Indicator("publicity.materials_led", "LED屏播放法治标语", "块", "publicity_report", phrase="利用LED显示屏"),
+    Indicator("publicity.materials_led", "LED屏播放法治标语", "块次", "publicity_report", phrase="LED显示屏滚动播放法治标语"),
     Indicator("publicity.culture_sites", "法治文化阵地", "个", "publicity_report", phrase="建成法治文化阵地"),
     Indicator("publicity.vice_principals", "在任法治副校长", "名", "publicity_report", phrase="配备法治副校长"),
     Indicator("publicity.vice_principal_schools", "配备法治副校长的学校", "所", "publicity_report", phrase="配备法治副校长的学校"),
@@ -397,12 +397,11 @@ def _themed_days(ctx: Context) -> Point | None:
         ("publicity.materials", "发放各类宣传材料"),
         ("publicity.materials_banners", "悬挂横幅"),
         ("publicity.materials_posters", "张贴海报"),
+        ("publicity.materials_led", "LED显示屏滚动播放法治标语"),
         ("publicity.consultations", "现场接待群众法律咨询"),
     ):
         if ctx.n(code):
             totals.append(f"{phrase}{ctx.fig(code)}")
-    if ctx.n("publicity.materials_led"):
-        totals.append(f"利用LED显示屏{ctx.fig('publicity.materials_led')}滚动播放法治标语")
     text += "，".join(totals) + "。"
     codes = ["publicity.events", "publicity.audience", "publicity.materials"]
     codes += [

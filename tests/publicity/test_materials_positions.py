@@ -204,7 +204,7 @@ def test_indicators_and_report_sentences(world):
     points = {p.key: p for p in preport.points(ctx)}
     themed = _text(ctx, points["publicity.themed_days"].text)
     assert "发放各类宣传材料350份，悬挂横幅5条，张贴海报20张" in themed
-    assert "利用LED显示屏2块滚动播放法治标语" in themed
+    assert "张贴海报20张，LED显示屏滚动播放法治标语2块次" in themed
     assert "采取法治讲座、法律咨询等形式" in themed
     positions = _text(ctx, points["publicity.positions"].text)
     assert "依托“村村响”广播1套、普法宣传栏3个、法治宣传车1辆等渠道" in positions
