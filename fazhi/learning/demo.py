@@ -9,6 +9,7 @@ gives the roster's two head cadres the same names and posts."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 from decimal import Decimal
 
 from django.utils import timezone
@@ -142,6 +143,7 @@ def _year(ctx, township, cadres, zeal, year, today, user) -> tuple[int, int]:
                 created_by=user,
             )
         )
+    _other_forms(sessions, random.Random(f"study-forms-{year}-{township.name}"), party_head)
     if year == ctx.year:
         _head_lectures(sessions, party_head)
     sessions = bulk.insert(StudySession, sessions)
@@ -183,6 +185,22 @@ def _year(ctx, township, cadres, zeal, year, today, user) -> tuple[int, int]:
         )
     bulk.insert(ExamResult, results)
     return len(sessions), len(rows)
+
+
+def _other_forms(sessions: list[StudySession], rng, party_head: str) -> None:
+    """Some sessions become 法律讲座, 专题研讨 (of the leadership team) and one a 专题党课,
+    drawn from an rng of their own so the rest of the demo stays as it was."""
+    for s in sessions:
+        if s.kind == "lecture" and rng.random() < 0.5:
+            s.kind = "law_lecture"
+            s.lecturer = rng.choice(("律师事务所 律师", "县法院 法官", "县司法局 法律顾问"))
+        elif s.kind == "central_group" and rng.random() < 0.25:
+            s.kind = "seminar"  # leadership_group stays: the team's own seminar
+    training = [s for s in sessions if s.kind == "training"]
+    if training:
+        s = rng.choice(training)
+        s.kind, s.hours, s.lecturer = "party_lecture", Decimal(2), party_head
+        s.topic = "学习贯彻习近平法治思想专题党课"
 
 
 def _lecturer(drawn: str, kind: str, party_head: str) -> str:

@@ -96,6 +96,9 @@ class SessionKind(models.TextChoices):
     TRAINING = "training", "培训"
     COURT_HEARING = "court_hearing", "旁听庭审"
     ONLINE = "online", "在线学习"
+    SEMINAR = "seminar", "专题研讨"
+    PARTY_LECTURE = "party_lecture", "专题党课"
+    LAW_LECTURE = "law_lecture", "法律讲座"
 
 
 # Kinds that are leadership-group study by nature (counted apart as 领导班子学法).

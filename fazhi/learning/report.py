@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.urls import reverse
 
 from fazhi.indicators import registry
@@ -51,11 +51,21 @@ THEME = "learning"
 @group("learning_report", "学法（年度报告）")
 def _figures(unit, year):
     rates = services.exam_rates(unit, year)  # the exam page's own figures
-    leadership = (
-        StudySession.objects.in_subtree(unit).filter(date__year=year, leadership_group=True).count()
+    counts = (
+        StudySession.objects.in_subtree(unit)
+        .filter(date__year=year)
+        .aggregate(
+            leadership=Count("pk", filter=Q(leadership_group=True)),
+            seminars=Count("pk", filter=Q(kind=SessionKind.SEMINAR)),
+            party_lectures=Count("pk", filter=Q(kind=SessionKind.PARTY_LECTURE)),
+            law_lectures=Count("pk", filter=Q(kind=SessionKind.LAW_LECTURE)),
+        )
     )
     return {
-        "learning.leadership_sessions": Value.count(leadership),
+        "learning.leadership_sessions": Value.count(counts["leadership"]),
+        "learning.seminars": Value.count(counts["seminars"]),
+        "learning.party_lectures": Value.count(counts["party_lectures"]),
+        "learning.law_lectures": Value.count(counts["law_lectures"]),
         "learning.study_rate": Value.rate(rates.studied, rates.cadres),
         "learning.excellent_rate": Value.rate(rates.excellent, rates.took),
     }
@@ -70,6 +80,14 @@ indicator(
         phrase="开展领导班子学法",
     )
 )
+for _ind in (
+    Indicator("learning.seminars", "专题研讨", "次", "learning_report", phrase="开展专题研讨"),
+    Indicator(
+        "learning.party_lectures", "专题党课", "次", "learning_report", phrase="讲授专题党课"
+    ),
+    Indicator("learning.law_lectures", "法律讲座", "场", "learning_report", phrase="举办法律讲座"),
+):
+    indicator(_ind)
 indicator(
     Indicator(
         "learning.study_rate",
@@ -174,7 +192,29 @@ def session_source(s: StudySession) -> Source:
 # --------------------------------------------------------------------------- points
 def points(ctx: Context) -> list[Point]:
     found = heads(ctx)
-    return [p for p in (_leadership(ctx, found), _hours_and_exam(ctx)) if p]
+    out = (_leadership(ctx, found), _forms(ctx), _hours_and_exam(ctx))
+    return [p for p in out if p]
+
+
+FORM_CODES = ("learning.seminars", "learning.party_lectures", "learning.law_lectures")
+
+
+def _forms(ctx: Context) -> Point | None:
+    """专题研讨、专题党课、法律讲座: the study forms beside the routine sessions, each
+    clause only where the ledger holds such sessions."""
+    codes = [c for c in FORM_CODES if ctx.n(c)]
+    if not codes:
+        return None
+    clauses = "、".join(f"{registry.get(c).phrase}{ctx.fig(c)}" for c in codes)
+    return Point(
+        THEME,
+        "丰富学法形式",
+        f"{ctx.voice.we}创新学法形式，全年{clauses}。",
+        sources=[ctx.indicator_source(c) for c in codes],
+        weight=70,
+        key="learning.forms",
+        records=0,
+    )
 
 
 def _leadership(ctx: Context, found) -> Point | None:
@@ -244,7 +284,8 @@ def _named_session(ctx: Context, s: StudySession, found) -> str:
         text = f"{day(s.date)}，邀请{post}围绕“{s.topic}”为班子成员作专题辅导"
         return text + (f"，学习{studied}" if studied else "")
     who = "中心组" if s.kind == SessionKind.CENTRAL_GROUP else "领导班子"
-    text = f"{day(s.date)}，{who}围绕“{s.topic}”开展专题学法"
+    what = "专题研讨" if s.kind == SessionKind.SEMINAR else "专题学法"
+    text = f"{day(s.date)}，{who}围绕“{s.topic}”开展{what}"
     return text + (f"，集中学习{studied}" if studied else "")
 
 
@@ -307,6 +348,9 @@ _STUDY_LABEL = {
     SessionKind.TRAINING: "法治培训",
     SessionKind.COURT_HEARING: "旁听庭审",
     SessionKind.ONLINE: "在线学法",
+    SessionKind.SEMINAR: "专题研讨",
+    SessionKind.PARTY_LECTURE: "专题党课",
+    SessionKind.LAW_LECTURE: "法律讲座",
 }
 
 

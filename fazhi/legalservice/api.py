@@ -61,6 +61,7 @@ class ConsultationOut(Schema):
     date: dt.date
     place: str
     topic: str
+    category: str
     channel: str
     adviser_id: DbId | None
     persons: int

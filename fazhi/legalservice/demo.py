@@ -4,6 +4,7 @@ consultations, the service centre's daily counts and a few legal aid referrals."
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 from django.utils import timezone
 
@@ -13,11 +14,14 @@ from .models import (
     AidOutcome,
     Channel,
     Consultation,
+    ConsultationCategory,
     DutyShift,
+    EnterpriseVisit,
     LegalAdviser,
     LegalAidReferral,
     ServiceCenterDay,
     ShiftStatus,
+    guess_category,
 )
 
 SURNAMES = "王李张刘陈杨黄赵周吴徐孙马朱胡郭何高林罗"
@@ -37,6 +41,24 @@ TOPICS = [
     "消费维权",
 ]
 PLACES = ["村委会法律服务室", "村便民服务中心", "乡镇公共法律服务工作站"]
+# Business consultations and enterprise visits (入企服务), drawn from an rng of their own
+# so the figures above stay as they were.
+BUSINESS_TOPICS = [
+    ("合同审查", ConsultationCategory.COMMERCIAL),
+    ("买卖合同纠纷", ConsultationCategory.COMMERCIAL),
+    ("股权转让", ConsultationCategory.COMMERCIAL),
+    ("企业用工风险", ConsultationCategory.ENTERPRISE),
+    ("企业债权清收", ConsultationCategory.ENTERPRISE),
+    ("企业知识产权保护", ConsultationCategory.ENTERPRISE),
+]
+ENTERPRISES = [
+    "农业开发有限公司",
+    "建材有限公司",
+    "食品加工厂",
+    "电子科技有限公司",
+    "种养专业合作社",
+]
+MATTERS = ["合同审查", "用工风险体检", "法治讲座", "应收账款催收指导", "安全生产法律培训"]
 
 
 @demo.register(order=60)
@@ -46,7 +68,7 @@ def gen(ctx):
     today = timezone.localdate()
     last = min(dt.date(year, 12, 31), today)
     start = dt.date(year, 1, 1)
-    shifts, consults, days, referrals = [], [], [], []
+    shifts, consults, days, referrals, visits = [], [], [], [], []
     for t_index, township in enumerate(ctx.townships):
         villages = ctx.villages[township.pk]
         served = villages[:-1] if len(villages) > 1 else villages  # one gap per township
@@ -132,10 +154,42 @@ def gen(ctx):
                     outcome=rng.choice(list(AidOutcome.values)),
                 )
             )
+        brng = random.Random(f"enterprise-{year}-{t_index}")
+        for _ in range(brng.randrange(6, 12)):
+            topic, category = brng.choice(BUSINESS_TOPICS)
+            consults.append(
+                Consultation(
+                    unit=township,
+                    date=start + dt.timedelta(days=brng.randrange(0, (last - start).days + 1)),
+                    place=PLACES[2],
+                    topic=topic,
+                    category=category,
+                    channel=brng.choice([Channel.ON_SITE, Channel.PHONE]),
+                    adviser=brng.choice(advisers),
+                    persons=brng.randrange(2, 9),
+                )
+            )
+        place = township.name.removesuffix("镇").removesuffix("乡").removesuffix("街道")
+        for _ in range(brng.randrange(3, 7)):
+            visits.append(
+                EnterpriseVisit(
+                    unit=township,
+                    date=start + dt.timedelta(days=brng.randrange(0, (last - start).days + 1)),
+                    enterprise=place + brng.choice(ENTERPRISES),
+                    adviser=brng.choice(advisers),
+                    matters="、".join(brng.sample(MATTERS, 2)),
+                    persons=brng.randrange(5, 40),
+                )
+            )
+    for c in consults:
+        if c.category == ConsultationCategory.OTHER:
+            c.category = guess_category(c.topic)
     bulk.insert(DutyShift, shifts)
     bulk.insert(Consultation, consults)
+    bulk.insert(EnterpriseVisit, visits)
     bulk.insert(ServiceCenterDay, days)
     bulk.insert(LegalAidReferral, referrals)
     ctx.log(
-        f"法律服务：{len(shifts)} 次坐班值班，{len(consults)} 件法律咨询，{len(days)} 天服务中心统计"
+        f"法律服务：{len(shifts)} 次坐班值班，{len(consults)} 件法律咨询，"
+        f"{len(visits)} 次入企服务，{len(days)} 天服务中心统计"
     )

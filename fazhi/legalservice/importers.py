@@ -17,7 +17,7 @@ from fazhi.core.excel import (
 from fazhi.ledgers.importing import Importer
 
 from . import services
-from .models import Channel, LegalAdviser, ShiftStatus
+from .models import Channel, ConsultationCategory, LegalAdviser, ShiftStatus
 
 
 def _text(row, key) -> str:
@@ -43,6 +43,12 @@ CONSULTATION_COLUMNS = [
     Column("unit", "村(社区)", aliases=("村社区", "单位")),
     Column("place", "地点", required=True),
     Column("topic", "咨询事项", required=True, aliases=("事项", "主题")),
+    Column(
+        "category",
+        "咨询类别",
+        parse=parse_choice(ConsultationCategory),
+        aliases=("类别", "咨询类型"),
+    ),
     Column("channel", "方式", parse=parse_choice(Channel), aliases=("咨询方式",)),
     Column("adviser", "法律顾问", aliases=("解答人",)),
     Column("persons", "服务人次", parse=parse_int, aliases=("人次",)),
@@ -57,6 +63,7 @@ def _save_consultation(*, unit, actor, row):
         date=row["date"],
         place=_text(row, "place"),
         topic=_text(row, "topic"),
+        category=row.get("category") or None,
         channel=row.get("channel") or Channel.ON_SITE,
         adviser=_adviser(unit, _text(row, "adviser"), required=False),
         persons=row.get("persons") or 1,
@@ -74,6 +81,44 @@ CONSULTATIONS = Importer(
         "topic": _text(row, "topic")[:200],
     },
     note="同一单位同一日期、地点、咨询事项的记录视为已导入。",
+)
+
+
+# ---------------------------------------------------------------- enterprise visits
+
+VISIT_COLUMNS = [
+    Column("date", "日期", required=True, parse=parse_date, aliases=("服务日期",)),
+    Column("unit", "登记单位", aliases=("乡镇(街道)", "村(社区)", "单位")),
+    Column("enterprise", "企业名称", required=True, aliases=("企业",)),
+    Column("adviser", "法律顾问"),
+    Column("matters", "服务事项", required=True, aliases=("事项",)),
+    Column("persons", "服务人次", parse=parse_int, aliases=("人次",)),
+    Column("note", "备注"),
+]
+
+
+def _save_visit(*, unit, actor, row):
+    return services.record_enterprise_visit(
+        unit=unit,
+        actor=actor,
+        date=row["date"],
+        enterprise=_text(row, "enterprise"),
+        matters=_text(row, "matters"),
+        adviser=_adviser(unit, _text(row, "adviser"), required=False),
+        persons=row.get("persons") or 1,
+        note=_text(row, "note"),
+    )
+
+
+ENTERPRISE_VISITS = Importer(
+    columns=VISIT_COLUMNS,
+    save=_save_visit,
+    key=lambda unit, row: {
+        "unit": unit,
+        "date": row["date"],
+        "enterprise": _text(row, "enterprise")[:100],
+    },
+    note="同一单位同一日期、同一企业的入企服务视为已导入。",
 )
 
 

@@ -21,7 +21,9 @@ from .models import (
     AidOutcome,
     Channel,
     Consultation,
+    ConsultationCategory,
     DutyShift,
+    EnterpriseVisit,
     LegalAdviser,
     LegalAidReferral,
     ServiceCenterDay,
@@ -276,6 +278,13 @@ CONSULTATION_FIELDS = (
     F("date", "日期", "date"),
     F("place", "地点"),
     F("topic", "咨询事项"),
+    F(
+        "category",
+        "咨询类别",
+        "choice",
+        required=False,
+        choices=tuple(ConsultationCategory.choices),
+    ),
     F("channel", "方式", "choice", required=False, choices=tuple(Channel.choices)),
     F("adviser_id", "法律顾问", "int", required=False),
     F("persons", "服务人次", "int", required=False),
@@ -289,7 +298,14 @@ def _consultation(unit, raw) -> dict:
     data = parse([f for f in CONSULTATION_FIELDS if f.name != "adviser_id"], raw)
     persons = data["persons"] if data["persons"] is not None else 1
     channel = data["channel"] or Channel.ON_SITE
-    return {**_text(data, "answer"), "adviser": adviser, "persons": persons, "channel": channel}
+    category = data["category"] or None  # the service reads it from the 咨询事项
+    return {
+        **_text(data, "answer"),
+        "adviser": adviser,
+        "persons": persons,
+        "channel": channel,
+        "category": category,
+    }
 
 
 def create_consultation(*, unit, actor, raw):
@@ -311,11 +327,16 @@ CONSULTATION = Ledger(
         Col("村(社区)/乡镇", lambda c: c.unit.name),
         Col("地点", lambda c: c.place),
         Col("咨询事项", lambda c: c.topic),
+        Col("咨询类别", lambda c: c.get_category_display(), "category"),
         Col("方式", lambda c: c.get_channel_display()),
         Col("法律顾问", lambda c: c.adviser.name if c.adviser else ""),
         Col("服务人次", lambda c: c.persons, "persons"),
     ],
-    filters=[Filt("channel", "方式", tuple(Channel.choices)), UNIT_ID],
+    filters=[
+        Filt("category", "咨询类别", tuple(ConsultationCategory.choices)),
+        Filt("channel", "方式", tuple(Channel.choices)),
+        UNIT_ID,
+    ],
     search=("topic", "place"),
     related=("unit", "adviser"),
     date_field="date",
@@ -330,6 +351,7 @@ CONSULTATION = Ledger(
         ("村(社区)/乡镇", c.unit.name),
         ("地点", c.place),
         ("咨询事项", c.topic),
+        ("咨询类别", c.get_category_display()),
         ("方式", c.get_channel_display()),
         ("法律顾问", str(c.adviser or "")),
         ("服务人次", c.persons),
@@ -340,6 +362,74 @@ CONSULTATION = Ledger(
     names={"list": "consultations", "import": "consultations_import"},
     refused=REFUSED,
     empty="还没有法律咨询记录。点击“登记”，或从 Excel 导入台账。",
+)
+
+
+# ---------------------------------------------------------------- enterprise visits
+
+VISIT_FIELDS = (
+    F("date", "日期", "date"),
+    F("enterprise", "企业名称"),
+    F("adviser_id", "法律顾问", "int", required=False),
+    F("matters", "服务事项", "textarea"),
+    F("persons", "服务人次", "int", required=False),
+    F("note", "备注", required=False),
+)
+
+
+def _visit(unit, raw) -> dict:
+    raw = dict(raw.items()) if hasattr(raw, "items") else dict(raw)
+    adviser = _adviser(raw.get("adviser_id"), unit)
+    data = parse([f for f in VISIT_FIELDS if f.name != "adviser_id"], raw)
+    persons = data["persons"] if data["persons"] is not None else 1
+    return {**_text(data, "note"), "adviser": adviser, "persons": persons}
+
+
+def create_visit(*, unit, actor, raw):
+    return services.record_enterprise_visit(unit=unit, actor=actor, **_visit(unit, raw))
+
+
+def update_visit(obj, *, actor, raw):
+    return services.update_enterprise_visit(obj, actor=actor, **_visit(obj.unit, raw))
+
+
+ENTERPRISE_VISIT = Ledger(
+    app=APP,
+    key="enterprise_visit",
+    plural="enterprise-visits",
+    model=EnterpriseVisit,
+    title="入企法律服务",
+    columns=[
+        Col("日期", lambda v: v.date, "date"),
+        Col("登记单位", lambda v: v.unit.name),
+        Col("企业名称", lambda v: v.enterprise, "enterprise"),
+        Col("法律顾问", lambda v: v.adviser.name if v.adviser else ""),
+        Col("服务事项", lambda v: v.matters),
+        Col("服务人次", lambda v: v.persons, "persons"),
+    ],
+    filters=[UNIT_ID],
+    search=("enterprise", "matters"),
+    related=("unit", "adviser"),
+    date_field="date",
+    ordering=("-date", "-id"),
+    create_fields=VISIT_FIELDS,
+    create=create_visit,
+    edit_fields=VISIT_FIELDS,
+    update=update_visit,
+    choices_for=choices_for,
+    detail=lambda v: [
+        ("日期", v.date),
+        ("登记单位", v.unit.name),
+        ("企业名称", v.enterprise),
+        ("法律顾问", str(v.adviser or "")),
+        ("服务事项", v.matters),
+        ("服务人次", v.persons),
+        ("备注", v.note),
+    ],
+    importer=importers.ENTERPRISE_VISITS,
+    unit_kinds=PLACES,
+    refused=REFUSED,
+    empty="还没有入企法律服务记录。法律顾问走访企业、提供法律体检或咨询后，点击“登记”。",
 )
 
 
@@ -476,7 +566,7 @@ REFERRAL = Ledger(
 )
 
 
-LEDGERS = [ADVISER, SHIFT_LEDGER, CONSULTATION, CENTER, REFERRAL]
+LEDGERS = [ADVISER, SHIFT_LEDGER, CONSULTATION, ENTERPRISE_VISIT, CENTER, REFERRAL]
 BY_KEY = {lg.key: lg for lg in LEDGERS}
 TABS = [
     ("index", "概览"),
@@ -485,6 +575,7 @@ TABS = [
     ("shifts", "坐班值班"),
     ("duty", "每月达标"),
     ("consultations", "法律咨询"),
+    ("enterprise_visit_list", "入企服务"),
     ("center", "公共法律服务中心"),
     ("aid", "法律援助"),
     ("settings", "设置"),

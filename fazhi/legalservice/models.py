@@ -102,12 +102,60 @@ class Channel(models.TextChoices):
     DUTY = "duty", "坐班值班"
 
 
+class ConsultationCategory(models.TextChoices):
+    """咨询类别: the field of law a question falls in (the report counts 商事 and 涉企
+    together as business consultations)."""
+
+    COMMERCIAL = "commercial", "商事"
+    ENTERPRISE = "enterprise", "涉企"
+    LABOUR = "labour", "劳动"
+    FAMILY = "family", "婚姻家庭"
+    LAND = "land", "土地"
+    NEIGHBOUR = "neighbour", "邻里"
+    DEBT = "debt", "借贷"
+    TORT = "tort", "侵权赔偿"
+    OTHER = "other", "其他"
+
+
+# The categories counted as legal services for business (商事法律咨询).
+BUSINESS_CATEGORIES = (ConsultationCategory.COMMERCIAL, ConsultationCategory.ENTERPRISE)
+
+# Words in a consultation's 咨询事项 that name its category, first match wins: used when a
+# record is registered without a category (and by migration 0003 for older records).
+CATEGORY_WORDS = (
+    ("enterprise", ("企业", "公司用工", "营商", "个体工商户")),
+    ("labour", ("劳动", "工伤", "工资", "欠薪", "社保", "用工")),
+    ("family", ("婚姻", "离婚", "赡养", "抚养", "继承", "遗产", "家庭")),
+    ("land", ("土地", "宅基地", "承包", "征地", "林地", "山林")),
+    ("commercial", ("合同", "商事", "股权", "买卖", "租赁", "公司")),
+    ("neighbour", ("邻里", "相邻", "通行", "排水")),
+    ("debt", ("借贷", "借款", "欠款")),
+    ("tort", ("交通事故", "人身损害", "赔偿", "侵权", "消费")),
+)
+
+
+def guess_category(topic: str) -> str:
+    """The category a 咨询事项 names, or 其他."""
+    text = topic or ""
+    for value, words in CATEGORY_WORDS:
+        if any(w in text for w in words):
+            return value
+    return ConsultationCategory.OTHER.value
+
+
 class Consultation(LedgerModel):
     """法律咨询: a legal question answered (persons served may be more than one)."""
 
     date = models.DateField("日期", db_index=True)
     place = models.CharField("地点", max_length=100)
     topic = models.CharField("咨询事项", max_length=200)
+    category = models.CharField(
+        "咨询类别",
+        max_length=12,
+        choices=ConsultationCategory.choices,
+        default=ConsultationCategory.OTHER,
+        db_index=True,
+    )
     channel = models.CharField(
         "方式", max_length=10, choices=Channel.choices, default=Channel.ON_SITE
     )
@@ -134,6 +182,38 @@ class Consultation(LedgerModel):
 
     def __str__(self) -> str:
         return f"{self.date} {self.topic}"
+
+
+class EnterpriseVisit(LedgerModel):
+    """入企服务: an adviser's (or the township's) visit to an enterprise to give legal
+    services. The enterprise is an organisation, not a person: its name is kept as text."""
+
+    date = models.DateField("日期", db_index=True)
+    enterprise = models.CharField("企业名称", max_length=100)
+    adviser = models.ForeignKey(
+        LegalAdviser,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enterprise_visits",
+        verbose_name="法律顾问",
+    )
+    matters = models.TextField("服务事项", help_text="如合同审查、用工风险体检、法治讲座")
+    persons = models.PositiveIntegerField(
+        "服务人次", default=1, validators=[MinValueValidator(1), MaxValueValidator(10000)]
+    )
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    history = history()
+
+    class Meta:
+        verbose_name = "入企法律服务"
+        verbose_name_plural = "入企法律服务"
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["unit", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.enterprise} 入企法律服务"
 
 
 class ServiceCenterDay(LedgerModel):

@@ -33,9 +33,11 @@ from fazhi.reports.contrib import (
 
 from . import services
 from .models import (
+    BUSINESS_CATEGORIES,
     AidOutcome,
     Consultation,
     DutyShift,
+    EnterpriseVisit,
     LegalAdviser,
     LegalAidReferral,
     ServiceCenterDay,
@@ -87,10 +89,23 @@ def _figures(unit, year):
             missed=Count("pk", filter=Q(status=ShiftStatus.MISSED)),
         )
     )
-    persons = (
+    consult = (
         Consultation.objects.in_subtree(unit)
         .filter(date__year=year)
-        .aggregate(persons=Sum("persons"))["persons"]
+        .aggregate(
+            all_persons=Sum("persons"),
+            business=Sum("persons", filter=Q(category__in=BUSINESS_CATEGORIES)),
+        )
+    )
+    persons = consult["all_persons"]
+    visits = (
+        EnterpriseVisit.objects.in_subtree(unit)
+        .filter(date__year=year)
+        .aggregate(
+            n=Count("pk"),
+            enterprises=Count("enterprise", distinct=True),
+            served=Sum("persons"),
+        )
     )
     center = (
         ServiceCenterDay.objects.in_subtree(unit)
@@ -112,6 +127,10 @@ def _figures(unit, year):
         "advisers.duty_hours": Value.amount(shifts["hours"] or 0, 1),
         "advisers.shifts_missed": Value.count(shifts["missed"]),
         "advisers.consultation_persons": Value.count(persons),
+        "legalservice.consultations_business": Value.count(consult["business"] or 0),
+        "legalservice.enterprise_visits": Value.count(visits["n"]),
+        "legalservice.enterprises_served": Value.count(visits["enterprises"]),
+        "legalservice.enterprise_visit_persons": Value.count(visits["served"] or 0),
         "legalservice.center_days": Value.count(center["days"]),
         "legalservice.center_visits": Value.count(center["visits"]),
         "legalservice.self_service": Value.count(center["self_service"]),
@@ -155,6 +174,24 @@ for ind in [
         "人次",
         G,
         phrase="解答法律咨询",
+    ),
+    Indicator(
+        "legalservice.consultations_business",
+        "提供商事（涉企）法律咨询",
+        "人次",
+        G,
+        phrase="提供商事法律咨询",
+    ),
+    Indicator(
+        "legalservice.enterprise_visits", "开展入企法律服务", "次", G, phrase="开展入企法律服务"
+    ),
+    Indicator("legalservice.enterprises_served", "入企服务企业", "家", G, phrase="走访企业"),
+    Indicator(
+        "legalservice.enterprise_visit_persons",
+        "入企服务企业经营者和职工",
+        "人次",
+        G,
+        phrase="服务企业经营者和职工",
     ),
     Indicator(
         "legalservice.center_days",
@@ -244,6 +281,34 @@ def _advisers_point(ctx: Context) -> Point | None:
     )
 
 
+def _business_point(ctx: Context) -> Point | None:
+    """提供商事法律咨询X人次，开展入企法律服务Y次 (legal services for business)."""
+    business = ctx.n("legalservice.consultations_business")
+    visits = ctx.n("legalservice.enterprise_visits")
+    if not business and not visits:
+        return None
+    clauses = []
+    if business:
+        clauses.append(f"提供商事法律咨询{ctx.fig('legalservice.consultations_business')}")
+    if visits:
+        s = f"开展入企法律服务{ctx.fig('legalservice.enterprise_visits')}"
+        if ctx.n("legalservice.enterprises_served"):
+            s += f"，走访企业{ctx.fig('legalservice.enterprises_served')}"
+        if ctx.n("legalservice.enterprise_visit_persons"):
+            s += f"，服务企业经营者和职工{ctx.fig('legalservice.enterprise_visit_persons')}"
+        clauses.append(s)
+    text = f"{ctx.voice.we}组织法律顾问服务企业发展，" + "，".join(clauses) + "。"
+    codes = ["legalservice.consultations_business", "legalservice.enterprise_visits"]
+    return Point(
+        THEME,
+        "法治护航营商环境",
+        text,
+        sources=[ctx.indicator_source(c) for c in codes if ctx.n(c)],
+        weight=55,
+        key="services.business",
+    )
+
+
 def _center_point(ctx: Context) -> Point | None:
     if not ctx.n("legalservice.center_days"):
         return None
@@ -286,7 +351,7 @@ def _aid_point(ctx: Context) -> Point | None:
 
 
 def points(ctx: Context) -> list[Point]:
-    out = [_advisers_point(ctx), _center_point(ctx), _aid_point(ctx)]
+    out = [_advisers_point(ctx), _business_point(ctx), _center_point(ctx), _aid_point(ctx)]
     return [p for p in out if p is not None]
 
 

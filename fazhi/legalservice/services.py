@@ -20,6 +20,7 @@ from fazhi.core.roles import Perm
 from .models import (
     Consultation,
     DutyShift,
+    EnterpriseVisit,
     LegalAdviser,
     LegalAidReferral,
     LegalServiceSettings,
@@ -370,9 +371,11 @@ def duty_compliance(unit: Unit, year: int, month: int) -> list[DutyRow]:
 # ---------------------------------------------------------------- consultations
 
 
-def _check_consultation(unit, date, place, topic, channel, adviser, persons) -> None:
-    from .models import Channel
+def _check_consultation(unit, date, place, topic, channel, adviser, persons, category) -> None:
+    from .models import Channel, ConsultationCategory
 
+    if category not in ConsultationCategory.values:
+        raise InvalidInput("咨询类别不正确")
     if date > timezone.localdate():
         raise InvalidInput("咨询日期不能晚于今天")
     if not (place or "").strip() or not (topic or "").strip():
@@ -399,14 +402,20 @@ def record_consultation(
     adviser: LegalAdviser | None = None,
     persons: int = 1,
     answer: str = "",
+    category: str | None = None,
 ) -> Consultation:
+    """A consultation; without a category, the one its 咨询事项 names (``guess_category``)."""
+    from .models import guess_category
+
     scoping.require(actor, Perm.CHANGE, unit, REFUSED)
-    _check_consultation(unit, date, place, topic, channel, adviser, persons)
+    category = category or guess_category(topic)
+    _check_consultation(unit, date, place, topic, channel, adviser, persons, category)
     c = Consultation(
         unit=unit,
         date=date,
         place=place.strip()[:100],
         topic=topic.strip()[:200],
+        category=category,
         channel=channel,
         adviser=adviser,
         persons=persons,
@@ -535,12 +544,82 @@ def update_consultation(
     adviser: LegalAdviser | None = None,
     persons: int = 1,
     answer: str = "",
+    category: str | None = None,
 ) -> Consultation:
     c = consultation
     scoping.require(actor, Perm.CHANGE, c.unit, REFUSED)
-    _check_consultation(c.unit, date, place, topic, channel, adviser, persons)
+    category = category or c.category
+    _check_consultation(c.unit, date, place, topic, channel, adviser, persons, category)
     c.date, c.place, c.topic, c.channel = date, place.strip()[:100], topic.strip()[:200], channel
-    c.adviser, c.persons, c.answer = adviser, persons, answer or ""
-    fields = ["date", "place", "topic", "channel", "adviser", "persons", "answer"]
+    c.adviser, c.persons, c.answer, c.category = adviser, persons, answer or "", category
+    fields = ["date", "place", "topic", "category", "channel", "adviser", "persons", "answer"]
     _save(c, actor=actor, created=False, fields=fields)
     return c
+
+
+# ---------------------------------------------------------------- enterprise visits
+
+
+def _check_visit(unit, date, enterprise, adviser, matters, persons) -> None:
+    if date > timezone.localdate():
+        raise InvalidInput("入企服务日期不能晚于今天")
+    if not (enterprise or "").strip():
+        raise InvalidInput("请填写企业名称")
+    if not (matters or "").strip():
+        raise InvalidInput("请填写服务事项")
+    if not isinstance(persons, int) or not 1 <= persons <= 10000:
+        raise InvalidInput("服务人次应为 1 到 10000 之间的整数")
+    if adviser is not None:
+        township = _township_of(unit)
+        if adviser.unit_id != township.pk:
+            raise InvalidInput(f"{adviser.name}不是{township.name}聘请的法律顾问")
+
+
+@transaction.atomic
+def record_enterprise_visit(
+    *,
+    unit: Unit,
+    actor,
+    date: dt.date,
+    enterprise: str,
+    matters: str,
+    adviser: LegalAdviser | None = None,
+    persons: int = 1,
+    note: str = "",
+) -> EnterpriseVisit:
+    """入企服务: a visit to an enterprise, registered by the township or the village."""
+    scoping.require(actor, Perm.CHANGE, unit, REFUSED)
+    _check_visit(unit, date, enterprise, adviser, matters, persons)
+    v = EnterpriseVisit(
+        unit=unit,
+        date=date,
+        enterprise=enterprise.strip()[:100],
+        matters=matters.strip(),
+        adviser=adviser,
+        persons=persons,
+        note=(note or "")[:200],
+    )
+    _save(v, actor=actor, created=True)
+    return v
+
+
+@transaction.atomic
+def update_enterprise_visit(
+    visit: EnterpriseVisit,
+    *,
+    actor,
+    date: dt.date,
+    enterprise: str,
+    matters: str,
+    adviser: LegalAdviser | None = None,
+    persons: int = 1,
+    note: str = "",
+) -> EnterpriseVisit:
+    v = visit
+    scoping.require(actor, Perm.CHANGE, v.unit, REFUSED)
+    _check_visit(v.unit, date, enterprise, adviser, matters, persons)
+    v.date, v.enterprise, v.matters = date, enterprise.strip()[:100], matters.strip()
+    v.adviser, v.persons, v.note = adviser, persons, (note or "")[:200]
+    fields = ["date", "enterprise", "matters", "adviser", "persons", "note"]
+    _save(v, actor=actor, created=False, fields=fields)
+    return v

@@ -9,6 +9,7 @@ Each themed day's event is the township's own, at a place that fits the day (a m
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 from django.utils import timezone
 
@@ -17,14 +18,20 @@ from fazhi.honours.models import KEPT_BY_MODEL_LEDGER, Honour, HonourStatus
 from fazhi.honours.services import default_title
 
 from .models import (
+    ChannelKind,
+    CultureSite,
+    EventForm,
     LegalLiaison,
     LiaisonTraining,
     ModelKind,
     ModelVillage,
     PlaceKind,
+    PublicityChannel,
     PublicityDuty,
     PublicityEvent,
+    SiteKind,
     Theme,
+    VicePrincipal,
 )
 
 DUTIES = [
@@ -145,8 +152,10 @@ def gen(ctx) -> None:
                     created_by=user,
                 )
             )
+        _materials(rows, random.Random(f"publicity-materials-{ctx.year}-{t_index}"))
         bulk.insert(PublicityEvent, rows)
         n_events += len(rows)
+        _standing(township, villages, user, random.Random(f"publicity-standing-{t_index}"))
         liaisons = []
         for v_index, village in enumerate(villages):
             if t_index == 0 and v_index == 2:
@@ -216,4 +225,93 @@ def gen(ctx) -> None:
         for m, h in zip(titles, held, strict=True):
             m.honour = h
         bulk.insert(ModelVillage, titles)
-    ctx.log(f"普法：{n_events} 次普法活动")
+    ctx.log(f"普法：{n_events} 次普法活动，宣传渠道、法治文化阵地和法治副校长")
+
+
+# The event's form and the materials by kind, and the standing inventory, drawn from rngs
+# of their own so the figures above stay as they were.
+FORM_BY_PLACE = {
+    PlaceKind.SCHOOL: (EventForm.LECTURE, EventForm.DISPLAY),
+    PlaceKind.ENTERPRISE: (EventForm.LECTURE, EventForm.CONSULTATION),
+    PlaceKind.VILLAGE: (EventForm.CONSULTATION, EventForm.PERFORMANCE, EventForm.DISPLAY),
+    PlaceKind.COMMUNITY: (EventForm.CONSULTATION, EventForm.PERFORMANCE, EventForm.DISPLAY),
+    PlaceKind.GRID: (EventForm.CONSULTATION, EventForm.DISPLAY),
+    PlaceKind.ONLINE: (EventForm.NEW_MEDIA,),
+}
+SCHOOLS = ("中心小学", "初级中学", "中心幼儿园")
+HOLDERS = (
+    "县公安局派出所所长",
+    "县人民法院法庭庭长",
+    "县司法局司法所所长",
+    "县人民检察院检察官",
+)
+
+
+def _materials(rows, rng) -> None:
+    for ev in rows:
+        ev.form = rng.choice(FORM_BY_PLACE.get(ev.place_kind, (EventForm.OTHER,)))
+        if ev.place_kind == PlaceKind.ONLINE:
+            continue
+        ev.banners = rng.randint(1, 3)
+        ev.posters = rng.choice((0, 0, 10, 20, 30))
+        ev.led_screens = rng.choice((0, 0, 1, 2))
+
+
+def _standing(township, villages, user, rng) -> None:
+    channels, sites, principals = [], [], []
+    for i, v in enumerate(villages):
+        for kind, low, high in (
+            (ChannelKind.LOUDSPEAKER, 1, 1),
+            (ChannelKind.BOARD, 1, 4),
+            (ChannelKind.WECHAT, 1, 3),
+        ):
+            channels.append(
+                PublicityChannel(
+                    unit=v,
+                    kind=kind,
+                    count=rng.randint(low, high),
+                    reach=rng.randint(150, 600) if kind == ChannelKind.WECHAT else 0,
+                    created_by=user,
+                )
+            )
+        if i % 3 == 0:
+            kind = rng.choice((SiteKind.CORRIDOR, SiteKind.PARK, SiteKind.BOOKHOUSE))
+            sites.append(
+                CultureSite(
+                    unit=v,
+                    kind=kind,
+                    name=v.name + SiteKind(kind).label,
+                    built_year=rng.randint(2019, 2024),
+                    created_by=user,
+                )
+            )
+    channels.append(PublicityChannel(unit=township, kind=ChannelKind.VAN, count=1, created_by=user))
+    channels.append(
+        PublicityChannel(
+            unit=township, kind=ChannelKind.LED, count=rng.randint(1, 3), created_by=user
+        )
+    )
+    sites.append(
+        CultureSite(
+            unit=township,
+            kind=SiteKind.SQUARE,
+            name=township.name + "法治文化广场",
+            built_year=rng.randint(2018, 2022),
+            area=rng.choice((1200, 2000, 3500)),
+            created_by=user,
+        )
+    )
+    for school in SCHOOLS[: rng.randint(2, 3)]:
+        principals.append(
+            VicePrincipal(
+                unit=township,
+                school=township.name + school,
+                holder=rng.choice(HOLDERS),
+                appointed_on=dt.date(2023, 9, 1),
+                term_end=dt.date(2026, 8, 31) if rng.random() < 0.5 else None,
+                created_by=user,
+            )
+        )
+    bulk.insert(PublicityChannel, channels)
+    bulk.insert(CultureSite, sites)
+    bulk.insert(VicePrincipal, principals)

@@ -19,15 +19,21 @@ from fazhi.web.switcher import current_unit, current_year
 
 from . import services
 from .models import (
+    ChannelKind,
+    CultureSite,
+    EventForm,
     LegalLiaison,
     LiaisonTraining,
     ModelKind,
     ModelLevel,
     ModelVillage,
     PlaceKind,
+    PublicityChannel,
     PublicityDuty,
     PublicityEvent,
+    SiteKind,
     Theme,
+    VicePrincipal,
 )
 from .schemas import DutyOut, EventOut, LiaisonOut, ModelVillageOut, TrainingOut
 
@@ -162,6 +168,10 @@ def _import_event(*, unit, actor, row):
         audience=row.get("audience") or 0,
         materials=row.get("materials") or 0,
         consultations=row.get("consultations") or 0,
+        form=row.get("form") or EventForm.OTHER,
+        banners=row.get("banners") or 0,
+        posters=row.get("posters") or 0,
+        led_screens=row.get("led_screens") or 0,
     )
 
 
@@ -173,12 +183,16 @@ EVENTS_IMPORT = Importer(
         Column(
             "place_kind", "形式", required=True, parse=parse_choice(PlaceKind), aliases=("场所",)
         ),
+        Column("form", "宣传形式", parse=parse_choice(EventForm), aliases=("活动方式",)),
         Column("place", "地点"),
         Column("partners", "联合单位", aliases=("参与单位",)),
         Column("laws", "宣传的法律法规", aliases=("法律法规",)),
         Column("audience", "受众人数", parse=_count, aliases=("受教育人数", "参与人数")),
         Column("materials", "发放材料", parse=_count, aliases=("发放材料（份）", "发放资料")),
         Column("consultations", "现场咨询", parse=_count, aliases=("现场咨询（起）", "接受咨询")),
+        Column("banners", "悬挂横幅", parse=_count, aliases=("悬挂横幅（条）", "横幅")),
+        Column("posters", "张贴海报", parse=_count, aliases=("张贴海报（张）", "海报")),
+        Column("led_screens", "LED屏", parse=_count, aliases=("LED屏播放（块）", "LED显示屏")),
     ],
     save=_import_event,
     key=lambda unit, row: {"unit": unit, "date": row["date"], "title": row["title"]},
@@ -199,17 +213,22 @@ EVENT = Ledger(
         Col("活动名称", lambda o: o.title),
         Col("主题", lambda o: o.theme_label, "theme"),
         Col("形式", lambda o: o.get_place_kind_display(), "place_kind"),
+        Col("宣传形式", lambda o: o.get_form_display(), "form"),
         Col("地点", lambda o: o.place),
         Col("联合单位", lambda o: o.partners),
         Col("宣传的法律法规", lambda o: o.laws),
         Col("受众人数", lambda o: o.audience, "audience"),
         Col("发放材料", lambda o: o.materials, "materials"),
+        Col("悬挂横幅", lambda o: o.banners, "banners"),
+        Col("张贴海报", lambda o: o.posters, "posters"),
+        Col("LED屏", lambda o: o.led_screens, "led_screens"),
         Col("现场咨询", lambda o: o.consultations, "consultations"),
         Col("履行的普法责任", lambda o: o.duty.body if o.duty else ""),
     ],
     filters=[
         Filt("theme", "主题", tuple(Theme.choices)),
         Filt("place_kind", "形式", tuple(PlaceKind.choices)),
+        Filt("form", "宣传形式", tuple(EventForm.choices)),
     ],
     search=("title", "partners", "place", "laws"),
     related=("unit", "duty"),
@@ -224,9 +243,21 @@ EVENT = Ledger(
     importer=EVENTS_IMPORT,
     detail=lambda o: [
         ("主题", o.theme_label),
-        *model_fields(o, ["date", "place_kind", "place", "partners"]),
+        *model_fields(o, ["date", "place_kind", "form", "place", "partners"]),
         ("履行的普法责任", str(o.duty or "—")),
-        *model_fields(o, ["laws", "audience", "materials", "consultations", "notes"]),
+        *model_fields(
+            o,
+            [
+                "laws",
+                "audience",
+                "materials",
+                "banners",
+                "posters",
+                "led_screens",
+                "consultations",
+                "notes",
+            ],
+        ),
         ("登记", f"{o.created_by.label if o.created_by else '系统'} · {display(o.created_at)}"),
     ],
     extra_template="publicity/_history_link.html",
@@ -546,7 +577,195 @@ MODEL = Ledger(
     empty="下一步：登记已获命名的民主法治示范村(社区)及其级别、年度（可从 Excel 导入）。",
 )
 
-LEDGERS = [EVENT, DUTY, LIAISON, TRAINING, MODEL]
+
+# --------------------------------------------------------------------------- channels
+def _active_filter():
+    return Filt(
+        "active",
+        "状态",
+        (("true", "在用"), ("false", "停用")),
+        lambda qs, v: qs.filter(active=v == "true"),
+    )
+
+
+CHANNELS_IMPORT = Importer(
+    columns=[
+        Column(
+            "kind", "渠道类别", required=True, parse=parse_choice(ChannelKind), aliases=("类别",)
+        ),
+        Column("count", "数量", required=True, parse=_count),
+        Column("reach", "覆盖人数", parse=_count),
+        Column("note", "说明", aliases=("备注",)),
+    ],
+    save=lambda *, unit, actor, row: services.create_channel(
+        unit=unit,
+        actor=actor,
+        kind=row["kind"],
+        count=row["count"],
+        reach=row.get("reach") or 0,
+        note=row.get("note") or "",
+    ),
+    key=lambda unit, row: {"unit": unit, "kind": row["kind"]},
+    note="每个村(社区)每类渠道一行（村村响、宣传栏、宣传车、微信群、LED显示屏）；已登记的类别视为已导入。",
+)
+
+CHANNEL = Ledger(
+    app=APP,
+    key="channel",
+    plural="channels",
+    model=PublicityChannel,
+    title="普法宣传渠道",
+    columns=[
+        Col("单位", lambda o: o.unit.name, "unit__path"),
+        Col("渠道类别", lambda o: o.get_kind_display(), "kind"),
+        Col("数量", lambda o: o.count, "count"),
+        Col("覆盖人数", lambda o: o.reach, "reach"),
+        Col("说明", lambda o: o.note),
+        Col("在用", lambda o: o.active),
+    ],
+    filters=[Filt("kind", "渠道类别", tuple(ChannelKind.choices)), _active_filter()],
+    search=("note",),
+    ordering=("unit__path", "kind"),
+    create_fields=tuple(f for f in services.CHANNEL_FIELDS if f.name != "active"),
+    create=lambda *, unit, actor, raw: services.create_channel(
+        unit=unit, actor=actor, **_values(services.CHANNEL_FIELDS, raw, create=True)
+    ),
+    edit_fields=services.CHANNEL_FIELDS,
+    update=lambda obj, *, actor, raw: services.update_channel(
+        obj, actor=actor, **_values(services.CHANNEL_FIELDS, raw, create=False)
+    ),
+    importer=CHANNELS_IMPORT,
+    unit_kinds=VILLAGE_LEVELS,
+    detail=lambda o: model_fields(o, ["kind", "count", "reach", "note", "active"]),
+    extra_template="publicity/_history_link.html",
+    empty="下一步：为每个村(社区)登记常用的普法宣传渠道及数量（村村响、宣传栏、宣传车、微信群）。",
+)
+
+
+# --------------------------------------------------------------------------- culture sites
+SITES_IMPORT = Importer(
+    columns=[
+        Column("kind", "阵地类别", required=True, parse=parse_choice(SiteKind), aliases=("类别",)),
+        Column("name", "名称", required=True, aliases=("阵地名称",)),
+        Column("built_year", "建成年度", parse=parse_int, aliases=("建成年份",)),
+        Column("area", "面积（平方米）", parse=_count, aliases=("面积",)),
+        Column("note", "说明", aliases=("备注",)),
+    ],
+    save=lambda *, unit, actor, row: services.create_site(
+        unit=unit,
+        actor=actor,
+        kind=row["kind"],
+        name=str(row["name"]),
+        built_year=row.get("built_year"),
+        area=row.get("area"),
+        note=row.get("note") or "",
+    ),
+    key=lambda unit, row: {"unit": unit, "name": str(row["name"]).strip()},
+    note="每行一处阵地；同一单位同名的阵地视为已导入。",
+)
+
+SITE = Ledger(
+    app=APP,
+    key="site",
+    plural="sites",
+    model=CultureSite,
+    title="法治文化阵地",
+    columns=[
+        Col("单位", lambda o: o.unit.name, "unit__path"),
+        Col("阵地类别", lambda o: o.get_kind_display(), "kind"),
+        Col("名称", lambda o: o.name, "name"),
+        Col("建成年度", lambda o: o.built_year, "built_year"),
+        Col("面积（平方米）", lambda o: o.area),
+        Col("在用", lambda o: o.active),
+    ],
+    filters=[Filt("kind", "阵地类别", tuple(SiteKind.choices)), _active_filter()],
+    search=("name", "note"),
+    ordering=("unit__path", "kind", "name"),
+    create_fields=tuple(f for f in services.SITE_FIELDS if f.name != "active"),
+    create=lambda *, unit, actor, raw: services.create_site(
+        unit=unit, actor=actor, **_values(services.SITE_FIELDS, raw, create=True)
+    ),
+    edit_fields=services.SITE_FIELDS,
+    update=lambda obj, *, actor, raw: services.update_site(
+        obj, actor=actor, **_values(services.SITE_FIELDS, raw, create=False)
+    ),
+    importer=SITES_IMPORT,
+    unit_kinds=VILLAGE_LEVELS,
+    detail=lambda o: model_fields(o, ["kind", "name", "built_year", "area", "note", "active"]),
+    extra_template="publicity/_history_link.html",
+    empty="下一步：登记辖区的法治文化公园、法治长廊、法治广场等阵地。",
+)
+
+
+# --------------------------------------------------------------------------- vice principals
+VICE_PRINCIPAL = Ledger(
+    app=APP,
+    key="vice_principal",
+    plural="vice-principals",
+    model=VicePrincipal,
+    title="法治副校长",
+    columns=[
+        Col("单位", lambda o: o.unit.name, "unit__path"),
+        Col("学校", lambda o: o.school, "school"),
+        Col("担任人（单位及职务）", lambda o: o.holder),
+        Col("聘任日期", lambda o: o.appointed_on, "appointed_on"),
+        Col("任期届满", lambda o: o.term_end),
+        Col("在任", lambda o: o.active),
+    ],
+    filters=[
+        Filt(
+            "active",
+            "状态",
+            (("true", "在任"), ("false", "已卸任")),
+            lambda qs, v: qs.filter(active=v == "true"),
+        )
+    ],
+    search=("school", "holder"),
+    ordering=("unit__path", "school", "-appointed_on"),
+    date_field="appointed_on",
+    create_fields=tuple(f for f in services.VICE_PRINCIPAL_FIELDS if f.name != "active"),
+    create=lambda *, unit, actor, raw: services.create_vice_principal(
+        unit=unit, actor=actor, **_values(services.VICE_PRINCIPAL_FIELDS, raw, create=True)
+    ),
+    edit_fields=services.VICE_PRINCIPAL_FIELDS,
+    update=lambda obj, *, actor, raw: services.update_vice_principal(
+        obj, actor=actor, **_values(services.VICE_PRINCIPAL_FIELDS, raw, create=False)
+    ),
+    importer=Importer(
+        columns=[
+            Column("school", "学校", required=True, aliases=("学校名称",)),
+            Column(
+                "holder", "担任人（单位及职务）", required=True, aliases=("担任人", "法治副校长")
+            ),
+            Column("appointed_on", "聘任日期", required=True, parse=parse_date),
+            Column("term_end", "任期届满", parse=parse_date),
+            Column("note", "备注"),
+        ],
+        save=lambda *, unit, actor, row: services.create_vice_principal(
+            unit=unit,
+            actor=actor,
+            school=str(row["school"]),
+            holder=str(row["holder"]),
+            appointed_on=row["appointed_on"],
+            term_end=row.get("term_end"),
+            note=row.get("note") or "",
+        ),
+        key=lambda unit, row: {
+            "unit": unit,
+            "school": str(row["school"]).strip(),
+            "holder": str(row["holder"]).strip(),
+        },
+        note="每行一名法治副校长；担任人填单位及职务（如：县公安局城关派出所所长）。",
+    ),
+    unit_kinds=VILLAGE_LEVELS,
+    detail=lambda o: model_fields(
+        o, ["school", "holder", "appointed_on", "term_end", "note", "active"]
+    ),
+    extra_template="publicity/_history_link.html",
+    empty="下一步：为辖区每所中小学登记法治副校长（单位及职务、聘任日期）。",
+)
+
+LEDGERS = [EVENT, DUTY, LIAISON, TRAINING, MODEL, CHANNEL, SITE, VICE_PRINCIPAL]
 
 TABS = [
     ("index", "概览"),
@@ -555,4 +774,7 @@ TABS = [
     ("liaison_list", "法律明白人"),
     ("training_list", "培训"),
     ("model_list", "民主法治示范村"),
+    ("channel_list", "宣传渠道"),
+    ("site_list", "法治文化阵地"),
+    ("vice_principal_list", "法治副校长"),
 ]

@@ -29,6 +29,17 @@ class PlaceKind(models.TextChoices):
     ONLINE = "online", "线上"
 
 
+class EventForm(models.TextChoices):
+    """宣传形式: how the law was put across (beside ``PlaceKind``, where it was taken)."""
+
+    LECTURE = "lecture", "法治讲座"
+    CONSULTATION = "consultation", "法律咨询"
+    PERFORMANCE = "performance", "文艺演出"
+    DISPLAY = "display", "展板展览"
+    NEW_MEDIA = "new_media", "新媒体推送"
+    OTHER = "other", "其他"
+
+
 class PublicityDuty(LedgerModel):
     """谁执法谁普法: one enforcing body's publicity duty (责任清单 entry) for a year."""
 
@@ -77,8 +88,26 @@ class PublicityEvent(LedgerModel):
     audience = models.PositiveIntegerField(
         "受众人数", default=0, validators=[MaxValueValidator(10_000_000)]
     )
+    form = models.CharField(
+        "宣传形式", max_length=12, choices=EventForm.choices, default=EventForm.OTHER
+    )
     materials = models.PositiveIntegerField(
-        "发放材料（份）", default=0, validators=[MaxValueValidator(10_000_000)]
+        "发放材料（份）",
+        default=0,
+        validators=[MaxValueValidator(10_000_000)],
+        help_text="宣传册、宣传单、资料汇编等",
+    )
+    banners = models.PositiveIntegerField(
+        "悬挂横幅（条）", default=0, validators=[MaxValueValidator(100_000)]
+    )
+    posters = models.PositiveIntegerField(
+        "张贴海报（张）", default=0, validators=[MaxValueValidator(1_000_000)]
+    )
+    led_screens = models.PositiveIntegerField(
+        "LED屏播放（块）",
+        default=0,
+        validators=[MaxValueValidator(10_000)],
+        help_text="滚动播放法治标语的LED显示屏块数",
     )
     consultations = models.PositiveIntegerField(
         "现场咨询（起）", default=0, validators=[MaxValueValidator(1_000_000)]
@@ -205,3 +234,102 @@ class ModelVillage(LedgerModel):
 
     def __str__(self) -> str:
         return f"{self.unit.name} {self.year}年{self.get_level_display()}{self.get_kind_display()}"
+
+
+class ChannelKind(models.TextChoices):
+    LOUDSPEAKER = "loudspeaker", "村村响（广播）"
+    BOARD = "board", "宣传栏"
+    VAN = "van", "宣传车"
+    WECHAT = "wechat", "微信群"
+    LED = "led", "LED显示屏"
+    OTHER = "other", "其他"
+
+
+class PublicityChannel(LedgerModel):
+    """普法宣传阵地（渠道）: a standing means of publicity a village (or township) keeps, by
+    kind with a count (3 宣传栏, 1 村村响 system, 5 微信群 …); one row per unit and kind."""
+
+    kind = models.CharField("渠道类别", max_length=12, choices=ChannelKind.choices)
+    count = models.PositiveIntegerField(
+        "数量", default=1, validators=[MinValueValidator(1), MaxValueValidator(10_000)]
+    )
+    reach = models.PositiveIntegerField(
+        "覆盖人数",
+        default=0,
+        validators=[MaxValueValidator(10_000_000)],
+        help_text="如微信群成员数",
+    )
+    note = models.CharField("说明", max_length=200, blank=True)
+    active = models.BooleanField("在用", default=True, db_index=True)
+
+    history = history()
+
+    class Meta:
+        verbose_name = "普法宣传渠道"
+        verbose_name_plural = "普法宣传渠道"
+        ordering = ["unit__path", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "kind"], name="publicity_channel_once_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit.name} {self.get_kind_display()} {self.count}"
+
+
+class SiteKind(models.TextChoices):
+    PARK = "park", "法治文化公园"
+    CORRIDOR = "corridor", "法治文化长廊"
+    SQUARE = "square", "法治文化广场"
+    BOOKHOUSE = "bookhouse", "法治书屋"
+    EXHIBITION = "exhibition", "法治教育基地（展馆）"
+    OTHER = "other", "其他"
+
+
+class CultureSite(LedgerModel):
+    """法治文化阵地: a park, corridor, square … built for rule-of-law culture (``unit`` is
+    the village or township it stands in)."""
+
+    kind = models.CharField("阵地类别", max_length=12, choices=SiteKind.choices)
+    name = models.CharField("名称", max_length=100)
+    built_year = models.PositiveSmallIntegerField(
+        "建成年度", null=True, blank=True, validators=[MinValueValidator(1949)]
+    )
+    area = models.PositiveIntegerField("面积（平方米）", null=True, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+    active = models.BooleanField("在用", default=True, db_index=True)
+
+    history = history()
+
+    class Meta:
+        verbose_name = "法治文化阵地"
+        verbose_name_plural = "法治文化阵地"
+        ordering = ["unit__path", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "name"], name="culture_site_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit.name} {self.name}"
+
+
+class VicePrincipal(LedgerModel):
+    """法治副校长: the official appointed to a school as its rule-of-law vice principal.
+    The holder is recorded by office and post as appointed (e.g. 县公安局 城关派出所所长):
+    a public appointment, not personal data; no phone or ID is kept."""
+
+    school = models.CharField("学校", max_length=100)
+    holder = models.CharField("担任人（单位及职务）", max_length=100)
+    appointed_on = models.DateField("聘任日期", db_index=True)
+    term_end = models.DateField("任期届满", null=True, blank=True)
+    note = models.CharField("备注", max_length=200, blank=True)
+    active = models.BooleanField("在任", default=True, db_index=True)
+
+    history = history()
+
+    class Meta:
+        verbose_name = "法治副校长"
+        verbose_name_plural = "法治副校长"
+        ordering = ["unit__path", "school", "-appointed_on"]
+
+    def __str__(self) -> str:
+        return f"{self.school} 法治副校长 {self.holder}"

@@ -28,6 +28,7 @@ from django.urls import reverse
 
 from fazhi.core.models import Unit
 from fazhi.core.models.units import VILLAGE_KINDS
+from fazhi.indicators import registry
 from fazhi.indicators.registry import Indicator, Value, group, indicator
 from fazhi.reports.contrib import (
     Context,
@@ -43,13 +44,19 @@ from fazhi.reports.contrib import (
 from . import services
 from .models import (
     LEVEL_RANK,
+    ChannelKind,
+    CultureSite,
+    EventForm,
     LegalLiaison,
     LiaisonTraining,
     ModelVillage,
     PlaceKind,
+    PublicityChannel,
     PublicityDuty,
     PublicityEvent,
+    SiteKind,
     Theme,
+    VicePrincipal,
 )
 
 THEME = "learning"
@@ -74,6 +81,9 @@ def _figures(unit, year):
         .aggregate(
             themed=Count("pk", filter=~Q(theme=Theme.FREE)),
             materials=Sum("materials", default=0),
+            banners=Sum("banners", default=0),
+            posters=Sum("posters", default=0),
+            led_screens=Sum("led_screens", default=0),
             consultations=Sum("consultations", default=0),
             duty_events=Count("pk", filter=Q(duty__isnull=False)),
         )
@@ -100,7 +110,66 @@ def _figures(unit, year):
         "publicity.liaison_trainings": Value.count(trainings["n"]),
         "publicity.liaisons_trained": Value.count(trainings["trained"]),
         "publicity.model_villages": Value.count(titled),
+        "publicity.materials_banners": Value.count(events["banners"]),
+        "publicity.materials_posters": Value.count(events["posters"]),
+        "publicity.materials_led": Value.count(events["led_screens"]),
+        **_standing(unit, year),
     }
+
+
+def _vice_principals(unit, year: int):
+    """法治副校长 in office during ``year`` (appointed by its end, term not ended before it)."""
+    return (
+        VicePrincipal.objects.in_subtree(unit)
+        .filter(active=True, appointed_on__lte=dt.date(year, 12, 31))
+        .filter(Q(term_end__isnull=True) | Q(term_end__gte=dt.date(year, 1, 1)))
+    )
+
+
+def _standing(unit, year: int) -> dict:
+    """The standing inventory: channels in use (as kept now: the ledger holds no history
+    of counts), culture sites built by the year's end and still in use, vice principals."""
+    channels = dict(
+        PublicityChannel.objects.in_subtree(unit)
+        .filter(active=True)
+        .order_by()
+        .values_list("kind")
+        .annotate(n=Sum("count"))
+    )
+    sites = dict(
+        CultureSite.objects.in_subtree(unit)
+        .filter(active=True)
+        .filter(Q(built_year__isnull=True) | Q(built_year__lte=year))
+        .order_by()
+        .values_list("kind")
+        .annotate(n=Count("pk"))
+    )
+    vp = _vice_principals(unit, year).aggregate(
+        n=Count("pk"), schools=Count("school", distinct=True)
+    )
+    out = {f"publicity.channel_{k}": Value.count(channels.get(k, 0)) for k in CHANNEL_UNITS}
+    out.update({f"publicity.site_{k}": Value.count(sites.get(k, 0)) for k in SITE_UNITS})
+    out["publicity.culture_sites"] = Value.count(sum(sites.values()))
+    out["publicity.vice_principals"] = Value.count(vp["n"])
+    out["publicity.vice_principal_schools"] = Value.count(vp["schools"])
+    return out
+
+
+# kind → (the name a report uses, unit)
+CHANNEL_UNITS = {
+    ChannelKind.LOUDSPEAKER: ("“村村响”广播", "套"),
+    ChannelKind.BOARD: ("普法宣传栏", "个"),
+    ChannelKind.VAN: ("法治宣传车", "辆"),
+    ChannelKind.WECHAT: ("普法微信群", "个"),
+    ChannelKind.LED: ("LED显示屏", "块"),
+}
+SITE_UNITS = {
+    SiteKind.PARK: ("法治文化公园", "个"),
+    SiteKind.CORRIDOR: ("法治文化长廊", "条"),
+    SiteKind.SQUARE: ("法治文化广场", "个"),
+    SiteKind.BOOKHOUSE: ("法治书屋", "个"),
+    SiteKind.EXHIBITION: ("法治教育基地（展馆）", "个"),
+}
 
 
 for _ind in (
@@ -113,8 +182,20 @@ for _ind in (
     Indicator("publicity.liaison_trainings", "法律明白人培训", "场", "publicity_report", phrase="开展法律明白人培训"),
     Indicator("publicity.liaisons_trained", "法律明白人参训", "人次", "publicity_report", phrase="培训法律明白人"),
     Indicator("publicity.model_villages", "民主法治示范村（社区）", "个", "publicity_report", phrase="累计创建民主法治示范村（社区）"),
+    Indicator("publicity.materials_banners", "悬挂横幅", "条", "publicity_report", phrase="悬挂横幅"),
+    Indicator("publicity.materials_posters", "张贴海报", "张", "publicity_report", phrase="张贴海报"),
+    Indicator("publicity.materials_led", "LED屏播放法治标语", "块次", "publicity_report", phrase="LED显示屏滚动播放法治标语"),
+    Indicator("publicity.culture_sites", "法治文化阵地", "个", "publicity_report", phrase="建成法治文化阵地"),
+    Indicator("publicity.vice_principals", "在任法治副校长", "名", "publicity_report", phrase="配备法治副校长"),
+    Indicator("publicity.vice_principal_schools", "配备法治副校长的学校", "所", "publicity_report", phrase="配备法治副校长的学校"),
 ):  # fmt: skip
     indicator(_ind)
+for _kind, (_name, _unit) in CHANNEL_UNITS.items():
+    indicator(
+        Indicator(f"publicity.channel_{_kind}", _name, _unit, "publicity_report", phrase=_name)
+    )
+for _kind, (_name, _unit) in SITE_UNITS.items():
+    indicator(Indicator(f"publicity.site_{_kind}", _name, _unit, "publicity_report", phrase=_name))
 
 
 # --------------------------------------------------------------------------- helpers
@@ -194,7 +275,65 @@ def _events(ctx: Context):
 
 # --------------------------------------------------------------------------- points
 def points(ctx: Context) -> list[Point]:
-    return [p for p in (_themed_days(ctx), _liaisons_and_models(ctx), _duties(ctx)) if p]
+    out = (
+        _themed_days(ctx),
+        _liaisons_and_models(ctx),
+        _duties(ctx),
+        _positions(ctx),
+        _schools(ctx),
+    )
+    return [p for p in out if p]
+
+
+def _positions(ctx: Context) -> Point | None:
+    """普法阵地: the standing channels (村村响, 宣传栏, 宣传车, 微信群 …) and the 法治文化阵地."""
+    channels = [f"publicity.channel_{k}" for k in CHANNEL_UNITS if ctx.n(f"publicity.channel_{k}")]
+    sites = [f"publicity.site_{k}" for k in SITE_UNITS if ctx.n(f"publicity.site_{k}")]
+    if not channels and not sites:
+        return None
+    parts = []
+    if channels:
+        used = "、".join(f"{registry.get(c).phrase}{ctx.fig(c)}" for c in channels)
+        parts.append(f"依托{used}等渠道开展普法宣传")
+    if sites:
+        built = "、".join(f"{registry.get(c).phrase}{ctx.fig(c)}" for c in sites)
+        parts.append(f"建成{built}，打造群众身边的法治文化阵地")
+    text = ctx.voice.we + "，".join(parts) + "。"
+    return Point(
+        THEME,
+        "建强普法宣传阵地",
+        text,
+        sources=[ctx.indicator_source(c) for c in channels + sites],
+        weight=55,
+        key="publicity.positions",
+        records=0,
+    )
+
+
+def _schools(ctx: Context) -> Point | None:
+    """法治副校长: the schools given one and how many are in office."""
+    if not ctx.n("publicity.vice_principals"):
+        return None
+    text = (
+        f"深化青少年法治教育，为辖区{ctx.fig('publicity.vice_principal_schools')}学校"
+        f"配备法治副校长{ctx.fig('publicity.vice_principals')}"
+    )
+    school_events = _events(ctx).filter(place_kind=PlaceKind.SCHOOL).count()
+    if school_events:
+        # not a figure of its own: a count of the ledger's events, said only when present
+        text += "，开展法治进校园活动"
+    return Point(
+        THEME,
+        "抓好青少年法治教育",
+        text + "。",
+        sources=[
+            ctx.indicator_source(c)
+            for c in ("publicity.vice_principals", "publicity.vice_principal_schools")
+        ],
+        weight=50,
+        key="publicity.schools",
+        records=0,
+    )
 
 
 def _themed_days(ctx: Context) -> Point | None:
@@ -244,6 +383,10 @@ def _themed_days(ctx: Context) -> Point | None:
     named.sort(key=lambda ev: (ev.date, ev.pk))
     if reach:
         text += f"，推动普法宣传{reach}"
+    forms = set(_events(ctx).order_by().values_list("form", flat=True).distinct())
+    used = [label for value, label in EventForm.choices if value in forms and value != "other"]
+    if used:
+        text += f"，采取{'、'.join(used)}等形式"
     text += "：" + "，".join(event_text(ctx, ev) for ev in named) + "。"
     totals = [f"全年共开展普法宣传活动{ctx.fig('publicity.events')}"]
     yoy = ctx.yoy("publicity.events")
@@ -252,12 +395,24 @@ def _themed_days(ctx: Context) -> Point | None:
     for code, phrase in (
         ("publicity.audience", "受众"),
         ("publicity.materials", "发放各类宣传材料"),
+        ("publicity.materials_banners", "悬挂横幅"),
+        ("publicity.materials_posters", "张贴海报"),
+        ("publicity.materials_led", "LED显示屏滚动播放法治标语"),
         ("publicity.consultations", "现场接待群众法律咨询"),
     ):
         if ctx.n(code):
             totals.append(f"{phrase}{ctx.fig(code)}")
     text += "，".join(totals) + "。"
     codes = ["publicity.events", "publicity.audience", "publicity.materials"]
+    codes += [
+        c
+        for c in (
+            "publicity.materials_banners",
+            "publicity.materials_posters",
+            "publicity.materials_led",
+        )
+        if ctx.n(c)
+    ]
     codes += ["publicity.consultations"] + (["publicity.themed_events"] if themed else [])
     return Point(
         THEME,

@@ -25,8 +25,13 @@ class EventOut(Schema):
     partners: str
     duty_id: DbId | None
     laws: str
+    form: str
+    form_name: str = Field(..., alias="get_form_display")
     audience: int
     materials: int
+    banners: int
+    posters: int
+    led_screens: int
     consultations: int
 
 

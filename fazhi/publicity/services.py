@@ -28,15 +28,21 @@ from fazhi.learning.common import apply_fields, rate, save_validated
 from fazhi.ledgers.fields import F
 
 from .models import (
+    ChannelKind,
+    CultureSite,
+    EventForm,
     LegalLiaison,
     LiaisonTraining,
     ModelKind,
     ModelLevel,
     ModelVillage,
     PlaceKind,
+    PublicityChannel,
     PublicityDuty,
     PublicityEvent,
+    SiteKind,
     Theme,
+    VicePrincipal,
 )
 
 REFUSED = "您无权在该单位登记或修改普法台账"
@@ -175,12 +181,16 @@ EVENT_FIELDS = (
     F("theme", "主题", "choice", required=False, choices=tuple(Theme.choices)),
     F("free_theme", "自定主题", required=False, help="主题为“其他主题”时填写"),
     F("place_kind", "形式", "choice", choices=tuple(PlaceKind.choices)),
+    F("form", "宣传形式", "choice", required=False, choices=tuple(EventForm.choices)),
     F("place", "地点", required=False),
     F("partners", "联合单位", required=False, help="多个单位用顿号分隔"),
     F("duty", "履行的普法责任", "int", required=False),
     F("laws", "宣传的法律法规", "textarea", required=False),
     F("audience", "受众人数", "int", required=False),
     F("materials", "发放材料（份）", "int", required=False),
+    F("banners", "悬挂横幅（条）", "int", required=False),
+    F("posters", "张贴海报（张）", "int", required=False),
+    F("led_screens", "LED屏播放（块）", "int", required=False),
     F("consultations", "现场咨询（起）", "int", required=False),
     F("notes", "备注", "textarea", required=False),
 )
@@ -190,8 +200,18 @@ def _check_event(event: PublicityEvent) -> None:
     if event.theme == Theme.FREE and not (event.free_theme or "").strip():
         raise InvalidInput("主题为“其他主题”时，请填写自定主题")
     if event.date and event.date > timezone.localdate():
-        if (event.audience or 0) or (event.materials or 0) or (event.consultations or 0):
-            raise InvalidInput("活动尚未举行，不能填写受众人数、发放材料或现场咨询数")
+        counts = (
+            event.audience,
+            event.materials,
+            event.consultations,
+            event.banners,
+            event.posters,
+            event.led_screens,
+        )
+        if any(n or 0 for n in counts):
+            raise InvalidInput(
+                "活动尚未举行，不能填写受众人数、发放材料、横幅、海报、LED屏或现场咨询数"
+            )
     if event.duty_id:
         duty = event.duty
         if not (event.unit.is_within(duty.unit) or duty.unit.is_within(event.unit)):
@@ -223,6 +243,10 @@ def create_event(
     materials: int = 0,
     consultations: int = 0,
     notes: str = "",
+    form: str = EventForm.OTHER,
+    banners: int = 0,
+    posters: int = 0,
+    led_screens: int = 0,
 ) -> PublicityEvent:
     scoping.require(actor, Perm.CHANGE, unit, REFUSED)
     event = PublicityEvent(
@@ -241,6 +265,10 @@ def create_event(
         materials=materials,
         consultations=consultations,
         notes=notes,
+        form=form or EventForm.OTHER,
+        banners=banners or 0,
+        posters=posters or 0,
+        led_screens=led_screens or 0,
     )
     _check_event(event)
     save_validated(event, actor=actor, event=audit.E.CREATE)
@@ -264,6 +292,9 @@ def event_summary(unit: Unit, year: int) -> dict:
         events=Count("pk"),
         audience=Sum("audience", default=0),
         materials=Sum("materials", default=0),
+        banners=Sum("banners", default=0),
+        posters=Sum("posters", default=0),
+        led_screens=Sum("led_screens", default=0),
         consultations=Sum("consultations", default=0),
     )
     by_theme = dict(qs.order_by().values_list("theme").annotate(n=Count("pk")))
@@ -553,6 +584,188 @@ def model_summary(unit: Unit) -> dict:
         "coverage_rate": rate(titled, villages),
         "by_level": by_level,
     }
+
+
+# --------------------------------------------------------------------------- channels
+CHANNEL_FIELDS = (
+    F("kind", "渠道类别", "choice", choices=tuple(ChannelKind.choices)),
+    F("count", "数量", "int"),
+    F("reach", "覆盖人数", "int", required=False, help="如微信群成员数"),
+    F("note", "说明", required=False),
+    F("active", "在用", "bool", required=False),
+)
+
+
+@transaction.atomic
+def create_channel(
+    *,
+    unit: Unit,
+    actor,
+    kind: str,
+    count: int = 1,
+    reach: int = 0,
+    note: str = "",
+    active: bool = True,
+) -> PublicityChannel:
+    """A standing publicity channel of a unit, one row per kind (村村响, 宣传栏 …)."""
+    scoping.require(actor, Perm.CHANGE, unit, REFUSED)
+    if PublicityChannel.objects.filter(unit=unit, kind=kind).exists():
+        raise InvalidInput(
+            f"{unit.name}已登记“{ChannelKind(kind).label if kind in ChannelKind.values else kind}”，"
+            "请修改原记录的数量"
+        )
+    channel = PublicityChannel(
+        unit=unit,
+        created_by=actor,
+        kind=kind,
+        count=count if count is not None else 1,
+        reach=reach or 0,
+        note=note or "",
+        active=True if active is None else active,
+    )
+    save_validated(channel, actor=actor, event=audit.E.CREATE)
+    return channel
+
+
+@transaction.atomic
+def update_channel(channel: PublicityChannel, *, actor, **changes) -> PublicityChannel:
+    scoping.require(actor, Perm.CHANGE, channel.unit, REFUSED)
+    channel = PublicityChannel.objects.select_for_update().get(pk=channel.pk)
+    changes = {k: v for k, v in _changes(changes, CHANNEL_FIELDS).items() if v is not None}
+    if "kind" in changes and changes["kind"] != channel.kind:
+        other = PublicityChannel.objects.filter(unit=channel.unit, kind=changes["kind"])
+        if other.exclude(pk=channel.pk).exists():
+            raise InvalidInput("该单位已登记此类渠道，请修改原记录的数量")
+    apply_fields(channel, changes, _names(CHANNEL_FIELDS))
+    save_validated(channel, actor=actor, event=audit.E.UPDATE)
+    return channel
+
+
+# --------------------------------------------------------------------------- culture sites
+SITE_FIELDS = (
+    F("kind", "阵地类别", "choice", choices=tuple(SiteKind.choices)),
+    F("name", "名称"),
+    F("built_year", "建成年度", "int", required=False),
+    F("area", "面积（平方米）", "int", required=False),
+    F("note", "说明", required=False),
+    F("active", "在用", "bool", required=False),
+)
+
+
+def _check_site(site: CultureSite) -> None:
+    site.name = (site.name or "").strip()
+    if not site.name:
+        raise InvalidInput("请填写阵地名称")
+    if site.built_year and site.built_year > timezone.localdate().year:
+        raise InvalidInput("建成年度不能晚于今年（在建的阵地建成后再登记）")
+    if CultureSite.objects.filter(unit=site.unit, name=site.name).exclude(pk=site.pk).exists():
+        raise InvalidInput(f"{site.unit.name}已登记名为“{site.name}”的阵地")
+
+
+@transaction.atomic
+def create_site(
+    *,
+    unit: Unit,
+    actor,
+    kind: str,
+    name: str,
+    built_year: int | None = None,
+    area: int | None = None,
+    note: str = "",
+    active: bool = True,
+) -> CultureSite:
+    """法治文化阵地: a park, corridor, square … in a village or township."""
+    scoping.require(actor, Perm.CHANGE, unit, REFUSED)
+    site = CultureSite(
+        unit=unit,
+        created_by=actor,
+        kind=kind,
+        name=name,
+        built_year=built_year,
+        area=area,
+        note=note or "",
+        active=True if active is None else active,
+    )
+    _check_site(site)
+    save_validated(site, actor=actor, event=audit.E.CREATE)
+    return site
+
+
+@transaction.atomic
+def update_site(site: CultureSite, *, actor, **changes) -> CultureSite:
+    scoping.require(actor, Perm.CHANGE, site.unit, REFUSED)
+    site = CultureSite.objects.select_for_update().get(pk=site.pk)
+    changes = _changes(changes, SITE_FIELDS)
+    if changes.get("active") is None:
+        changes.pop("active", None)
+    apply_fields(site, changes, _names(SITE_FIELDS))
+    _check_site(site)
+    save_validated(site, actor=actor, event=audit.E.UPDATE)
+    return site
+
+
+# --------------------------------------------------------------------------- vice principals
+VICE_PRINCIPAL_FIELDS = (
+    F("school", "学校"),
+    F("holder", "担任人（单位及职务）", help="如：县公安局城关派出所所长"),
+    F("appointed_on", "聘任日期", "date"),
+    F("term_end", "任期届满", "date", required=False),
+    F("note", "备注", required=False),
+    F("active", "在任", "bool", required=False),
+)
+
+
+def _check_vice_principal(vp: VicePrincipal) -> None:
+    vp.school = (vp.school or "").strip()
+    vp.holder = (vp.holder or "").strip()
+    if not vp.school or not vp.holder:
+        raise InvalidInput("请填写学校和担任人（单位及职务）")
+    if vp.appointed_on and vp.appointed_on > timezone.localdate():
+        raise InvalidInput("聘任日期不能晚于今天")
+    if vp.term_end and vp.appointed_on and vp.term_end < vp.appointed_on:
+        raise InvalidInput("任期届满日期不能早于聘任日期")
+
+
+@transaction.atomic
+def create_vice_principal(
+    *,
+    unit: Unit,
+    actor,
+    school: str,
+    holder: str,
+    appointed_on: dt.date,
+    term_end: dt.date | None = None,
+    note: str = "",
+    active: bool = True,
+) -> VicePrincipal:
+    """法治副校长: the official appointed to a school (registered by the unit the school is in)."""
+    scoping.require(actor, Perm.CHANGE, unit, REFUSED)
+    vp = VicePrincipal(
+        unit=unit,
+        created_by=actor,
+        school=school,
+        holder=holder,
+        appointed_on=appointed_on,
+        term_end=term_end,
+        note=note or "",
+        active=True if active is None else active,
+    )
+    _check_vice_principal(vp)
+    save_validated(vp, actor=actor, event=audit.E.CREATE)
+    return vp
+
+
+@transaction.atomic
+def update_vice_principal(vp: VicePrincipal, *, actor, **changes) -> VicePrincipal:
+    scoping.require(actor, Perm.CHANGE, vp.unit, REFUSED)
+    vp = VicePrincipal.objects.select_for_update().get(pk=vp.pk)
+    changes = _changes(changes, VICE_PRINCIPAL_FIELDS)
+    if changes.get("active") is None:
+        changes.pop("active", None)
+    apply_fields(vp, changes, _names(VICE_PRINCIPAL_FIELDS))
+    _check_vice_principal(vp)
+    save_validated(vp, actor=actor, event=audit.E.UPDATE)
+    return vp
 
 
 # --------------------------------------------------------------------------- indicators

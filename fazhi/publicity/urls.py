@@ -3,7 +3,18 @@ from django.urls import path
 from fazhi.ledgers import pages
 
 from . import views
-from .ledgers import DUTY, EVENT, LEDGERS, LIAISON, MODEL, TABS, TRAINING
+from .ledgers import (
+    CHANNEL,
+    DUTY,
+    EVENT,
+    LEDGERS,
+    LIAISON,
+    MODEL,
+    SITE,
+    TABS,
+    TRAINING,
+    VICE_PRINCIPAL,
+)
 
 app_name = "publicity"
 urlpatterns = [
@@ -15,6 +26,6 @@ urlpatterns = [
     *pages.urlpatterns_for(LEDGERS, TABS),
     *(
         path(f"{lg.plural}/<int:pk>/history/", views.history(lg), name=f"{lg.key}_history")
-        for lg in (EVENT, DUTY, LIAISON, TRAINING, MODEL)
+        for lg in (EVENT, DUTY, LIAISON, TRAINING, MODEL, CHANNEL, SITE, VICE_PRINCIPAL)
     ),
 ]

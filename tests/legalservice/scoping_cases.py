@@ -26,6 +26,15 @@ def seed(world):
         adviser=a,
         persons=2,
     )
+    visit = services.record_enterprise_visit(
+        unit=world.township_a,
+        actor=world.admin_a,
+        date=day,
+        enterprise=f"{MARKER}建材有限公司",
+        matters=f"{MARKER} 合同审查",
+        adviser=a,
+        persons=6,
+    )
     day_row = services.record_center_day(
         unit=world.township_a,
         actor=world.admin_a,
@@ -46,6 +55,7 @@ def seed(world):
         "ls_shift": shift,
         "ls_consultation": c,
         "ls_center_day": day_row,
+        "ls_visit": visit,
         "ls_referral": r,
     }
 
@@ -58,6 +68,8 @@ ROUTES = {
     "legalservice:shift_act": lambda w, o: {"pk": o["ls_shift"].pk, "action": "hold"},
     "legalservice:consultation_detail": lambda w, o: {"pk": o["ls_consultation"].pk},
     "legalservice:consultation_edit": lambda w, o: {"pk": o["ls_consultation"].pk},
+    "legalservice:enterprise_visit_detail": lambda w, o: {"pk": o["ls_visit"].pk},
+    "legalservice:enterprise_visit_edit": lambda w, o: {"pk": o["ls_visit"].pk},
     "legalservice:center_day_detail": lambda w, o: {"pk": o["ls_center_day"].pk},
     "legalservice:center_day_edit": lambda w, o: {"pk": o["ls_center_day"].pk},
     "legalservice:aid_detail": lambda w, o: {"pk": o["ls_referral"].pk},
@@ -72,6 +84,9 @@ API_ROUTES = {
     },
     "/api/v1/legalservice/consultations/{record_id}": lambda w, o: {
         "record_id": o["ls_consultation"].pk
+    },
+    "/api/v1/legalservice/enterprise-visits/{record_id}": lambda w, o: {
+        "record_id": o["ls_visit"].pk
     },
     "/api/v1/legalservice/center-days/{record_id}": lambda w, o: {
         "record_id": o["ls_center_day"].pk

@@ -171,8 +171,17 @@ def test_lists_filter_paginate_and_export_in_the_ledger_layout(world, client_for
     resp = c.get(reverse("legalservice:consultations"), {"channel": "phone", "format": "xlsx"})
     ws = load_workbook(io.BytesIO(resp.content)).active
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[0] == ("日期", "村(社区)/乡镇", "地点", "咨询事项", "方式", "法律顾问", "服务人次")
-    assert len(rows) == 28 and {r[4] for r in rows[1:]} == {"电话"}
+    assert rows[0] == (
+        "日期",
+        "村(社区)/乡镇",
+        "地点",
+        "咨询事项",
+        "咨询类别",
+        "方式",
+        "法律顾问",
+        "服务人次",
+    )
+    assert len(rows) == 28 and {r[5] for r in rows[1:]} == {"电话"}
     assert AuditEvent.objects.filter(event="export").exists()
     # The adviser export masks the phone.
     resp = c.get(reverse("legalservice:advisers"), {"format": "xlsx"})

@@ -44,7 +44,29 @@ def seed_publicity(world):
         year=today.year - 1,
         awarded_by=MARKER,
     )
-    return {"duty": duty, "event": event, "liaison": liaison, "training": training, "model": model}
+    channel = services.create_channel(
+        unit=world.village_a, actor=actor, kind="board", count=3, note=f"{MARKER} 宣传栏"
+    )
+    site = services.create_site(
+        unit=world.village_a, actor=actor, kind="corridor", name=f"{MARKER}法治长廊"
+    )
+    vice = services.create_vice_principal(
+        unit=world.township_a,
+        actor=actor,
+        school=f"{MARKER}中心小学",
+        holder="县公安局派出所所长",
+        appointed_on=today - dt.timedelta(days=30),
+    )
+    return {
+        "duty": duty,
+        "event": event,
+        "liaison": liaison,
+        "training": training,
+        "model": model,
+        "channel": channel,
+        "site": site,
+        "vice_principal": vice,
+    }
 
 
 SEEDERS = [seed_publicity]
@@ -56,7 +78,16 @@ def _pk(key):
 
 ROUTES = {
     f"publicity:{key}_{page}": _pk(key)
-    for key in ("event", "duty", "liaison", "training", "model")
+    for key in (
+        "event",
+        "duty",
+        "liaison",
+        "training",
+        "model",
+        "channel",
+        "site",
+        "vice_principal",
+    )
     for page in ("detail", "edit", "history")
 }
 API_ROUTES = {
@@ -69,5 +100,8 @@ API_ROUTES = {
         ("liaison", "liaisons"),
         ("training", "trainings"),
         ("model", "models"),
+        ("channel", "channels"),
+        ("site", "sites"),
+        ("vice_principal", "vice-principals"),
     )
 }

@@ -57,6 +57,15 @@ def _records(world):
         "model": services.create_model_village(
             unit=world.village_a, actor=a, level="county", year=2023
         ),
+        "channel": services.create_channel(unit=world.village_a, actor=a, kind="board", count=2),
+        "site": services.create_site(unit=world.village_a, actor=a, kind="park", name="法治公园"),
+        "vice_principal": services.create_vice_principal(
+            unit=world.township_a,
+            actor=a,
+            school="甲镇中心小学",
+            holder="县公安局派出所所长",
+            appointed_on=D(2023, 9, 1),
+        ),
     }
 
 

@@ -238,6 +238,21 @@ def test_learning_indicators(world, study):
     assert b["learning.leadership_sessions"].value == 1
 
 
+OLD_PUBLICITY_CODES = {
+    "publicity.events",
+    "publicity.audience",
+    "publicity.themed_events",
+    "publicity.materials",
+    "publicity.consultations",
+    "publicity.duties",
+    "publicity.duty_events",
+    "publicity.liaisons",
+    "publicity.liaison_trainings",
+    "publicity.liaisons_trained",
+    "publicity.model_villages",
+}
+
+
 def test_publicity_indicators(world, pub):
     v = registry.compute(world.township_a, YEAR, fresh=True)
     figures = {c: v[c].value for c in v if c.startswith("publicity.")}
@@ -253,7 +268,10 @@ def test_publicity_indicators(world, pub):
         "publicity.liaison_trainings": 1,
         "publicity.liaisons_trained": 2,
         "publicity.model_villages": 1,  # one village, two titles; 乙村's is next year's
+        # materials by kind, the standing inventory and 法治副校长: none recorded here
+        **{c: 0 for c in figures if c not in OLD_PUBLICITY_CODES},
     }
+    assert "publicity.materials_banners" in figures and "publicity.vice_principals" in figures
     assert (
         registry.compute(world.township_a, YEAR + 1, fresh=True)["publicity.model_villages"].value
         == 2
@@ -435,10 +453,13 @@ def test_demo_gives_every_township_the_reports_material(monkeypatch):
         keys = {p.key for p in lreport.points(ctx) + preport.points(ctx)}
         assert keys == {
             "learning.leadership",
+            "learning.forms",
             "learning.cadres",
             "publicity.themed_days",
             "publicity.duties",
             "publicity.liaisons",
+            "publicity.positions",
+            "publicity.schools",
         }, t.name
         themed = next(p for p in preport.points(ctx) if p.key == "publicity.themed_days")
         assert f"在{t.name[:2]}农贸市场开展“3·15 消费者权益保护宣传”活动" in themed.text
