@@ -24,7 +24,7 @@ from fazhi.core.params import post, query
 from fazhi.core.roles import Perm
 
 from . import panels
-from .mechanisms import BY_KEY, MECHANISMS
+from .mechanisms import BY_KEY, shown_to
 from .switcher import SESSION_UNIT, SESSION_YEAR, current_unit, current_year
 
 
@@ -45,7 +45,7 @@ def home(request):
     context = {
         "unit": unit,
         "year": year,
-        "cards": MECHANISMS,
+        "cards": shown_to(request.user),
         "no_unit": unit is None,
         "panels": [],
     }
