@@ -101,10 +101,18 @@ def _figures(unit, year):
         visited_on__range=(start, day),
     ).count()
     out = {
-        f"corrections.{k}": Value.count(v)
-        for k, v in n.items()
-        if k not in ("due", "on_time", "late")
+        f"corrections.{k}": Value.count(n[k])
+        for k in (
+            "community_total",
+            "community_new",
+            "community_released",
+            "released_total",
+            "released_new",
+            "lost",
+            "reoffended",
+        )
     }
+    out["corrections.report_overdue"] = Value.count(n["overdue"])
     out["corrections.report_late"] = Value.count(n["late"])
     out["corrections.reported_on_time"] = Value.rate(n["on_time"], n["due"])
     out["corrections.visits"] = Value.count(visits)
