@@ -29,13 +29,6 @@ LEVELS = (UnitKind.COUNTY, *TOWNSHIP_KINDS)
 DUTY_REFUSED = "社区矫正与安置帮教台账仅限社区矫正工作人员查看"
 
 
-def visible(user, perm="view"):
-    """The records in the units where ``user`` holds both ``perm`` and the corrections duty."""
-    return SupervisedPerson.objects.visible_to(user, perm).filter(
-        scoping.scope_q(user, Perm.CORRECTIONS)
-    )
-
-
 def create_units(user):
     return scoping.visible_units(user, Perm.CORRECTIONS).filter(kind__in=LEVELS).order_by("path")
 
@@ -256,7 +249,6 @@ PERSON = Ledger(
     importer=IMPORT,
     unit_kinds=LEVELS,
     create_units=create_units,
-    visible=visible,
     duty=Perm.CORRECTIONS,
     duty_refused=DUTY_REFUSED,
     viewed=services.record_view,

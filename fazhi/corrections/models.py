@@ -15,10 +15,12 @@ import datetime as dt
 
 from django.db import models
 
-from fazhi.core import pii
+from fazhi.core import pii, scoping
 from fazhi.core.crypto import BlindIndexField, EncryptedIdentifierField
 from fazhi.core.history import history
 from fazhi.core.models import LedgerModel
+from fazhi.core.models.base import UnitScopedQuerySet
+from fazhi.core.roles import Perm
 
 REPORT_DAYS = 10  # 社区矫正法 art. 21: 自判决、裁定生效之日起十日内报到
 RESETTLEMENT_YEARS = 5  # 安置帮教: commonly five years after release
@@ -71,6 +73,14 @@ def years_after(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
+class SupervisedPersonQuerySet(UnitScopedQuerySet):
+    def visible_to(self, user, perm: str = Perm.VIEW):
+        """Only in the units where ``user`` holds both ``perm`` and the corrections duty:
+        every generic route that looks a record up through its model (attachments, the
+        ledger's pages, the API) then sees the roster as its holders do."""
+        return super().visible_to(user, perm).filter(scoping.scope_q(user, Perm.CORRECTIONS))
+
+
 class SupervisedPerson(LedgerModel):
     kind = models.CharField("类别", max_length=20, choices=GroupKind.choices, db_index=True)
     name = models.CharField("姓名", max_length=50)
@@ -110,6 +120,7 @@ class SupervisedPerson(LedgerModel):
     notes = models.TextField("备注", blank=True)
     version = models.PositiveIntegerField(default=0)
 
+    objects = SupervisedPersonQuerySet.as_manager()
     history = history()
 
     class Meta:

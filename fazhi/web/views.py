@@ -182,6 +182,11 @@ def attachment_download(request, pk: int):
     target = att.target
     if target is None:
         raise Http404
+    # The record's own rule as well as its unit's (a restricted roster, a confidential
+    # petition): a file is seen only with the record it belongs to.
+    visible = getattr(type(target).objects, "visible_to", None)
+    if visible is not None and not visible(request.user).filter(pk=target.pk).exists():
+        raise Http404
 
     response = FileResponse(att.file.open("rb"), as_attachment=True, filename=att.original_name)
     response["Content-Type"] = attachments.KIND_MIME.get(att.kind, "application/octet-stream")

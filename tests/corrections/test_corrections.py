@@ -348,3 +348,21 @@ def test_indicators_and_the_sentence_say_no_lost_contact_only_when_true(world):
     (found,) = report.shortfalls(ctx)
     assert "逾期未报到的社区矫正对象{{corrections.report_overdue}}" in found.text
     assert ctx.n("corrections.reported_on_time") == 50
+
+
+def test_an_attachment_is_seen_only_with_its_record(world, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from fazhi.core import attachments
+
+    p = _community(world, reported_after=2)
+    pdf = SimpleUploadedFile("判决书.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    att = attachments.attach(p, pdf, user=world.admin_a)
+    url = reverse("web:attachment", args=[att.pk])
+    assert client_for(world.admin_a).get(url).status_code == 200
+    assert client_for(world.clerk_a).get(url).status_code == 404  # same township, no role
+    from django.contrib.contenttypes.models import ContentType
+
+    ct = ContentType.objects.get_for_model(SupervisedPerson).pk
+    upload = reverse("web:attachment_upload", args=[ct, p.pk])
+    assert client_for(world.clerk_a).post(upload).status_code == 404
