@@ -366,3 +366,16 @@ def test_an_attachment_is_seen_only_with_its_record(world, client_for):
     ct = ContentType.objects.get_for_model(SupervisedPerson).pk
     upload = reverse("web:attachment_upload", args=[ct, p.pk])
     assert client_for(world.clerk_a).post(upload).status_code == 404
+
+
+def test_landing_page_counts_and_flagged_list(world, client_for):
+    _community(world, days_ago=15)  # overdue
+    c = client_for(world.admin_a)
+    resp = c.get(reverse("corrections:index"))  # the user's township, the default unit
+    assert resp.status_code == 200
+    assert '在册社区矫正对象</div><div class="fs-3">1 人' in resp.content.decode()
+    assert 'text-danger">1 人' in resp.content.decode()  # overdue
+    resp = c.get(reverse("corrections:person_list"), {"flag": "overdue"})
+    body = resp.content.decode()
+    assert resp.status_code == 200 and "逾期未报到（期限" in body
+    assert c.get(reverse("corrections:person_list"), {"flag": "bogus"}).status_code < 500
