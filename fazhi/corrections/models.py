@@ -118,6 +118,7 @@ class SupervisedPerson(LedgerModel):
     end_reason = models.CharField("解除(终止)原因", max_length=200, blank=True)
     reoffended = models.BooleanField("重新犯罪", default=False)
     notes = models.TextField("备注", blank=True)
+    anonymised_at = models.DateTimeField("匿名化时间", null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=0)
 
     objects = SupervisedPersonQuerySet.as_manager()

@@ -379,3 +379,24 @@ def test_landing_page_counts_and_flagged_list(world, client_for):
     body = resp.content.decode()
     assert resp.status_code == 200 and "逾期未报到（期限" in body
     assert c.get(reverse("corrections:person_list"), {"flag": "bogus"}).status_code < 500
+
+
+def test_retention_anonymises_persons_ended_long_ago(world):
+    from fazhi.corrections import retention as corrections_retention
+
+    old = _community(world, days_ago=3000, reported_after=2)
+    old = flow.step(PERSON, old, "release", user=world.admin_a, raw={})
+    flow.step(
+        PERSON,
+        _community(world, reported_after=2, id_number=""),
+        "visit",
+        user=world.admin_a,
+        raw={},
+    )
+    now = timezone.now()
+    assert corrections_retention.persons(now - dt.timedelta(days=365 * 5)) == 1
+    old.refresh_from_db()
+    assert old.name == "（已匿名化）" and old.id_number == "" and old.anonymised_at
+    assert old.term_end and old.status == Status.RELEASED  # the dates and counts stay
+    assert not SupervisedPerson.history.model.objects.filter(id=old.pk, name="王小明").exists()
+    assert corrections_retention.persons(now - dt.timedelta(days=365 * 5)) == 0
