@@ -90,9 +90,12 @@ def _village(unit: Unit, text) -> Unit | None:
         text = str(text or "").strip()
         if not text:
             return None
+        match = Q(name=text) | Q(code=text)
+        if text.isdigit() and len(text) < 8:  # the edit form's value: the unit's id
+            match |= Q(pk=int(text))
         found = (
             Unit.objects.filter(kind__in=VILLAGE_KINDS, path__startswith=unit.path)
-            .filter(Q(name=text) | Q(code=text))
+            .filter(match)
             .first()
         )
         if found is None:

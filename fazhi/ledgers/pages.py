@@ -429,6 +429,8 @@ def edit_view(ledger: Ledger, tabs):
         )
         scoping.require(request.user, Perm.CHANGE, obj.unit, "您的角色无权修改该记录")
         error = ""
+        if request.method != "POST":
+            ledger.shown(obj, request.user)  # the form shows the record (in full to a revealer)
         post = (
             request.POST
             if request.method == "POST"

@@ -400,3 +400,18 @@ def test_retention_anonymises_persons_ended_long_ago(world):
     assert old.term_end and old.status == Status.RELEASED  # the dates and counts stay
     assert not SupervisedPerson.history.model.objects.filter(id=old.pk, name="王小明").exists()
     assert corrections_retention.persons(now - dt.timedelta(days=365 * 5)) == 0
+
+
+def test_edit_page_is_a_view_and_keeps_the_village(world, client_for):
+    p = _community(world, reported_after=2)
+    c = client_for(world.admin_a)
+    url = reverse("corrections:person_edit", args=[p.pk])
+    views = AuditEvent.objects.filter(event="record_view", object_id=str(p.pk))
+    form = c.get(url).context["post"]
+    assert views.count() == 1  # the form shows the record (in full: A's admin may reveal)
+    data = {k: v for k, v in form.items() if v is not None}
+    data["notes"] = "已转为日常监管"
+    resp = c.post(url, data)
+    assert resp.status_code == 302, resp.content.decode()[:500]
+    p.refresh_from_db()
+    assert p.village == world.village_a and p.id_number == ID and p.notes == "已转为日常监管"
