@@ -32,7 +32,7 @@ from django.utils import timezone
 from fazhi.indicators.registry import LOWER, Indicator, Value, group, indicator
 from fazhi.reports.contrib import Context, Contribution, Found, Point, register
 
-from .models import GroupKind, Status, SupervisedPerson, SupervisionVisit
+from .models import GroupKind, Status, SupervisedPerson
 
 # Section one: the 司法所's work at the grass roots (the disputes theme already holds its
 # five points); section two: a gap in supervision is a stability matter.
@@ -73,36 +73,46 @@ def _figures(unit, year):
     in_year = Q(ended_on__range=(start, day))
     due_in_year = Q(kind=COMMUNITY, report_due__range=(start, day))
     n = SupervisedPerson.objects.in_subtree(unit).aggregate(
-        community_total=Count("pk", filter=on & Q(kind=COMMUNITY)),
-        community_new=Count("pk", filter=Q(kind=COMMUNITY, effective_on__range=(start, day))),
-        community_released=Count("pk", filter=in_year & Q(status=Status.RELEASED, kind=COMMUNITY)),
-        released_total=Count("pk", filter=on & Q(kind=RESETTLEMENT)),
-        released_new=Count("pk", filter=Q(kind=RESETTLEMENT, released_on__range=(start, day))),
+        community_total=Count("pk", distinct=True, filter=on & Q(kind=COMMUNITY)),
+        community_new=Count(
+            "pk", distinct=True, filter=Q(kind=COMMUNITY, effective_on__range=(start, day))
+        ),
+        community_released=Count(
+            "pk", distinct=True, filter=in_year & Q(status=Status.RELEASED, kind=COMMUNITY)
+        ),
+        released_total=Count("pk", distinct=True, filter=on & Q(kind=RESETTLEMENT)),
+        released_new=Count(
+            "pk", distinct=True, filter=Q(kind=RESETTLEMENT, released_on__range=(start, day))
+        ),
         # whose ten days ended in the year: reported in by then, or not (late or still out)
         due=Count(
             "pk",
+            distinct=True,
             filter=due_in_year & Q(reported_on__isnull=False) | due_in_year & Q(report_due__lt=day),
         ),
-        on_time=Count("pk", filter=due_in_year & Q(reported_on__lte=F("report_due"))),
+        on_time=Count(
+            "pk", distinct=True, filter=due_in_year & Q(reported_on__lte=F("report_due"))
+        ),
         late=Count(
             "pk",
+            distinct=True,
             filter=Q(
                 kind=COMMUNITY, reported_on__range=(start, day), reported_on__gt=F("report_due")
             ),
         ),
         overdue=Count(
             "pk",
+            distinct=True,
             filter=Q(kind=COMMUNITY, report_due__lt=day)
             & (Q(reported_on__isnull=True) | Q(reported_on__gt=day))
             & (Q(ended_on__isnull=True) | Q(ended_on__gt=day)),
         ),
-        lost=Count("pk", filter=Q(status=Status.LOST, lost_on__lte=day)),
-        reoffended=Count("pk", filter=in_year & Q(reoffended=True)),
+        lost=Count("pk", distinct=True, filter=Q(status=Status.LOST, lost_on__lte=day)),
+        reoffended=Count("pk", distinct=True, filter=in_year & Q(reoffended=True)),
+        # one query for the group: the visits joined in (persons counted distinct)
+        visits=Count("visits", filter=Q(visits__visited_on__range=(start, day))),
     )
-    visits = SupervisionVisit.objects.filter(
-        person__in=SupervisedPerson.objects.in_subtree(unit).values("pk"),
-        visited_on__range=(start, day),
-    ).count()
+    visits = n["visits"]
     out = {
         f"corrections.{k}": Value.count(n[k])
         for k in (
