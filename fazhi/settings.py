@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "fazhi.oversight",
     "fazhi.openness",
     "fazhi.honours",
+    "fazhi.corrections",
     "fazhi.indicators",
     "fazhi.reports",
     "fazhi.review",

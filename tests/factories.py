@@ -48,7 +48,9 @@ class World:
     """Two counties; county 1 has townships A and B (siblings), A has a village.
 
     Actors: a county supervisor, a clerk and an admin in A, a mediator in A's village,
-    a clerk in B (the sibling), and a clerk in the other county.
+    a clerk in B (the sibling), and a clerk in the other county. A's admin (the 司法所's
+    head) also holds the corrections role there: the special groups' roster is open to
+    no one else.
     """
 
     county: Unit
@@ -72,7 +74,7 @@ def build_world() -> World:
     village = UnitFactory(code="10000101", name="甲村", kind=UnitKind.VILLAGE, parent=a)
     other = UnitFactory(code="200000", name="丙县", kind=UnitKind.COUNTY)
     other_t = UnitFactory(code="200001", name="丙镇", kind=UnitKind.TOWNSHIP, parent=other)
-    return World(
+    world = World(
         county=county,
         township_a=a,
         township_b=b,
@@ -86,3 +88,5 @@ def build_world() -> World:
         clerk_b=member(b, Role.TOWNSHIP_STAFF, username="clerk_b"),
         outsider=member(other_t, Role.TOWNSHIP_STAFF, username="outsider"),
     )
+    Membership.objects.create(user=world.admin_a, unit=a, role=Role.CORRECTIONS_OFFICER)
+    return world

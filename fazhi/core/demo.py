@@ -102,6 +102,7 @@ DEMO_USERS = [
     ("clerk_qh", "清河乡综治中心 周文书", Role.TOWNSHIP_STAFF, "990102"),
     ("clerk_cg", "城关街道党政办 吴文书", Role.TOWNSHIP_STAFF, "990103"),
     ("clerk_kf", "示范经济开发区党政办 郑文书", Role.TOWNSHIP_STAFF, "990104"),
+    ("corrections_df", "东风镇司法所 社区矫正专干 孙专干", Role.CORRECTIONS_OFFICER, "990101"),
 ]
 
 

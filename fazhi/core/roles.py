@@ -16,6 +16,9 @@ class Role(models.TextChoices):
     LEGAL_ADVISER = "legal_adviser", "法律顾问"
     LEADER = "leader", "领导"
     VIEWER = "viewer", "只读用户"
+    # 司法所 (or the county's 社区矫正 bureau) staff who keep the special groups' roster
+    # (社区矫正对象, 安置帮教对象); no other role sees that ledger at all.
+    CORRECTIONS_OFFICER = "corrections_officer", "社区矫正工作人员"
 
 
 class Perm(models.TextChoices):
@@ -31,6 +34,7 @@ class Perm(models.TextChoices):
     MANAGE_ROLES = "manage_roles", "管理角色"
     MANAGE_CALENDAR = "manage_calendar", "维护节假日安排"
     READ_AUDIT = "read_audit", "查看审计日志"
+    CORRECTIONS = "corrections", "社区矫正与安置帮教"
 
 
 P = Perm
@@ -48,6 +52,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.LEGAL_ADVISER: frozenset({P.VIEW, P.CHANGE}),
     Role.LEADER: frozenset({P.VIEW, P.APPROVE, P.EXPORT}),
     Role.VIEWER: frozenset({P.VIEW}),
+    # Held besides the user's ordinary role in the unit (a membership per role): the
+    # special groups' roster is open only to this one.
+    Role.CORRECTIONS_OFFICER: frozenset({P.VIEW, P.CHANGE, P.EXPORT, P.REVEAL_PII, P.CORRECTIONS}),
 }
 
 # Roles that must use a second factor (security issue); listed here so the rule is in one place.

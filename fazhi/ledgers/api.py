@@ -338,6 +338,7 @@ def add_routes(router: Router, ledger: Ledger) -> None:
     )
     @paginate(LimitOffsetPagination)
     def list_(request, filters: Query[Filters]):
+        ledger.require_duty(request.user)
         params = {k: ("" if v is None else str(v)) for k, v in filters.dict().items()}
         qs = ledger.base_qs(request.user, Perm.VIEW)
         return ledger.order_qs(ledger.filter_qs(qs, params, user=request.user), params["order"])
@@ -355,6 +356,7 @@ def add_routes(router: Router, ledger: Ledger) -> None:
             url_name=f"{url}_import",
         )
         def import_(request, unit_id: Form[DbId], file: File[UploadedFile]):
+            ledger.require_duty(request.user)
             unit = pick_unit(request.user, unit_id) if pick_unit else _unit(request, unit_id)
             result = importing.run(
                 ledger, root=unit, actor=request.user, data=file.read(), filename=file.name or ""
@@ -362,7 +364,9 @@ def add_routes(router: Router, ledger: Ledger) -> None:
             return Status(200 if result.ok else 400, result.as_dict())
 
     def get_(request, record_id: DbId):
-        return detail(visible(request, record_id), request.user)
+        obj = visible(request, record_id)
+        ledger.shown(obj, request.user)
+        return detail(obj, request.user)
 
     router.get(
         item,
@@ -435,6 +439,7 @@ def add_routes(router: Router, ledger: Ledger) -> None:
             url_name=f"{url}_create",
         )
         def create(request, payload: CreateIn):
+            ledger.require_duty(request.user)
             if pick_unit is not None:
                 unit = pick_unit(request.user, payload.unit_id)
             else:

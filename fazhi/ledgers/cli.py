@@ -194,6 +194,11 @@ def build_command(app_label: str, ledgers, settings_fn=None) -> type[BaseCommand
             sets,
             output=None,
         ):
+            if lg.duty:
+                if user is None:
+                    raise CommandError("该台账仅限有权限的用户查看，请用 --as 指定用户")
+                if op in ("list", "export", "create", "import"):
+                    lg.require_duty(user)
             if op == "export":
                 return self._export(lg, user, unit, status, year, output)
             if op == "list":
@@ -208,6 +213,7 @@ def build_command(app_label: str, ledgers, settings_fn=None) -> type[BaseCommand
                 return
             if op == "show":
                 obj = self._get(lg, user, pk)
+                lg.shown(obj, user)
                 self._print(obj, as_json)
                 if lg.checklist and not as_json:
                     for row in lg.checklist(obj):

@@ -14,10 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q
 from django.utils import timezone
 
-from fazhi.core import pii
+from fazhi.core import pii, scoping
 from fazhi.core.params import Query
 
 # Record numbers searched as they are (not free text: no identifier is typed there).
@@ -160,6 +161,25 @@ class Ledger:
     # "action_in" (the step body's schema; its ``version`` is read as the expected version),
     # "unit" ((user, unit_id) -> unit: the unit a create names, refused the app's own way).
     api: dict = field(default_factory=dict)
+    # A restricted ledger (the special groups' roster): ``duty`` is a permission the user
+    # must hold in some unit to open its lists, forms, import and export at all (403 and a
+    # ``permission_refused`` row otherwise; its records are found through ``visible``, so
+    # one outside the user's duty answers 404 like any other). ``viewed(obj, user)`` is
+    # called each time a record is shown (detail page, API detail, CLI show): the audit
+    # row of a view.
+    duty: str = ""
+    duty_refused: str = "您的角色无权查看该台账"
+    viewed: Callable | None = None
+
+    def require_duty(self, user) -> None:
+        """Refuse (PermissionDenied) a user who holds the ledger's ``duty`` nowhere."""
+        if self.duty and not scoping.has_perm_anywhere(user, self.duty):
+            raise PermissionDenied(self.duty_refused)
+
+    def shown(self, obj, user) -> None:
+        """A record was shown to ``user``: the ledger's ``viewed`` hook, if any."""
+        if self.viewed is not None:
+            self.viewed(obj, user)
 
     @property
     def api_param(self) -> str:

@@ -82,6 +82,7 @@ def base_context(request, ledger: Ledger, tabs, obj=None) -> dict:
 def list_view(ledger: Ledger, tabs):
     @login_required
     def view(request):
+        ledger.require_duty(request.user)
         if request.GET.get("format") == "xlsx":
             return export(request, ledger)
         qs = ledger.filter_qs(
@@ -129,6 +130,7 @@ def list_view(ledger: Ledger, tabs):
 def export(request, ledger: Ledger):
     """The list as Excel: the same filters and order, the records the user may export,
     one ``export`` audit row (excel.export_response)."""
+    ledger.require_duty(request.user)
     if not scoping.has_perm_anywhere(request.user, Perm.EXPORT):
         raise PermissionDenied("您的角色无权导出")
     qs = ledger.filter_qs(
@@ -276,6 +278,7 @@ def detail_view(ledger: Ledger, tabs):
         obj = scoping.get_visible_or_404(
             ledger.scoped(request.user).select_related(*ledger.related), request.user, pk=pk
         )
+        ledger.shown(obj, request.user)
         return render(
             request, ledger.template("detail"), detail_context(request, ledger, tabs, obj)
         )
@@ -320,6 +323,7 @@ def act_view(ledger: Ledger, tabs):
 def new_view(ledger: Ledger, tabs):
     @login_required
     def view(request):
+        ledger.require_duty(request.user)
         units = list(creatable_units(ledger, request.user))
         if not units:
             raise PermissionDenied(ledger.refused or "您的角色无权登记")
@@ -425,6 +429,8 @@ def edit_view(ledger: Ledger, tabs):
         )
         scoping.require(request.user, Perm.CHANGE, obj.unit, "您的角色无权修改该记录")
         error = ""
+        if request.method != "POST":
+            ledger.shown(obj, request.user)  # the form shows the record (in full to a revealer)
         post = (
             request.POST
             if request.method == "POST"
@@ -455,6 +461,7 @@ def edit_view(ledger: Ledger, tabs):
 def import_view(ledger: Ledger, tabs):
     @login_required
     def view(request):
+        ledger.require_duty(request.user)
         units = list(creatable_units(ledger, request.user))
         if not units:
             raise PermissionDenied(ledger.refused or "您的角色无权导入")

@@ -1,15 +1,15 @@
 from __future__ import annotations
 
-from .mechanisms import MECHANISMS
+from .mechanisms import MECHANISMS, shown_to
 from .switcher import current_unit, current_year, switch_choices
 
 
 def shell(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"mechanisms": MECHANISMS}
+        return {"mechanisms": tuple(m for m in MECHANISMS if not m.perm)}
     return {
-        "mechanisms": MECHANISMS,
+        "mechanisms": shown_to(user),
         "current_unit": current_unit(request),
         "current_year": current_year(request),
         "switch_units": switch_choices(request),

@@ -17,6 +17,8 @@ class Mechanism:
     summary: str
     first_step: str
     items: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    # A restricted mechanism: shown only to a user holding this permission in some unit.
+    perm: str = ""
 
     @property
     def url_name(self) -> str:
@@ -89,6 +91,15 @@ MECHANISMS: tuple[Mechanism, ...] = (
         "登记本单位已获评或正在申报的荣誉称号。",
     ),
     Mechanism(
+        "corrections",
+        "特殊人群",
+        "🗂",
+        "司法所管理的社区矫正对象和安置帮教对象：报到期限、矫正（帮教）期限、走访谈话与解除。"
+        "仅社区矫正工作人员可见，每次查看记录均留痕。",
+        "登记第一名社区矫正对象（判决生效日期起十日内报到）。",
+        perm="corrections",
+    ),
+    Mechanism(
         "indicators",
         "指标",
         "📊",
@@ -112,3 +123,10 @@ MECHANISMS: tuple[Mechanism, ...] = (
 )
 
 BY_KEY = {m.key: m for m in MECHANISMS}
+
+
+def shown_to(user) -> tuple[Mechanism, ...]:
+    """The mechanisms ``user``'s navigation lists: a restricted one only to its holders."""
+    from fazhi.core import scoping
+
+    return tuple(m for m in MECHANISMS if not m.perm or scoping.has_perm_anywhere(user, m.perm))

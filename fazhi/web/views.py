@@ -24,7 +24,7 @@ from fazhi.core.params import post, query
 from fazhi.core.roles import Perm
 
 from . import panels
-from .mechanisms import BY_KEY, MECHANISMS
+from .mechanisms import BY_KEY, shown_to
 from .switcher import SESSION_UNIT, SESSION_YEAR, current_unit, current_year
 
 
@@ -45,7 +45,7 @@ def home(request):
     context = {
         "unit": unit,
         "year": year,
-        "cards": MECHANISMS,
+        "cards": shown_to(request.user),
         "no_unit": unit is None,
         "panels": [],
     }
@@ -181,6 +181,11 @@ def attachment_download(request, pk: int):
     att = scoping.get_visible_or_404(Attachment.objects.all(), request.user, pk=pk)
     target = att.target
     if target is None:
+        raise Http404
+    # The record's own rule as well as its unit's (a restricted roster, a confidential
+    # petition): a file is seen only with the record it belongs to.
+    visible = getattr(type(target).objects, "visible_to", None)
+    if visible is not None and not visible(request.user).filter(pk=target.pk).exists():
         raise Http404
 
     response = FileResponse(att.file.open("rb"), as_attachment=True, filename=att.original_name)

@@ -20,13 +20,20 @@ def test_pages_require_login():
 
 
 def test_home_and_every_mechanism_page(world, client_for):
-    c = client_for(world.clerk_a)
-    home = c.get("/").content.decode()
-    for m in MECHANISMS:
-        assert m.label in home
-        resp = c.get(f"/{m.key}/")
-        assert resp.status_code == 200, m.key
-        assert m.label in resp.content.decode()
+    """Every mechanism a clerk may open; a restricted one (``perm``) is neither listed nor
+    opened for the clerk, and is both for its holder (A's admin holds the corrections role)."""
+    for user in (world.clerk_a, world.admin_a):
+        c = client_for(user)
+        home = c.get("/").content.decode()
+        for m in MECHANISMS:
+            resp = c.get(f"/{m.key}/")
+            if m.perm and user is world.clerk_a:
+                assert f'data-nav="{m.key}"' not in home, m.key
+                assert resp.status_code == 403, m.key
+                continue
+            assert m.label in home
+            assert resp.status_code == 200, m.key
+            assert m.label in resp.content.decode()
 
 
 def test_switcher_lists_only_visible_units_and_refuses_others(world, client_for):

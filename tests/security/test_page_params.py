@@ -145,7 +145,8 @@ def urls(county, django_db_blocker):
     the county supervisor."""
     found: dict[str, str] = {}
     with django_db_blocker.unblock():
-        for username in ("clerk_df", "county"):
+        # corrections_df: the restricted roster's pages (403/404 to the other two)
+        for username in ("clerk_df", "county", "corrections_df"):
             c = _client(county, username)
             pages = [reverse(name) for name, _pattern, params in ROUTES if not params]
             found.update({name: reverse(name) for name, _p, params in ROUTES if not params})
@@ -183,7 +184,11 @@ def _read(resp) -> dict[str, str]:
 
 
 def _users(name: str, pattern: str) -> tuple:
-    return USERS + ADMIN_USERS if pattern.startswith(("system/", "account/")) else USERS
+    if pattern.startswith(("system/", "account/")):
+        return USERS + ADMIN_USERS
+    if name.startswith("corrections:"):  # a restricted ledger: its role's holder too
+        return (*USERS, "corrections_df")
+    return USERS
 
 
 def _check(c: Client, url: str, params: dict, who, problems: list) -> None:

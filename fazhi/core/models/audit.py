@@ -22,6 +22,7 @@ class AuditEventType(models.TextChoices):
     TRANSITION = "transition", "流程操作"
     EXPORT = "export", "导出"
     PII_REVEAL = "pii_reveal", "查看完整个人信息"
+    RECORD_VIEW = "record_view", "查看受限记录"
     INPUT_REJECTED = "input_rejected", "输入被拒"
     CONFIG = "config", "配置变更"
     TOKEN = "token", "令牌"
