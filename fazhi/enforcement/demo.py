@@ -23,6 +23,7 @@ from .models import (
     Litigation,
     Outcome,
     Reconsideration,
+    Sector,
     SubjectType,
 )
 
@@ -40,6 +41,25 @@ BASES = {
     CaseKind.INSPECTION: "《中华人民共和国安全生产法》第六十五条",
     CaseKind.LICENSE: "《中华人民共和国行政许可法》第三十八条",
 }
+
+# The n-th case's sector (no draw from the rng: the rest of the demo stays as it was);
+# the checks (every fourth case from the third) fall to 安全生产, the penalties spread.
+DEMO_SECTORS = (
+    Sector.FOOD_DRUG,
+    Sector.MARKET,
+    Sector.SAFETY,
+    Sector.ENVIRONMENT,
+    Sector.SAFETY,
+    Sector.CONSTRUCTION,
+    Sector.SAFETY,
+    Sector.FOOD_DRUG,
+    Sector.RESOURCES,
+    Sector.TRANSPORT,
+    Sector.FOOD_DRUG,
+    Sector.CULTURE_TOURISM,
+    Sector.AGRICULTURE,
+    Sector.ENVIRONMENT,
+)
 
 
 def _id_number(rng) -> str:
@@ -142,6 +162,7 @@ def gen(ctx) -> None:
                     unit=t,
                     number=f"{t.name}执〔{year}〕{i + 1}号",
                     kind=kind,
+                    sector=DEMO_SECTORS[i % len(DEMO_SECTORS)],
                     subject_type=SubjectType.NATURAL if natural else SubjectType.LEGAL,
                     subject_name=(ctx.rng.choice(SURNAMES) + ctx.rng.choice(GIVEN))
                     if natural

@@ -46,6 +46,7 @@ from .models import (
     EnforcementCertificate,
     Litigation,
     Reconsideration,
+    Sector,
 )
 
 D = Decimal
@@ -56,6 +57,13 @@ KINDS = [
     (CaseKind.INSPECTION, "enforcement.inspections"),
     (CaseKind.COERCION, "enforcement.coercions"),
     (CaseKind.LICENSE, "enforcement.licenses"),
+]
+
+# Per sector (执法领域): checks carried out (行政检查, 次) and cases opened for penalty
+# (立案查处, 起), ``enforcement.inspections_<sector>`` / ``enforcement.penalties_<sector>``.
+SECTOR_CODES = [
+    (sector, f"enforcement.inspections_{sector.value}", f"enforcement.penalties_{sector.value}")
+    for sector in Sector
 ]
 
 
@@ -75,6 +83,11 @@ def _figures(unit, year):
             n=Count("pk", filter=o),
             recorded=Count("pk", filter=o & ~Q(evidence_summary="")),
             **{code: Count("pk", filter=o & Q(kind=kind)) for kind, code in KINDS},
+            **{
+                code: Count("pk", filter=o & Q(kind=kind, sector=sector))
+                for sector, checks, penalties in SECTOR_CODES
+                for kind, code in ((CaseKind.INSPECTION, checks), (CaseKind.PENALTY, penalties))
+            },
             fines=Sum("penalty_amount", filter=d),
             major=Count("pk", filter=d & Q(is_major=True)),
             major_reviewed=Count(
@@ -141,6 +154,13 @@ def _figures(unit, year):
         "litigation.head_appearance_rate": Value.rate(lit["appeared"], lit["heard"]),
     }
     out.update({code: Value.count(cases[code]) for _kind, code in KINDS})
+    out.update(
+        {
+            code: Value.count(cases[code])
+            for _sector, checks, penalties in SECTOR_CODES
+            for code in (checks, penalties)
+        }
+    )
     return out
 
 
@@ -205,6 +225,18 @@ for ind in [
         kind="rate",
         phrase="行政机关负责人出庭应诉率",
     ),
+    *(
+        ind
+        for sector, checks, penalties in SECTOR_CODES
+        for ind in (
+            Indicator(
+                checks, f"{sector.label}执法检查", "次", G, phrase=f"开展{sector.label}执法检查"
+            ),
+            Indicator(
+                penalties, f"{sector.label}立案查处", "起", G, phrase=f"{sector.label}立案查处"
+            ),
+        )
+    ),
 ]:
     indicator(ind)
 
@@ -232,6 +264,7 @@ def _cases_point(ctx: Context) -> Point | None:
         if ctx.n("enforcement.fines"):
             s += f"，罚没金额{ctx.fig('enforcement.fines')}"
         sentences.append(s + "。")
+        sentences += sector_sentences(ctx)
     if ctx.n("enforcement.certified"):
         s = f"{ctx.voice.whole}现有持证执法人员{ctx.fig('enforcement.certified')}"
         if ctx.n("enforcement.certificates_issued"):
@@ -247,7 +280,12 @@ def _cases_point(ctx: Context) -> Point | None:
         if areas:
             s += f"，执法领域涵盖{joined(areas)}"
         sentences.append(s + "。")
-    codes = ["enforcement.cases", "enforcement.certified"]
+    codes = ["enforcement.cases", "enforcement.certified"] + [
+        code
+        for _s, checks, penalties in SECTOR_CODES
+        for code in (checks, penalties)
+        if ctx.n(code)
+    ]
     return Point(
         THEME,
         "依法履行行政执法职责",
@@ -256,6 +294,31 @@ def _cases_point(ctx: Context) -> Point | None:
         weight=80,
         key="enforcement.cases",
     )
+
+
+def sector_sentences(ctx: Context, most: int = 4) -> list[str]:
+    """[] or ["开展安全生产执法检查12次，立案查处3起；开展食品药品执法检查8次。"]: the
+    sectors with checks or penalty cases in the year, the busiest first (at most ``most``;
+    "其他" last), from the cases that name their sector."""
+    rows = []
+    for sector, checks, penalties in SECTOR_CODES:
+        n_checks, n_pen = ctx.n(checks), ctx.n(penalties)
+        if not (n_checks or n_pen):
+            continue
+        parts = []
+        if n_checks:
+            parts.append(f"开展{sector.label}执法检查{ctx.fig(checks)}")
+        if n_pen:
+            parts.append(
+                f"立案查处{sector.label}违法案件{ctx.fig(penalties)}"
+                if not n_checks
+                else f"立案查处{ctx.fig(penalties)}"
+            )
+        rows.append((sector == Sector.OTHER, -(n_checks + n_pen), "，".join(parts)))
+    if not rows:
+        return []
+    rows.sort(key=lambda r: (r[0], r[1]))
+    return ["；".join(text for *_k, text in rows[:most]) + "。"]
 
 
 def _three_systems_point(ctx: Context) -> Point | None:
