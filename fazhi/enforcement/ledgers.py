@@ -382,6 +382,7 @@ CASE_REVIEW = Ledger(
     edit_fields=services.REVIEW_FIELDS,
     update=services.update_case_review,
     choices_for=_review_choices,
+    create_units=services.review_units,
     unit_kinds=services.SUPERVISION_UNIT_KINDS,
     refused=services.SUPERVISION_REFUSED,
     importer=Importer(

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from fazhi.core import audit, pii, scoping, workdays
@@ -419,9 +420,40 @@ def _rectify(review: CaseReview, *, actor, owner: str | None, days: int | None) 
             )
 
 
+def may_record_review(actor, unit) -> bool:
+    """A unit's own staff record a review of its files, and so does the county that
+    supervises a township (its 司法局 reviewing the township's files)."""
+    if scoping.can(actor, Perm.CHANGE, unit):
+        return True
+    county = unit.county() if unit.kind in TOWNSHIP_KINDS else None
+    return county is not None and scoping.can(actor, Perm.SUPERVISE, county)
+
+
+def review_units(user):
+    """Where ``user`` may register a 案卷评查: the county and township units they may
+    change, and the townships under a county they supervise."""
+    from fazhi.core.models import Unit
+
+    return (
+        Unit.objects.filter(
+            Q(kind__in=SUPERVISION_UNIT_KINDS) & scoping.unit_scope_q(user, Perm.CHANGE)
+            | Q(kind__in=TOWNSHIP_KINDS) & scoping.unit_scope_q(user, Perm.SUPERVISE)
+        )
+        .distinct()
+        .order_by("path")
+    )
+
+
+def _review_allowed(actor, unit) -> None:
+    if not may_record_review(actor, unit):
+        raise PermissionDenied(SUPERVISION_REFUSED)
+    if unit.kind not in SUPERVISION_UNIT_KINDS:
+        raise InvalidInput("行政执法监督记录应登记在县(区)或乡镇(街道)")
+
+
 @transaction.atomic
 def create_case_review(*, unit, actor, raw) -> CaseReview:
-    _supervised_unit(unit, actor)
+    _review_allowed(actor, unit)
     data = flow.parse(REVIEW_FIELDS, raw)
     review = CaseReview(unit=unit)
     _review_fields(review, data)
@@ -434,7 +466,7 @@ def create_case_review(*, unit, actor, raw) -> CaseReview:
 
 @transaction.atomic
 def update_case_review(review: CaseReview, *, actor, raw) -> CaseReview:
-    scoping.require(actor, Perm.CHANGE, review.unit, SUPERVISION_REFUSED)
+    _review_allowed(actor, review.unit)
     data = flow.parse(REVIEW_FIELDS, raw)
     review = _locked(CaseReview, review)
     _review_fields(review, data)
