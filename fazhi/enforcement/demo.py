@@ -416,6 +416,24 @@ def supervision(ctx) -> None:
             status=status,
             created_by=user,
         )
+    if ctx.townships:  # the first township keeps its own standard and training too
+        first = ctx.townships[0]
+        DiscretionStandard.objects.create(
+            unit=first,
+            title=f"{first.name}综合行政执法裁量权基准（试行）",
+            doc_number=f"{first.name[:2]}发〔{ctx.year}〕12号",
+            sector=Sector.CONSTRUCTION,
+            adopted_on=min(dt.date(ctx.year, 5, 8), real_today),
+            created_by=user,
+        )
+        StaffTraining.objects.create(
+            unit=first,
+            held_on=min(dt.date(ctx.year, 7, 3), real_today),
+            title="综合行政执法业务培训",
+            hours=Decimal("4"),
+            attendees=EnforcementCertificate.objects.filter(unit=first).count(),
+            created_by=user,
+        )
     holders = EnforcementCertificate.objects.in_subtree(county).count()
     for year in ctx.years:
         today = min(real_today, dt.date(year, 12, 31))
