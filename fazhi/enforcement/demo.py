@@ -316,6 +316,7 @@ def supervision(ctx) -> None:
     from .models import (
         CaseReview,
         DiscretionStandard,
+        Responsibility,
         ReviewGrade,
         StaffTraining,
         SupervisionVisit,
@@ -434,6 +435,30 @@ def supervision(ctx) -> None:
             attendees=EnforcementCertificate.objects.filter(unit=first).count(),
             created_by=user,
         )
+    posts = [
+        (
+            "综合行政执法队安全生产执法岗",
+            Sector.SAFETY,
+            "安全生产监督检查\n安全生产违法行为行政处罚",
+        ),
+        ("综合行政执法队市场监管执法岗", Sector.MARKET, "食品经营监督检查\n价格违法行为行政处罚"),
+        ("综合行政执法队城乡建设执法岗", Sector.CONSTRUCTION, "违法建设查处\n市容环境卫生管理"),
+    ]
+    for t in ctx.townships:
+        certs = list(EnforcementCertificate.objects.filter(unit=t, revoked=False).order_by("pk"))
+        for n, (post, sector, items) in enumerate(posts):
+            cert = certs[n] if n < len(certs) else None
+            Responsibility.objects.create(
+                unit=t,
+                post=post,
+                person_name=cert.holder_name if cert else "执法队长",
+                certificate=cert,
+                sector=sector,
+                items=items,
+                basis="乡镇（街道）综合行政执法事项清单",
+                assigned_on=dt.date(ctx.years[0], 2, 20),
+                created_by=user,
+            )
     holders = EnforcementCertificate.objects.in_subtree(county).count()
     for year in ctx.years:
         today = min(real_today, dt.date(year, 12, 31))

@@ -21,6 +21,7 @@ from .models import (
     Litigation,
     Outcome,
     Reconsideration,
+    Responsibility,
     ReviewGrade,
     Sector,
     StaffTraining,
@@ -590,6 +591,88 @@ STAFF_TRAINING = Ledger(
     empty="下一步：登记行政执法人员培训和执法资格考试。",
 )
 
+
+def _responsibility_choices(obj, name, user):
+    """The 责任人执法证号 list: the certificates in force the user sees (of the record's
+    county when editing)."""
+    if name != "certificate":
+        return ()
+    from fazhi.core.roles import Perm
+
+    qs = EnforcementCertificate.objects.visible_to(user, Perm.VIEW).filter(revoked=False)
+    if obj is not None:
+        county = obj.unit.county() or obj.unit
+        qs = qs.filter(unit__path__startswith=county.path)
+    return [(c.pk, f"{c.holder_name}（{c.number}）") for c in qs.order_by("holder_name")[:300]]
+
+
+RESPONSIBILITY = Ledger(
+    app="enforcement",
+    key="responsibility",
+    plural="responsibilities",
+    model=Responsibility,
+    title="行政执法责任制",
+    columns=[
+        Col("执法岗位", lambda o: o.post, "post"),
+        Col("单位", lambda o: o.unit.name, "unit__path"),
+        Col("责任人", lambda o: o.person_name, "person_name"),
+        Col("执法证号", lambda o: o.certificate.number if o.certificate_id else ""),
+        Col("执法领域", lambda o: o.get_sector_display(), "sector"),
+        Col("执法事项", lambda o: len(o.item_list)),
+        Col("明确日期", lambda o: o.assigned_on, "assigned_on"),
+        Col("调整（终止）日期", lambda o: o.ended_on, "ended_on"),
+    ],
+    filters=[
+        Filt("sector", "执法领域", tuple(Sector.choices)),
+        Filt(
+            "current",
+            "状态",
+            (("current", "现行"), ("ended", "已调整（终止）")),
+            lambda qs, v: qs.filter(ended_on__isnull=(v == "current")),
+        ),
+    ],
+    search=("post", "person_name", "items"),
+    related=("unit", "created_by", "certificate"),
+    ordering=("unit__path", "post", "id"),
+    date_field="assigned_on",
+    create_fields=services.RESPONSIBILITY_FIELDS,
+    create=services.create_responsibility,
+    edit_fields=services.RESPONSIBILITY_FIELDS,
+    update=services.update_responsibility,
+    choices_for=_responsibility_choices,
+    unit_kinds=services.SUPERVISION_UNIT_KINDS,
+    refused=services.SUPERVISION_REFUSED,
+    importer=Importer(
+        columns=[
+            Column("post", "执法岗位", required=True, aliases=("岗位",)),
+            Column("person_name", "责任人", required=True, aliases=("姓名",)),
+            Column("certificate", "执法证号", aliases=("证号",)),
+            Column("sector", "执法领域", aliases=("领域",)),
+            Column("items", "执法事项", required=True, aliases=("职责", "事项")),
+            Column("basis", "职责依据", aliases=("依据",)),
+            Column("assigned_on", "明确日期", required=True, parse=parse_date),
+            Column("ended_on", "调整（终止）日期", parse=parse_date),
+        ],
+        save=_import_with(services.create_responsibility),
+        key=lambda unit, row: {
+            "unit": unit,
+            "post": str(row.get("post") or "").strip(),
+            "person_name": str(row.get("person_name") or "").strip(),
+            "assigned_on": row["assigned_on"],
+        },
+        note="每行一个执法岗位；执法事项多项用换行分隔；执法证号填本县登记的证号（可不填）。"
+        "同一单位同一岗位、同一责任人、同一明确日期视为已导入。",
+    ),
+    detail=lambda o: (
+        [("单位", o.unit.name)]
+        + model_fields(o, ["post", "person_name"])
+        + [("责任人执法证件", str(o.certificate) if o.certificate_id else "（未关联）")]
+        + model_fields(o, ["sector", "items", "basis", "assigned_on", "ended_on"])
+        + _registered(o)
+    ),
+    empty="下一步：明确本单位执法岗位、责任人和执法事项（行政执法责任制）。",
+)
+
 LEDGERS = [
     CASE,
     CERTIFICATE,
@@ -599,6 +682,7 @@ LEDGERS = [
     STANDARD,
     VISIT,
     STAFF_TRAINING,
+    RESPONSIBILITY,
 ]
 BY_KEY = {lg.key: lg for lg in LEDGERS}
 TABS = [
@@ -611,6 +695,7 @@ TABS = [
     ("discretion_list", "裁量基准"),
     ("visit_list", "代表委员监督"),
     ("stafftraining_list", "培训考试"),
+    ("responsibility_list", "执法责任制"),
     ("public", "执法公示（公开页）"),
     ("settings", "设置"),
 ]

@@ -402,3 +402,39 @@ class StaffTraining(LedgerModel):
 
     def __str__(self) -> str:
         return f"{self.held_on} {self.title}"
+
+
+class Responsibility(LedgerModel):
+    """执法责任制: one enforcement post (执法岗位) of the unit, the official who holds it
+    (by name, optionally their certificate) and the enforcement matters (执法事项) it is
+    answerable for, from ``assigned_on`` until ``ended_on``."""
+
+    post = models.CharField("执法岗位", max_length=100, help_text="如 综合行政执法队安全生产执法岗")
+    person_name = models.CharField("责任人", max_length=50)
+    certificate = models.ForeignKey(
+        EnforcementCertificate,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="responsibilities",
+        verbose_name="责任人执法证件",
+    )
+    sector = models.CharField("执法领域", max_length=20, choices=Sector.choices, blank=True)
+    items = models.TextField("执法事项", help_text="每行一项")
+    basis = models.TextField("职责依据", blank=True)
+    assigned_on = models.DateField("明确日期", db_index=True)
+    ended_on = models.DateField("调整（终止）日期", null=True, blank=True)
+
+    history = history()
+
+    class Meta:
+        verbose_name = "行政执法责任制"
+        verbose_name_plural = "行政执法责任制"
+        ordering = ["unit__path", "post", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.post} {self.person_name}"
+
+    @property
+    def item_list(self) -> list[str]:
+        return [t.strip() for t in self.items.splitlines() if t.strip()]

@@ -48,6 +48,7 @@ from .models import (
     EnforcementCertificate,
     Litigation,
     Reconsideration,
+    Responsibility,
     Sector,
     StaffTraining,
     SupervisionVisit,
@@ -291,7 +292,16 @@ def _supervision_figures(unit, year):
             passed=Sum("passed", filter=Q(is_exam=True)),
         )
     )
+    posts = list(
+        Responsibility.objects.in_subtree(unit)
+        .filter(assigned_on__lte=dt.date(year, 12, 31))
+        .exclude(ended_on__lt=dt.date(year, 1, 1))
+        .values_list("items", flat=True)
+    )
+    items = sum(len([t for t in text.splitlines() if t.strip()]) for text in posts)
     return {
+        "enforcement.responsibility_posts": Value.count(len(posts)),
+        "enforcement.responsibility_items": Value.count(items),
         "enforcement.case_reviews": Value.count(files["n"]),
         "enforcement.files_reviewed": Value.count(files["files"]),
         "enforcement.files_excellent": Value.count(files["excellent"]),
@@ -316,6 +326,20 @@ def _supervision_figures(unit, year):
 
 
 for ind in [
+    Indicator(
+        "enforcement.responsibility_posts",
+        "明确责任的执法岗位",
+        "个",
+        S,
+        phrase="明确执法岗位",
+    ),
+    Indicator(
+        "enforcement.responsibility_items",
+        "落实到岗位的执法事项",
+        "项",
+        S,
+        phrase="执法事项",
+    ),
     Indicator("enforcement.case_reviews", "行政执法案卷评查", "次", S, phrase="开展案卷评查"),
     Indicator("enforcement.files_reviewed", "评查执法案卷", "卷", S, phrase="评查执法案卷"),
     Indicator("enforcement.files_excellent", "优秀执法案卷", "卷", S, phrase="优秀案卷"),
@@ -554,6 +578,15 @@ def _replied_on_time(unit: Unit, year: int) -> bool:
     return total > 0 and replied == total
 
 
+def _responsibility_sentence(ctx: Context) -> str:
+    if not ctx.n("enforcement.responsibility_posts"):
+        return ""
+    s = f"落实行政执法责任制，明确执法岗位{ctx.fig('enforcement.responsibility_posts')}"
+    if ctx.n("enforcement.responsibility_items"):
+        s += f"、执法事项{ctx.fig('enforcement.responsibility_items')}"
+    return s + "，执法责任落实到岗到人。"
+
+
 def _review_sentence(ctx: Context) -> str:
     if not ctx.n("enforcement.case_reviews"):
         return ""
@@ -654,6 +687,7 @@ def _training_sentence(ctx: Context) -> str:
 
 
 SUPERVISION_CODES = [
+    "enforcement.responsibility_posts",
     "enforcement.case_reviews",
     "enforcement.files_reviewed",
     "enforcement.review_findings",
@@ -668,6 +702,7 @@ def _supervision_point(ctx: Context) -> Point | None:
     """加强行政执法监督: the case-file reviews, the discretion standards, the deputies'
     and members' supervision and the staff's training, each said only when recorded."""
     sentences = [
+        _responsibility_sentence(ctx),
         _review_sentence(ctx),
         _standards_sentence(ctx),
         _visits_sentence(ctx),

@@ -27,6 +27,7 @@ from .models import (
     EnforcementSettings,
     Litigation,
     Reconsideration,
+    Responsibility,
     ReviewGrade,
     Sector,
     StaffTraining,
@@ -609,3 +610,57 @@ def update_staff_training(t: StaffTraining, *, actor, raw) -> StaffTraining:
     _staff_training_fields(t, flow.parse(STAFF_TRAINING_FIELDS, raw))
     _save_record(t, actor=actor, created=False)
     return t
+
+
+# ---- 执法责任制 (assignment of enforcement responsibility)
+
+RESPONSIBILITY_FIELDS = (
+    F("post", "执法岗位", help="如 综合行政执法队安全生产执法岗"),
+    F("person_name", "责任人"),
+    F("certificate", "责任人执法证号", required=False, help="本县登记的执法证号"),
+    F("sector", "执法领域", "choice", required=False, choices=tuple(Sector.choices)),
+    F("items", "执法事项", "textarea", help="每行一项"),
+    F("basis", "职责依据", "textarea", required=False),
+    F("assigned_on", "明确日期", "date"),
+    F("ended_on", "调整（终止）日期", "date", required=False),
+)
+
+
+def _responsibility_fields(r: Responsibility, data: dict) -> None:
+    _not_future(data["assigned_on"], "明确日期")
+    if data["ended_on"] and data["ended_on"] < data["assigned_on"]:
+        raise InvalidInput("调整（终止）日期不能早于明确日期")
+    r.post, r.person_name = data["post"], data["person_name"]
+    r.sector, r.items = data["sector"] or "", data["items"]
+    r.basis, r.assigned_on, r.ended_on = data["basis"] or "", data["assigned_on"], data["ended_on"]
+    if not finding_lines(r.items):
+        raise InvalidInput("请填写执法事项")
+    number = (data["certificate"] or "").strip()
+    r.certificate = None
+    if number:
+        county = r.unit.county() or r.unit
+        certs = EnforcementCertificate.objects.filter(unit__path__startswith=county.path)
+        # by its number; the edit form and PATCH hand back the stored one by its id
+        r.certificate = certs.filter(number=number).first() or (
+            certs.filter(pk=int(number)).first() if number.isdigit() and len(number) < 10 else None
+        )
+        if r.certificate is None:
+            raise InvalidInput(f"执法证号“{number}”不存在或不属于本县")
+
+
+@transaction.atomic
+def create_responsibility(*, unit, actor, raw) -> Responsibility:
+    _supervised_unit(unit, actor)
+    r = Responsibility(unit=unit)
+    _responsibility_fields(r, flow.parse(RESPONSIBILITY_FIELDS, raw))
+    _save_record(r, actor=actor, created=True)
+    return r
+
+
+@transaction.atomic
+def update_responsibility(r: Responsibility, *, actor, raw) -> Responsibility:
+    scoping.require(actor, Perm.CHANGE, r.unit, SUPERVISION_REFUSED)
+    r = _locked(Responsibility, r)
+    _responsibility_fields(r, flow.parse(RESPONSIBILITY_FIELDS, raw))
+    _save_record(r, actor=actor, created=False)
+    return r

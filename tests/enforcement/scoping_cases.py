@@ -108,7 +108,18 @@ def seed_supervision(world):
             "passed": "18",
         },
     )
+    duty = services.create_responsibility(
+        unit=a,
+        actor=clerk,
+        raw={
+            "post": f"{MARKER} 安全生产执法岗",
+            "person_name": f"{MARKER} 张",
+            "items": "安全生产监督检查",
+            "assigned_on": "2024-02-01",
+        },
+    )
     return {
+        "responsibility": duty,
         "casereview": review,
         "discretion": standard,
         "visit": visit,

@@ -252,3 +252,50 @@ def test_no_supervision_sentence_from_empty_ledgers(world, frozen):
         p for p in REGISTRY["enforcement"].points(ctx) if p.key == "enforcement.supervision"
     ]
     assert not ctx.ok("enforcement.files_failed")
+
+
+def test_responsibility_posts_with_their_items_and_the_sentence(world, frozen):
+    from fazhi.enforcement.ledgers import RESPONSIBILITY
+    from fazhi.ledgers.pages import initial
+
+    a, clerk = world.township_a, world.clerk_a
+    cert = officers(world)[0]
+    raw = {
+        "post": "安全生产执法岗",
+        "person_name": "张执法",
+        "certificate": cert.number,
+        "sector": "safety",
+        "items": "安全生产监督检查\n安全生产违法行为行政处罚\n",
+        "assigned_on": f"{Y}-02-01",
+    }
+    r = services.create_responsibility(unit=a, actor=clerk, raw=raw)
+    assert r.certificate == cert and r.item_list == [
+        "安全生产监督检查",
+        "安全生产违法行为行政处罚",
+    ]
+    # the edit form hands the certificate back by id; kept as it was
+    form = initial(RESPONSIBILITY, r, RESPONSIBILITY.edit_fields)
+    r = services.update_responsibility(r, actor=clerk, raw={**form, "post": "安全生产执法一岗"})
+    assert r.certificate == cert and r.post == "安全生产执法一岗"
+    with pytest.raises(InvalidInput, match="不存在或不属于本县"):
+        services.create_responsibility(unit=a, actor=clerk, raw={**raw, "certificate": "X-404"})
+    with pytest.raises(InvalidInput, match="执法事项"):
+        services.create_responsibility(unit=a, actor=clerk, raw={**raw, "items": " \n "})
+    services.create_responsibility(  # ended before the year: not counted
+        unit=a,
+        actor=clerk,
+        raw={
+            **raw,
+            "post": "旧岗位",
+            "assigned_on": f"{Y - 2}-01-01",
+            "ended_on": f"{Y - 1}-06-30",
+        },
+    )
+    ctx = Context(a, Y, registry.compute(a, Y, fresh=True), voice.for_unit(a), {})
+    assert ctx.n("enforcement.responsibility_posts") == 1
+    point = next(
+        p for p in REGISTRY["enforcement"].points(ctx) if p.key == "enforcement.supervision"
+    )
+    assert figures.plain(point.text, ctx.values, {}) == (
+        "落实行政执法责任制，明确执法岗位1个、执法事项2项，执法责任落实到岗到人。"
+    )
