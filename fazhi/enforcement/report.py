@@ -630,7 +630,7 @@ def _standards_sentence(ctx: Context) -> str:
     s = f"制定（修订）行政裁量权基准{ctx.fig('enforcement.discretion_standards')}"
     if sectors:
         labels = [Sector(k).label for k in Sector.values if k in sectors]
-        s += f"，涵盖{joined(labels, 4)}等领域"
+        s += f"，涵盖{joined(labels, 4)}等领域" if len(labels) > 1 else f"，涉及{labels[0]}领域"
     return s + "，规范行政裁量权行使。"
 
 
