@@ -338,12 +338,12 @@ for ind in [
         "落实到岗位的执法事项",
         "项",
         S,
-        phrase="执法事项",
+        phrase="落实到岗位的执法事项",
     ),
     Indicator("enforcement.case_reviews", "行政执法案卷评查", "次", S, phrase="开展案卷评查"),
     Indicator("enforcement.files_reviewed", "评查执法案卷", "卷", S, phrase="评查执法案卷"),
-    Indicator("enforcement.files_excellent", "优秀执法案卷", "卷", S, phrase="优秀案卷"),
-    Indicator("enforcement.files_qualified", "合格执法案卷", "卷", S, phrase="合格案卷"),
+    Indicator("enforcement.files_excellent", "优秀执法案卷", "卷", S, phrase="优秀执法案卷"),
+    Indicator("enforcement.files_qualified", "合格执法案卷", "卷", S, phrase="合格执法案卷"),
     Indicator(
         "enforcement.files_failed",
         "不合格执法案卷",
@@ -351,7 +351,7 @@ for ind in [
         S,
         direction=LOWER,
         target=D("0"),
-        phrase="不合格案卷",
+        phrase="不合格执法案卷",
     ),
     Indicator(
         "enforcement.files_excellent_rate",
@@ -359,15 +359,17 @@ for ind in [
         "%",
         S,
         kind="rate",
-        phrase="案卷优秀率",
+        phrase="执法案卷优秀率",
     ),
-    Indicator("enforcement.review_findings", "案卷评查发现问题", "个", S, phrase="评查发现问题"),
+    Indicator(
+        "enforcement.review_findings", "案卷评查发现问题", "个", S, phrase="案卷评查发现问题"
+    ),
     Indicator(
         "enforcement.review_findings_closed",
         "案卷评查问题整改销号",
         "个",
         S,
-        phrase="整改销号",
+        phrase="案卷评查问题整改销号",
     ),
     Indicator(
         "enforcement.discretion_standards",
@@ -384,19 +386,35 @@ for ind in [
         phrase="人大代表、政协委员监督执法活动",
     ),
     Indicator(
-        "enforcement.supervision_deputies", "参加监督的人大代表", "人次", S, phrase="人大代表"
+        "enforcement.supervision_deputies",
+        "参加监督的人大代表",
+        "人次",
+        S,
+        phrase="参加执法监督的人大代表",
     ),
     Indicator(
-        "enforcement.supervision_members", "参加监督的政协委员", "人次", S, phrase="政协委员"
+        "enforcement.supervision_members",
+        "参加监督的政协委员",
+        "人次",
+        S,
+        phrase="参加执法监督的政协委员",
     ),
     Indicator(
-        "enforcement.supervision_opinions", "代表委员提出意见建议", "条", S, phrase="意见建议"
+        "enforcement.supervision_opinions",
+        "代表委员提出意见建议",
+        "条",
+        S,
+        phrase="代表委员对行政执法提出意见建议",
     ),
-    Indicator("enforcement.staff_trainings", "行政执法人员培训", "期", S, phrase="执法人员培训"),
-    Indicator("enforcement.staff_trained", "培训行政执法人员", "人次", S, phrase="培训执法人员"),
-    Indicator("enforcement.exams", "执法资格考试", "次", S, phrase="执法资格考试"),
-    Indicator("enforcement.exam_takers", "参加执法资格考试", "人次", S, phrase="参考"),
-    Indicator("enforcement.exam_passed", "执法资格考试合格", "人", S, phrase="考试合格"),
+    Indicator(
+        "enforcement.staff_trainings", "行政执法人员培训", "期", S, phrase="组织行政执法人员培训"
+    ),
+    Indicator(
+        "enforcement.staff_trained", "培训行政执法人员", "人次", S, phrase="培训行政执法人员"
+    ),
+    Indicator("enforcement.exams", "执法资格考试", "次", S, phrase="组织执法资格考试"),
+    Indicator("enforcement.exam_takers", "参加执法资格考试", "人次", S, phrase="参加执法资格考试"),
+    Indicator("enforcement.exam_passed", "执法资格考试合格", "人", S, phrase="执法资格考试合格"),
 ]:
     indicator(ind)
 

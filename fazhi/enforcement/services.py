@@ -382,9 +382,14 @@ def _rectify(review: CaseReview, *, actor, owner: str | None, days: int | None) 
     from fazhi.oversight import services as oversight
     from fazhi.oversight.models import InspectionKind
 
-    lines = finding_lines(review.findings)
+    known = (
+        set(review.inspection.findings.values_list("problem", flat=True))
+        if review.inspection_id
+        else set()
+    )
+    lines = [line for line in finding_lines(review.findings) if line not in known]
     if not lines:
-        return
+        return  # nothing new (an edit that keeps the findings needs no owner again)
     if not (owner or "").strip():
         raise InvalidInput("有发现的问题时请填写整改责任人")
     if days is not None and not 1 <= days <= 250:
@@ -408,17 +413,15 @@ def _rectify(review: CaseReview, *, actor, owner: str | None, days: int | None) 
         )
         review.inspection = inspection
         review.save(update_fields=["inspection"])
-    known = set(inspection.findings.values_list("problem", flat=True))
     for line in lines:
-        if line not in known:
-            oversight.add_finding(
-                inspection,
-                actor=actor,
-                problem=line,
-                owner_name=owner,
-                requirement="按照案卷评查意见整改，完善执法案卷",
-                days=days,
-            )
+        oversight.add_finding(
+            inspection,
+            actor=actor,
+            problem=line,
+            owner_name=owner,
+            requirement="按照案卷评查意见整改，完善执法案卷",
+            days=days,
+        )
 
 
 def may_record_review(actor, unit) -> bool:

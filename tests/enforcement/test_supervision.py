@@ -68,6 +68,18 @@ def test_a_review_by_the_unit_itself_makes_a_self_check_with_its_findings(world,
     )
     assert Rectification.objects.filter(inspection=insp).count() == 3
     assert review.inspection_id == insp.pk
+    # the edit form comes back without an owner: kept findings need none
+    from fazhi.enforcement.ledgers import CASE_REVIEW
+    from fazhi.ledgers.pages import initial
+
+    form = initial(CASE_REVIEW, review, CASE_REVIEW.edit_fields)
+    assert form["rectify_owner"] == ""
+    review = services.update_case_review(review, actor=world.clerk_a, raw={**form, "notes": "复查"})
+    assert review.notes == "复查" and Rectification.objects.filter(inspection=insp).count() == 3
+    with pytest.raises(InvalidInput, match="整改责任人"):
+        services.update_case_review(
+            review, actor=world.clerk_a, raw={**form, "findings": form["findings"] + "\n新问题"}
+        )
 
 
 def test_a_county_review_of_a_township_is_a_supervision(world, frozen):
