@@ -341,7 +341,7 @@ def supervision(ctx) -> None:
             qualified = files - excellent - failed
             score = Decimal("91.5") - k % 3 * 4
             insp = Inspection.objects.create(
-                unit=county,
+                unit=t.parent if t.parent_id else county,  # the township's own county
                 target=t,
                 kind=InspectionKind.SUPERVISION,
                 year=year,
