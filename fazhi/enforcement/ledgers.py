@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils import timezone
 
 from fazhi.core.excel import Column, parse_date
@@ -347,7 +348,7 @@ def _review_detail(o):
             (
                 "整改",
                 f"{o.inspection.get_kind_display()}“{o.inspection.title}”：问题{len(found)}个，"
-                f"已销号{done}个（/oversight/inspections/{o.inspection_id}/）",
+                f"已销号{done}个（{reverse('oversight:inspection_detail', args=[o.inspection_id])}）",
             )
         )
     return rows + model_fields(o, ["notes"]) + _registered(o)
