@@ -23,6 +23,7 @@ from .models import (
     Litigation,
     Outcome,
     Reconsideration,
+    Sector,
     SubjectType,
 )
 
@@ -40,6 +41,25 @@ BASES = {
     CaseKind.INSPECTION: "《中华人民共和国安全生产法》第六十五条",
     CaseKind.LICENSE: "《中华人民共和国行政许可法》第三十八条",
 }
+
+# The n-th case's sector (no draw from the rng: the rest of the demo stays as it was);
+# the checks (every fourth case from the third) fall to 安全生产, the penalties spread.
+DEMO_SECTORS = (
+    Sector.FOOD_DRUG,
+    Sector.MARKET,
+    Sector.SAFETY,
+    Sector.ENVIRONMENT,
+    Sector.SAFETY,
+    Sector.CONSTRUCTION,
+    Sector.SAFETY,
+    Sector.FOOD_DRUG,
+    Sector.RESOURCES,
+    Sector.TRANSPORT,
+    Sector.FOOD_DRUG,
+    Sector.CULTURE_TOURISM,
+    Sector.AGRICULTURE,
+    Sector.ENVIRONMENT,
+)
 
 
 def _id_number(rng) -> str:
@@ -142,6 +162,7 @@ def gen(ctx) -> None:
                     unit=t,
                     number=f"{t.name}执〔{year}〕{i + 1}号",
                     kind=kind,
+                    sector=DEMO_SECTORS[i % len(DEMO_SECTORS)],
                     subject_type=SubjectType.NATURAL if natural else SubjectType.LEGAL,
                     subject_name=(ctx.rng.choice(SURNAMES) + ctx.rng.choice(GIVEN))
                     if natural
@@ -241,3 +262,221 @@ def gen(ctx) -> None:
                 created_by=clerk,
             )
     ctx.log("行政执法：执法证件、执法案件、行政复议和行政应诉已生成")
+
+
+# --------------------------------------------------------------------------- supervision
+# Fixed rows, no draw from the rng (the other generators' data stay as they were).
+REVIEW_FINDINGS = [
+    "部分案卷当事人陈述申辩记录不完整",
+    "个别案卷执法文书说理不充分，裁量理由未载明",
+    "案卷目录与卷内材料顺序不一致",
+]
+STANDARDS = [
+    # title, doc number, sector, adopted years ago (0 = this year), revised this year, status
+    ("示范县安全生产行政处罚裁量权基准", "示安监发〔{y}〕3号", Sector.SAFETY, 2, True, "current"),
+    (
+        "示范县市场监管领域行政处罚裁量权基准",
+        "示市监发〔{y}〕7号",
+        Sector.MARKET,
+        0,
+        False,
+        "current",
+    ),
+    (
+        "示范县生态环境行政处罚裁量权基准",
+        "示环发〔{y}〕5号",
+        Sector.ENVIRONMENT,
+        0,
+        False,
+        "current",
+    ),
+    (
+        "示范县城市管理行政处罚裁量权基准（试行）",
+        "示城管发〔{y}〕2号",
+        Sector.CONSTRUCTION,
+        4,
+        False,
+        "repealed",
+    ),
+]
+
+
+@demo.register(order=46)
+def supervision(ctx) -> None:
+    """Per township and year: a 案卷评查 by the county's 司法局 (a 督察 whose findings
+    are rectifications: signed off in past years, one still open this year) and a 视察 by
+    deputies and members; the county: its 裁量基准, a staff training and a 资格考试."""
+    from fazhi.oversight.models import (
+        Inspection,
+        InspectionKind,
+        Rectification,
+        RectificationStatus,
+    )
+
+    from .models import (
+        CaseReview,
+        DiscretionStandard,
+        Responsibility,
+        ReviewGrade,
+        StaffTraining,
+        SupervisionVisit,
+        VisitKind,
+    )
+
+    real_today = timezone.localdate()
+    county = ctx.county
+    user = ctx.users.get("clerk_df")
+    for k, t in enumerate(ctx.townships):
+        for year in ctx.years:
+            today = min(real_today, dt.date(year, 12, 31))
+            day = min(dt.date(year, 11, 18), today)
+            cases = list(
+                EnforcementCase.objects.filter(unit=t, opened_on__year=year)
+                .exclude(closed_on=None)
+                .order_by("pk")[:4]
+            )
+            files = 12
+            failed = 1 if k % 3 == 1 else 0
+            excellent = 7 - k % 3
+            qualified = files - excellent - failed
+            score = Decimal("91.5") - k % 3 * 4
+            insp = Inspection.objects.create(
+                unit=t.parent if t.parent_id else county,  # the township's own county
+                target=t,
+                kind=InspectionKind.SUPERVISION,
+                year=year,
+                date=day,
+                title=f"{year}年度行政执法案卷评查",
+                team="示范县司法局",
+                summary=f"评查案卷{files}卷",
+                created_by=user,
+            )
+            review = CaseReview.objects.create(
+                unit=t,
+                year=year,
+                reviewed_on=day,
+                reviewer="示范县司法局",
+                files_reviewed=files,
+                files_excellent=excellent,
+                files_qualified=qualified,
+                files_failed=failed,
+                average_score=score,
+                grade=ReviewGrade.EXCELLENT if score >= 90 else ReviewGrade.QUALIFIED,
+                findings="\n".join(REVIEW_FINDINGS[: 2 + failed]),
+                inspection=insp,
+                created_by=user,
+            )
+            review.cases.set(cases)
+            for n, problem in enumerate(REVIEW_FINDINGS[: 2 + failed], start=1):
+                deadline = workdays.add_working_days(day, 30)
+                done = year < ctx.year or n == 1
+                Rectification.objects.create(
+                    unit=t,
+                    inspection=insp,
+                    number=n,
+                    problem=problem,
+                    requirement="按照案卷评查意见整改，完善执法案卷",
+                    owner_name="综合行政执法队队长",
+                    deadline=deadline.date,
+                    deadline_provisional=deadline.provisional,
+                    status=RectificationStatus.SIGNED_OFF if done else RectificationStatus.OPEN,
+                    measures="逐卷补正并组织执法人员学习案卷标准" if done else "",
+                    submitted_on=min(today, day + dt.timedelta(days=20)) if done else None,
+                    signed_off_on=min(today, day + dt.timedelta(days=25)) if done else None,
+                    created_by=user,
+                )
+            SupervisionVisit.objects.create(
+                unit=t,
+                held_on=min(dt.date(year, 6, 12 + k), today),
+                kind=VisitKind.INSPECTION,
+                subject="视察综合行政执法工作",
+                deputies=5 + k % 2,
+                members=3,
+                opinions=4,
+                created_by=user,
+            )
+            if k == 0:
+                SupervisionVisit.objects.create(
+                    unit=t,
+                    held_on=min(dt.date(year, 9, 8), today),
+                    kind=VisitKind.OBSERVATION,
+                    subject="旁听行政处罚听证会",
+                    deputies=2,
+                    members=2,
+                    created_by=user,
+                )
+    for title, number, sector, ago, revised, status in STANDARDS:
+        adopted = dt.date(ctx.year - ago, 3, 20)
+        DiscretionStandard.objects.create(
+            unit=county,
+            title=title,
+            doc_number=number.format(y=ctx.year - ago),
+            sector=sector,
+            adopted_on=min(adopted, real_today),
+            revised_on=min(dt.date(ctx.year, 4, 15), real_today) if revised else None,
+            status=status,
+            created_by=user,
+        )
+    if ctx.townships:  # the first township keeps its own standard and training too
+        first = ctx.townships[0]
+        DiscretionStandard.objects.create(
+            unit=first,
+            title=f"{first.name}综合行政执法裁量权基准（试行）",
+            doc_number=f"{first.name[:2]}发〔{ctx.year}〕12号",
+            sector=Sector.CONSTRUCTION,
+            adopted_on=min(dt.date(ctx.year, 5, 8), real_today),
+            created_by=user,
+        )
+        StaffTraining.objects.create(
+            unit=first,
+            held_on=min(dt.date(ctx.year, 7, 3), real_today),
+            title="综合行政执法业务培训",
+            hours=Decimal("4"),
+            attendees=EnforcementCertificate.objects.filter(unit=first).count(),
+            created_by=user,
+        )
+    posts = [
+        (
+            "综合行政执法队安全生产执法岗",
+            Sector.SAFETY,
+            "安全生产监督检查\n安全生产违法行为行政处罚",
+        ),
+        ("综合行政执法队市场监管执法岗", Sector.MARKET, "食品经营监督检查\n价格违法行为行政处罚"),
+        ("综合行政执法队城乡建设执法岗", Sector.CONSTRUCTION, "违法建设查处\n市容环境卫生管理"),
+    ]
+    for t in ctx.townships:
+        certs = list(EnforcementCertificate.objects.filter(unit=t, revoked=False).order_by("pk"))
+        for n, (post, sector, items) in enumerate(posts):
+            cert = certs[n] if n < len(certs) else None
+            Responsibility.objects.create(
+                unit=t,
+                post=post,
+                person_name=cert.holder_name if cert else "执法队长",
+                certificate=cert,
+                sector=sector,
+                items=items,
+                basis="乡镇（街道）综合行政执法事项清单",
+                assigned_on=dt.date(ctx.years[0], 2, 20),
+                created_by=user,
+            )
+    holders = EnforcementCertificate.objects.in_subtree(county).count()
+    for year in ctx.years:
+        today = min(real_today, dt.date(year, 12, 31))
+        StaffTraining.objects.create(
+            unit=county,
+            held_on=min(dt.date(year, 5, 16), today),
+            title="行政执法人员公共法律知识培训",
+            hours=Decimal("16"),
+            attendees=holders,
+            created_by=user,
+        )
+        StaffTraining.objects.create(
+            unit=county,
+            held_on=min(dt.date(year, 10, 22), today),
+            title="行政执法人员资格考试",
+            is_exam=True,
+            attendees=12,
+            passed=11,
+            created_by=user,
+        )
+    ctx.log("行政执法监督：案卷评查、裁量基准、代表委员监督和执法人员培训考试已生成")

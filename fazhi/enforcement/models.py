@@ -72,6 +72,22 @@ class CaseKind(models.TextChoices):
     LICENSE = "license", "行政许可"
 
 
+class Sector(models.TextChoices):
+    """执法领域: the sector a case or a check belongs to, so a report can say
+    "开展安全生产执法检查200次"."""
+
+    SAFETY = "safety", "安全生产"
+    FOOD_DRUG = "food_drug", "食品药品"
+    ENVIRONMENT = "environment", "生态环境"
+    RESOURCES = "resources", "自然资源"
+    CONSTRUCTION = "construction", "城乡建设"
+    MARKET = "market", "市场监管"
+    AGRICULTURE = "agriculture", "农业农村"
+    TRANSPORT = "transport", "交通运输"
+    CULTURE_TOURISM = "culture_tourism", "文化旅游"
+    OTHER = "other", "其他"
+
+
 class SubjectType(models.TextChoices):
     NATURAL = "natural", "自然人"
     LEGAL = "legal", "法人或其他组织"
@@ -97,6 +113,9 @@ class ChangeKind(models.TextChoices):
 class EnforcementCase(LedgerModel):
     number = models.CharField("案号", max_length=60, db_index=True)
     kind = models.CharField("执法类别", max_length=20, choices=CaseKind.choices)
+    sector = models.CharField(
+        "执法领域", max_length=20, choices=Sector.choices, blank=True, db_index=True
+    )
     subject_type = models.CharField("当事人类型", max_length=20, choices=SubjectType.choices)
     subject_name = models.CharField("当事人", max_length=200)
     id_number = EncryptedIdentifierField(
@@ -244,3 +263,178 @@ class Litigation(Challenge):
         verbose_name = "行政应诉"
         verbose_name_plural = "行政应诉"
         ordering = ["-received_on", "-id"]
+
+
+# --------------------------------------------------------------------------- supervision
+# 行政执法监督: case files reviewed (案卷评查), discretion standards (行政裁量权基准),
+# supervision by deputies and members (人大代表、政协委员监督), staff training and
+# qualification exams (执法人员培训、资格考试). Each is a ledger of its own pages
+# (ledgers.py); the rules are in services.py.
+
+
+class ReviewGrade(models.TextChoices):
+    EXCELLENT = "excellent", "优秀"
+    QUALIFIED = "qualified", "合格"
+    FAILED = "failed", "不合格"
+
+
+class CaseReview(LedgerModel):
+    """案卷评查: one review of a unit's enforcement case files in a year. ``unit`` is the
+    unit whose files were reviewed; ``reviewer`` the body that reviewed them (县司法局, or
+    the unit itself). The files sampled are counted by grade; ``cases`` names them where
+    they are in the ledger. Findings become rectifications (oversight's 整改) through
+    ``inspection``, a 督察 (a county reviewing a township) or a 自查."""
+
+    year = models.PositiveSmallIntegerField("年度", db_index=True)
+    reviewed_on = models.DateField("评查日期", db_index=True)
+    reviewer = models.CharField("评查单位", max_length=100, help_text="如 县司法局")
+    files_reviewed = models.PositiveIntegerField("评查案卷数（卷）")
+    files_excellent = models.PositiveIntegerField("优秀案卷（卷）", default=0)
+    files_qualified = models.PositiveIntegerField("合格案卷（卷）", default=0)
+    files_failed = models.PositiveIntegerField("不合格案卷（卷）", default=0)
+    average_score = models.DecimalField(
+        "平均得分", max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    grade = models.CharField("评查等次", max_length=20, choices=ReviewGrade.choices)
+    cases = models.ManyToManyField(
+        EnforcementCase, blank=True, related_name="file_reviews", verbose_name="抽查的执法案件"
+    )
+    findings = models.TextField("发现的问题", blank=True, help_text="每行一个问题")
+    inspection = models.ForeignKey(
+        "oversight.Inspection",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="整改（督察/自查）",
+    )
+    notes = models.TextField("备注", blank=True)
+
+    history = history()
+
+    class Meta:
+        verbose_name = "行政执法案卷评查"
+        verbose_name_plural = "行政执法案卷评查"
+        ordering = ["-reviewed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.year}年 {self.reviewer}案卷评查"
+
+
+class StandardStatus(models.TextChoices):
+    CURRENT = "current", "现行"
+    REVISED = "revised", "已修订"
+    REPEALED = "repealed", "已废止"
+
+
+class DiscretionStandard(LedgerModel):
+    """行政裁量权基准 a body adopted (制定) and revises (修订)."""
+
+    title = models.CharField("基准名称", max_length=200)
+    doc_number = models.CharField("文号", max_length=60, blank=True)
+    sector = models.CharField("执法领域", max_length=20, choices=Sector.choices)
+    adopted_on = models.DateField("制定日期", db_index=True)
+    revised_on = models.DateField("修订日期", null=True, blank=True, db_index=True)
+    status = models.CharField(
+        "状态", max_length=20, choices=StandardStatus.choices, default=StandardStatus.CURRENT
+    )
+    notes = models.TextField("备注", blank=True)
+    version = models.PositiveIntegerField(default=0)
+
+    history = history()
+
+    class Meta:
+        verbose_name = "行政裁量权基准"
+        verbose_name_plural = "行政裁量权基准"
+        ordering = ["-adopted_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class VisitKind(models.TextChoices):
+    INSPECTION = "inspection", "视察"
+    APPRAISAL = "appraisal", "评议"
+    OBSERVATION = "observation", "旁听"
+    FORUM = "forum", "座谈"
+
+
+class SupervisionVisit(LedgerModel):
+    """人大代表、政协委员监督行政执法: a 视察, 评议, 旁听 (of a hearing or a trial) or
+    座谈 of the unit's enforcement, and how many deputies and members took part."""
+
+    held_on = models.DateField("日期", db_index=True)
+    kind = models.CharField("形式", max_length=20, choices=VisitKind.choices)
+    subject = models.CharField("监督事项", max_length=200)
+    deputies = models.PositiveIntegerField("参加人大代表（人）", default=0)
+    members = models.PositiveIntegerField("参加政协委员（人）", default=0)
+    opinions = models.PositiveIntegerField("提出意见建议（条）", default=0)
+    notes = models.TextField("备注", blank=True)
+
+    history = history()
+
+    class Meta:
+        verbose_name = "人大代表政协委员监督"
+        verbose_name_plural = "人大代表政协委员监督"
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.held_on} {self.get_kind_display()} {self.subject}"
+
+
+class StaffTraining(LedgerModel):
+    """执法人员培训 or 执法资格考试: attendees and, for an exam, how many passed."""
+
+    held_on = models.DateField("日期", db_index=True)
+    title = models.CharField("名称", max_length=200, help_text="如 行政执法人员公共法律知识培训")
+    is_exam = models.BooleanField("资格考试", default=False)
+    hours = models.DecimalField("学时", max_digits=5, decimal_places=1, null=True, blank=True)
+    attendees = models.PositiveIntegerField("参训（参考）人数")
+    passed = models.PositiveIntegerField("考试合格人数", null=True, blank=True)
+    notes = models.TextField("备注", blank=True)
+
+    history = history()
+
+    class Meta:
+        verbose_name = "执法人员培训考试"
+        verbose_name_plural = "执法人员培训考试"
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.held_on} {self.title}"
+
+
+class Responsibility(LedgerModel):
+    """执法责任制: one enforcement post (执法岗位) of the unit, the official who holds it
+    (by name, optionally their certificate) and the enforcement matters (执法事项) it is
+    answerable for, from ``assigned_on`` until ``ended_on``."""
+
+    post = models.CharField("执法岗位", max_length=100, help_text="如 综合行政执法队安全生产执法岗")
+    person_name = models.CharField("责任人", max_length=50)
+    certificate = models.ForeignKey(
+        EnforcementCertificate,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="responsibilities",
+        verbose_name="责任人执法证件",
+    )
+    sector = models.CharField("执法领域", max_length=20, choices=Sector.choices, blank=True)
+    items = models.TextField("执法事项", help_text="每行一项")
+    basis = models.TextField("职责依据", blank=True)
+    assigned_on = models.DateField("明确日期", db_index=True)
+    ended_on = models.DateField("调整（终止）日期", null=True, blank=True)
+
+    history = history()
+
+    class Meta:
+        verbose_name = "行政执法责任制"
+        verbose_name_plural = "行政执法责任制"
+        ordering = ["unit__path", "post", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.post} {self.person_name}"
+
+    @property
+    def item_list(self) -> list[str]:
+        return [t.strip() for t in self.items.splitlines() if t.strip()]

@@ -41,11 +41,18 @@ from fazhi.reports.contrib import (
 from .models import (
     CORRECTING,
     CaseKind,
+    CaseReview,
     ChallengeStatus,
+    DiscretionStandard,
     EnforcementCase,
     EnforcementCertificate,
     Litigation,
     Reconsideration,
+    Responsibility,
+    Sector,
+    StaffTraining,
+    SupervisionVisit,
+    VisitKind,
 )
 
 D = Decimal
@@ -56,6 +63,13 @@ KINDS = [
     (CaseKind.INSPECTION, "enforcement.inspections"),
     (CaseKind.COERCION, "enforcement.coercions"),
     (CaseKind.LICENSE, "enforcement.licenses"),
+]
+
+# Per sector (执法领域): checks carried out (行政检查, 次) and cases opened for penalty
+# (立案查处, 起), ``enforcement.inspections_<sector>`` / ``enforcement.penalties_<sector>``.
+SECTOR_CODES = [
+    (sector, f"enforcement.inspections_{sector.value}", f"enforcement.penalties_{sector.value}")
+    for sector in Sector
 ]
 
 
@@ -75,6 +89,11 @@ def _figures(unit, year):
             n=Count("pk", filter=o),
             recorded=Count("pk", filter=o & ~Q(evidence_summary="")),
             **{code: Count("pk", filter=o & Q(kind=kind)) for kind, code in KINDS},
+            **{
+                code: Count("pk", filter=o & Q(kind=kind, sector=sector))
+                for sector, checks, penalties in SECTOR_CODES
+                for kind, code in ((CaseKind.INSPECTION, checks), (CaseKind.PENALTY, penalties))
+            },
             fines=Sum("penalty_amount", filter=d),
             major=Count("pk", filter=d & Q(is_major=True)),
             major_reviewed=Count(
@@ -141,6 +160,13 @@ def _figures(unit, year):
         "litigation.head_appearance_rate": Value.rate(lit["appeared"], lit["heard"]),
     }
     out.update({code: Value.count(cases[code]) for _kind, code in KINDS})
+    out.update(
+        {
+            code: Value.count(cases[code])
+            for _sector, checks, penalties in SECTOR_CODES
+            for code in (checks, penalties)
+        }
+    )
     return out
 
 
@@ -205,6 +231,190 @@ for ind in [
         kind="rate",
         phrase="行政机关负责人出庭应诉率",
     ),
+    *(
+        ind
+        for sector, checks, penalties in SECTOR_CODES
+        for ind in (
+            Indicator(
+                checks, f"{sector.label}执法检查", "次", G, phrase=f"开展{sector.label}执法检查"
+            ),
+            Indicator(
+                penalties, f"{sector.label}立案查处", "起", G, phrase=f"{sector.label}立案查处"
+            ),
+        )
+    ),
+]:
+    indicator(ind)
+
+
+# --------------------------------------------------------------------------- supervision
+S = "enforcement_supervision"
+
+
+@group(S, "行政执法监督（年度报告）")
+def _supervision_figures(unit, year):
+    from fazhi.oversight.models import Rectification, RectificationStatus
+
+    reviews = CaseReview.objects.in_subtree(unit).filter(year=year)
+    files = reviews.aggregate(
+        n=Count("pk"),
+        files=Sum("files_reviewed"),
+        excellent=Sum("files_excellent"),
+        qualified=Sum("files_qualified"),
+        failed=Sum("files_failed"),
+    )
+    findings = Rectification.objects.filter(
+        inspection_id__in=reviews.exclude(inspection=None).values("inspection_id")
+    ).aggregate(n=Count("pk"), closed=Count("pk", filter=Q(status=RectificationStatus.SIGNED_OFF)))
+    standards = (
+        DiscretionStandard.objects.in_subtree(unit)
+        .filter(Q(adopted_on__year=year) | Q(revised_on__year=year))
+        .count()
+    )
+    visits = (
+        SupervisionVisit.objects.in_subtree(unit)
+        .filter(held_on__year=year)
+        .aggregate(
+            n=Count("pk"),
+            deputies=Sum("deputies"),
+            members=Sum("members"),
+            opinions=Sum("opinions"),
+        )
+    )
+    trainings = (
+        StaffTraining.objects.in_subtree(unit)
+        .filter(held_on__year=year)
+        .aggregate(
+            n=Count("pk", filter=Q(is_exam=False)),
+            trained=Sum("attendees", filter=Q(is_exam=False)),
+            exams=Count("pk", filter=Q(is_exam=True)),
+            takers=Sum("attendees", filter=Q(is_exam=True, passed__isnull=False)),
+            passed=Sum("passed", filter=Q(is_exam=True)),
+        )
+    )
+    posts = list(
+        Responsibility.objects.in_subtree(unit)
+        .filter(assigned_on__lte=dt.date(year, 12, 31))
+        .exclude(ended_on__lt=dt.date(year, 1, 1))
+        .values_list("items", flat=True)
+    )
+    items = sum(len([t for t in text.splitlines() if t.strip()]) for text in posts)
+    return {
+        "enforcement.responsibility_posts": Value.count(len(posts)),
+        "enforcement.responsibility_items": Value.count(items),
+        "enforcement.case_reviews": Value.count(files["n"]),
+        "enforcement.files_reviewed": Value.count(files["files"]),
+        "enforcement.files_excellent": Value.count(files["excellent"]),
+        "enforcement.files_qualified": Value.count(files["qualified"]),
+        "enforcement.files_failed": Value.count(files["failed"])
+        if files["n"]
+        else Value.na("本年度未登记案卷评查，不适用"),
+        "enforcement.files_excellent_rate": Value.rate(files["excellent"], files["files"]),
+        "enforcement.review_findings": Value.count(findings["n"]),
+        "enforcement.review_findings_closed": Value.count(findings["closed"]),
+        "enforcement.discretion_standards": Value.count(standards),
+        "enforcement.supervision_visits": Value.count(visits["n"]),
+        "enforcement.supervision_deputies": Value.count(visits["deputies"]),
+        "enforcement.supervision_members": Value.count(visits["members"]),
+        "enforcement.supervision_opinions": Value.count(visits["opinions"]),
+        "enforcement.staff_trainings": Value.count(trainings["n"]),
+        "enforcement.staff_trained": Value.count(trainings["trained"]),
+        "enforcement.exams": Value.count(trainings["exams"]),
+        "enforcement.exam_takers": Value.count(trainings["takers"]),
+        "enforcement.exam_passed": Value.count(trainings["passed"]),
+    }
+
+
+for ind in [
+    Indicator(
+        "enforcement.responsibility_posts",
+        "明确责任的执法岗位",
+        "个",
+        S,
+        phrase="明确执法岗位",
+    ),
+    Indicator(
+        "enforcement.responsibility_items",
+        "落实到岗位的执法事项",
+        "项",
+        S,
+        phrase="落实到岗位的执法事项",
+    ),
+    Indicator("enforcement.case_reviews", "行政执法案卷评查", "次", S, phrase="开展案卷评查"),
+    Indicator("enforcement.files_reviewed", "评查执法案卷", "卷", S, phrase="评查执法案卷"),
+    Indicator("enforcement.files_excellent", "优秀执法案卷", "卷", S, phrase="优秀执法案卷"),
+    Indicator("enforcement.files_qualified", "合格执法案卷", "卷", S, phrase="合格执法案卷"),
+    Indicator(
+        "enforcement.files_failed",
+        "不合格执法案卷",
+        "卷",
+        S,
+        direction=LOWER,
+        target=D("0"),
+        phrase="不合格执法案卷",
+    ),
+    Indicator(
+        "enforcement.files_excellent_rate",
+        "执法案卷优秀率",
+        "%",
+        S,
+        kind="rate",
+        phrase="执法案卷优秀率",
+    ),
+    Indicator(
+        "enforcement.review_findings", "案卷评查发现问题", "个", S, phrase="案卷评查发现问题"
+    ),
+    Indicator(
+        "enforcement.review_findings_closed",
+        "案卷评查问题整改销号",
+        "个",
+        S,
+        phrase="案卷评查问题整改销号",
+    ),
+    Indicator(
+        "enforcement.discretion_standards",
+        "制定（修订）行政裁量权基准",
+        "项",
+        S,
+        phrase="制定（修订）行政裁量权基准",
+    ),
+    Indicator(
+        "enforcement.supervision_visits",
+        "人大代表政协委员监督行政执法",
+        "次",
+        S,
+        phrase="人大代表、政协委员监督执法活动",
+    ),
+    Indicator(
+        "enforcement.supervision_deputies",
+        "参加监督的人大代表",
+        "人次",
+        S,
+        phrase="参加执法监督的人大代表",
+    ),
+    Indicator(
+        "enforcement.supervision_members",
+        "参加监督的政协委员",
+        "人次",
+        S,
+        phrase="参加执法监督的政协委员",
+    ),
+    Indicator(
+        "enforcement.supervision_opinions",
+        "代表委员提出意见建议",
+        "条",
+        S,
+        phrase="代表委员对行政执法提出意见建议",
+    ),
+    Indicator(
+        "enforcement.staff_trainings", "行政执法人员培训", "期", S, phrase="组织行政执法人员培训"
+    ),
+    Indicator(
+        "enforcement.staff_trained", "培训行政执法人员", "人次", S, phrase="培训行政执法人员"
+    ),
+    Indicator("enforcement.exams", "执法资格考试", "次", S, phrase="组织执法资格考试"),
+    Indicator("enforcement.exam_takers", "参加执法资格考试", "人次", S, phrase="参加执法资格考试"),
+    Indicator("enforcement.exam_passed", "执法资格考试合格", "人", S, phrase="执法资格考试合格"),
 ]:
     indicator(ind)
 
@@ -232,6 +442,7 @@ def _cases_point(ctx: Context) -> Point | None:
         if ctx.n("enforcement.fines"):
             s += f"，罚没金额{ctx.fig('enforcement.fines')}"
         sentences.append(s + "。")
+        sentences += sector_sentences(ctx)
     if ctx.n("enforcement.certified"):
         s = f"{ctx.voice.whole}现有持证执法人员{ctx.fig('enforcement.certified')}"
         if ctx.n("enforcement.certificates_issued"):
@@ -247,7 +458,12 @@ def _cases_point(ctx: Context) -> Point | None:
         if areas:
             s += f"，执法领域涵盖{joined(areas)}"
         sentences.append(s + "。")
-    codes = ["enforcement.cases", "enforcement.certified"]
+    codes = ["enforcement.cases", "enforcement.certified"] + [
+        code
+        for _s, checks, penalties in SECTOR_CODES
+        for code in (checks, penalties)
+        if ctx.n(code)
+    ]
     return Point(
         THEME,
         "依法履行行政执法职责",
@@ -256,6 +472,31 @@ def _cases_point(ctx: Context) -> Point | None:
         weight=80,
         key="enforcement.cases",
     )
+
+
+def sector_sentences(ctx: Context, most: int = 4) -> list[str]:
+    """[] or ["开展安全生产执法检查12次，立案查处3起；开展食品药品执法检查8次。"]: the
+    sectors with checks or penalty cases in the year, the busiest first (at most ``most``;
+    "其他" last), from the cases that name their sector."""
+    rows = []
+    for sector, checks, penalties in SECTOR_CODES:
+        n_checks, n_pen = ctx.n(checks), ctx.n(penalties)
+        if not (n_checks or n_pen):
+            continue
+        parts = []
+        if n_checks:
+            parts.append(f"开展{sector.label}执法检查{ctx.fig(checks)}")
+        if n_pen:
+            parts.append(
+                f"立案查处{sector.label}违法案件{ctx.fig(penalties)}"
+                if not n_checks
+                else f"立案查处{ctx.fig(penalties)}"
+            )
+        rows.append((sector == Sector.OTHER, -(n_checks + n_pen), "，".join(parts)))
+    if not rows:
+        return []
+    rows.sort(key=lambda r: (r[0], r[1]))
+    return ["；".join(text for *_k, text in rows[:most]) + "。"]
 
 
 def _three_systems_point(ctx: Context) -> Point | None:
@@ -355,8 +596,156 @@ def _replied_on_time(unit: Unit, year: int) -> bool:
     return total > 0 and replied == total
 
 
+def _responsibility_sentence(ctx: Context) -> str:
+    if not ctx.n("enforcement.responsibility_posts"):
+        return ""
+    s = f"落实行政执法责任制，明确执法岗位{ctx.fig('enforcement.responsibility_posts')}"
+    if ctx.n("enforcement.responsibility_items"):
+        s += f"、执法事项{ctx.fig('enforcement.responsibility_items')}"
+    return s + "，执法责任落实到岗到人。"
+
+
+def _review_sentence(ctx: Context) -> str:
+    if not ctx.n("enforcement.case_reviews"):
+        return ""
+    s = f"组织开展行政执法案卷评查{ctx.fig('enforcement.case_reviews')}"
+    if ctx.n("enforcement.files_reviewed"):
+        s += f"，评查执法案卷{ctx.fig('enforcement.files_reviewed')}"
+        grades = [
+            f"{label}{ctx.fig(code)}"
+            for label, code in (
+                ("优秀", "enforcement.files_excellent"),
+                ("合格", "enforcement.files_qualified"),
+                ("不合格", "enforcement.files_failed"),
+            )
+            if ctx.n(code)
+        ]
+        if grades:
+            s += f"，其中{'、'.join(grades)}"
+        if ctx.n("enforcement.files_excellent"):
+            s += f"，优秀率{ctx.fig('enforcement.files_excellent_rate')}"
+    if ctx.n("enforcement.review_findings"):
+        s += f"；评查发现问题{ctx.fig('enforcement.review_findings')}，均已列入整改台账"
+        closed = ctx.n("enforcement.review_findings_closed")
+        if closed and closed == ctx.n("enforcement.review_findings"):
+            s += "并整改销号"
+        elif closed:
+            s += f"，已整改销号{ctx.fig('enforcement.review_findings_closed')}"
+    return s + "。"
+
+
+def _standards_sentence(ctx: Context) -> str:
+    if not ctx.n("enforcement.discretion_standards"):
+        return ""
+    sectors = list(
+        DiscretionStandard.objects.in_subtree(ctx.unit)
+        .filter(Q(adopted_on__year=ctx.year) | Q(revised_on__year=ctx.year))
+        .exclude(sector=Sector.OTHER)
+        .values_list("sector", flat=True)
+        .distinct()
+        .order_by("sector")
+    )
+    s = f"制定（修订）行政裁量权基准{ctx.fig('enforcement.discretion_standards')}"
+    if sectors:
+        labels = [Sector(k).label for k in Sector.values if k in sectors]
+        s += f"，涵盖{joined(labels, 4)}等领域" if len(labels) > 1 else f"，涉及{labels[0]}领域"
+    return s + "，规范行政裁量权行使。"
+
+
+def _visits_sentence(ctx: Context) -> str:
+    if not ctx.n("enforcement.supervision_visits"):
+        return ""
+    kinds = set(
+        SupervisionVisit.objects.in_subtree(ctx.unit)
+        .filter(held_on__year=ctx.year)
+        .values_list("kind", flat=True)
+        .distinct()
+    )
+    forms = "、".join(VisitKind(k).label for k in VisitKind.values if k in kinds)
+    who = [
+        label
+        for label, code in (
+            ("人大代表", "enforcement.supervision_deputies"),
+            ("政协委员", "enforcement.supervision_members"),
+        )
+        if ctx.n(code)
+    ]
+    s = (
+        f"邀请{'、'.join(who)}对行政执法工作开展{forms}等监督活动"
+        f"{ctx.fig('enforcement.supervision_visits')}"
+    )
+    people = [
+        f"{label}{ctx.fig(code)}"
+        for label, code in (
+            ("人大代表", "enforcement.supervision_deputies"),
+            ("政协委员", "enforcement.supervision_members"),
+        )
+        if ctx.n(code)
+    ]
+    s += f"，参加{'、'.join(people)}"
+    if ctx.n("enforcement.supervision_opinions"):
+        s += f"，提出意见建议{ctx.fig('enforcement.supervision_opinions')}"
+    return s + "。"
+
+
+def _training_sentence(ctx: Context) -> str:
+    parts = []
+    if ctx.n("enforcement.staff_trainings"):
+        s = f"组织行政执法人员培训{ctx.fig('enforcement.staff_trainings')}"
+        if ctx.n("enforcement.staff_trained"):
+            s += f"，培训执法人员{ctx.fig('enforcement.staff_trained')}"
+        parts.append(s)
+    if ctx.n("enforcement.exams"):
+        s = f"组织执法资格考试{ctx.fig('enforcement.exams')}"
+        if ctx.n("enforcement.exam_takers"):
+            s += f"，参考{ctx.fig('enforcement.exam_takers')}"
+            s += f"、合格{ctx.fig('enforcement.exam_passed')}"
+        parts.append(s)
+    return "；".join(parts) + "。" if parts else ""
+
+
+SUPERVISION_CODES = [
+    "enforcement.responsibility_posts",
+    "enforcement.case_reviews",
+    "enforcement.files_reviewed",
+    "enforcement.review_findings",
+    "enforcement.discretion_standards",
+    "enforcement.supervision_visits",
+    "enforcement.staff_trainings",
+    "enforcement.exams",
+]
+
+
+def _supervision_point(ctx: Context) -> Point | None:
+    """加强行政执法监督: the case-file reviews, the discretion standards, the deputies'
+    and members' supervision and the staff's training, each said only when recorded."""
+    sentences = [
+        _responsibility_sentence(ctx),
+        _review_sentence(ctx),
+        _standards_sentence(ctx),
+        _visits_sentence(ctx),
+        _training_sentence(ctx),
+    ]
+    text = "".join(s for s in sentences if s)
+    if not text:
+        return None
+    return Point(
+        THEME,
+        "加强行政执法监督",
+        text,
+        sources=[ctx.indicator_source(c) for c in SUPERVISION_CODES if ctx.n(c)],
+        weight=55,
+        key="enforcement.supervision",
+    )
+
+
 def points(ctx: Context) -> list[Point]:
-    out = [_cases_point(ctx), _three_systems_point(ctx), _challenges_point(ctx)]
+    out = [
+        _cases_point(ctx),
+        _three_systems_point(ctx),
+        _supervision_point(ctx),
+        _challenges_point(ctx),
+    ]
     return [p for p in out if p is not None]
 
 
@@ -386,6 +775,12 @@ CAUSES = {
         "执法证件有效期缺少台账管理和到期提醒",
         "换证考试时间与执法工作冲突，个别人员未能参加",
     ],
+    "enforcement.files_failed": [
+        "执法人员对案卷制作标准掌握不够，文书填写不规范",
+        "调查取证材料不完整，证据链条不够清晰",
+        "案卷归档不及时，装订顺序和目录不符合要求",
+        "法制审核人员对案卷的审核把关不严",
+    ],
     "litigation.head_appearance_rate": [
         "主要负责人工作安排冲突，未能出庭应诉",
         "对行政机关负责人出庭应诉的法定要求认识不足",
@@ -399,6 +794,7 @@ PLANS = {
     "reconsideration.corrected": "细化行政处罚自由裁量基准，规范执法文书说理",
     "enforcement.certificates_lapsed": "建立执法证件到期提醒，按期组织换证培训考试",
     "litigation.head_appearance_rate": "落实行政机关负责人出庭应诉制度，做到“出庭又出声”",
+    "enforcement.files_failed": "常态化开展行政执法案卷评查，对不合格案卷逐卷整改并纳入执法考核",
 }
 
 
