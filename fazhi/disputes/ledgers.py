@@ -29,6 +29,7 @@ from .models import (
     HotlineAppeal,
     HotlineCategory,
     HotlineStatus,
+    OverLevel,
     Petition,
     Petitioner,
     PetitionStatus,
@@ -204,6 +205,7 @@ PETITION_EXPORT = [
     C("信访积案", lambda o: ("已化解" if o.backlog_resolved_at else "是") if o.backlog else ""),
     C("接访领导", lambda o: o.leader_name),
     C("接访领导职务", lambda o: o.leader_post),
+    C("越级访", lambda o: o.get_over_level_display()),
     C("承办人", lambda o: _user(o.handler)),
     C("督办", lambda o: _yes(o.supervised)),
     C("是否逾期", _overdue),
@@ -214,6 +216,7 @@ PETITION_FLAGS = (
     ("backlog", "信访积案", Q(backlog=True)),
     ("first", "初信初访", Q(first_petition=True)),
     ("group", "集体访", Q(is_group=True)),
+    ("over_level", "越级访", ~Q(over_level="")),
 )
 
 HOTLINE_COLUMNS = [
@@ -435,6 +438,17 @@ def _filters(key: str, model) -> list[framework.Filt]:
         framework.Filt(param, label, YES, lambda qs, v, q=q: qs.filter(q))
         for param, label, q in FLAGS[key]
     ]
+    if key == "petition":
+        # 越级访 to one level (到省 …): the API's and the CLI's (the page has the check box)
+        out.append(
+            framework.Filt(
+                "level",
+                "越级访层级",
+                tuple(OverLevel.choices),
+                page=False,
+                apply=lambda qs, v: qs.filter(over_level=v),
+            )
+        )
     return out
 
 
