@@ -18,6 +18,7 @@ from fazhi.core.params import parse_int
 from fazhi.ledgers import declare as framework
 
 from . import choices, importers, queries, schemas
+from .assistance import ASSISTANCE
 from .models import (
     Dispute,
     DisputeCategory,
@@ -36,6 +37,7 @@ from .models import (
     PetitionType,
 )
 from .procedures import DISPUTE, GRID, HOTLINE, PETITION
+from .reception import RECEPTION
 from .services import disputes as dispute_services
 from .services import grid as grid_services
 from .services import hotline as hotline_services
@@ -658,3 +660,6 @@ DECLARED = LEDGERS  # the name the pages and tests have used
 
 # 人民调解员培训: a framework ledger of its own pages (declared in ``training.py``).
 LEDGERS["training"] = TRAINING
+# 领导接访下访 and 司法救助: likewise (``reception.py``, ``assistance.py``).
+LEDGERS["reception"] = RECEPTION
+LEDGERS["assistance"] = ASSISTANCE

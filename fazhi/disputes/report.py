@@ -67,6 +67,12 @@ from .models import (
     Petition,
     PetitionChannel,
 )
+from .reception_report import (
+    assistance_sentence,
+    reception_acts,
+    reception_sentence,
+    who_received,
+)
 from .training_report import training_sentences
 
 THEME = "disputes"
@@ -619,21 +625,32 @@ def _petitions_point(ctx: Context) -> Point | None:
         text += "。"
     else:
         text = "按照《信访工作条例》登记、受理和答复信访事项，全年未收到信访件。"
+    extra: list[Source] = []
+    received_text = reception_sentence(ctx, extra)  # the 领导接访下访 ledger first
     if ctx.n("petitions.leader_received"):
-        # the party head first, then the government head, then others by receptions
-        rank = {"party": 0, "gov": 1}
-        posts = sorted(
-            qs.exclude(leader_name="")
-            .exclude(leader_post="")
-            .values("leader_post")
-            .annotate(n=Count("pk"))
-            .order_by("-n", "leader_post")
-            .values_list("leader_post", flat=True)[:4],
-            key=lambda post: rank.get(ctx.voice.is_head_post(post), 2),
-        )
-        who = joined(posts[:3]) + ("等领导" if len(posts) > 3 else "") if posts else "党政领导"
-        text += f"{who}带头接访下访{fig('petitions.leader_received')}，面对面听取群众诉求。"
+        # receptions recorded on a petition alone (none of the ledger's)
+        if received_text:
+            received_text += f"，另在信访件办理中接访{fig('petitions.leader_received')}"
+        else:
+            posts = list(
+                qs.exclude(leader_name="")
+                .exclude(leader_post="")
+                .filter(receptions__isnull=True)
+                .values("leader_post")
+                .annotate(n=Count("pk"))
+                .order_by("-n", "leader_post")
+                .values_list("leader_post", flat=True)[:4]
+            )
+            received_text = (
+                f"{who_received(ctx, posts)}带头接访下访{fig('petitions.leader_received')}，"
+                "面对面听取群众诉求"
+            )
         codes.append("petitions.leader_received")
+    if received_text:
+        text += received_text + "。"
+    assisted = assistance_sentence(ctx, extra)
+    if assisted:
+        text += assisted + "。"
     closing = []
     if ctx.n("petitions.backlog_resolved"):
         closing.append(f"化解信访积案{fig('petitions.backlog_resolved')}")
@@ -657,7 +674,7 @@ def _petitions_point(ctx: Context) -> Point | None:
         codes.append("disputes.petitions_over_level")
     if closing:
         text += "，".join(closing) + "。"
-    sources = [ctx.indicator_source(c) for c in codes]
+    sources = [ctx.indicator_source(c) for c in codes] + extra
     if ctx.n("petitions.backlog_resolved") or ctx.ok("petitions.backlog_open"):
         sources.append(Source("信访积案", _url("petition_list", query="backlog=1")))
     return Point(THEME, "推进信访工作法治化", text, sources=sources, weight=70, key="petitions")
@@ -795,16 +812,19 @@ def points(ctx: Context) -> list[Point]:
 
 # --------------------------------------------------------------------------- heads
 def head_acts(ctx: Context) -> list[HeadAct]:
-    """Each reception of a petitioner a head recorded (接访领导), dated by the petition."""
+    """Each reception of petitioners a head recorded: the 领导接访下访 ledger's, then a
+    petition's own 接访领导 where no reception in the ledger holds that petition (so one
+    reception is one act), dated by the petition."""
     start, end = _span(ctx.year)
+    out = reception_acts(ctx, matter_core)
     rows = (
         Petition.objects.in_subtree(ctx.unit)
-        .filter(received_on__range=(start, end))
+        .filter(received_on__range=(start, end), receptions__isnull=True)
         .exclude(leader_name="")
         .select_related("village")
         .order_by("received_on", "pk")
+        .distinct()
     )
-    out = []
     for p in rows:
         village = p.village.name if p.village_id else ""
         if p.channel == "visit" and p.is_group:
