@@ -25,7 +25,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -61,6 +61,7 @@ from .models import (
     GridCase,
     GridCategory,
     HotlineAppeal,
+    LeaderReception,
     MediationCommittee,
     OrganisationKind,
     OverLevel,
@@ -151,6 +152,7 @@ def _petitions_report(unit, year):
     start, end = _span(year)
     qs = Petition.objects.in_subtree(unit).filter(received_on__lte=end)
     in_year = Q(received_on__gte=start)
+    linked = LeaderReception.petitions.through.objects.filter(petition_id=OuterRef("pk"))
     agg = qs.aggregate(
         kept=Count("pk"),
         backlog_open=Count(
@@ -162,22 +164,18 @@ def _petitions_report(unit, year):
         group_visits=Count("pk", filter=in_year & Q(is_group=True)),
         # a head's reception recorded on the petition alone: one the 领导接访下访 ledger
         # holds (the petition linked there) is counted there, not twice
-        leader=Count(
-            "pk", filter=in_year & ~Q(leader_name="") & Q(receptions__isnull=True), distinct=True
-        ),
-        received=Count("pk", filter=in_year, distinct=True),
-        over=Count("pk", filter=in_year & ~Q(over_level=""), distinct=True),
+        # (EXISTS, not a join: a join would repeat a petition per reception in every count)
+        leader=Count("pk", filter=in_year & ~Q(leader_name="") & ~Q(Exists(linked))),
+        received=Count("pk", filter=in_year),
+        over=Count("pk", filter=in_year & ~Q(over_level="")),
         **{
-            f"over_{level}": Count("pk", filter=in_year & Q(over_level=level), distinct=True)
+            f"over_{level}": Count("pk", filter=in_year & Q(over_level=level))
             for level in OverLevel.values
         },
-        first_rated=Count(
-            "pk", filter=in_year & Q(first_petition=True) & ~Q(satisfaction=""), distinct=True
-        ),
+        first_rated=Count("pk", filter=in_year & Q(first_petition=True) & ~Q(satisfaction="")),
         first_satisfied=Count(
             "pk",
             filter=in_year & Q(first_petition=True, satisfaction__in=SATISFIED),
-            distinct=True,
         ),
     )
     if not agg["kept"]:
