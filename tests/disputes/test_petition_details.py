@@ -149,3 +149,21 @@ def test_first_petition_satisfaction_rate(world):
     v = ctx.values["disputes.first_petition_satisfaction"]
     assert (v.numerator, v.denominator, v.value) == (1, 2, 50)
     assert "初信初访满意率50%" in _petitions_text(ctx)
+
+
+def test_over_level_through_the_cli(world):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    p = petition(world)
+    call_command(
+        "disputes", "petition", "act", str(p.pk), "over_level", "--as", "clerk_a",
+        "--set", "over_level=province", stdout=io.StringIO(),
+    )  # fmt: skip
+    assert Petition.objects.get(pk=p.pk).over_level == "province"
+    with pytest.raises(CommandError, match="越级访"):
+        call_command(
+            "disputes", "petition", "act", str(p.pk), "over_level", "--as", "clerk_a",
+            "--set", "over_level=到乡", stdout=io.StringIO(), stderr=io.StringIO(),
+        )  # fmt: skip
+    assert Petition.objects.get(pk=p.pk).over_level == "province"

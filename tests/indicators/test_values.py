@@ -88,9 +88,10 @@ def test_bounded_queries(world, frozen):
     with CaptureQueriesContext(connection) as many:
         registry.compute(world.township_a, YEAR, fresh=True)
     assert len(many) == len(few)
-    # 58 with every app's report indicators (issue 14: each contribution's group adds a few
-    # aggregate queries); the bound is on the count, which does not grow with the records.
-    assert len(few) <= 64
+    # 60 with every app's report indicators (issue 14: each contribution's group adds a few
+    # aggregate queries; the disputes app's 领导接访下访 and 司法救助 groups one each); the
+    # bound is on the count, which does not grow with the records.
+    assert len(few) <= 66
 
 
 def seed_ledgers_more(world):

@@ -58,7 +58,8 @@ class LeaderReception(LedgerModel):
         indexes = [models.Index(fields=["unit", "received_on"])]
 
     def __str__(self) -> str:
-        return f"{self.received_on} {self.leader_post}{self.leader_name}{self.get_kind_display()}"
+        # spaced: a number typed into a name stays a number the free-text mask finds
+        return f"{self.received_on} {self.leader_post} {self.leader_name} {self.get_kind_display()}"
 
 
 class JudicialAssistance(LedgerModel):
