@@ -607,4 +607,4 @@ def petition_heads(ctx: demo.DemoContext) -> None:
     ctx.log(f"信访：{n} 件由党政主要负责人接访")
 
 
-from . import demo_grid, demo_training  # noqa: E402,F401  (register the grid and training generators)
+from . import demo_grid, demo_reception, demo_training  # noqa: E402,F401  (register the grid, reception and training generators)

@@ -35,6 +35,15 @@ DISPUTE_COLUMNS = [
     excel.Column("amount", "涉及金额（元）", False, excel.parse_decimal, ("涉及金额", "金额")),
     excel.Column("summary", "纠纷简要情况", aliases=("简要情况",)),
 ]
+
+
+def _over_level(value) -> str:
+    try:
+        return ps.clean_over_level(value)
+    except InvalidInput as exc:
+        raise ValueError(exc.message) from None
+
+
 PETITION_COLUMNS = [
     excel.Column("received_on", "收到日期", True, excel.parse_date, ("登记日期",)),
     excel.Column("channel", "信访形式", True, excel.parse_choice(PetitionChannel)),
@@ -45,6 +54,7 @@ PETITION_COLUMNS = [
     excel.Column("request", "诉求"),
     excel.Column("leader_name", "接访领导", aliases=("接访领导姓名",)),
     excel.Column("leader_post", "接访领导职务"),
+    excel.Column("over_level", "越级访", parse=_over_level, aliases=("越级上访", "越级")),
 ]
 
 

@@ -18,6 +18,7 @@ from fazhi.core.params import parse_int
 from fazhi.ledgers import declare as framework
 
 from . import choices, importers, queries, schemas
+from .assistance import ASSISTANCE
 from .models import (
     Dispute,
     DisputeCategory,
@@ -29,12 +30,14 @@ from .models import (
     HotlineAppeal,
     HotlineCategory,
     HotlineStatus,
+    OverLevel,
     Petition,
     Petitioner,
     PetitionStatus,
     PetitionType,
 )
 from .procedures import DISPUTE, GRID, HOTLINE, PETITION
+from .reception import RECEPTION
 from .services import disputes as dispute_services
 from .services import grid as grid_services
 from .services import hotline as hotline_services
@@ -204,6 +207,7 @@ PETITION_EXPORT = [
     C("信访积案", lambda o: ("已化解" if o.backlog_resolved_at else "是") if o.backlog else ""),
     C("接访领导", lambda o: o.leader_name),
     C("接访领导职务", lambda o: o.leader_post),
+    C("越级访", lambda o: o.get_over_level_display()),
     C("承办人", lambda o: _user(o.handler)),
     C("督办", lambda o: _yes(o.supervised)),
     C("是否逾期", _overdue),
@@ -214,6 +218,7 @@ PETITION_FLAGS = (
     ("backlog", "信访积案", Q(backlog=True)),
     ("first", "初信初访", Q(first_petition=True)),
     ("group", "集体访", Q(is_group=True)),
+    ("over_level", "越级访", ~Q(over_level="")),
 )
 
 HOTLINE_COLUMNS = [
@@ -435,6 +440,17 @@ def _filters(key: str, model) -> list[framework.Filt]:
         framework.Filt(param, label, YES, lambda qs, v, q=q: qs.filter(q))
         for param, label, q in FLAGS[key]
     ]
+    if key == "petition":
+        # 越级访 to one level (到省 …): the API's and the CLI's (the page has the check box)
+        out.append(
+            framework.Filt(
+                "level",
+                "越级访层级",
+                tuple(OverLevel.choices),
+                page=False,
+                apply=lambda qs, v: qs.filter(over_level=v),
+            )
+        )
     return out
 
 
@@ -644,3 +660,6 @@ DECLARED = LEDGERS  # the name the pages and tests have used
 
 # 人民调解员培训: a framework ledger of its own pages (declared in ``training.py``).
 LEDGERS["training"] = TRAINING
+# 领导接访下访 and 司法救助: likewise (``reception.py``, ``assistance.py``).
+LEDGERS["reception"] = RECEPTION
+LEDGERS["assistance"] = ASSISTANCE

@@ -132,6 +132,7 @@ PETITION = Procedure(
         Transition("mark_backlog", "列为积案", ALL_PETITION, None, guard=_backlog_guard),
         Transition("resolve_backlog", "积案化解", ALL_PETITION, None, guard=_resolve_backlog_guard),
         Transition("leader", "记录领导接访", ALL_PETITION, None),
+        Transition("over_level", "记录越级访", ALL_PETITION, None),
     ],
     labels=PetitionStatus,
 )

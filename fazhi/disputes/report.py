@@ -6,16 +6,17 @@ for it: the disputes mediated (figures, the leading categories), the mediation
 committees and who mediated (with one or two typical cases, anonymised), petitions
 (with the heads' receptions and the zero statements the ledger can prove), the hotline,
 and the grid workers' events. Section three gets each head's receptions of petitioners
-(``Petition.leader_name``/``leader_post``); section two the rates below target and the
-overdue cases; section four what the committees' roster and the open backlog call for.
+(the 领导接访下访 ledger, ``reception_report``; and a ``Petition.leader_name`` not linked
+to a reception there, so none is counted twice); section two the rates below target and
+the overdue cases; section four what the committees' roster and the open backlog call for.
 
 The indicators the points need beyond ``fazhi.indicators.definitions`` are declared
 here (groups ``mediation``, ``disputes_report``, ``petitions_report``, ``grid_report``):
 aggregate queries over the unit's subtree, as every group.
 
-What the records cannot tell is never claimed: nothing says whether a petitioner went to
-the province or Beijing (越级访), so the report never says "未发生到省进京上访"; the
-place a head received petitioners is not recorded, so none is named.
+What the records cannot tell is never claimed: 越级访 is stated from ``Petition.over_level``
+alone, and "全年未发生越级访" only for a year with petitions recorded and none flagged
+(``over_level_text``); a head's receptions name a place only from the reception ledger.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -60,10 +61,18 @@ from .models import (
     GridCase,
     GridCategory,
     HotlineAppeal,
+    LeaderReception,
     MediationCommittee,
     OrganisationKind,
+    OverLevel,
     Petition,
     PetitionChannel,
+)
+from .reception_report import (
+    assistance_sentence,
+    reception_acts,
+    reception_sentence,
+    who_received,
 )
 from .training_report import training_sentences
 
@@ -72,6 +81,7 @@ DISPUTE_OPEN = ("registered", "assigned", "mediating")  # not yet concluded (as 
 VILLAGE_KINDS = ("village", "community")
 K = OrganisationKind
 PLAIN_COMMITTEES = (K.VILLAGE, K.TOWNSHIP)  # the village and township 人民调解委员会
+SATISFIED = ("satisfied", "basic")  # 满意、基本满意, as petitions.satisfaction_rate
 
 
 def _span(year: int) -> tuple[dt.date, dt.date]:
@@ -142,6 +152,7 @@ def _petitions_report(unit, year):
     start, end = _span(year)
     qs = Petition.objects.in_subtree(unit).filter(received_on__lte=end)
     in_year = Q(received_on__gte=start)
+    linked = LeaderReception.petitions.through.objects.filter(petition_id=OuterRef("pk"))
     agg = qs.aggregate(
         kept=Count("pk"),
         backlog_open=Count(
@@ -151,15 +162,39 @@ def _petitions_report(unit, year):
             & (Q(backlog_resolved_at__isnull=True) | Q(backlog_resolved_at__date__gt=end)),
         ),
         group_visits=Count("pk", filter=in_year & Q(is_group=True)),
-        leader=Count("pk", filter=in_year & ~Q(leader_name="")),
+        # a head's reception recorded on the petition alone: one the 领导接访下访 ledger
+        # holds (the petition linked there) is counted there, not twice
+        # (EXISTS, not a join: a join would repeat a petition per reception in every count)
+        leader=Count("pk", filter=in_year & ~Q(leader_name="") & ~Q(Exists(linked))),
+        received=Count("pk", filter=in_year),
+        over=Count("pk", filter=in_year & ~Q(over_level="")),
+        **{
+            f"over_{level}": Count("pk", filter=in_year & Q(over_level=level))
+            for level in OverLevel.values
+        },
+        first_rated=Count("pk", filter=in_year & Q(first_petition=True) & ~Q(satisfaction="")),
+        first_satisfied=Count(
+            "pk",
+            filter=in_year & Q(first_petition=True, satisfaction__in=SATISFIED),
+        ),
     )
     if not agg["kept"]:
         raise IndicatorUnavailable("信访台账尚无记录")
-    return {
+    out = {
         "petitions.backlog_open": Value.count(agg["backlog_open"]),
         "petitions.group_visits": Value.count(agg["group_visits"]),
         "petitions.leader_received": Value.count(agg["leader"]),
+        "disputes.first_petition_satisfaction": Value.rate(
+            agg["first_satisfied"], agg["first_rated"]
+        ),
     }
+    # 越级访: a zero says "未发生越级访", so only for a year with petitions recorded
+    codes = {"disputes.petitions_over_level": "over"} | {
+        f"disputes.petitions_over_level_{level}": f"over_{level}" for level in OverLevel.values
+    }
+    for code, key in codes.items():
+        out[code] = Value.count(agg[key]) if agg["received"] else Value.na("本年未登记信访件")
+    return out
 
 
 indicator(
@@ -190,6 +225,37 @@ indicator(
         "批次",
         "petitions_report",
         phrase="接访下访",
+    )
+)
+indicator(
+    Indicator(
+        "disputes.petitions_over_level",
+        "越级访",
+        "件",
+        "petitions_report",
+        direction=LOWER,
+        phrase="越级访",
+    )
+)
+for _level, _label in OverLevel.choices:
+    indicator(
+        Indicator(
+            f"disputes.petitions_over_level_{_level}",
+            f"越级访（{_label}）",
+            "件",
+            "petitions_report",
+            direction=LOWER,
+            phrase=f"{_label}越级访",
+        )
+    )
+indicator(
+    Indicator(
+        "disputes.first_petition_satisfaction",
+        "初信初访满意率",
+        "%",
+        "petitions_report",
+        kind="rate",
+        phrase="初信初访满意率",
     )
 )
 
@@ -547,6 +613,7 @@ def _petitions_point(ctx: Context) -> Point | None:
             for code, phrase in (
                 ("petitions.replied_on_time_rate", "按期答复率"),
                 ("petitions.satisfaction_rate", "信访满意率"),
+                ("disputes.first_petition_satisfaction", "初信初访满意率"),
             )
             if ctx.ok(code)
         ]
@@ -556,21 +623,32 @@ def _petitions_point(ctx: Context) -> Point | None:
         text += "。"
     else:
         text = "按照《信访工作条例》登记、受理和答复信访事项，全年未收到信访件。"
+    extra: list[Source] = []
+    received_text = reception_sentence(ctx, extra)  # the 领导接访下访 ledger first
     if ctx.n("petitions.leader_received"):
-        # the party head first, then the government head, then others by receptions
-        rank = {"party": 0, "gov": 1}
-        posts = sorted(
-            qs.exclude(leader_name="")
-            .exclude(leader_post="")
-            .values("leader_post")
-            .annotate(n=Count("pk"))
-            .order_by("-n", "leader_post")
-            .values_list("leader_post", flat=True)[:4],
-            key=lambda post: rank.get(ctx.voice.is_head_post(post), 2),
-        )
-        who = joined(posts[:3]) + ("等领导" if len(posts) > 3 else "") if posts else "党政领导"
-        text += f"{who}带头接访下访{fig('petitions.leader_received')}，面对面听取群众诉求。"
+        # receptions recorded on a petition alone (none of the ledger's)
+        if received_text:
+            received_text += f"，另在信访件办理中接访{fig('petitions.leader_received')}"
+        else:
+            posts = list(
+                qs.exclude(leader_name="")
+                .exclude(leader_post="")
+                .filter(receptions__isnull=True)
+                .values("leader_post")
+                .annotate(n=Count("pk"))
+                .order_by("-n", "leader_post")
+                .values_list("leader_post", flat=True)[:4]
+            )
+            received_text = (
+                f"{who_received(ctx, posts)}带头接访下访{fig('petitions.leader_received')}，"
+                "面对面听取群众诉求"
+            )
         codes.append("petitions.leader_received")
+    if received_text:
+        text += received_text + "。"
+    assisted = assistance_sentence(ctx, extra)
+    if assisted:
+        text += assisted + "。"
     closing = []
     if ctx.n("petitions.backlog_resolved"):
         closing.append(f"化解信访积案{fig('petitions.backlog_resolved')}")
@@ -580,15 +658,52 @@ def _petitions_point(ctx: Context) -> Point | None:
             "年末信访积案全部化解" if ctx.n("petitions.backlog_resolved") else "年末无信访积案"
         )
         codes.append("petitions.backlog_open")
+    over = over_level_text(ctx)
     if ctx.zero("petitions.group_visits"):
-        closing.append("全年未发生集体访")
+        if over == "全年未发生越级访":
+            closing.append("全年未发生集体访和越级访")
+            over = ""
+        else:
+            closing.append("全年未发生集体访")
         codes.append("petitions.group_visits")
+    if over:
+        closing.append(over)
+    if ctx.ok("disputes.petitions_over_level"):
+        codes.append("disputes.petitions_over_level")
     if closing:
         text += "，".join(closing) + "。"
-    sources = [ctx.indicator_source(c) for c in codes]
+    sources = [ctx.indicator_source(c) for c in codes] + extra
     if ctx.n("petitions.backlog_resolved") or ctx.ok("petitions.backlog_open"):
         sources.append(Source("信访积案", _url("petition_list", query="backlog=1")))
     return Point(THEME, "推进信访工作法治化", text, sources=sources, weight=70, key="petitions")
+
+
+HIGH_LEVELS = ("province", "capital")  # 到省、进京: what a report names apart
+
+
+def over_level_text(ctx: Context) -> str:
+    """越级访 as the year's petitions record it: "全年未发生越级访" when the year has
+    petitions and none went over levels; "发生越级访2件（到市），无到省进京越级访" or
+    "发生越级访3件，其中到省1件、进京1件" otherwise; "" when the year has no petitions
+    (nothing to prove the zero with)."""
+    if not ctx.ok("disputes.petitions_over_level"):
+        return ""
+    if ctx.zero("disputes.petitions_over_level"):
+        return "全年未发生越级访"
+    text = f"发生越级访{ctx.fig('disputes.petitions_over_level')}"
+    high = [lv for lv in HIGH_LEVELS if ctx.n(f"disputes.petitions_over_level_{lv}")]
+    if high:
+        labels = dict(OverLevel.choices)
+        return (
+            text
+            + "，其中"
+            + "、".join(
+                f"{labels[lv]}{ctx.fig(f'disputes.petitions_over_level_{lv}')}" for lv in high
+            )
+        )
+    low = [lv for lv in ("county", "city") if ctx.n(f"disputes.petitions_over_level_{lv}")]
+    labels = dict(OverLevel.choices)
+    return text + "（" + "、".join(labels[lv] for lv in low) + "），无到省进京越级访"
 
 
 def _hotline_point(ctx: Context) -> Point | None:
@@ -695,16 +810,19 @@ def points(ctx: Context) -> list[Point]:
 
 # --------------------------------------------------------------------------- heads
 def head_acts(ctx: Context) -> list[HeadAct]:
-    """Each reception of a petitioner a head recorded (接访领导), dated by the petition."""
+    """Each reception of petitioners a head recorded: the 领导接访下访 ledger's, then a
+    petition's own 接访领导 where no reception in the ledger holds that petition (so one
+    reception is one act), dated by the petition."""
     start, end = _span(ctx.year)
+    out = reception_acts(ctx, matter_core)
     rows = (
         Petition.objects.in_subtree(ctx.unit)
-        .filter(received_on__range=(start, end))
+        .filter(received_on__range=(start, end), receptions__isnull=True)
         .exclude(leader_name="")
         .select_related("village")
         .order_by("received_on", "pk")
+        .distinct()
     )
-    out = []
     for p in rows:
         village = p.village.name if p.village_id else ""
         if p.channel == "visit" and p.is_group:

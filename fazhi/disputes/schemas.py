@@ -99,6 +99,7 @@ DETAIL_FIELDS = {
         "confidential",
         "leader_name",
         "leader_post",
+        "over_level",
     ),
     "hotline": (
         "line",
@@ -277,6 +278,7 @@ class PetitionIn(Schema):
     complained_unit: int | None = None
     leader_name: str = ""
     leader_post: str = ""
+    over_level: str = ""  # county | city | province | capital (越级访), blank: none
     petitioners: list[PersonIn]
 
 

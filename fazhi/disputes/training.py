@@ -158,4 +158,6 @@ TRAINING_TABS = [
     ("grid_list", "网格事件"),
     ("committee_list", "调委会"),
     ("training_list", "调解员培训"),
+    ("reception_list", "领导接访"),
+    ("assistance_list", "司法救助"),
 ]

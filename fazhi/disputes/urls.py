@@ -2,7 +2,9 @@ from django.urls import path
 
 from fazhi.ledgers.pages import export_view, list_view, reveal_view, urlpatterns_for
 
+from .assistance import ASSISTANCE
 from .ledgers import DECLARED
+from .reception import RECEPTION
 from .training import TRAINING, TRAINING_TABS
 from .views import cases, grid, pages
 
@@ -61,3 +63,5 @@ for key, prefix in (
 
 # 人民调解员培训: every page from the ledger's declaration (``training.py``).
 urlpatterns += urlpatterns_for([TRAINING], TRAINING_TABS)
+# 领导接访下访 and 司法救助 (``reception.py``, ``assistance.py``), under the same tabs.
+urlpatterns += urlpatterns_for([RECEPTION, ASSISTANCE], TRAINING_TABS)

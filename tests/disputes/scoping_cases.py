@@ -157,3 +157,51 @@ for _page in ("detail", "edit"):
 API_ROUTES["/api/v1/disputes/trainings/{record_id}"] = lambda w, o: {
     "record_id": o["dsp_training"].pk
 }
+
+
+# 领导接访下访 and 司法救助 (fazhi/disputes/reception.py, assistance.py): township A's.
+def seed_receptions(world):
+    import datetime as dt
+    from decimal import Decimal
+
+    from fazhi.disputes.services import assistance as sa
+    from fazhi.disputes.services import reception as sr
+
+    r = sr.create_reception(
+        unit=world.township_a,
+        actor=world.admin_a,
+        received_on=dt.date.today(),
+        leader_name=f"{MARKER}刘某",
+        leader_post="党委书记",
+        place=f"{MARKER}信访接待室",
+        matters=f"{MARKER} 反映征地补偿",
+        people=3,
+    )
+    a = sa.create_assistance(
+        unit=world.township_a,
+        actor=world.admin_a,
+        granted_on=dt.date.today(),
+        case=f"{MARKER} 司法救助案",
+        recipient=f"{MARKER}王某",
+        id_number="11010519491231002X",
+        amount=Decimal("5000"),
+        approver="县人民法院",
+    )
+    return {"dsp_reception": r, "dsp_assistance": a}
+
+
+SEEDERS.append(seed_receptions)
+for _page in ("detail", "edit"):
+    ROUTES[f"disputes:reception_{_page}"] = lambda w, o: {"pk": o["dsp_reception"].pk}
+    ROUTES[f"disputes:assistance_{_page}"] = lambda w, o: {"pk": o["dsp_assistance"].pk}
+ROUTES["disputes:assistance_reveal"] = lambda w, o: {
+    "pk": o["dsp_assistance"].pk,
+    "person": o["dsp_assistance"].pk,
+    "field": "id_number",
+}
+API_ROUTES["/api/v1/disputes/receptions/{record_id}"] = lambda w, o: {
+    "record_id": o["dsp_reception"].pk
+}
+API_ROUTES["/api/v1/disputes/assistance/{record_id}"] = lambda w, o: {
+    "record_id": o["dsp_assistance"].pk
+}

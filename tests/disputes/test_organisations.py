@@ -423,7 +423,9 @@ def test_indicators_count_organisations_and_routes(world):
     got = {
         code: int(values[code].value)
         for code in values
-        if code.startswith(("mediation.", "disputes.route", "disputes.court", "disputes.judicial"))
+        if code.startswith(
+            ("mediation.", "disputes.route", "disputes.court", "disputes.judicial_confirmed")
+        )
     }
     assert got == {
         "mediation.committees": 1,  # the village committee; the professional one apart

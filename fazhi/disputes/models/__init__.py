@@ -26,12 +26,14 @@ from .grid import GridCase, GridCategory, GridDisposal, GridStatus
 from .hotline import HotlineAppeal, HotlineCategory, HotlineStatus
 from .petitions import (
     Opinion,
+    OverLevel,
     Petition,
     PetitionChannel,
     Petitioner,
     PetitionStatus,
     PetitionType,
 )
+from .reception import JudicialAssistance, LeaderReception, ReceptionKind
 from .training import MediatorTraining
 
 __all__ = [
@@ -55,10 +57,13 @@ __all__ = [
     "HotlineAppeal",
     "HotlineCategory",
     "HotlineStatus",
+    "JudicialAssistance",
+    "LeaderReception",
     "MediationCommittee",
     "MediationSession",
     "MediatorTraining",
     "Opinion",
+    "OverLevel",
     "OrganisationKind",
     "Outcome",
     "PartyKind",
@@ -67,6 +72,7 @@ __all__ = [
     "PetitionStatus",
     "PetitionType",
     "Petitioner",
+    "ReceptionKind",
     "ResolvedLevel",
     "Route",
     "Satisfaction",

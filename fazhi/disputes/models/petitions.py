@@ -44,6 +44,16 @@ class Opinion(models.TextChoices):
     NOT_SUPPORT = "not_support", "不予支持"
 
 
+class OverLevel(models.TextChoices):
+    """越级访, as the reports mean it: the petitioner took the matter above the level that
+    should handle it (到县、到市、到省、进京). Blank: not recorded as going over levels."""
+
+    COUNTY = "county", "到县"
+    CITY = "city", "到市"
+    PROVINCE = "province", "到省"
+    CAPITAL = "capital", "进京"
+
+
 class Petition(CaseBase):
     OPEN_STATES = ("received", "accepted", "replied", "under_review", "reviewed", "under_re_review")
     KIND_LABEL = "信访"
@@ -128,6 +138,11 @@ class Petition(CaseBase):
     # writes the heads' receptions from these.
     leader_name = models.CharField("接访领导", max_length=50, blank=True)
     leader_post = models.CharField("接访领导职务", max_length=50, blank=True)
+    # 越级访: the level the petitioner went to over the head of the one that should handle
+    # it (blank: none recorded). The report says "全年未发生越级访" only from these.
+    over_level = models.CharField(
+        "越级访", max_length=10, choices=OverLevel.choices, blank=True, default=""
+    )
     # confidentiality
     confidential = models.BooleanField("保密", default=False)
     complained_unit = models.ForeignKey(

@@ -9,7 +9,15 @@ from fazhi.core import audit, workdays
 from fazhi.core.errors import InvalidInput
 from fazhi.core.models import Unit
 
-from ..models import Opinion, Petition, PetitionChannel, Petitioner, PetitionType, Satisfaction
+from ..models import (
+    Opinion,
+    OverLevel,
+    Petition,
+    PetitionChannel,
+    Petitioner,
+    PetitionType,
+    Satisfaction,
+)
 from ..procedures import PETITION
 from .common import ASSIGN, SUPERVISE, check_can_create, next_number, perform
 from .disputes import _village, clean_person
@@ -110,6 +118,7 @@ def register_petition(*, actor, unit: Unit, data: dict, petitioners: list[dict])
     if confidential and complained is None:
         raise InvalidInput("标记保密的信访件须填写被反映单位")
     leader_name, leader_post = clean_leader(data)
+    over_level = clean_over_level(data.get("over_level"))
     p = Petition(
         unit=owner,
         created_by=actor,
@@ -129,6 +138,7 @@ def register_petition(*, actor, unit: Unit, data: dict, petitioners: list[dict])
         complained_unit=complained,
         leader_name=leader_name,
         leader_post=leader_post,
+        over_level=over_level,
     )
     set_receipt_deadlines(p)
     refresh_due(p)
@@ -149,6 +159,24 @@ def clean_leader(data: dict) -> tuple[str, str]:
     if post and not name:
         raise InvalidInput("填写了接访领导职务，请同时填写接访领导姓名")
     return name, post
+
+
+NO_OVER_LEVEL = ("", "否", "无", "没有", "未越级", "none", "no", "0", "false")
+
+
+def clean_over_level(value) -> str:
+    """越级访: a level's value (province) or label (到省), or blank / 否 / 无 for none."""
+    text = str(value if value is not None else "").strip()
+    if text.lower() in NO_OVER_LEVEL:
+        return ""
+    by_label = {str(label): v for v, label in OverLevel.choices}
+    by_label.update({"县": "county", "市": "city", "省": "province", "京": "capital"})
+    if text in OverLevel.values:
+        return text
+    if text in by_label:
+        return by_label[text]
+    labels = "、".join(label for _v, label in OverLevel.choices)
+    raise InvalidInput(f"越级访应为{labels}之一（未越级的留空）")
 
 
 # --- steps -----------------------------------------------------------------------------
@@ -291,6 +319,10 @@ def _leader(p, cd, user):
     p.leader_name, p.leader_post = clean_leader(cd)
 
 
+def _over_level(p, cd, user):
+    p.over_level = clean_over_level(cd.get("over_level"))
+
+
 ACTIONS: dict[str, Action] = {
     "assign": ASSIGN,
     "supervise": SUPERVISE,
@@ -378,6 +410,19 @@ ACTIONS: dict[str, Action] = {
             Field("leader_post", "接访领导职务", help="如：党委书记、乡镇长"),
         ),
         _leader,
+    ),
+    "over_level": Action(
+        (
+            Field(
+                "over_level",
+                "越级访",
+                "choice",
+                False,
+                (("", "未越级"), *OverLevel.choices),
+                help="信访人越级到县、到市、到省或进京的，选择其到达的层级；未越级的选“未越级”",
+            ),
+        ),
+        _over_level,
     ),
 }
 assert set(ACTIONS) == set(PETITION.transitions), "every petition step needs its inputs"

@@ -143,6 +143,7 @@ def detail_fields(obj, user) -> list[tuple[str, str]]:
             ),
             ("满意度", obj.get_satisfaction_display()),
             ("接访领导", " ".join(x for x in (obj.leader_post, obj.leader_name) if x)),
+            ("越级访", obj.get_over_level_display() or "否"),
             (
                 "信访积案",
                 (
