@@ -209,9 +209,11 @@ def _forms(ctx: Context) -> Point | None:
     return Point(
         THEME,
         "丰富学法形式",
-        f"{ctx.voice.we}创新学法形式，全年{clauses}。",
+        f"全年{clauses}。",
         sources=[ctx.indicator_source(c) for c in codes],
-        weight=70,
+        # a detail of the study beside the leaders' and the cadres' own: the 普法 point
+        # (75) and the two study points go first when section one runs long
+        weight=45,
         key="learning.forms",
         records=0,
     )

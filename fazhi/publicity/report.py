@@ -419,7 +419,7 @@ def _themed_days(ctx: Context) -> Point | None:
         lead,
         text,
         sources=[event_source(ev) for ev in named] + [ctx.indicator_source(c) for c in codes],
-        weight=70,
+        weight=75,  # the 全民普法 statement every seed makes: before the study details
         key="publicity.themed_days",
         records=len(named),
     )
