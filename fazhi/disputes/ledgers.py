@@ -36,6 +36,7 @@ from .models import (
     PetitionStatus,
     PetitionType,
 )
+from .organisations import ORGANISATION
 from .procedures import DISPUTE, GRID, HOTLINE, PETITION
 from .reception import RECEPTION
 from .services import disputes as dispute_services
@@ -663,3 +664,6 @@ LEDGERS["training"] = TRAINING
 # 领导接访下访 and 司法救助: likewise (``reception.py``, ``assistance.py``).
 LEDGERS["reception"] = RECEPTION
 LEDGERS["assistance"] = ASSISTANCE
+# 调解组织 for reading (list, detail, export, API, CLI); registered with their members on
+# the committees page (``organisations.py``).
+LEDGERS["organisation"] = ORGANISATION

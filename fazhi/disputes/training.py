@@ -157,6 +157,7 @@ TRAINING_TABS = [
     ("hotline_list", "热线诉求"),
     ("grid_list", "网格事件"),
     ("committee_list", "调委会"),
+    ("organisation_list", "调解组织"),
     ("training_list", "调解员培训"),
     ("reception_list", "领导接访"),
     ("assistance_list", "司法救助"),

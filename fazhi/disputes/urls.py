@@ -4,6 +4,7 @@ from fazhi.ledgers.pages import export_view, list_view, reveal_view, urlpatterns
 
 from .assistance import ASSISTANCE
 from .ledgers import DECLARED
+from .organisations import ORGANISATION
 from .reception import RECEPTION
 from .training import TRAINING, TRAINING_TABS
 from .views import cases, grid, pages
@@ -65,3 +66,6 @@ for key, prefix in (
 urlpatterns += urlpatterns_for([TRAINING], TRAINING_TABS)
 # 领导接访下访 and 司法救助 (``reception.py``, ``assistance.py``), under the same tabs.
 urlpatterns += urlpatterns_for([RECEPTION, ASSISTANCE], TRAINING_TABS)
+# 调解组织 for reading: the list with each one's disputes of the year, detail, export
+# (``organisations.py``); registered and edited with members on the committees page.
+urlpatterns += urlpatterns_for([ORGANISATION], TRAINING_TABS)

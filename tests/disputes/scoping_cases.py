@@ -82,6 +82,7 @@ SEEDERS = [seed_disputes]
 
 ROUTES = {
     "disputes:committee_edit": lambda w, o: {"pk": o["committee"].pk},
+    "disputes:organisation_detail": lambda w, o: {"pk": o["committee"].pk},
     "disputes:dispute_edit": lambda w, o: {"pk": o["dispute"].pk},
     "disputes:dispute_detail": lambda w, o: {"pk": o["dispute"].pk},
     "disputes:dispute_action": lambda w, o: {"pk": o["dispute"].pk, "action": "follow_up"},
@@ -115,7 +116,9 @@ ROUTES = {
     },
 }
 
-API_ROUTES = {}
+API_ROUTES = {
+    "/api/v1/disputes/organisations/{record_id}": lambda w, o: {"record_id": o["committee"].pk},
+}
 for _kind, _key in (
     ("disputes", "dispute"),
     ("petitions", "petition"),

@@ -472,3 +472,32 @@ def test_no_organisation_sentences_without_records(world):
     text = _mediation_text(_ctx(world.township_a))
     assert text == "全镇建立人民调解委员会1个，配备人民调解员3名。"
     assert _mediation_text(_ctx(world.township_b)) is None
+
+
+def test_the_organisations_ledger_counts_each_ones_disputes_of_the_year(world, api_for, client_for):
+    """调解组织 as a framework ledger for reading: list (kind filter, the disputes each
+    handled in the year, the committees' warnings), detail, API, CLI; scoped."""
+    centre = org(world, kind="centre", name="甲镇综治中心")
+    village = committee(world)
+    for _ in range(2):  # handled by the village committee (as 交办 records it)
+        Dispute.objects.filter(pk=dispute(world).pk).update(committee=village)
+    api = api_for(world.clerk_a)
+    rows = api.get("/disputes/organisations/", year=dt.date.today().year).json()
+    items = rows["items"] if isinstance(rows, dict) else rows
+    names = {r["id"]: r for r in items}
+    assert set(names) == {centre.pk, village.pk}
+    centres = api.get("/disputes/organisations/", kind="centre").json()
+    assert [r["id"] for r in centres["items"]] == [centre.pk]
+    r = api.get(f"/disputes/organisations/{village.pk}")
+    assert r.status_code == 200
+    page = client_for(world.clerk_a).get("/disputes/organisations/").content.decode()
+    assert "甲镇综治中心" in page and "本年调处纠纷" in page
+    detail = client_for(world.clerk_a).get(f"/disputes/organisations/{village.pk}/")
+    assert "修改名称、类型和成员" in detail.content.decode()
+    assert (
+        client_for(world.outsider).get(f"/disputes/organisations/{village.pk}/").status_code == 404
+    )
+    out = io.StringIO()
+    call_command("disputes", "organisation", "list", "--as", "clerk_a", stdout=out)
+    lines = [line for line in out.getvalue().splitlines() if "甲村人民调解委员会" in line]
+    assert lines and "\t2\t" in lines[0], out.getvalue()
