@@ -61,6 +61,9 @@ def _bearer(key: str, path: str = "/api/v1/me"):
 MEMBERSHIP_WRITERS = {
     ("core/accounts.py", "_grant"),  # checked by _check_grant on every call, audited
     ("core/demo.py", "_make_users"),  # demo data only: `fazhi demo` refuses unless FAZHI_DEMO
+    # demo data only, run from `fazhi demo` after _make_users: admin_df also keeps the
+    # 社区矫正 roster (the restricted role), as a 司法所 head would
+    ("corrections/demo.py", "gen"),
 }
 _WRITE_METHODS = {"create", "get_or_create", "update_or_create", "bulk_create", "add", "set"}
 
@@ -350,7 +353,7 @@ def test_the_daily_inactive_job_ends_tokens(world):
 
 def test_a_role_removed_ends_tokens(world, admins, api_for):
     _, key = ApiToken.issue(world.admin_a, "script")
-    m = Membership.objects.get(user=world.admin_a)
+    m = Membership.objects.get(user=world.admin_a, role="township_admin")
     assert api_for(admins["sec"]).c.delete(f"/api/v1/roles/{m.pk}").status_code == 204
     assert _bearer(key).status_code == 401
     token = ApiToken.objects.get(user=world.admin_a)
