@@ -68,5 +68,7 @@ def test_draft_edit_approve_publish_and_public_page(live_server, page):
     page.goto(f"{base}/public/reports/")
     assert "甲镇关于2024年度法治政府建设情况的报告" in page.content()
     page.click("text=甲镇关于2024年度法治政府建设情况的报告")
-    assert "本年度无其他需要报告的情况" in page.content()
+    # The click starts a navigation: wait for the report page, not whatever is mid-load.
+    page.wait_for_url("**/public/reports/*/")
+    expect(page.locator("body")).to_contain_text("本年度无其他需要报告的情况")
     assert "调处矛盾纠纷" in page.content()
