@@ -125,8 +125,7 @@ class SupervisedPerson(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "特殊人群"
-        verbose_name_plural = "特殊人群"
+        verbose_name = verbose_name_plural = "特殊人群"
         ordering = ["kind", "unit__path", "id"]
         indexes = [
             models.Index(fields=["unit", "kind", "status"]),
@@ -175,8 +174,7 @@ class SupervisionVisit(models.Model):
     history = history()
 
     class Meta:
-        verbose_name = "走访谈话记录"
-        verbose_name_plural = "走访谈话记录"
+        verbose_name = verbose_name_plural = "走访谈话记录"
         ordering = ["-visited_on", "-id"]
 
     def __str__(self) -> str:

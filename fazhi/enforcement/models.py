@@ -24,8 +24,7 @@ class EnforcementSettings(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "行政执法设置"
-        verbose_name_plural = "行政执法设置"
+        verbose_name = verbose_name_plural = "行政执法设置"
         constraints = [models.UniqueConstraint(fields=["unit"], name="enforcement_settings_unit")]
 
     def __str__(self) -> str:
@@ -52,8 +51,7 @@ class EnforcementCertificate(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "执法证件"
-        verbose_name_plural = "执法证件"
+        verbose_name = verbose_name_plural = "执法证件"
         ordering = ["expires_on", "id"]
 
     def __str__(self) -> str:
@@ -175,8 +173,7 @@ class EnforcementCase(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "行政执法案件"
-        verbose_name_plural = "行政执法案件"
+        verbose_name = verbose_name_plural = "行政执法案件"
         ordering = ["-opened_on", "-id"]
         indexes = [models.Index(fields=["unit", "opened_on", "status"])]
 
@@ -244,8 +241,7 @@ class Reconsideration(Challenge):
     history = history()
 
     class Meta:
-        verbose_name = "行政复议"
-        verbose_name_plural = "行政复议"
+        verbose_name = verbose_name_plural = "行政复议"
         ordering = ["-received_on", "-id"]
 
 
@@ -260,8 +256,7 @@ class Litigation(Challenge):
     history = history()
 
     class Meta:
-        verbose_name = "行政应诉"
-        verbose_name_plural = "行政应诉"
+        verbose_name = verbose_name_plural = "行政应诉"
         ordering = ["-received_on", "-id"]
 
 
@@ -313,8 +308,7 @@ class CaseReview(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "行政执法案卷评查"
-        verbose_name_plural = "行政执法案卷评查"
+        verbose_name = verbose_name_plural = "行政执法案卷评查"
         ordering = ["-reviewed_on", "-id"]
 
     def __str__(self) -> str:
@@ -344,8 +338,7 @@ class DiscretionStandard(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "行政裁量权基准"
-        verbose_name_plural = "行政裁量权基准"
+        verbose_name = verbose_name_plural = "行政裁量权基准"
         ordering = ["-adopted_on", "-id"]
 
     def __str__(self) -> str:
@@ -374,8 +367,7 @@ class SupervisionVisit(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "人大代表政协委员监督"
-        verbose_name_plural = "人大代表政协委员监督"
+        verbose_name = verbose_name_plural = "人大代表政协委员监督"
         ordering = ["-held_on", "-id"]
 
     def __str__(self) -> str:
@@ -396,8 +388,7 @@ class StaffTraining(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "执法人员培训考试"
-        verbose_name_plural = "执法人员培训考试"
+        verbose_name = verbose_name_plural = "执法人员培训考试"
         ordering = ["-held_on", "-id"]
 
     def __str__(self) -> str:
@@ -428,8 +419,7 @@ class Responsibility(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "行政执法责任制"
-        verbose_name_plural = "行政执法责任制"
+        verbose_name = verbose_name_plural = "行政执法责任制"
         ordering = ["unit__path", "post", "id"]
 
     def __str__(self) -> str:

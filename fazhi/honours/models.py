@@ -100,8 +100,7 @@ class Honour(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "荣誉称号"
-        verbose_name_plural = "荣誉称号"
+        verbose_name = verbose_name_plural = "荣誉称号"
         ordering = ["-year", "unit__path", "id"]
         indexes = [models.Index(fields=["unit", "year"])]
 
@@ -170,8 +169,7 @@ class Assessment(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "考核结果"
-        verbose_name_plural = "考核结果"
+        verbose_name = verbose_name_plural = "考核结果"
         ordering = ["-year", "unit__path", "kind"]
         constraints = [
             models.UniqueConstraint(

@@ -21,8 +21,7 @@ class IndicatorSnapshot(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "指标快照"
-        verbose_name_plural = "指标快照"
+        verbose_name = verbose_name_plural = "指标快照"
         ordering = ["-taken_at", "-pk"]
         indexes = [models.Index(fields=["unit", "year"])]
 

@@ -58,8 +58,7 @@ class LearningSettings(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "学法设置"
-        verbose_name_plural = "学法设置"
+        verbose_name = verbose_name_plural = "学法设置"
         constraints = [
             models.UniqueConstraint(fields=["unit"], name="learning_settings_one_per_county")
         ]
@@ -80,8 +79,7 @@ class Cadre(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "干部"
-        verbose_name_plural = "干部"
+        verbose_name = verbose_name_plural = "干部"
         ordering = ["unit__path", "-in_leadership_group", "name"]
         indexes = [models.Index(fields=["unit", "name"])]
 
@@ -126,8 +124,7 @@ class StudySession(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "学法活动"
-        verbose_name_plural = "学法活动"
+        verbose_name = verbose_name_plural = "学法活动"
         ordering = ["-date", "-pk"]
         indexes = [models.Index(fields=["unit", "date"])]
 
@@ -163,8 +160,7 @@ class Attendance(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "参学记录"
-        verbose_name_plural = "参学记录"
+        verbose_name = verbose_name_plural = "参学记录"
         constraints = [
             models.UniqueConstraint(fields=["session", "cadre"], name="attendance_once_per_session")
         ]
@@ -195,8 +191,7 @@ class ExamResult(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "学法考试成绩"
-        verbose_name_plural = "学法考试成绩"
+        verbose_name = verbose_name_plural = "学法考试成绩"
         constraints = [
             models.UniqueConstraint(fields=["cadre", "year"], name="exam_result_once_per_year")
         ]

@@ -27,8 +27,7 @@ class LegalServiceSettings(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "法律服务设置"
-        verbose_name_plural = "法律服务设置"
+        verbose_name = verbose_name_plural = "法律服务设置"
         constraints = [models.UniqueConstraint(fields=["unit"], name="legalservice_settings_unit")]
 
     def __str__(self) -> str:
@@ -52,8 +51,7 @@ class LegalAdviser(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "法律顾问"
-        verbose_name_plural = "法律顾问"
+        verbose_name = verbose_name_plural = "法律顾问"
         ordering = ["-contract_end", "name"]
 
     def __str__(self) -> str:
@@ -86,8 +84,7 @@ class DutyShift(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "坐班值班"
-        verbose_name_plural = "坐班值班"
+        verbose_name = verbose_name_plural = "坐班值班"
         ordering = ["-date", "id"]
         indexes = [models.Index(fields=["unit", "date", "status"])]
 
@@ -175,8 +172,7 @@ class Consultation(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "法律咨询"
-        verbose_name_plural = "法律咨询"
+        verbose_name = verbose_name_plural = "法律咨询"
         ordering = ["-date", "-id"]
         indexes = [models.Index(fields=["unit", "date"])]
 
@@ -207,8 +203,7 @@ class EnterpriseVisit(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "入企法律服务"
-        verbose_name_plural = "入企法律服务"
+        verbose_name = verbose_name_plural = "入企法律服务"
         ordering = ["-date", "-id"]
         indexes = [models.Index(fields=["unit", "date"])]
 
@@ -227,8 +222,7 @@ class ServiceCenterDay(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "公共法律服务中心日统计"
-        verbose_name_plural = "公共法律服务中心日统计"
+        verbose_name = verbose_name_plural = "公共法律服务中心日统计"
         ordering = ["-date"]
         constraints = [models.UniqueConstraint(fields=["unit", "date"], name="service_day_unique")]
 
@@ -261,8 +255,7 @@ class LegalAidReferral(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "法律援助转介"
-        verbose_name_plural = "法律援助转介"
+        verbose_name = verbose_name_plural = "法律援助转介"
         ordering = ["-date", "-id"]
 
     def __str__(self) -> str:

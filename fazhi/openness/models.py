@@ -59,8 +59,7 @@ class Disclosure(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "主动公开"
-        verbose_name_plural = "主动公开"
+        verbose_name = verbose_name_plural = "主动公开"
         ordering = ["-published_on", "-id"]
         indexes = [models.Index(fields=["unit", "published_on"])]
 
@@ -231,8 +230,7 @@ class InformationRequest(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "依申请公开"
-        verbose_name_plural = "依申请公开"
+        verbose_name = verbose_name_plural = "依申请公开"
         ordering = ["-received_on", "-id"]
         indexes = [
             models.Index(fields=["unit", "received_on"]),
@@ -296,8 +294,7 @@ class OpennessReport(LedgerModel):
     history = history(excluded_fields=["docx", "html", "tables"])
 
     class Meta:
-        verbose_name = "政府信息公开工作年度报告"
-        verbose_name_plural = "政府信息公开工作年度报告"
+        verbose_name = verbose_name_plural = "政府信息公开工作年度报告"
         ordering = ["-year", "unit__path"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "year"], name="openness_report_unit_year")

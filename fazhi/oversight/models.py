@@ -30,8 +30,7 @@ class LeadingGroup(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "法治建设领导小组"
-        verbose_name_plural = "法治建设领导小组"
+        verbose_name = verbose_name_plural = "法治建设领导小组"
         ordering = ["-year"]
         constraints = [models.UniqueConstraint(fields=["unit", "year"], name="leading_group_year")]
 
@@ -59,8 +58,7 @@ class LeadingGroupMember(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "领导小组成员"
-        verbose_name_plural = "领导小组成员"
+        verbose_name = verbose_name_plural = "领导小组成员"
         ordering = ["order", "id"]
 
     def __str__(self) -> str:
@@ -82,8 +80,7 @@ class DutyReport(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "第一责任人述法"
-        verbose_name_plural = "第一责任人述法"
+        verbose_name = verbose_name_plural = "第一责任人述法"
         ordering = ["-year", "id"]
 
     def __str__(self) -> str:
@@ -118,8 +115,7 @@ class Funding(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "经费保障"
-        verbose_name_plural = "经费保障"
+        verbose_name = verbose_name_plural = "经费保障"
         ordering = ["-year", "kind", "id"]
 
     def __str__(self) -> str:
@@ -162,8 +158,7 @@ class Inspection(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "督察/自查"
-        verbose_name_plural = "督察/自查"
+        verbose_name = verbose_name_plural = "督察/自查"
         ordering = ["-date", "-id"]
 
     def __str__(self) -> str:
@@ -238,8 +233,7 @@ class Rectification(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "整改"
-        verbose_name_plural = "整改"
+        verbose_name = verbose_name_plural = "整改"
         ordering = ["deadline", "id"]
         indexes = [models.Index(fields=["status", "deadline"])]
 

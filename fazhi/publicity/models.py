@@ -55,8 +55,7 @@ class PublicityDuty(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "普法责任"
-        verbose_name_plural = "普法责任"
+        verbose_name = verbose_name_plural = "普法责任"
         ordering = ["-year", "body"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "year", "body"], name="publicity_duty_unique")
@@ -117,8 +116,7 @@ class PublicityEvent(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "普法活动"
-        verbose_name_plural = "普法活动"
+        verbose_name = verbose_name_plural = "普法活动"
         ordering = ["-date", "-pk"]
         indexes = [models.Index(fields=["unit", "date"])]
 
@@ -146,8 +144,7 @@ class LegalLiaison(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "法律明白人"
-        verbose_name_plural = "法律明白人"
+        verbose_name = verbose_name_plural = "法律明白人"
         ordering = ["unit__path", "name"]
 
     def __str__(self) -> str:
@@ -174,8 +171,7 @@ class LiaisonTraining(LedgerModel):
     history = history(m2m_fields=[liaisons])
 
     class Meta:
-        verbose_name = "法律明白人培训"
-        verbose_name_plural = "法律明白人培训"
+        verbose_name = verbose_name_plural = "法律明白人培训"
         ordering = ["-date", "-pk"]
 
     def __str__(self) -> str:
@@ -225,8 +221,7 @@ class ModelVillage(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "民主法治示范村(社区)"
-        verbose_name_plural = "民主法治示范村(社区)"
+        verbose_name = verbose_name_plural = "民主法治示范村(社区)"
         ordering = ["-year", "unit__path"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "level"], name="model_village_once_per_level")
@@ -265,8 +260,7 @@ class PublicityChannel(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "普法宣传渠道"
-        verbose_name_plural = "普法宣传渠道"
+        verbose_name = verbose_name_plural = "普法宣传渠道"
         ordering = ["unit__path", "kind"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "kind"], name="publicity_channel_once_per_kind")
@@ -301,8 +295,7 @@ class CultureSite(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "法治文化阵地"
-        verbose_name_plural = "法治文化阵地"
+        verbose_name = verbose_name_plural = "法治文化阵地"
         ordering = ["unit__path", "kind", "name"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "name"], name="culture_site_unique_name")
@@ -327,8 +320,7 @@ class VicePrincipal(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "法治副校长"
-        verbose_name_plural = "法治副校长"
+        verbose_name = verbose_name_plural = "法治副校长"
         ordering = ["unit__path", "school", "-appointed_on"]
 
     def __str__(self) -> str:

@@ -59,8 +59,7 @@ class AnnualReport(LedgerModel):
     history = history(excluded_fields=["docx", "html"])
 
     class Meta:
-        verbose_name = "法治政府建设年度报告"
-        verbose_name_plural = "法治政府建设年度报告"
+        verbose_name = verbose_name_plural = "法治政府建设年度报告"
         ordering = ["-year", "unit__path"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "year"], name="annual_report_unit_year")
@@ -97,8 +96,7 @@ class ReportSection(models.Model):
     history = history(excluded_fields=["sources"])
 
     class Meta:
-        verbose_name = "报告部分"
-        verbose_name_plural = "报告部分"
+        verbose_name = verbose_name_plural = "报告部分"
         ordering = ["report", "number"]
         constraints = [
             models.UniqueConstraint(fields=["report", "number"], name="report_section_number")
@@ -126,8 +124,7 @@ class Shortfall(models.Model):
     history = history()
 
     class Meta:
-        verbose_name = "存在的不足"
-        verbose_name_plural = "存在的不足"
+        verbose_name = verbose_name_plural = "存在的不足"
         ordering = ["report", "order", "pk"]
         constraints = [models.UniqueConstraint(fields=["report", "key"], name="shortfall_key")]
 
@@ -150,8 +147,7 @@ class WorkPlanItem(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "工作要点"
-        verbose_name_plural = "工作要点"
+        verbose_name = verbose_name_plural = "工作要点"
         ordering = ["year", "order", "pk"]
         indexes = [models.Index(fields=["unit", "year"])]
 
@@ -182,8 +178,7 @@ class PreviousReport(models.Model):
     by_name = models.CharField("导入人", max_length=50, blank=True)
 
     class Meta:
-        verbose_name = "上一年度报告"
-        verbose_name_plural = "上一年度报告"
+        verbose_name = verbose_name_plural = "上一年度报告"
 
     def __str__(self) -> str:
         return self.name
@@ -206,8 +201,7 @@ class FigureOverride(models.Model):
     history = history()
 
     class Meta:
-        verbose_name = "数据更正"
-        verbose_name_plural = "数据更正"
+        verbose_name = verbose_name_plural = "数据更正"
         constraints = [models.UniqueConstraint(fields=["report", "code"], name="override_code")]
 
     def __str__(self) -> str:
@@ -223,8 +217,7 @@ class ReportingDeadline(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "报送截止日期"
-        verbose_name_plural = "报送截止日期"
+        verbose_name = verbose_name_plural = "报送截止日期"
         constraints = [
             models.UniqueConstraint(fields=["unit", "year"], name="reporting_deadline_unit_year")
         ]

@@ -37,8 +37,7 @@ class Attachment(models.Model):
     scope_field = "unit"
 
     class Meta:
-        verbose_name = "附件"
-        verbose_name_plural = "附件"
+        verbose_name = verbose_name_plural = "附件"
         indexes = [models.Index(fields=["content_type", "object_id"])]
         ordering = ["-uploaded_at"]
 

@@ -61,8 +61,7 @@ class AuditEvent(models.Model):
     objects = AuditQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "审计日志"
-        verbose_name_plural = "审计日志"
+        verbose_name = verbose_name_plural = "审计日志"
         ordering = ["-id"]
 
     def __str__(self) -> str:

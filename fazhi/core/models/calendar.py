@@ -17,8 +17,7 @@ class CalendarYear(models.Model):
     entered_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "年度节假日安排"
-        verbose_name_plural = "年度节假日安排"
+        verbose_name = verbose_name_plural = "年度节假日安排"
         ordering = ["-year"]
 
     def __str__(self) -> str:
@@ -37,8 +36,7 @@ class CalendarDay(models.Model):
     name = models.CharField("节日", max_length=50, blank=True)
 
     class Meta:
-        verbose_name = "节假日"
-        verbose_name_plural = "节假日"
+        verbose_name = verbose_name_plural = "节假日"
         ordering = ["date"]
 
     def __str__(self) -> str:

@@ -15,8 +15,7 @@ class DocumentTemplate(models.Model):
     uploaded_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "文书模板"
-        verbose_name_plural = "文书模板"
+        verbose_name = verbose_name_plural = "文书模板"
 
     def __str__(self) -> str:
         return self.key

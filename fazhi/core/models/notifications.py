@@ -18,8 +18,7 @@ class Notification(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "通知"
-        verbose_name_plural = "通知"
+        verbose_name = verbose_name_plural = "通知"
         ordering = ["-day", "-id"]
         constraints = [
             models.UniqueConstraint(

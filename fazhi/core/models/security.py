@@ -18,8 +18,7 @@ class TotpDevice(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "动态口令设备"
-        verbose_name_plural = "动态口令设备"
+        verbose_name = verbose_name_plural = "动态口令设备"
 
     def __str__(self) -> str:
         return f"TOTP {self.user}"

@@ -29,8 +29,7 @@ class ExternalIdentity(models.Model):
     last_login_at = models.DateTimeField("最近登录", null=True, blank=True)
 
     class Meta:
-        verbose_name = "统一身份认证账号"
-        verbose_name_plural = "统一身份认证账号"
+        verbose_name = verbose_name_plural = "统一身份认证账号"
         constraints = [
             models.UniqueConstraint(fields=["provider", "subject"], name="sso_subject_unique")
         ]

@@ -43,8 +43,7 @@ class ApiToken(models.Model):
     )
 
     class Meta:
-        verbose_name = "API令牌"
-        verbose_name_plural = "API令牌"
+        verbose_name = verbose_name_plural = "API令牌"
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

@@ -27,8 +27,7 @@ class TransitionRecord(models.Model):
     data = models.JSONField("数据", default=dict, blank=True)
 
     class Meta:
-        verbose_name = "流程记录"
-        verbose_name_plural = "流程记录"
+        verbose_name = verbose_name_plural = "流程记录"
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["content_type", "object_id", "at"])]
 

@@ -81,8 +81,7 @@ class Unit(models.Model):
     history = history(excluded_fields=["path", "depth"])
 
     class Meta:
-        verbose_name = "单位"
-        verbose_name_plural = "单位"
+        verbose_name = verbose_name_plural = "单位"
         ordering = ["path"]
         indexes = [
             models.Index(fields=["kind", "path"]),
@@ -164,8 +163,7 @@ class Membership(models.Model):
     history = history()
 
     class Meta:
-        verbose_name = "成员"
-        verbose_name_plural = "成员"
+        verbose_name = verbose_name_plural = "成员"
         constraints = [
             models.UniqueConstraint(fields=["user", "unit", "role"], name="membership_unique"),
         ]

@@ -29,8 +29,7 @@ class DecisionCatalog(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "重大行政决策目录"
-        verbose_name_plural = "重大行政决策目录"
+        verbose_name = verbose_name_plural = "重大行政决策目录"
         ordering = ["-year", "unit"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "year"], name="decision_catalog_unit_year")
@@ -88,8 +87,7 @@ class MajorDecision(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "重大行政决策"
-        verbose_name_plural = "重大行政决策"
+        verbose_name = verbose_name_plural = "重大行政决策"
         ordering = ["-year", "-id"]
         indexes = [models.Index(fields=["unit", "year", "status"])]
 
@@ -140,8 +138,7 @@ class DecisionStep(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "决策程序环节"
-        verbose_name_plural = "决策程序环节"
+        verbose_name = verbose_name_plural = "决策程序环节"
         ordering = ["decision", "id"]
 
     def __str__(self) -> str:
@@ -194,8 +191,7 @@ class CollectiveDiscussion(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "集体讨论决定"
-        verbose_name_plural = "集体讨论决定"
+        verbose_name = verbose_name_plural = "集体讨论决定"
         ordering = ["-meeting_date", "-id"]
 
     def __str__(self) -> str:
@@ -223,8 +219,7 @@ class MemberView(models.Model):
 
     class Meta:
         ordering = ["discussion", "order"]
-        verbose_name = "参会人员意见"
-        verbose_name_plural = "参会人员意见"
+        verbose_name = verbose_name_plural = "参会人员意见"
 
     def __str__(self) -> str:
         return f"{self.name}：{self.get_view_display()}"

@@ -61,8 +61,7 @@ class NormativeDocument(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "规范性文件"
-        verbose_name_plural = "规范性文件"
+        verbose_name = verbose_name_plural = "规范性文件"
         ordering = ["-published_on", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -84,8 +83,7 @@ class DocumentRegister(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "规范性文件登记簿"
-        verbose_name_plural = "规范性文件登记簿"
+        verbose_name = verbose_name_plural = "规范性文件登记簿"
         constraints = [
             models.UniqueConstraint(fields=["unit", "year"], name="document_register_unit_year")
         ]

@@ -65,8 +65,7 @@ class LegalityReview(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "合法性审查"
-        verbose_name_plural = "合法性审查"
+        verbose_name = verbose_name_plural = "合法性审查"
         ordering = ["-requested_on", "-id"]
         indexes = [models.Index(fields=["unit", "requested_on", "status"])]
 
@@ -113,8 +112,7 @@ class ReviewFinding(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "审查发现的问题"
-        verbose_name_plural = "审查发现的问题"
+        verbose_name = verbose_name_plural = "审查发现的问题"
         ordering = ["review", "id"]
 
     def __str__(self) -> str:
@@ -153,8 +151,7 @@ class ContractReview(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "合同审查"
-        verbose_name_plural = "合同审查"
+        verbose_name = verbose_name_plural = "合同审查"
         ordering = ["-id"]
 
     def __str__(self) -> str:

@@ -22,8 +22,7 @@ class DecisionsSettings(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "依法决策设置"
-        verbose_name_plural = "依法决策设置"
+        verbose_name = verbose_name_plural = "依法决策设置"
         constraints = [models.UniqueConstraint(fields=["unit"], name="decisions_settings_unit")]
 
     def __str__(self) -> str:

@@ -22,8 +22,7 @@ class DisputeCategory(models.Model):
     history = history()
 
     class Meta:
-        verbose_name = "纠纷类别"
-        verbose_name_plural = "纠纷类别"
+        verbose_name = verbose_name_plural = "纠纷类别"
         ordering = ["order", "id"]
 
     def __str__(self) -> str:
@@ -159,8 +158,7 @@ class MediationCommittee(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "调解组织"
-        verbose_name_plural = "调解组织"
+        verbose_name = verbose_name_plural = "调解组织"
         ordering = ["unit__path", "name"]
 
     def __str__(self) -> str:
@@ -229,8 +227,7 @@ class CommitteeMember(models.Model):
     history = history()
 
     class Meta:
-        verbose_name = "调委会成员"
-        verbose_name_plural = "调委会成员"
+        verbose_name = verbose_name_plural = "调委会成员"
 
     def __str__(self) -> str:
         return self.name
@@ -312,8 +309,7 @@ class Dispute(CaseBase):
     history = history()
 
     class Meta:
-        verbose_name = "矛盾纠纷"
-        verbose_name_plural = "矛盾纠纷"
+        verbose_name = verbose_name_plural = "矛盾纠纷"
         ordering = ["-registered_on", "-id"]
         indexes = [
             models.Index(fields=["status", "due_date"]),
@@ -356,8 +352,7 @@ class DisputeParty(models.Model):
     history = history()
 
     class Meta:
-        verbose_name = "当事人"
-        verbose_name_plural = "当事人"
+        verbose_name = verbose_name_plural = "当事人"
         ordering = ["id"]
         indexes = [models.Index(fields=["id_number"]), models.Index(fields=["phone"])]
 
@@ -378,8 +373,7 @@ class MediationSession(models.Model):
     history = history()
 
     class Meta:
-        verbose_name = "调解记录"
-        verbose_name_plural = "调解记录"
+        verbose_name = verbose_name_plural = "调解记录"
         ordering = ["held_on", "id"]
 
     def __str__(self) -> str:
@@ -402,8 +396,7 @@ class FollowUp(models.Model):
     history = history()
 
     class Meta:
-        verbose_name = "回访记录"
-        verbose_name_plural = "回访记录"
+        verbose_name = verbose_name_plural = "回访记录"
         ordering = ["visited_on", "id"]
 
     def __str__(self) -> str:
@@ -418,8 +411,7 @@ class DisputeConfig(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "调解设置"
-        verbose_name_plural = "调解设置"
+        verbose_name = verbose_name_plural = "调解设置"
         constraints = [models.UniqueConstraint(fields=["unit"], name="dispute_config_one_per_unit")]
 
     def __str__(self) -> str:

@@ -141,8 +141,7 @@ class GridCase(CaseBase):
     history = history()
 
     class Meta:
-        verbose_name = "网格事件"
-        verbose_name_plural = "网格事件"
+        verbose_name = verbose_name_plural = "网格事件"
         ordering = ["-reported_on", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "number"], name="grid_case_number_unique")

@@ -20,8 +20,7 @@ class HotlineCategory(models.Model):
     history = history()
 
     class Meta:
-        verbose_name = "热线诉求类别"
-        verbose_name_plural = "热线诉求类别"
+        verbose_name = verbose_name_plural = "热线诉求类别"
         ordering = ["order", "id"]
 
     def __str__(self) -> str:
@@ -77,8 +76,7 @@ class HotlineAppeal(CaseBase):
     history = history()
 
     class Meta:
-        verbose_name = "热线诉求"
-        verbose_name_plural = "热线诉求"
+        verbose_name = verbose_name_plural = "热线诉求"
         ordering = ["-received_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["number"], name="hotline_ticket_unique")]
         indexes = [

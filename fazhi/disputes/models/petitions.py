@@ -157,8 +157,7 @@ class Petition(CaseBase):
     history = history()
 
     class Meta:
-        verbose_name = "信访件"
-        verbose_name_plural = "信访件"
+        verbose_name = verbose_name_plural = "信访件"
         ordering = ["-received_on", "-id"]
         indexes = [
             models.Index(fields=["status", "due_date"]),
@@ -184,8 +183,7 @@ class Petitioner(models.Model):
     history = history()
 
     class Meta:
-        verbose_name = "信访人"
-        verbose_name_plural = "信访人"
+        verbose_name = verbose_name_plural = "信访人"
         ordering = ["id"]
         indexes = [models.Index(fields=["id_number"]), models.Index(fields=["phone"])]
 

@@ -52,8 +52,7 @@ class LeaderReception(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "领导接访下访"
-        verbose_name_plural = "领导接访下访"
+        verbose_name = verbose_name_plural = "领导接访下访"
         ordering = ["-received_on", "unit__path", "id"]
         indexes = [models.Index(fields=["unit", "received_on"])]
 
@@ -95,8 +94,7 @@ class JudicialAssistance(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "司法救助"
-        verbose_name_plural = "司法救助"
+        verbose_name = verbose_name_plural = "司法救助"
         ordering = ["-granted_on", "unit__path", "id"]
         indexes = [models.Index(fields=["unit", "granted_on"])]
 

@@ -41,8 +41,7 @@ class MediatorTraining(LedgerModel):
     history = history()
 
     class Meta:
-        verbose_name = "人民调解员培训"
-        verbose_name_plural = "人民调解员培训"
+        verbose_name = verbose_name_plural = "人民调解员培训"
         ordering = ["-held_on", "unit__path", "id"]
         indexes = [models.Index(fields=["unit", "held_on"])]
 
