@@ -7,7 +7,7 @@ from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from fazhi.core import scoping
+from fazhi.core import pii, scoping
 from fazhi.core.apitypes import DbId
 from fazhi.core.errors import InvalidInput
 from fazhi.core.roles import Perm
@@ -89,10 +89,15 @@ def _get(request, report_id: int) -> AnnualReport:
     )
 
 
-@router.get("/{report_id}", summary="报告全文：各部分文字和每个数据的指标代码")
+@router.get(
+    "/{report_id}", summary="报告全文：各部分文字、每个数据的指标代码和第一部分篇幅所限未写入的要点"
+)
 def detail(request, report_id: int):
     report = _get(request, report_id)
-    return {**_out(report), **render.to_json(report)}
+    omitted = [
+        {**p, "plain": pii.mask_free_text(p["plain"])} for p in services.omitted_points(report)
+    ]
+    return {**_out(report), **render.to_json(report), "omitted": omitted}
 
 
 @router.post(

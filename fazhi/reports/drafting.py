@@ -106,7 +106,8 @@ def _sources(items) -> list[dict]:
 _SENT = re.compile(r"[^。！？；]*[。！？；]|[^。！？；]+$")
 
 
-def _norm(sentence: str) -> str:
+def normalised(sentence: str) -> str:
+    """A sentence without spaces and punctuation: what "the same sentence" compares."""
     return re.sub(r"[\s，,、。；;：:“”\"'（）()《》]", "", sentence)
 
 
@@ -119,7 +120,7 @@ class Once:
     def __call__(self, text: str) -> str:
         out = []
         for s in _SENT.findall(text):
-            key = _norm(s)
+            key = normalised(s)
             if len(key) >= 8 and key in self.seen:
                 continue
             self.seen.add(key)
@@ -208,11 +209,37 @@ def _fit(by_theme: dict[str, list[Point]], budget: int) -> dict[str, list[Point]
     return chosen
 
 
-def section_one(ctx: Context, points: list[Point], once: Once) -> tuple[str, list[dict]]:
+def _by_theme(points: list[Point]) -> dict[str, list[Point]]:
     by_theme: dict[str, list[Point]] = defaultdict(list)
     for p in points:
         by_theme[p.theme if p.theme in THEMES else "oversight"].append(p)
+    return by_theme
+
+
+def omitted(points: list[Point]) -> list[dict]:
+    """The points section one leaves out for length (or beyond five a theme), in theme
+    order and by weight: the editor offers them to the writer, who may put any back.
+    Each ``{"theme", "theme_title", "lead", "text"}``, the text with ``{{code}}`` tokens."""
+    by_theme = _by_theme(points)
     fitted = _fit(by_theme, SECTION_ONE_BUDGET)
+    out = []
+    for key, theme in THEMES.items():
+        kept = {id(p) for p in fitted.get(key, [])}
+        for p in sorted(by_theme.get(key, []), key=lambda p: -p.weight):
+            if id(p) not in kept and p.text.strip():
+                out.append(
+                    {
+                        "theme": key,
+                        "theme_title": theme.title,
+                        "lead": p.lead.rstrip("。"),
+                        "text": _end(p.text),
+                    }
+                )
+    return out
+
+
+def section_one(ctx: Context, points: list[Point], once: Once) -> tuple[str, list[dict]]:
+    fitted = _fit(_by_theme(points), SECTION_ONE_BUDGET)
     paragraphs, used = [], []
     for key, theme in THEMES.items():
         chosen = fitted.get(key, [])

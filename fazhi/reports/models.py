@@ -92,8 +92,14 @@ class ReportSection(models.Model):
     sources = models.JSONField(
         "来源", default=list, blank=True, help_text="生成这一部分时依据的记录和指标"
     )
+    omitted = models.JSONField(
+        "篇幅所限未写入的要点",
+        default=list,
+        blank=True,
+        help_text="第一部分按篇幅取舍时未写入的要点，编辑时可插入正文",
+    )
 
-    history = history(excluded_fields=["sources"])
+    history = history(excluded_fields=["sources", "omitted"])
 
     class Meta:
         verbose_name = verbose_name_plural = "报告部分"

@@ -129,9 +129,9 @@ def context_for(report: AnnualReport) -> contrib.Context:
     )
 
 
-def _draft(report: AnnualReport) -> tuple[dict[int, tuple[str, list]], list[dict]]:
-    """Every section's text and sources from the report's snapshot and the records, and
-    the grouped shortfalls (section two's points)."""
+def _draft(report: AnnualReport) -> tuple[dict[int, tuple[str, list]], list[dict], list[dict]]:
+    """Every section's text and sources from the report's snapshot and the records, the
+    grouped shortfalls (section two's points) and the points section one left out."""
     ctx = context_for(report)
     material = drafting.collect(ctx)
     groups = drafting.group_shortfalls(ctx, material.found)
@@ -148,7 +148,7 @@ def _draft(report: AnnualReport) -> tuple[dict[int, tuple[str, list]], list[dict
     texts[2] = (drafting.section_two(ctx, rows, once), [s for g in groups for s in g["sources"]])
     texts[4] = drafting.section_four(ctx, plan, groups, material.hints, once)
     texts[5] = (drafting.SECTION_FIVE, [])
-    return texts, groups
+    return texts, groups, drafting.omitted(material.points)
 
 
 @transaction.atomic
@@ -180,11 +180,13 @@ def generate(
         report.snapshot = indicator_services.take_snapshot(
             report.unit, report.year, actor=actor, purpose="报告草稿"
         )
-    texts, _groups = _draft(report)
+    texts, _groups, omitted = _draft(report)
     for section in report.sections.all():
         if numbers is not None and section.number not in numbers:
             continue
         text, sources = texts[section.number]
+        if section.number == 1:
+            section.omitted = omitted
         _set_generated(section, text, sources, overwrite=numbers is not None)
     report.generated_at = timezone.now()
     report.version += 1
@@ -204,6 +206,22 @@ def _set_generated(section: ReportSection, text: str, sources=None, *, overwrite
         section.text = text
         section.edited = False
     section.save()
+
+
+def omitted_points(report: AnnualReport) -> list[dict]:
+    """Section one's points the draft left out for length and the writer has not put
+    back: each as stored (``text`` with ``{{code}}`` tokens, for insertion) with
+    ``plain``, the text as it reads with the report's figures."""
+    section = next((s for s in report.sections.all() if s.number == 1), None)
+    if section is None or not section.omitted:
+        return []
+    written = drafting.normalised(section.text)
+    values, overrides = figures.values_for(report), overrides_of(report)
+    return [
+        {**p, "plain": figures.plain(p["text"], values, overrides)}
+        for p in section.omitted
+        if drafting.normalised(p["text"]) not in written
+    ]
 
 
 def _sync_shortfalls(report: AnnualReport, groups: list[dict]) -> None:
@@ -231,7 +249,7 @@ def _sync_shortfalls(report: AnnualReport, groups: list[dict]) -> None:
 
 def _refresh_dependent(report: AnnualReport) -> None:
     """Sections two and four follow the causes and the plan staff enter."""
-    texts, _ = _draft(report)
+    texts, _, _ = _draft(report)
     for section in report.sections.filter(number__in=(2, 4)):
         text, sources = texts[section.number]
         _set_generated(section, text, sources)
@@ -396,7 +414,7 @@ def carry_shortfalls(report, *, actor) -> list[WorkPlanItem]:
     work and the items its shortfalls suggest (skipped when the plan already has it)."""
     scoping.require(actor, Perm.CHANGE, report, REFUSED)
     _editable(report)
-    _, groups = _draft(report)
+    _, groups, _ = _draft(report)
     existing = set(plan_items(report).values_list("from_shortfall", flat=True))
     made = []
     order = plan_items(report).count()

@@ -192,6 +192,7 @@ def edit(request, pk: int):
                 for item in report.shortfalls.all()
             ],
             "plan": services.plan_items(report),
+            "omitted": services.omitted_points(report),
             "themes": contrib.THEMES.values(),
             "overrides": report.overrides.all(),
             "indicators": registry.all_indicators(),

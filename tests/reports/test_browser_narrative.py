@@ -75,3 +75,40 @@ def test_draft_cause_plan_regenerate_one_section_and_download(live_server, page)
     doc = docx.Document(io.BytesIO(Path(info.value.path()).read_bytes()))
     body = "\n".join(p.text for p in doc.paragraphs)
     assert "本年度无其他需要报告的情况。" in body and "一是" in body
+
+
+def test_a_point_left_out_for_length_is_put_back_with_one_click(live_server, page, monkeypatch):
+    from fazhi.reports import contrib, drafting
+    from fazhi.reports.contrib import Contribution, Point
+
+    contrib.autodiscover()
+    six = [(f"拥挤要点{i}", f"拥挤要点正文第{i}条。") for i in range(6)]
+    contrib.register(
+        Contribution(
+            "zz_crowded",
+            points=lambda ctx: [
+                Point("openness", lead, text, weight=200 - i) for i, (lead, text) in enumerate(six)
+            ],
+        )
+    )
+    monkeypatch.setattr(drafting, "SECTION_ONE_BUDGET", 1200)
+    try:
+        world = build_world()
+        seed_ledgers(world)
+        base = live_server.url
+        browser_conf.login(page, base, "clerk_a", PASSWORD)
+        page.goto(f"{base}/reports/?year={YEAR}")
+        page.click("#create-report")
+        page.wait_for_selector("#section-1")
+        assert "拥挤要点5" not in page.input_value("#section-1")
+        page.click("#omitted-1 summary")
+        point = page.locator("#omitted-1 li", has_text="拥挤要点5")
+        point.locator("button.insert-point").click()
+        assert "拥挤要点5。拥挤要点正文第5条。" in page.input_value("#section-1")
+        assert page.locator("#omitted-1 li", has_text="拥挤要点5").count() == 0
+        page.click("#save-sections")
+        page.wait_for_selector(".alert-success")
+        assert "拥挤要点5。拥挤要点正文第5条。" in page.input_value("#section-1")
+        assert page.locator("#omitted-1 li", has_text="拥挤要点5").count() == 0
+    finally:
+        contrib.REGISTRY.pop("zz_crowded", None)

@@ -429,3 +429,71 @@ def test_section_one_keeps_to_the_seeds_length():
     )
     # the heaviest points stay
     assert all(v[0].lead == "要点0" for v in fitted.values())
+
+
+# --------------------------------------------------------------------------- left out
+@pytest.fixture
+def crowded():
+    """Six heavy points of one theme: the draft keeps at most five, the sixth is left out."""
+    contrib.autodiscover()
+
+    def points(ctx):
+        return [
+            Point(
+                "openness",
+                f"拥挤要点{i}",
+                f"拥挤要点正文第{i}条，公开事项{{{{openness.disclosed}}}}。",
+                weight=200 - i,
+            )
+            for i in range(6)
+        ]
+
+    contrib.register(Contribution("zz_crowded", points=points))
+    yield
+    contrib.REGISTRY.pop("zz_crowded", None)
+
+
+def test_points_left_out_for_length_are_offered_back(seeded, crowded, api_for, monkeypatch):
+    monkeypatch.setattr(drafting, "SECTION_ONE_BUDGET", 1200)
+    r = services.create_report(seeded.township_a, YEAR, actor=seeded.clerk_a)
+    one = r.sections.get(number=1)
+    left = [p["lead"] for p in one.omitted]
+    assert "拥挤要点5" in left and "拥挤要点0" not in left  # the lightest goes, not the heaviest
+    for p in one.omitted:  # nothing left out is also in the text, nothing written is left out
+        assert p["text"] not in one.text and p["lead"] not in one.text
+    offered = services.omitted_points(r)
+    assert [p["lead"] for p in offered] == left
+    sixth = next(p for p in offered if p["lead"] == "拥挤要点5")
+    assert "{{openness.disclosed}}" in sixth["text"] and "{{" not in sixth["plain"]
+    # the writer puts it back: it is no longer offered
+    services.update_section(
+        r, 1, one.text + f"{sixth['lead']}。{sixth['text']}", actor=seeded.clerk_a
+    )
+    assert "拥挤要点5" not in [p["lead"] for p in services.omitted_points(r)]
+    # the API and the CLI list them too
+    detail = api_for(seeded.clerk_a).c.get(f"/api/v1/reports/{r.pk}").json()
+    assert [p["lead"] for p in detail["omitted"]] == [p["lead"] for p in services.omitted_points(r)]
+    out = io.StringIO()
+    call_command(
+        "draft",
+        "show",
+        seeded.township_a.code,
+        str(YEAR),
+        "--user",
+        seeded.clerk_a.username,
+        stdout=out,
+    )
+    shown = [p["lead"] for p in services.omitted_points(r)]
+    assert all(f"｜{lead}。" in out.getvalue() for lead in shown)
+
+
+def test_the_editor_offers_the_left_out_points(seeded, crowded, client, monkeypatch):
+    monkeypatch.setattr(drafting, "SECTION_ONE_BUDGET", 1200)
+    r = services.create_report(seeded.township_a, YEAR, actor=seeded.clerk_a)
+    client.force_login(seeded.clerk_a)
+    page = client.get(f"/reports/{r.pk}/edit/").content.decode()
+    assert 'id="omitted-1"' in page and "拥挤要点5" in page and "insert-point" in page
+    # a reader without the right to change sees the points but no button
+    client.force_login(seeded.supervisor)
+    page = client.get(f"/reports/{r.pk}/edit/").content.decode()
+    assert "拥挤要点5" in page and "insert-point" not in page

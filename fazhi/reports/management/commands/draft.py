@@ -1,6 +1,7 @@
 """fazhi draft ACTION UNIT YEAR --user U …: the drafting steps of an annual report.
 
-show                       each section: edited or not, its sources
+show                       each section: edited or not, its sources (and section one's
+                           points left out for length, which the writer may put back)
 regenerate [--section N]   redraft the report, or only section N (--overwrite if edited)
 causes                     section two's points, their causes and suggested causes
 cause ID TEXT              enter a point's cause
@@ -78,6 +79,9 @@ class Command(BaseCommand):
                 out(f"[{s.number}] {name}（{flag}，{len(s.text)}字，依据{len(s.sources)}项）")
                 for src in s.sources:
                     out(f"    - {src.get('label', '')} {src.get('url', '')}".rstrip())
+                if s.number == 1:
+                    for p in services.omitted_points(report):
+                        out(f"    * 篇幅所限未写入：{p['theme_title']}｜{p['lead']}。{p['plain']}")
         elif action == "regenerate":
             services.generate(
                 report, actor=actor, sections=opts["section"], overwrite=opts["overwrite"]
