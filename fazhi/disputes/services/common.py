@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from fazhi.core import scoping
+from fazhi.core import audit, excel, scoping
 from fazhi.core.errors import Conflict, TransitionNotAllowed
 from fazhi.core.models import Membership, Notification
 from fazhi.core.roles import Perm, role_allows
@@ -72,6 +74,70 @@ def perform(
         apply=apply,
         comment=comment or "",
         expected_version=expected_version,
+    )
+
+
+def stepper(procedure, actions: dict[str, Action]):
+    """A mechanism's ``act``: :func:`perform` with its procedure and its steps' inputs."""
+
+    def act(obj, action: str, *, user, data=None, comment="", expected_version=None):
+        return perform(
+            procedure,
+            actions,
+            obj,
+            action,
+            user=user,
+            data=data,
+            comment=comment,
+            expected_version=expected_version,
+        )
+
+    return act
+
+
+# --- the hotline and grid imports (their own, not the ledger framework's) ---------------
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    unchanged: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = f"新增 {self.created} 件，已存在未变 {self.unchanged} 件"
+        if self.errors:
+            text += f"，{len(self.errors)} 行有误未导入"
+        return text
+
+
+def read_import(data: bytes, filename: str, columns) -> tuple[list[dict], ImportResult]:
+    """The rows of an uploaded sheet that read well, and a result holding the others' errors."""
+    rows, row_errors = excel.read_table(data, filename, columns)
+    bad_rows = {e.row for e in row_errors}
+    result = ImportResult(errors=[str(e) for e in row_errors])
+    return [r for r in rows if r["_row"] not in bad_rows], result
+
+
+def row_number(message: str) -> int:
+    """The row an import error names (第12行…), to list the errors in the sheet's order."""
+    digits = message[1:].split("行", 1)[0]
+    return int(digits) if digits.isdecimal() else 0
+
+
+def record_import(kind: str, result: ImportResult, *, unit, actor, filename: str) -> None:
+    """The audit entry of an import, in the transaction that saved its rows."""
+    audit.record(
+        audit.E.CREATE,
+        unit=unit,
+        user=actor,
+        detail={
+            "import": kind,
+            "file": filename[:100],
+            "created": result.created,
+            "unchanged": result.unchanged,
+            "errors": len(result.errors),
+        },
     )
 
 
