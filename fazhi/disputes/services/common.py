@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from fazhi.core import audit, excel, scoping
-from fazhi.core.errors import Conflict, TransitionNotAllowed
+from fazhi.core.errors import Conflict, InvalidInput, TransitionNotAllowed
 from fazhi.core.models import Membership, Notification
 from fazhi.core.roles import Perm, role_allows
 
@@ -205,6 +206,22 @@ def notify_supervisors(obj, title: str, label: str, url: str) -> int:
             note.read_at = None
             note.save(update_fields=["items", "title", "read_at"])
     return len(users)
+
+
+def save_record(obj, *, actor, created: bool, exclude=None) -> None:
+    """Save a record of the training, reception or assistance ledger and audit it: the
+    model's own validation said as the first field's label and error (400)."""
+    try:
+        obj.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        field, errors = next(iter(exc.message_dict.items()))
+        names = {f.name for f in obj._meta.fields}
+        label = obj._meta.get_field(field).verbose_name if field in names else ""
+        raise InvalidInput(f"{label + '：' if label else ''}{errors[0]}")
+    if created and getattr(actor, "pk", None):
+        obj.created_by = actor
+    obj.save()
+    audit.record(audit.E.CREATE if created else audit.E.UPDATE, obj=obj, user=actor)
 
 
 def check_can_create(user, unit) -> None:

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from fazhi.core import audit, scoping
+from fazhi.core import scoping
 from fazhi.core.errors import InvalidInput
 from fazhi.core.models import Unit
 from fazhi.core.models.units import TOWNSHIP_KINDS, UnitKind
@@ -20,6 +19,7 @@ from fazhi.core.roles import Perm
 from fazhi.ledgers.fields import F
 
 from ..models import LeaderReception, Petition, ReceptionKind
+from .common import save_record
 
 REFUSED = "您无权在该单位登记或修改领导接访下访"
 # The heads who receive are a county's or a township's.
@@ -89,20 +89,6 @@ def _check(r: LeaderReception) -> None:
         raise InvalidInput("接待群众人数应至少为1")
 
 
-def _save(r: LeaderReception, *, actor, created: bool) -> None:
-    try:
-        r.full_clean(exclude=["petitions"])
-    except ValidationError as exc:
-        field, errors = next(iter(exc.message_dict.items()))
-        names = {f.name for f in r._meta.fields}
-        label = r._meta.get_field(field).verbose_name if field in names else ""
-        raise InvalidInput(f"{label + '：' if label else ''}{errors[0]}")
-    if created and getattr(actor, "pk", None):
-        r.created_by = actor
-    r.save()
-    audit.record(audit.E.CREATE if created else audit.E.UPDATE, obj=r, user=actor)
-
-
 @transaction.atomic
 def create_reception(
     *,
@@ -133,7 +119,7 @@ def create_reception(
         resolved=bool(resolved),
     )
     _check(r)
-    _save(r, actor=actor, created=True)
+    save_record(r, actor=actor, created=True, exclude=["petitions"])
     if petitions:
         r.petitions.set(petitions)
     return r
@@ -154,7 +140,7 @@ def update_reception(
             value = bool(value)
         setattr(r, key, value)
     _check(r)
-    _save(r, actor=actor, created=False)
+    save_record(r, actor=actor, created=False, exclude=["petitions"])
     if petitions is not None:
         r.petitions.set(petitions)
     return r

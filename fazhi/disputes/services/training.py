@@ -9,11 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from fazhi.core import audit, scoping
+from fazhi.core import scoping
 from fazhi.core.errors import InvalidInput
 from fazhi.core.models import Unit
 from fazhi.core.models.units import TOWNSHIP_KINDS, UnitKind
@@ -22,6 +21,7 @@ from fazhi.ledgers.fields import F
 
 from ..models import MediationCommittee, MediatorTraining
 from ..models.training import MAX_HOURS
+from .common import save_record
 
 REFUSED = "您无权在该单位登记或修改人民调解员培训"
 # A training is organised by a county (its 司法局) or a township (its 司法所).
@@ -83,20 +83,6 @@ def _check(t: MediatorTraining) -> None:
         raise InvalidInput(f"{t.unit.name}已登记{t.held_on}的“{t.title}”")
 
 
-def _save(t: MediatorTraining, *, actor, created: bool) -> None:
-    try:
-        t.full_clean(exclude=["committees"])
-    except ValidationError as exc:
-        field, errors = next(iter(exc.message_dict.items()))
-        names = {f.name for f in t._meta.fields}
-        label = t._meta.get_field(field).verbose_name if field in names else ""
-        raise InvalidInput(f"{label + '：' if label else ''}{errors[0]}")
-    if created and getattr(actor, "pk", None):
-        t.created_by = actor
-    t.save()
-    audit.record(audit.E.CREATE if created else audit.E.UPDATE, obj=t, user=actor)
-
-
 @transaction.atomic
 def create_training(
     *,
@@ -121,7 +107,7 @@ def create_training(
         notes=notes or "",
     )
     _check(t)
-    _save(t, actor=actor, created=True)
+    save_record(t, actor=actor, created=True, exclude=["committees"])
     if committees:
         t.committees.set(committees)
     return t
@@ -140,7 +126,7 @@ def update_training(
             value = (value or "").strip()
         setattr(t, key, value)
     _check(t)
-    _save(t, actor=actor, created=False)
+    save_record(t, actor=actor, created=False, exclude=["committees"])
     if committees is not None:
         t.committees.set(committees)
     return t
