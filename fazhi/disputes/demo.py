@@ -69,8 +69,8 @@ HOTLINE_TEXT = [
 ]
 
 
-def _name(rng) -> str:
-    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+def _name(rng, surnames: str = SURNAMES) -> str:
+    return rng.choice(surnames) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
 
 
 def _id_number(rng, birth_year: int) -> str:
