@@ -224,5 +224,33 @@ def save_record(obj, *, actor, created: bool, exclude=None) -> None:
     audit.record(audit.E.CREATE if created else audit.E.UPDATE, obj=obj, user=actor)
 
 
+def records_in(qs, ids, refused: str) -> list:
+    """The records of ``qs`` that ``ids`` names (a repeat once); any not in ``qs``: 400."""
+    ids = list(dict.fromkeys(ids or []))
+    found = list(qs.filter(pk__in=ids))
+    if len(found) != len(ids):
+        raise InvalidInput(refused)
+    return found
+
+
+CELL_SEPARATORS = ("，", ",", "；", ";", "/", "\n")
+
+
+def records_named(cell, find, missing, separators=CELL_SEPARATORS) -> list:
+    """The records an import cell names, separated by 、 or any of ``separators``, each
+    found by ``find(name)`` (a repeat once); one not found: ``missing(name)`` (400)."""
+    text = str(cell or "")
+    for sep in separators:
+        text = text.replace(sep, "、")
+    out = []
+    for name in [n.strip() for n in text.split("、") if n.strip()]:
+        obj = find(name)
+        if obj is None:
+            raise InvalidInput(missing(name))
+        if obj not in out:
+            out.append(obj)
+    return out
+
+
 def check_can_create(user, unit) -> None:
     scoping.require(user, Perm.CHANGE, unit, "您无权在该单位登记案件")

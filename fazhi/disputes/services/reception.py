@@ -19,7 +19,7 @@ from fazhi.core.roles import Perm
 from fazhi.ledgers.fields import F
 
 from ..models import LeaderReception, Petition, ReceptionKind
-from .common import save_record
+from .common import CELL_SEPARATORS, records_in, records_named, save_record
 
 REFUSED = "您无权在该单位登记或修改领导接访下访"
 # The heads who receive are a county's or a township's.
@@ -42,27 +42,22 @@ RECEPTION_FIELDS = (
 
 def petitions_in(unit: Unit, ids) -> list[Petition]:
     """The petitions ``ids`` names: each must be registered within ``unit``'s area."""
-    ids = list(dict.fromkeys(ids or []))
-    found = list(Petition.objects.in_subtree(unit).filter(pk__in=ids))
-    if len(found) != len(ids):
-        raise InvalidInput(f"关联信访件应为{unit.name}及其下属单位登记的信访件")
-    return found
+    return records_in(
+        Petition.objects.in_subtree(unit),
+        ids,
+        f"关联信访件应为{unit.name}及其下属单位登记的信访件",
+    )
 
 
 def petitions_numbered(unit: Unit, numbers: str) -> list[Petition]:
-    """An import's 关联信访件 cell: petition numbers separated by 、，, or ;."""
-    text = str(numbers or "")
-    for sep in ("，", ",", "；", ";", "/", "\n", " "):
-        text = text.replace(sep, "、")
-    out = []
+    """An import's 关联信访件 cell: petition numbers separated by 、，, or ; (or a space)."""
     qs = Petition.objects.in_subtree(unit)
-    for number in [n.strip() for n in text.split("、") if n.strip()]:
-        p = qs.filter(number=number).first()
-        if p is None:
-            raise InvalidInput(f"关联信访件：{unit.name}及其下属单位没有编号为“{number}”的信访件")
-        if p not in out:
-            out.append(p)
-    return out
+    return records_named(
+        numbers,
+        lambda number: qs.filter(number=number).first(),
+        lambda number: f"关联信访件：{unit.name}及其下属单位没有编号为“{number}”的信访件",
+        separators=(*CELL_SEPARATORS, " "),
+    )
 
 
 def _check(r: LeaderReception) -> None:

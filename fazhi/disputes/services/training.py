@@ -21,7 +21,7 @@ from fazhi.ledgers.fields import F
 
 from ..models import MediationCommittee, MediatorTraining
 from ..models.training import MAX_HOURS
-from .common import save_record
+from .common import records_in, records_named, save_record
 
 REFUSED = "您无权在该单位登记或修改人民调解员培训"
 # A training is organised by a county (its 司法局) or a township (its 司法所).
@@ -40,28 +40,22 @@ TRAINING_FIELDS = (
 
 def committees_in(unit: Unit, ids) -> list[MediationCommittee]:
     """The committees ``ids`` names: each must exist within ``unit``'s area."""
-    ids = list(dict.fromkeys(ids or []))
-    found = list(MediationCommittee.objects.in_subtree(unit).filter(pk__in=ids))
-    if len(found) != len(ids):
-        raise InvalidInput(f"参训调委会应为{unit.name}及其下属单位的人民调解委员会")
-    return found
+    return records_in(
+        MediationCommittee.objects.in_subtree(unit),
+        ids,
+        f"参训调委会应为{unit.name}及其下属单位的人民调解委员会",
+    )
 
 
 def committees_named(unit: Unit, names: str) -> list[MediationCommittee]:
     """An import's 参训调委会 cell: names separated by 、，, or ; within ``unit``'s area
     (a committee named by its village alone, "红星村", is found too)."""
-    text = str(names or "")
-    for sep in ("，", ",", "；", ";", "/", "\n"):
-        text = text.replace(sep, "、")
-    out = []
     qs = MediationCommittee.objects.in_subtree(unit).select_related("unit")
-    for name in [n.strip() for n in text.split("、") if n.strip()]:
-        c = qs.filter(name=name).first() or qs.filter(unit__name=name).first()
-        if c is None:
-            raise InvalidInput(f"参训调委会：{unit.name}及其下属单位中没有“{name}”")
-        if c not in out:
-            out.append(c)
-    return out
+    return records_named(
+        names,
+        lambda name: qs.filter(name=name).first() or qs.filter(unit__name=name).first(),
+        lambda name: f"参训调委会：{unit.name}及其下属单位中没有“{name}”",
+    )
 
 
 def _check(t: MediatorTraining) -> None:
