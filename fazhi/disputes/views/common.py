@@ -67,13 +67,24 @@ def _unit_from_post(request):
     return unit
 
 
-def _registered(request, register, **kw):
-    """On a POST, ``register(actor=…, unit=…, **kw)`` for the user in the unit the form
-    names: the new record, or None with the refusal shown as an error (None on a GET)."""
+def _checked(post, names) -> dict:
+    """The checkboxes ``names`` of a form as booleans (an unticked box is not posted)."""
+    return {name: post.get(name) == "on" for name in names}
+
+
+def _registered(request, register, checkboxes=(), **kw):
+    """On a POST, ``register(actor=…, unit=…, data=…, **kw)`` for the user in the unit the
+    form names, ``data`` the form with its ``checkboxes`` as booleans: the new record, or
+    None with the refusal shown as an error (None on a GET)."""
     if request.method != "POST":
         return None
     try:
-        return register(actor=request.user, unit=_unit_from_post(request), **kw)
+        return register(
+            actor=request.user,
+            unit=_unit_from_post(request),
+            data={**request.POST.dict(), **_checked(request.POST, checkboxes)},
+            **kw,
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
         return None

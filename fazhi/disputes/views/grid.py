@@ -35,7 +35,7 @@ def grid_new(request):
             "now": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
         },
     )
-    g = _registered(request, grid_services.report_case, data=request.POST.dict())
+    g = _registered(request, grid_services.report_case)
     if g is not None:
         messages.success(request, f"已上报网格事件 {g.number}，处置期限 {g.due_on}")
         return redirect("disputes:grid_detail", g.pk)

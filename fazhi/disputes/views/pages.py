@@ -42,6 +42,7 @@ from ..services import petitions as petition_services
 from .common import (
     PARTY_ROWS,
     _changeable_units,
+    _checked,
     _form_context,
     _import_page,
     _import_units,
@@ -50,6 +51,8 @@ from .common import (
     _unit_from_post,
     get_case,
 )
+
+RISKS = ("risk_group", "risk_criminal")  # the dispute form's two risk checkboxes
 
 GRID_STATS = {
     "disposed": Count("id", filter=Q(handled_on__isnull=False)),
@@ -153,11 +156,7 @@ def dispute_new(request):
     d = _registered(
         request,
         dispute_services.register_dispute,
-        data={
-            **request.POST.dict(),
-            "risk_group": request.POST.get("risk_group") == "on",
-            "risk_criminal": request.POST.get("risk_criminal") == "on",
-        },
+        checkboxes=RISKS,
         parties=_people_from_post(request.POST, "p"),
     )
     if d is not None:
@@ -186,8 +185,7 @@ def dispute_edit(request, pk):
                         k: request.POST.get(k, "")
                         for k in ("title", "summary", "amount", "category", "grid")
                     },
-                    "risk_group": request.POST.get("risk_group") == "on",
-                    "risk_criminal": request.POST.get("risk_criminal") == "on",
+                    **_checked(request.POST, RISKS),
                 },
                 expected_version=parse_int(version, 0, 2**62),
             )
@@ -219,12 +217,7 @@ def petition_new(request):
     p = _registered(
         request,
         petition_services.register_petition,
-        data={
-            **request.POST.dict(),
-            "is_group": request.POST.get("is_group") == "on",
-            "confidential": request.POST.get("confidential") == "on",
-            "first_petition": request.POST.get("first_petition") == "on",
-        },
+        checkboxes=("is_group", "confidential", "first_petition"),
         petitioners=_people_from_post(request.POST, "p"),
     )
     if p is not None:
@@ -238,7 +231,7 @@ def hotline_new(request):
     context = _form_context(
         request, {"tab": "hotline", "categories": HotlineCategory.objects.all()}
     )
-    h = _registered(request, hotline_services.create_appeal, data=request.POST.dict())
+    h = _registered(request, hotline_services.create_appeal)
     if h is not None:
         messages.success(request, f"已登记工单 {h.number}，办理期限 {h.deadline}")
         return redirect("disputes:hotline_detail", h.pk)
