@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from fazhi.core import bulk, demo, workdays
 
-from .demo import _mobile, _name
+from .demo_people import mobile, person_name
 from .models import Dispute, GridCase, GridCategory
 from .models.grid import handling_working_days
 
@@ -129,7 +129,7 @@ def generate(ctx: demo.DemoContext) -> None:
     for t_index, township in enumerate(ctx.townships):
         villages = ctx.villages[township.pk]
         workers = {
-            (v.pk, g): _name(rng, SURNAMES)
+            (v.pk, g): person_name(rng, SURNAMES)
             for v in villages
             for g in range(1, GRIDS_PER_VILLAGE + 1)
         }
@@ -197,14 +197,14 @@ def _township_year(
             ),
             "reported_on": day,
             "category": category,
-            "summary": rng.choice(SUMMARIES[category]).format(p=_name(rng, SURNAMES) + "等"),
-            "reporter": workers.get((village.pk, grid_no)) or _name(rng, SURNAMES),
+            "summary": rng.choice(SUMMARIES[category]).format(p=person_name(rng, SURNAMES) + "等"),
+            "reporter": workers.get((village.pk, grid_no)) or person_name(rng, SURNAMES),
             "due_on": dl.date,
             "due_on_provisional": dl.provisional,
             "handler_id": handler.pk if handler and village.pk == first_village else None,
         }
         if rng.random() < (0.5 if category == "dispute_lead" else 0.07):
-            g["person_name"], g["phone"] = _name(rng, SURNAMES), _mobile(rng)
+            g["person_name"], g["phone"] = person_name(rng, SURNAMES), mobile(rng)
         _dispose(rng, g, dispute_id, today, late)
         if g["status"] == "reported":
             g["due_date"], g["due_provisional"], g["due_label"] = (
@@ -268,7 +268,7 @@ def _walkthrough(ctx, today) -> None:
                 "category": GridCategory.DISPUTE_LEAD,
                 "summary": "陈某与邻居林某因宅基地界址争执，双方多次发生口角（演示）",
                 "person_name": "陈某某",
-                "phone": _mobile(ctx.rng),
+                "phone": mobile(ctx.rng),
             },
         )
         gs.act(
