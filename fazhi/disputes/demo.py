@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from fazhi.core import bulk, demo, pii, workdays
 
+from .demo_people import mobile, person_name
 from .models import (
     CommitteeMember,
     Dispute,
@@ -26,8 +27,6 @@ from .models import (
     Petitioner,
 )
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = "建国华明丽芳军伟秀英敏静强磊洋艳勇杰娟涛超霞平刚桂兰玉梅红云亮成龙海燕飞鹏辉波林"
 TITLES = {
     "婚姻家庭": "赡养费纠纷",
     "邻里": "排水沟邻里纠纷",
@@ -69,17 +68,9 @@ HOTLINE_TEXT = [
 ]
 
 
-def _name(rng) -> str:
-    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
-
-
 def _id_number(rng, birth_year: int) -> str:
     first17 = f"990101{birth_year:04d}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{rng.randint(0, 999):03d}"
     return first17 + pii.id_check_digit(first17)
-
-
-def _mobile(rng) -> str:
-    return f"1{rng.choice('3578')}{rng.randint(0, 999999999):09d}"
 
 
 def _day(rng, start: dt.date, end: dt.date) -> dt.date:
@@ -156,7 +147,7 @@ def _committees(ctx, township, villages):
         for j in range(size):
             CommitteeMember.objects.create(
                 committee=c,
-                name=_name(rng),
+                name=person_name(rng),
                 gender="female" if (j == 1 and i != 2) else rng.choice(("male", "male", "female")),
                 position="chair" if j == 0 else ("vice" if j == 1 else "member"),
             )
@@ -257,7 +248,7 @@ def _disputes(
         d = Dispute(
             unit=village,
             number=f"调{reg.year}-{i + 1:04d}",
-            title=f"{_name(rng)}与{_name(rng)}{TITLES.get(cat.name, '民间纠纷')}",
+            title=f"{person_name(rng)}与{person_name(rng)}{TITLES.get(cat.name, '民间纠纷')}",
             source=rng.choice(("screening", "screening", "visit", "call", "hotline", "referral")),
             category=cat,
             summary="经网格员排查发现，双方因琐事产生矛盾。",
@@ -331,9 +322,9 @@ def _disputes(
                 DisputeParty(
                     dispute=d,
                     side=side,
-                    name=d.title.split("与")[0] if side == "applicant" else _name(rng),
+                    name=d.title.split("与")[0] if side == "applicant" else person_name(rng),
                     id_number=_id_number(rng, rng.randint(1950, 2000)),
-                    phone=_mobile(rng),
+                    phone=mobile(rng),
                     address=f"{d.village.name}{rng.randint(1, 9)}组",
                 )
             )
@@ -416,9 +407,9 @@ def _petitions(rng, township, villages, handlers, start, end, today, volume):
         [
             Petitioner(
                 petition=p,
-                name=_name(rng),
+                name=person_name(rng),
                 id_number=_id_number(rng, rng.randint(1950, 2000)),
-                phone=_mobile(rng),
+                phone=mobile(rng),
             )
             for p in rows
         ],
@@ -444,8 +435,8 @@ def _hotline(rng, township, villages, hcats, handlers, start, end, today, t_inde
             category=cat,
             received_at=at,
             received_on=rec,
-            caller=_name(rng),
-            phone=_mobile(rng),
+            caller=person_name(rng),
+            phone=mobile(rng),
             content=rng.choice(HOTLINE_TEXT),
             village=rng.choice(villages),
             deadline=dl.date,
@@ -500,7 +491,7 @@ def _walkthrough(ctx, today):
                 {
                     "name": "陈某某",
                     "id_number": _id_number(ctx.rng, 1970),
-                    "phone": _mobile(ctx.rng),
+                    "phone": mobile(ctx.rng),
                 },
                 {"name": "林某某", "side": "respondent"},
             ],

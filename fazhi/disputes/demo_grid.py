@@ -19,11 +19,12 @@ from django.utils import timezone
 
 from fazhi.core import bulk, demo, workdays
 
+from .demo_people import mobile, person_name
 from .models import Dispute, GridCase, GridCategory
 from .models.grid import handling_working_days
 
+# The grid demo draws from fewer surnames than demo.py (the names it has always generated).
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢姜崔钟谭陆汪范金石廖"
-GIVEN = "建国华明丽芳军伟秀英敏静强磊洋艳勇杰娟涛超霞平刚桂兰玉梅红云亮成龙海燕飞鹏辉波林"
 GRIDS_PER_VILLAGE = 6
 
 CATEGORY_WEIGHTS = (
@@ -98,14 +99,6 @@ OFFICES = (
 )
 
 
-def _name(rng) -> str:
-    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
-
-
-def _mobile(rng) -> str:
-    return f"1{rng.choice('3578')}{rng.randint(0, 999999999):09d}"
-
-
 def _volume(rng, volume: tuple[int, int], start: dt.date, end: dt.date) -> int:
     """A year's volume, pro rata for the current, unfinished year."""
     share = ((end - start).days + 1) / ((dt.date(start.year, 12, 31) - start).days + 1)
@@ -135,7 +128,11 @@ def generate(ctx: demo.DemoContext) -> None:
     total = 0
     for t_index, township in enumerate(ctx.townships):
         villages = ctx.villages[township.pk]
-        workers = {(v.pk, g): _name(rng) for v in villages for g in range(1, GRIDS_PER_VILLAGE + 1)}
+        workers = {
+            (v.pk, g): person_name(rng, SURNAMES)
+            for v in villages
+            for g in range(1, GRIDS_PER_VILLAGE + 1)
+        }
         handler = ctx.users.get("mediator_df") if t_index == 0 else None
         for year in ctx.years:
             start = dt.date(year, 1, 1)
@@ -200,14 +197,14 @@ def _township_year(
             ),
             "reported_on": day,
             "category": category,
-            "summary": rng.choice(SUMMARIES[category]).format(p=_name(rng) + "等"),
-            "reporter": workers.get((village.pk, grid_no)) or _name(rng),
+            "summary": rng.choice(SUMMARIES[category]).format(p=person_name(rng, SURNAMES) + "等"),
+            "reporter": workers.get((village.pk, grid_no)) or person_name(rng, SURNAMES),
             "due_on": dl.date,
             "due_on_provisional": dl.provisional,
             "handler_id": handler.pk if handler and village.pk == first_village else None,
         }
         if rng.random() < (0.5 if category == "dispute_lead" else 0.07):
-            g["person_name"], g["phone"] = _name(rng), _mobile(rng)
+            g["person_name"], g["phone"] = person_name(rng, SURNAMES), mobile(rng)
         _dispose(rng, g, dispute_id, today, late)
         if g["status"] == "reported":
             g["due_date"], g["due_provisional"], g["due_label"] = (
@@ -271,7 +268,7 @@ def _walkthrough(ctx, today) -> None:
                 "category": GridCategory.DISPUTE_LEAD,
                 "summary": "陈某与邻居林某因宅基地界址争执，双方多次发生口角（演示）",
                 "person_name": "陈某某",
-                "phone": _mobile(ctx.rng),
+                "phone": mobile(ctx.rng),
             },
         )
         gs.act(

@@ -24,22 +24,19 @@ def _petition_numbers(r) -> str:
     return "、".join(p.number for p in r.petitions.all())
 
 
-def _data(raw) -> dict:
+def _data(raw, unit) -> dict:
     data = flow.parse(services.RECEPTION_FIELDS, raw)
     data["outcome"] = data.get("outcome") or ""
+    data["petitions"] = services.petitions_in(unit, data.get("petitions"))
     return data
 
 
 def _create(*, unit, actor, raw):
-    data = _data(raw)
-    data["petitions"] = services.petitions_in(unit, data.get("petitions"))
-    return services.create_reception(unit=unit, actor=actor, **data)
+    return services.create_reception(unit=unit, actor=actor, **_data(raw, unit))
 
 
 def _update(obj, *, actor, raw):
-    data = _data(raw)
-    data["petitions"] = services.petitions_in(obj.unit, data.get("petitions"))
-    return services.update_reception(obj, actor=actor, **data)
+    return services.update_reception(obj, actor=actor, **_data(raw, obj.unit))
 
 
 def _choices(obj, name, user):

@@ -311,6 +311,17 @@ def _counts(pairs: list[tuple[str, int]], suffix: str) -> str:
     return joined([f"{label}{suffix}{n}件" for label, n in pairs], limit=len(pairs))
 
 
+def _rates(ctx: Context, pairs, codes: list[str]) -> str:
+    """Each indicator of ``pairs`` (code, phrase) that has a figure, as "，办结率98.5%",
+    its code added to ``codes`` (the paragraph's sources)."""
+    text = ""
+    for code, phrase in pairs:
+        if ctx.ok(code):
+            text += f"，{phrase}{ctx.fig(code)}"
+            codes.append(code)
+    return text
+
+
 def _upper(ctx: Context) -> str:
     """How the unit names its own (township-level) committee: 镇/乡/街道/开发区."""
     v = ctx.voice
@@ -733,13 +744,11 @@ def _hotline_point(ctx: Context) -> Point | None:
     change = ctx.yoy("hotline.received")
     if change:
         text += f"，{change}"
-    for code, phrase in (
-        ("hotline.completion_rate", "办结率"),
-        ("hotline.satisfaction_rate", "热线满意率"),
-    ):
-        if ctx.ok(code):
-            text += f"，{phrase}{fig(code)}"
-            codes.append(code)
+    text += _rates(
+        ctx,
+        (("hotline.completion_rate", "办结率"), ("hotline.satisfaction_rate", "热线满意率")),
+        codes,
+    )
     text += "。"
     if cats:
         text += f"从诉求类别看，{_counts(cats, '类')}居多"
@@ -771,13 +780,9 @@ def _grid_point(ctx: Context) -> Point | None:
     if ctx.n("grid.handled"):
         text += f"，处置网格事件{fig('grid.handled')}"
         codes.append("grid.handled")
-    for code, phrase in (
-        ("grid.on_the_spot_rate", "就地处置率"),
-        ("grid.on_time_rate", "按期处置率"),
-    ):
-        if ctx.ok(code):
-            text += f"，{phrase}{fig(code)}"
-            codes.append(code)
+    text += _rates(
+        ctx, (("grid.on_the_spot_rate", "就地处置率"), ("grid.on_time_rate", "按期处置率")), codes
+    )
     text += "。"
     if cats:
         text += f"上报事件中，{_counts(cats, '类')}居多"

@@ -18,23 +18,20 @@ def _committee_names(t) -> str:
     return "、".join(c.name for c in t.committees.all())
 
 
-def _data(raw) -> dict:
+def _data(raw, unit) -> dict:
     data = flow.parse(services.TRAINING_FIELDS, raw)
     for name in ("organiser", "notes"):
         data[name] = data.get(name) or ""
+    data["committees"] = services.committees_in(unit, data.get("committees"))
     return data
 
 
 def _create(*, unit, actor, raw):
-    data = _data(raw)
-    data["committees"] = services.committees_in(unit, data.get("committees"))
-    return services.create_training(unit=unit, actor=actor, **data)
+    return services.create_training(unit=unit, actor=actor, **_data(raw, unit))
 
 
 def _update(obj, *, actor, raw):
-    data = _data(raw)
-    data["committees"] = services.committees_in(obj.unit, data.get("committees"))
-    return services.update_training(obj, actor=actor, **data)
+    return services.update_training(obj, actor=actor, **_data(raw, obj.unit))
 
 
 def _choices(obj, name, user):

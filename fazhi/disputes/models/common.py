@@ -17,6 +17,19 @@ class Satisfaction(models.TextChoices):
     UNSATISFIED = "unsatisfied", "不满意"
 
 
+def village_field(**kw):
+    """The 村(社区) a case concerns: a unit under its township, kept while cases name it."""
+    return models.ForeignKey(
+        "core.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="村(社区)",
+        **kw,
+    )
+
+
 class CaseBase(LedgerModel):
     """Abstract: a case handed to a handler, followed by a supervisor, with one current deadline.
 

@@ -9,7 +9,7 @@ from fazhi.core.crypto import BlindIndexField, EncryptedIdentifierField
 from fazhi.core.history import history
 from fazhi.core.models import LedgerModel
 
-from .common import CaseBase
+from .common import CaseBase, village_field
 
 
 class DisputeCategory(models.Model):
@@ -244,14 +244,7 @@ class Dispute(CaseBase):
     )
     summary = models.TextField("纠纷简要情况", blank=True)
     amount = models.DecimalField("涉及金额（元）", max_digits=14, decimal_places=2, default=0)
-    village = models.ForeignKey(
-        "core.Unit",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name="村(社区)",
-    )
+    village = village_field()
     grid = models.CharField("网格", max_length=50, blank=True)
     registered_on = models.DateField("登记日期", db_index=True)
     status = models.CharField(

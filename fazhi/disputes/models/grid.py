@@ -21,7 +21,7 @@ from fazhi.core.crypto import BlindIndexField, EncryptedIdentifierField
 from fazhi.core.history import history
 from fazhi.core.models.base import UnitScopedQuerySet
 
-from .common import CaseBase
+from .common import CaseBase, village_field
 
 
 class GridCategory(models.TextChoices):
@@ -99,15 +99,8 @@ class GridCase(CaseBase):
     OPEN_STATES = ("reported", "handled", "escalated", "referred")
     KIND_LABEL = "网格事件"
 
-    village = models.ForeignKey(
-        "core.Unit",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name="村(社区)",
-        db_index=False,  # (village, reported_on) below serves every lookup by village
-    )
+    # (village, reported_on) below serves every lookup by village
+    village = village_field(db_index=False)
     grid = models.CharField("网格", max_length=50, blank=True)
     reported_at = models.DateTimeField("上报时间")
     reported_on = models.DateField("上报日期")

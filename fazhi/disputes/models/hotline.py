@@ -7,7 +7,7 @@ from django.db import models
 from fazhi.core.crypto import BlindIndexField, EncryptedIdentifierField
 from fazhi.core.history import history
 
-from .common import CaseBase, Satisfaction
+from .common import CaseBase, Satisfaction, village_field
 
 
 class HotlineCategory(models.Model):
@@ -50,14 +50,7 @@ class HotlineAppeal(CaseBase):
     phone_bidx = BlindIndexField()
     address = models.CharField("地址", max_length=200, blank=True)
     content = models.TextField("诉求内容")
-    village = models.ForeignKey(
-        "core.Unit",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name="村(社区)",
-    )
+    village = village_field()
     status = models.CharField(
         "状态", max_length=20, choices=HotlineStatus.choices, default="received", db_index=True
     )

@@ -8,7 +8,7 @@ from django.db import models
 from fazhi.core.crypto import BlindIndexField, EncryptedIdentifierField
 from fazhi.core.history import history
 
-from .common import CaseBase, Satisfaction
+from .common import CaseBase, Satisfaction, village_field
 
 
 class PetitionChannel(models.TextChoices):
@@ -65,14 +65,7 @@ class Petition(CaseBase):
     group_size = models.PositiveIntegerField("人数", default=1)
     matter = models.CharField("信访事项", max_length=200)
     request = models.TextField("诉求", blank=True)
-    village = models.ForeignKey(
-        "core.Unit",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name="村(社区)",
-    )
+    village = village_field()
     prior = models.ForeignKey(
         "self",
         null=True,

@@ -11,11 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from fazhi.core import audit, pii, scoping
+from fazhi.core import pii, scoping
 from fazhi.core.errors import InvalidInput
 from fazhi.core.models import Unit
 from fazhi.core.models.units import TOWNSHIP_KINDS, UnitKind
@@ -23,6 +22,7 @@ from fazhi.core.roles import Perm
 from fazhi.ledgers.fields import F
 
 from ..models import Dispute, JudicialAssistance, Petition
+from .common import save_record
 
 REFUSED = "您无权在该单位登记或修改司法救助"
 HOST_KINDS = (UnitKind.COUNTY, *TOWNSHIP_KINDS)
@@ -117,20 +117,6 @@ def _check(a: JudicialAssistance) -> None:
     a.id_number = clean_id(a.id_number)
 
 
-def _save(a: JudicialAssistance, *, actor, created: bool) -> None:
-    try:
-        a.full_clean()
-    except ValidationError as exc:
-        field, errors = next(iter(exc.message_dict.items()))
-        names = {f.name for f in a._meta.fields}
-        label = a._meta.get_field(field).verbose_name if field in names else ""
-        raise InvalidInput(f"{label + '：' if label else ''}{errors[0]}")
-    if created and getattr(actor, "pk", None):
-        a.created_by = actor
-    a.save()
-    audit.record(audit.E.CREATE if created else audit.E.UPDATE, obj=a, user=actor)
-
-
 @transaction.atomic
 def create_assistance(
     *,
@@ -160,7 +146,7 @@ def create_assistance(
         reason=(reason or "").strip(),
     )
     _check(a)
-    _save(a, actor=actor, created=True)
+    save_record(a, actor=actor, created=True)
     return a
 
 
@@ -175,5 +161,5 @@ def update_assistance(a: JudicialAssistance, *, actor, **changes) -> JudicialAss
             value = (value or "").strip()
         setattr(a, key, value)
     _check(a)
-    _save(a, actor=actor, created=False)
+    save_record(a, actor=actor, created=False)
     return a

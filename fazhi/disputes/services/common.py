@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from fazhi.core import scoping
-from fazhi.core.errors import Conflict, TransitionNotAllowed
+from fazhi.core import audit, excel, scoping
+from fazhi.core.errors import Conflict, InvalidInput, TransitionNotAllowed
 from fazhi.core.models import Membership, Notification
 from fazhi.core.roles import Perm, role_allows
 
@@ -75,6 +78,70 @@ def perform(
     )
 
 
+def stepper(procedure, actions: dict[str, Action]):
+    """A mechanism's ``act``: :func:`perform` with its procedure and its steps' inputs."""
+
+    def act(obj, action: str, *, user, data=None, comment="", expected_version=None):
+        return perform(
+            procedure,
+            actions,
+            obj,
+            action,
+            user=user,
+            data=data,
+            comment=comment,
+            expected_version=expected_version,
+        )
+
+    return act
+
+
+# --- the hotline and grid imports (their own, not the ledger framework's) ---------------
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    unchanged: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = f"新增 {self.created} 件，已存在未变 {self.unchanged} 件"
+        if self.errors:
+            text += f"，{len(self.errors)} 行有误未导入"
+        return text
+
+
+def read_import(data: bytes, filename: str, columns) -> tuple[list[dict], ImportResult]:
+    """The rows of an uploaded sheet that read well, and a result holding the others' errors."""
+    rows, row_errors = excel.read_table(data, filename, columns)
+    bad_rows = {e.row for e in row_errors}
+    result = ImportResult(errors=[str(e) for e in row_errors])
+    return [r for r in rows if r["_row"] not in bad_rows], result
+
+
+def row_number(message: str) -> int:
+    """The row an import error names (第12行…), to list the errors in the sheet's order."""
+    digits = message[1:].split("行", 1)[0]
+    return int(digits) if digits.isdecimal() else 0
+
+
+def record_import(kind: str, result: ImportResult, *, unit, actor, filename: str) -> None:
+    """The audit entry of an import, in the transaction that saved its rows."""
+    audit.record(
+        audit.E.CREATE,
+        unit=unit,
+        user=actor,
+        detail={
+            "import": kind,
+            "file": filename[:100],
+            "created": result.created,
+            "unchanged": result.unchanged,
+            "errors": len(result.errors),
+        },
+    )
+
+
 # --- assignment and supervision, the same for the three mechanisms ---------------------
 
 
@@ -139,6 +206,50 @@ def notify_supervisors(obj, title: str, label: str, url: str) -> int:
             note.read_at = None
             note.save(update_fields=["items", "title", "read_at"])
     return len(users)
+
+
+def save_record(obj, *, actor, created: bool, exclude=None) -> None:
+    """Save a record of the training, reception or assistance ledger and audit it: the
+    model's own validation said as the first field's label and error (400)."""
+    try:
+        obj.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        field, errors = next(iter(exc.message_dict.items()))
+        names = {f.name for f in obj._meta.fields}
+        label = obj._meta.get_field(field).verbose_name if field in names else ""
+        raise InvalidInput(f"{label + '：' if label else ''}{errors[0]}")
+    if created and getattr(actor, "pk", None):
+        obj.created_by = actor
+    obj.save()
+    audit.record(audit.E.CREATE if created else audit.E.UPDATE, obj=obj, user=actor)
+
+
+def records_in(qs, ids, refused: str) -> list:
+    """The records of ``qs`` that ``ids`` names (a repeat once); any not in ``qs``: 400."""
+    ids = list(dict.fromkeys(ids or []))
+    found = list(qs.filter(pk__in=ids))
+    if len(found) != len(ids):
+        raise InvalidInput(refused)
+    return found
+
+
+CELL_SEPARATORS = ("，", ",", "；", ";", "/", "\n")
+
+
+def records_named(cell, find, missing, separators=CELL_SEPARATORS) -> list:
+    """The records an import cell names, separated by 、 or any of ``separators``, each
+    found by ``find(name)`` (a repeat once); one not found: ``missing(name)`` (400)."""
+    text = str(cell or "")
+    for sep in separators:
+        text = text.replace(sep, "、")
+    out = []
+    for name in [n.strip() for n in text.split("、") if n.strip()]:
+        obj = find(name)
+        if obj is None:
+            raise InvalidInput(missing(name))
+        if obj not in out:
+            out.append(obj)
+    return out
 
 
 def check_can_create(user, unit) -> None:

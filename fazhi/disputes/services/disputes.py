@@ -26,7 +26,7 @@ from ..models import (
     TerminationReason,
 )
 from ..procedures import DISPUTE
-from .common import ASSIGN, SUPERVISE, check_can_create, next_number, perform
+from .common import ASSIGN, SUPERVISE, check_can_create, next_number, stepper
 from .fields import Action, Field, today
 
 _USCC = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
@@ -500,17 +500,7 @@ assert set(ACTIONS) == set(DISPUTE.transitions), "every dispute step needs its i
 _ = ASSIGN
 
 
-def act(d: Dispute, action: str, *, user, data=None, comment="", expected_version=None):
-    return perform(
-        DISPUTE,
-        ACTIONS,
-        d,
-        action,
-        user=user,
-        data=data,
-        comment=comment,
-        expected_version=expected_version,
-    )
+act = stepper(DISPUTE, ACTIONS)
 
 
 def _organisation_fields(data: dict, unit: Unit, committee) -> dict:

@@ -29,7 +29,7 @@ from fazhi.core.roles import Perm
 from ..models import GridCase, GridCategory, GridDisposal
 from ..models.grid import handling_deadline
 from ..procedures import GRID
-from .common import ASSIGN, SUPERVISE, perform
+from .common import ASSIGN, SUPERVISE, ImportResult, read_import, record_import, row_number, stepper
 from .disputes import clean_phone
 from .fields import Action, Field, clean, today
 
@@ -193,19 +193,6 @@ IMPORT_COLUMNS = [
 ]
 
 
-class ImportResult:
-    def __init__(self):
-        self.created = 0
-        self.unchanged = 0
-        self.errors: list[str] = []
-
-    def summary(self) -> str:
-        text = f"新增 {self.created} 件，已存在未变 {self.unchanged} 件"
-        if self.errors:
-            text += f"，{len(self.errors)} 行有误未导入"
-        return text
-
-
 def _row_disposal(r: dict) -> tuple[str, dict] | None:
     """The step an imported row already took: (action, data), or None (still to dispose of)."""
     way = str(r.get("disposal") or "").strip()
@@ -237,10 +224,7 @@ def import_cases(*, actor, unit: Unit, data: bytes, filename: str) -> ImportResu
     in an export (138****5678) are not personal data any more and are skipped.
     """
     _check_can_report(actor, unit)
-    rows, row_errors = excel.read_table(data, filename, IMPORT_COLUMNS)
-    result = ImportResult()
-    bad_rows = {e.row for e in row_errors}
-    result.errors.extend(str(e) for e in row_errors)
+    rows, result = read_import(data, filename, IMPORT_COLUMNS)
     township = _township(unit)
     numbers = {str(r.get("number") or "").strip() for r in rows} - {""}
     existing = set(
@@ -251,8 +235,6 @@ def import_cases(*, actor, unit: Unit, data: bytes, filename: str) -> ImportResu
     seen: set[str] = set()
     todo: list[tuple[GridCase, tuple[str, dict] | None]] = []
     for r in rows:
-        if r["_row"] in bad_rows:
-            continue
         number = str(r.get("number") or "").strip()
         if number and number in existing:
             result.unchanged += 1
@@ -281,31 +263,15 @@ def import_cases(*, actor, unit: Unit, data: bytes, filename: str) -> ImportResu
         if number:
             seen.add(number)
         todo.append((g, step))
-    result.errors.sort(key=_row_number)
+    result.errors.sort(key=row_number)
     with transaction.atomic():
         for g, step in todo:
             _save_new(g)
             if step is not None:
                 act(g, step[0], user=actor, data=step[1])
         result.created = len(todo)
-        audit.record(
-            audit.E.CREATE,
-            unit=unit,
-            user=actor,
-            detail={
-                "import": "grid",
-                "file": filename[:100],
-                "created": result.created,
-                "unchanged": result.unchanged,
-                "errors": len(result.errors),
-            },
-        )
+        record_import("grid", result, unit=unit, actor=actor, filename=filename)
     return result
-
-
-def _row_number(message: str) -> int:
-    digits = message[1:].split("行", 1)[0]
-    return int(digits) if digits.isdecimal() else 0
 
 
 # --- steps -------------------------------------------------------------------------------
@@ -439,14 +405,4 @@ ACTIONS: dict[str, Action] = {
 assert set(ACTIONS) == set(GRID.transitions), "every grid step needs its inputs"
 
 
-def act(g: GridCase, action: str, *, user, data=None, comment="", expected_version=None):
-    return perform(
-        GRID,
-        ACTIONS,
-        g,
-        action,
-        user=user,
-        data=data,
-        comment=comment,
-        expected_version=expected_version,
-    )
+act = stepper(GRID, ACTIONS)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,7 +13,17 @@ from fazhi.core.models import Unit
 
 from ..models import HotlineAppeal, HotlineCategory, Satisfaction
 from ..procedures import HOTLINE
-from .common import ASSIGN, SUPERVISE, check_can_create, notify_supervisors, perform
+from .common import (
+    ASSIGN,
+    SUPERVISE,
+    ImportResult,
+    check_can_create,
+    notify_supervisors,
+    read_import,
+    record_import,
+    row_number,
+    stepper,
+)
 from .disputes import clean_phone
 from .fields import Action, Field, today
 
@@ -114,19 +123,6 @@ IMPORT_COLUMNS = [
 ]
 
 
-@dataclass
-class ImportResult:
-    created: int = 0
-    unchanged: int = 0
-    errors: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        text = f"新增 {self.created} 件，已存在未变 {self.unchanged} 件"
-        if self.errors:
-            text += f"，{len(self.errors)} 行有误未导入"
-        return text
-
-
 def import_appeals(*, actor, unit: Unit, data: bytes, filename: str) -> ImportResult:
     """Import the hotline system's export: good rows in one transaction, bad rows reported.
 
@@ -134,10 +130,7 @@ def import_appeals(*, actor, unit: Unit, data: bytes, filename: str) -> ImportRe
     twice changes nothing.
     """
     check_can_create(actor, unit)
-    rows, row_errors = excel.read_table(data, filename, IMPORT_COLUMNS)
-    result = ImportResult()
-    bad_rows = {e.row for e in row_errors}
-    result.errors.extend(str(e) for e in row_errors)
+    rows, result = read_import(data, filename, IMPORT_COLUMNS)
     numbers = [str(r.get("number") or "").strip() for r in rows]
     existing = set(
         HotlineAppeal.objects.filter(number__in=[n for n in numbers if n]).values_list(
@@ -147,8 +140,6 @@ def import_appeals(*, actor, unit: Unit, data: bytes, filename: str) -> ImportRe
     seen: set[str] = set()
     to_create: list[HotlineAppeal] = []
     for r in rows:
-        if r["_row"] in bad_rows:
-            continue
         number = str(r.get("number") or "").strip()
         if number in existing:
             result.unchanged += 1
@@ -163,29 +154,13 @@ def import_appeals(*, actor, unit: Unit, data: bytes, filename: str) -> ImportRe
             continue
         seen.add(number)
         to_create.append(h)
-    result.errors.sort(key=_row_number)
+    result.errors.sort(key=row_number)
     with transaction.atomic():
         for h in to_create:
             h.save()
         result.created = len(to_create)
-        audit.record(
-            audit.E.CREATE,
-            unit=unit,
-            user=actor,
-            detail={
-                "import": "hotline",
-                "file": filename[:100],
-                "created": result.created,
-                "unchanged": result.unchanged,
-                "errors": len(result.errors),
-            },
-        )
+        record_import("hotline", result, unit=unit, actor=actor, filename=filename)
     return result
-
-
-def _row_number(message: str) -> int:
-    digits = message[1:].split("行", 1)[0]
-    return int(digits) if digits.isdecimal() else 0
 
 
 # --- steps -----------------------------------------------------------------------------
@@ -269,14 +244,4 @@ ACTIONS: dict[str, Action] = {
 assert set(ACTIONS) == set(HOTLINE.transitions), "every hotline step needs its inputs"
 
 
-def act(h: HotlineAppeal, action: str, *, user, data=None, comment="", expected_version=None):
-    return perform(
-        HOTLINE,
-        ACTIONS,
-        h,
-        action,
-        user=user,
-        data=data,
-        comment=comment,
-        expected_version=expected_version,
-    )
+act = stepper(HOTLINE, ACTIONS)

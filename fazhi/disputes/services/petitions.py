@@ -19,7 +19,7 @@ from ..models import (
     Satisfaction,
 )
 from ..procedures import PETITION
-from .common import ASSIGN, SUPERVISE, check_can_create, next_number, perform
+from .common import ASSIGN, SUPERVISE, check_can_create, next_number, stepper
 from .disputes import _village, clean_person
 from .fields import Action, Field, parse_value, today
 
@@ -428,14 +428,4 @@ ACTIONS: dict[str, Action] = {
 assert set(ACTIONS) == set(PETITION.transitions), "every petition step needs its inputs"
 
 
-def act(p: Petition, action: str, *, user, data=None, comment="", expected_version=None):
-    return perform(
-        PETITION,
-        ACTIONS,
-        p,
-        action,
-        user=user,
-        data=data,
-        comment=comment,
-        expected_version=expected_version,
-    )
+act = stepper(PETITION, ACTIONS)

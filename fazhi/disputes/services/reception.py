@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from fazhi.core import audit, scoping
+from fazhi.core import scoping
 from fazhi.core.errors import InvalidInput
 from fazhi.core.models import Unit
 from fazhi.core.models.units import TOWNSHIP_KINDS, UnitKind
@@ -20,6 +19,7 @@ from fazhi.core.roles import Perm
 from fazhi.ledgers.fields import F
 
 from ..models import LeaderReception, Petition, ReceptionKind
+from .common import CELL_SEPARATORS, records_in, records_named, save_record
 
 REFUSED = "您无权在该单位登记或修改领导接访下访"
 # The heads who receive are a county's or a township's.
@@ -42,27 +42,22 @@ RECEPTION_FIELDS = (
 
 def petitions_in(unit: Unit, ids) -> list[Petition]:
     """The petitions ``ids`` names: each must be registered within ``unit``'s area."""
-    ids = list(dict.fromkeys(ids or []))
-    found = list(Petition.objects.in_subtree(unit).filter(pk__in=ids))
-    if len(found) != len(ids):
-        raise InvalidInput(f"关联信访件应为{unit.name}及其下属单位登记的信访件")
-    return found
+    return records_in(
+        Petition.objects.in_subtree(unit),
+        ids,
+        f"关联信访件应为{unit.name}及其下属单位登记的信访件",
+    )
 
 
 def petitions_numbered(unit: Unit, numbers: str) -> list[Petition]:
-    """An import's 关联信访件 cell: petition numbers separated by 、，, or ;."""
-    text = str(numbers or "")
-    for sep in ("，", ",", "；", ";", "/", "\n", " "):
-        text = text.replace(sep, "、")
-    out = []
+    """An import's 关联信访件 cell: petition numbers separated by 、，, or ; (or a space)."""
     qs = Petition.objects.in_subtree(unit)
-    for number in [n.strip() for n in text.split("、") if n.strip()]:
-        p = qs.filter(number=number).first()
-        if p is None:
-            raise InvalidInput(f"关联信访件：{unit.name}及其下属单位没有编号为“{number}”的信访件")
-        if p not in out:
-            out.append(p)
-    return out
+    return records_named(
+        numbers,
+        lambda number: qs.filter(number=number).first(),
+        lambda number: f"关联信访件：{unit.name}及其下属单位没有编号为“{number}”的信访件",
+        separators=(*CELL_SEPARATORS, " "),
+    )
 
 
 def _check(r: LeaderReception) -> None:
@@ -87,20 +82,6 @@ def _check(r: LeaderReception) -> None:
         raise InvalidInput("接访方式应为接访、下访或约访")
     if r.people is None or not 1 <= int(r.people) <= MAX_PEOPLE:
         raise InvalidInput("接待群众人数应至少为1")
-
-
-def _save(r: LeaderReception, *, actor, created: bool) -> None:
-    try:
-        r.full_clean(exclude=["petitions"])
-    except ValidationError as exc:
-        field, errors = next(iter(exc.message_dict.items()))
-        names = {f.name for f in r._meta.fields}
-        label = r._meta.get_field(field).verbose_name if field in names else ""
-        raise InvalidInput(f"{label + '：' if label else ''}{errors[0]}")
-    if created and getattr(actor, "pk", None):
-        r.created_by = actor
-    r.save()
-    audit.record(audit.E.CREATE if created else audit.E.UPDATE, obj=r, user=actor)
 
 
 @transaction.atomic
@@ -133,7 +114,7 @@ def create_reception(
         resolved=bool(resolved),
     )
     _check(r)
-    _save(r, actor=actor, created=True)
+    save_record(r, actor=actor, created=True, exclude=["petitions"])
     if petitions:
         r.petitions.set(petitions)
     return r
@@ -154,7 +135,7 @@ def update_reception(
             value = bool(value)
         setattr(r, key, value)
     _check(r)
-    _save(r, actor=actor, created=False)
+    save_record(r, actor=actor, created=False, exclude=["petitions"])
     if petitions is not None:
         r.petitions.set(petitions)
     return r

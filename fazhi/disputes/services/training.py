@@ -9,11 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from fazhi.core import audit, scoping
+from fazhi.core import scoping
 from fazhi.core.errors import InvalidInput
 from fazhi.core.models import Unit
 from fazhi.core.models.units import TOWNSHIP_KINDS, UnitKind
@@ -22,6 +21,7 @@ from fazhi.ledgers.fields import F
 
 from ..models import MediationCommittee, MediatorTraining
 from ..models.training import MAX_HOURS
+from .common import records_in, records_named, save_record
 
 REFUSED = "您无权在该单位登记或修改人民调解员培训"
 # A training is organised by a county (its 司法局) or a township (its 司法所).
@@ -40,28 +40,22 @@ TRAINING_FIELDS = (
 
 def committees_in(unit: Unit, ids) -> list[MediationCommittee]:
     """The committees ``ids`` names: each must exist within ``unit``'s area."""
-    ids = list(dict.fromkeys(ids or []))
-    found = list(MediationCommittee.objects.in_subtree(unit).filter(pk__in=ids))
-    if len(found) != len(ids):
-        raise InvalidInput(f"参训调委会应为{unit.name}及其下属单位的人民调解委员会")
-    return found
+    return records_in(
+        MediationCommittee.objects.in_subtree(unit),
+        ids,
+        f"参训调委会应为{unit.name}及其下属单位的人民调解委员会",
+    )
 
 
 def committees_named(unit: Unit, names: str) -> list[MediationCommittee]:
     """An import's 参训调委会 cell: names separated by 、，, or ; within ``unit``'s area
     (a committee named by its village alone, "红星村", is found too)."""
-    text = str(names or "")
-    for sep in ("，", ",", "；", ";", "/", "\n"):
-        text = text.replace(sep, "、")
-    out = []
     qs = MediationCommittee.objects.in_subtree(unit).select_related("unit")
-    for name in [n.strip() for n in text.split("、") if n.strip()]:
-        c = qs.filter(name=name).first() or qs.filter(unit__name=name).first()
-        if c is None:
-            raise InvalidInput(f"参训调委会：{unit.name}及其下属单位中没有“{name}”")
-        if c not in out:
-            out.append(c)
-    return out
+    return records_named(
+        names,
+        lambda name: qs.filter(name=name).first() or qs.filter(unit__name=name).first(),
+        lambda name: f"参训调委会：{unit.name}及其下属单位中没有“{name}”",
+    )
 
 
 def _check(t: MediatorTraining) -> None:
@@ -81,20 +75,6 @@ def _check(t: MediatorTraining) -> None:
     same = MediatorTraining.objects.filter(unit=t.unit, held_on=t.held_on, title=t.title)
     if same.exclude(pk=t.pk).exists():
         raise InvalidInput(f"{t.unit.name}已登记{t.held_on}的“{t.title}”")
-
-
-def _save(t: MediatorTraining, *, actor, created: bool) -> None:
-    try:
-        t.full_clean(exclude=["committees"])
-    except ValidationError as exc:
-        field, errors = next(iter(exc.message_dict.items()))
-        names = {f.name for f in t._meta.fields}
-        label = t._meta.get_field(field).verbose_name if field in names else ""
-        raise InvalidInput(f"{label + '：' if label else ''}{errors[0]}")
-    if created and getattr(actor, "pk", None):
-        t.created_by = actor
-    t.save()
-    audit.record(audit.E.CREATE if created else audit.E.UPDATE, obj=t, user=actor)
 
 
 @transaction.atomic
@@ -121,7 +101,7 @@ def create_training(
         notes=notes or "",
     )
     _check(t)
-    _save(t, actor=actor, created=True)
+    save_record(t, actor=actor, created=True, exclude=["committees"])
     if committees:
         t.committees.set(committees)
     return t
@@ -140,7 +120,7 @@ def update_training(
             value = (value or "").strip()
         setattr(t, key, value)
     _check(t)
-    _save(t, actor=actor, created=False)
+    save_record(t, actor=actor, created=False, exclude=["committees"])
     if committees is not None:
         t.committees.set(committees)
     return t

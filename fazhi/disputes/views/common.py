@@ -4,8 +4,10 @@ modules, importing none of them."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import render
 
 from fazhi.core import scoping
 from fazhi.core.errors import DomainError
@@ -63,6 +65,66 @@ def _unit_from_post(request):
     if unit is None:
         raise DomainError("请选择登记单位")
     return unit
+
+
+def _checked(post, names) -> dict:
+    """The checkboxes ``names`` of a form as booleans (an unticked box is not posted)."""
+    return {name: post.get(name) == "on" for name in names}
+
+
+def _registered(request, register, checkboxes=(), **kw):
+    """On a POST, ``register(actor=…, unit=…, data=…, **kw)`` for the user in the unit the
+    form names, ``data`` the form with its ``checkboxes`` as booleans: the new record, or
+    None with the refusal shown as an error (None on a GET)."""
+    if request.method != "POST":
+        return None
+    try:
+        return register(
+            actor=request.user,
+            unit=_unit_from_post(request),
+            data={**request.POST.dict(), **_checked(request.POST, checkboxes)},
+            **kw,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return None
+
+
+def _import_units(user):
+    units = list(_changeable_units(user))
+    if not units:
+        raise PermissionDenied("您的角色无权导入")
+    return units
+
+
+def _import_page(request, units, template, importer, *, no_file, done, context):
+    """An import form; on a POST, ``importer`` run on the uploaded file in the unit the form
+    names, its summary (after ``done``) said as a message and its result shown."""
+    result = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise DomainError(no_file)
+            from fazhi.core.excel import MAX_IMPORT_BYTES
+
+            result = importer(
+                actor=request.user,
+                unit=_unit_from_post(request),
+                data=upload.read(MAX_IMPORT_BYTES + 1),
+                filename=upload.name,
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            (messages.warning if result.errors else messages.success)(
+                request, done + result.summary()
+            )
+    return render(
+        request,
+        template,
+        {"units": units, "unit": _default_unit(request, units), "result": result, **context},
+    )
 
 
 def _people_from_post(post, prefix: str) -> list[dict]:

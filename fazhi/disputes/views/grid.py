@@ -8,17 +8,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from fazhi.core.errors import DomainError
-
 from ..models import GridCategory
 from ..models.grid import DEFAULT_HANDLING_WORKING_DAYS, HANDLING_WORKING_DAYS
 from ..services import grid as grid_services
-from .common import _changeable_units, _default_unit, _form_context, _unit_from_post
+from .common import _form_context, _import_page, _import_units, _registered
 
 
 def _categories():
@@ -38,52 +35,24 @@ def grid_new(request):
             "now": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
         },
     )
-    if request.method == "POST":
-        try:
-            g = grid_services.report_case(
-                actor=request.user, unit=_unit_from_post(request), data=request.POST.dict()
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, f"已上报网格事件 {g.number}，处置期限 {g.due_on}")
-            return redirect("disputes:grid_detail", g.pk)
+    g = _registered(request, grid_services.report_case)
+    if g is not None:
+        messages.success(request, f"已上报网格事件 {g.number}，处置期限 {g.due_on}")
+        return redirect("disputes:grid_detail", g.pk)
     return render(request, "disputes/grid_form.html", context)
 
 
 @login_required
 def grid_import(request):
-    units = list(_changeable_units(request.user))
-    if not units:
-        raise PermissionDenied("您的角色无权导入")
-    result = None
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        try:
-            if upload is None:
-                raise DomainError("请选择网格事件台账 Excel 或 CSV 文件")
-            from fazhi.core.excel import MAX_IMPORT_BYTES
-
-            result = grid_services.import_cases(
-                actor=request.user,
-                unit=_unit_from_post(request),
-                data=upload.read(MAX_IMPORT_BYTES + 1),
-                filename=upload.name,
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            (messages.warning if result.errors else messages.success)(
-                request, "导入完成：" + result.summary()
-            )
-    return render(
+    return _import_page(
         request,
+        _import_units(request.user),
         "disputes/grid_import.html",
-        {
+        grid_services.import_cases,
+        no_file="请选择网格事件台账 Excel 或 CSV 文件",
+        done="导入完成：",
+        context={
             "tab": "grid",
-            "units": units,
-            "unit": _default_unit(request, units),
-            "result": result,
             "columns": grid_services.IMPORT_COLUMNS,
             "list_url": reverse("disputes:grid_list"),
         },

@@ -42,12 +42,17 @@ from ..services import petitions as petition_services
 from .common import (
     PARTY_ROWS,
     _changeable_units,
-    _default_unit,
+    _checked,
     _form_context,
+    _import_page,
+    _import_units,
     _people_from_post,
+    _registered,
     _unit_from_post,
     get_case,
 )
+
+RISKS = ("risk_group", "risk_criminal")  # the dispute form's two risk checkboxes
 
 GRID_STATS = {
     "disposed": Count("id", filter=Q(handled_on__isnull=False)),
@@ -148,27 +153,19 @@ def dispute_new(request):
             "rows": range(PARTY_ROWS),
         },
     )
-    if request.method == "POST":
-        try:
-            d = dispute_services.register_dispute(
-                actor=request.user,
-                unit=_unit_from_post(request),
-                data={
-                    **request.POST.dict(),
-                    "risk_group": request.POST.get("risk_group") == "on",
-                    "risk_criminal": request.POST.get("risk_criminal") == "on",
-                },
-                parties=_people_from_post(request.POST, "p"),
+    d = _registered(
+        request,
+        dispute_services.register_dispute,
+        checkboxes=RISKS,
+        parties=_people_from_post(request.POST, "p"),
+    )
+    if d is not None:
+        messages.success(request, f"已登记纠纷 {d.number}")
+        if d.risk_criminal:
+            messages.warning(
+                request, "该纠纷可能激化为刑事案件：请及时报告公安机关并在案件页面记录"
             )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, f"已登记纠纷 {d.number}")
-            if d.risk_criminal:
-                messages.warning(
-                    request, "该纠纷可能激化为刑事案件：请及时报告公安机关并在案件页面记录"
-                )
-            return redirect("disputes:dispute_detail", d.pk)
+        return redirect("disputes:dispute_detail", d.pk)
     return render(request, "disputes/dispute_form.html", context)
 
 
@@ -188,8 +185,7 @@ def dispute_edit(request, pk):
                         k: request.POST.get(k, "")
                         for k in ("title", "summary", "amount", "category", "grid")
                     },
-                    "risk_group": request.POST.get("risk_group") == "on",
-                    "risk_criminal": request.POST.get("risk_criminal") == "on",
+                    **_checked(request.POST, RISKS),
                 },
                 expected_version=parse_int(version, 0, 2**62),
             )
@@ -218,24 +214,15 @@ def petition_new(request):
             "complained_units": scoping.visible_units(request.user).order_by("path")[:300],
         },
     )
-    if request.method == "POST":
-        try:
-            p = petition_services.register_petition(
-                actor=request.user,
-                unit=_unit_from_post(request),
-                data={
-                    **request.POST.dict(),
-                    "is_group": request.POST.get("is_group") == "on",
-                    "confidential": request.POST.get("confidential") == "on",
-                    "first_petition": request.POST.get("first_petition") == "on",
-                },
-                petitioners=_people_from_post(request.POST, "p"),
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, f"已登记信访件 {p.number}，受理告知期限 {p.acceptance_due}")
-            return redirect("disputes:petition_detail", p.pk)
+    p = _registered(
+        request,
+        petition_services.register_petition,
+        checkboxes=("is_group", "confidential", "first_petition"),
+        petitioners=_people_from_post(request.POST, "p"),
+    )
+    if p is not None:
+        messages.success(request, f"已登记信访件 {p.number}，受理告知期限 {p.acceptance_due}")
+        return redirect("disputes:petition_detail", p.pk)
     return render(request, "disputes/petition_form.html", context)
 
 
@@ -244,54 +231,23 @@ def hotline_new(request):
     context = _form_context(
         request, {"tab": "hotline", "categories": HotlineCategory.objects.all()}
     )
-    if request.method == "POST":
-        try:
-            h = hotline_services.create_appeal(
-                actor=request.user, unit=_unit_from_post(request), data=request.POST.dict()
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, f"已登记工单 {h.number}，办理期限 {h.deadline}")
-            return redirect("disputes:hotline_detail", h.pk)
+    h = _registered(request, hotline_services.create_appeal)
+    if h is not None:
+        messages.success(request, f"已登记工单 {h.number}，办理期限 {h.deadline}")
+        return redirect("disputes:hotline_detail", h.pk)
     return render(request, "disputes/hotline_form.html", context)
 
 
 @login_required
 def hotline_import(request):
-    units = list(_changeable_units(request.user))
-    if not units:
-        raise PermissionDenied("您的角色无权导入")
-    result = None
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        try:
-            if upload is None:
-                raise DomainError("请选择热线系统导出的 Excel 或 CSV 文件")
-            from fazhi.core.excel import MAX_IMPORT_BYTES
-
-            result = hotline_services.import_appeals(
-                actor=request.user,
-                unit=_unit_from_post(request),
-                data=upload.read(MAX_IMPORT_BYTES + 1),
-                filename=upload.name,
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            (messages.warning if result.errors else messages.success)(
-                request, "导入完成：" + result.summary()
-            )
-    return render(
+    return _import_page(
         request,
+        _import_units(request.user),
         "disputes/hotline_import.html",
-        {
-            "tab": "hotline",
-            "units": units,
-            "unit": _default_unit(request, units),
-            "result": result,
-            "columns": hotline_services.IMPORT_COLUMNS,
-        },
+        hotline_services.import_appeals,
+        no_file="请选择热线系统导出的 Excel 或 CSV 文件",
+        done="导入完成：",
+        context={"tab": "hotline", "columns": hotline_services.IMPORT_COLUMNS},
     )
 
 
@@ -301,43 +257,22 @@ def ledger_import(request, key):
     from ..importers import IMPORTERS
 
     importer, columns = IMPORTERS[key]
-    units = list(_changeable_units(request.user))
-    if not units:
-        raise PermissionDenied("您的角色无权导入")
+    units = _import_units(request.user)
     if query(request).flag("template"):  # the empty sheet to fill in
         from fazhi.ledgers.pages import excel_template
 
         from ..ledgers import LEDGERS
 
         return excel_template(LEDGERS[key])
-    result = None
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        try:
-            if upload is None:
-                raise DomainError("请选择 Excel 或 CSV 文件")
-            from fazhi.core.excel import MAX_IMPORT_BYTES
-
-            result = importer(
-                actor=request.user,
-                unit=_unit_from_post(request),
-                data=upload.read(MAX_IMPORT_BYTES + 1),
-                filename=upload.name,
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            (messages.warning if result.errors else messages.success)(
-                request, "导入：" + result.summary()
-            )
-    return render(
+    return _import_page(
         request,
+        units,
         "disputes/ledger_import.html",
-        {
+        importer,
+        no_file="请选择 Excel 或 CSV 文件",
+        done="导入：",
+        context={
             "tab": key,
-            "units": units,
-            "unit": _default_unit(request, units),
-            "result": result,
             "columns": columns,
             "label": "矛盾纠纷" if key == "dispute" else "信访件",
         },

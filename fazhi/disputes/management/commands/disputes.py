@@ -167,17 +167,22 @@ class Command(BaseCommand):
             + (f"，期限 {obj.due_date}" if obj.due_date else "")
         )
 
-    def do_import_hotline(self, unit, file, user, **_):
+    def _import(self, importer, unit, file, user):
+        """Run ``importer`` on ``file`` for ``user`` in ``unit``; each bad row's error written."""
         actor = resolve_user(user)
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"找不到文件 {file}")
         with context.acting(actor, channel="cli"):
-            result = hotline_services.import_appeals(
+            result = importer(
                 actor=actor, unit=resolve_unit(unit), data=path.read_bytes(), filename=path.name
             )
         for e in result.errors:
             self.stdout.write(e)
+        return result
+
+    def do_import_hotline(self, unit, file, user, **_):
+        result = self._import(hotline_services.import_appeals, unit, file, user)
         self.stdout.write(result.summary())
 
     def do_report_grid(self, unit, user, category, summary, village, grid, reporter, **opts):
@@ -197,31 +202,13 @@ class Command(BaseCommand):
         self.stdout.write(f"{g.pk} {g.number}：{g.get_status_display()}，处置期限 {g.due_on}")
 
     def do_import_grid(self, unit, file, user, **_):
-        actor = resolve_user(user)
-        path = Path(file)
-        if not path.is_file():
-            raise CommandError(f"找不到文件 {file}")
-        with context.acting(actor, channel="cli"):
-            result = grid_services.import_cases(
-                actor=actor, unit=resolve_unit(unit), data=path.read_bytes(), filename=path.name
-            )
-        for e in result.errors:
-            self.stdout.write(e)
+        result = self._import(grid_services.import_cases, unit, file, user)
         self.stdout.write(result.summary())
 
     def do_import(self, kind, unit, file, user, **_):
         from ...importers import IMPORTERS
 
-        actor = resolve_user(user)
-        path = Path(file)
-        if not path.is_file():
-            raise CommandError(f"找不到文件 {file}")
-        with context.acting(actor, channel="cli"):
-            result = IMPORTERS[kind][0](
-                actor=actor, unit=resolve_unit(unit), data=path.read_bytes(), filename=path.name
-            )
-        for e in result.errors:
-            self.stdout.write(e)
+        result = self._import(IMPORTERS[kind][0], unit, file, user)
         if result.errors:
             raise CommandError(result.summary())
         self.stdout.write(result.summary())
