@@ -13,7 +13,7 @@ from .facts import extract_facts, not_counted_thing, tag_paragraphs
 from .meta import extract_meta
 from .quality import REPEAT_MIN, find_placeholders, head_parts, repeated_sentences, shared_by_heads
 from .reader import DEFAULT_MAX_BYTES, ReviewInputError, read_bytes, read_path
-from .reference import han_sentences, resolve
+from .reference import han_split, resolve
 from .sections import find_headings, map_statutory, statutory_order
 
 DEFAULT_OPTIONS = {
@@ -154,10 +154,10 @@ def review_text(
         )
     )
     checks.append(ck.check_deadline(meta["year"], meta["published"], meta["signed"]))
-    han = han_sentences(ctext)  # sentences for the boilerplate and repeat checks
+    han, fingerprint = han_split(ctext)  # sentences for the boilerplate and repeat checks
     if o["boilerplate"]:
         ref = resolve(reference)
-        bp = ref.boilerplate(ctext, han)
+        bp = ref.boilerplate(ctext, han, fingerprint)
         bp_items = [span_item(a, b) for a, b in bp["spans"]]
         for it in bp_items:
             it["text"] = text[it["start"] : it["end"]]  # as written in the original

@@ -36,10 +36,14 @@ HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Han plus CJK / full-width punctuation
 WIDE = HAN + "\u3000-\u303f\uff00-\uffef\u2018-\u201f\u2026\u2014\u00b7"
 
-_NEWLINES = first_filtered(re.compile(r"\r\n?|[\u2028\u2029\u000b\u000c\u0085]"))
+# \r\n?|[\u2028…] written as one class first (a \n taken only after \r): the same
+# matches, and ``re`` skips ahead to the class's characters
+_NEWLINES = re.compile(r"[\r\u2028\u2029\u000b\u000c\u0085](?:(?<=\r)\n)?")
 _SPACES1 = re.compile(r"[\u00a0\u3000\t\u2002-\u200a\u202f\u205f]")
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
-_PINYIN = re.compile(rf"(?<=[{HAN}])[(（]\s*[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿêếề:]{{1,7}}\s*[)）]")
+_PINYIN = first_filtered(
+    re.compile(rf"(?<=[{HAN}])[(（]\s*[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿêếề:]{{1,7}}\s*[)）]")
+)
 _WORD_ARTIFACTS = re.compile(
     r"\[(?:bookmark|image|footnoteref|footnote|comment|anchor|endnote)\s*:[^\]\n]{0,300}\]"
     r"|\{\s*(?:PAGE|NUMPAGES|HYPERLINK|TOC|REF|MERGEFORMAT)\b[^}\n]{0,300}\}",

@@ -40,7 +40,9 @@ _MECH_RULES = [
         (
             "决策",
             r"决策|集体讨论|三重一大|风险评估|专家论证|公众参与|合同审查|合法性审查|"
-            r"审查.{0,4}合同|(?<!劳动)(?<!劳务)合同(?!纠纷|争议|诈骗)",
+            # the lookbehinds after 合同 (not before it), so that every alternative
+            # starts with a literal and ``re`` skips ahead to the first characters
+            r"审查.{0,4}合同|合同(?<!劳动合同)(?<!劳务合同)(?!纠纷|争议|诈骗)",
         ),
         (
             "执法",
@@ -62,7 +64,13 @@ _MECH_RULES = [
         (
             "普法",
             r"普法|宣传|法治文化|法律明白人|宪法|民主法治|宣讲|手册|读本|"
-            r"(?:宣传|普法|法治|法律|发放)[^，。；]{0,6}(?:资料|材料)|"
+            # (?:宣传|普法|法治|法律|发放)X written out as 宣传X|普法X|…: the same
+            # matches in the same order, each alternative starting with a literal
+            + "|".join(
+                f"{w}[^，。；]{{0,6}}(?:资料|材料)"
+                for w in ("宣传", "普法", "法治", "法律", "发放")
+            )
+            + "|"
             r"法治教育|法制教育|法治副校长|法制副校长",
         ),
         ("政务公开", r"政务公开|信息公开|公开|公示"),
@@ -166,8 +174,13 @@ _RANK_TRAIL = re.compile(r"(?:中|里|上)?(?:排在|位列|位居|名列|居|�
 
 # --- counts of the report's own parts: "3大行动", "六方面", "七方面21个要点",
 # "做好以下三项工作". They count headings, not work done.
+# (?P<num>\d{1,2}|[一…十]{1,3}|两) written as its first character, then the rest of the
+# one alternative that character opens: the same matches, and ``re`` skips ahead to
+# those characters instead of trying the pattern at every position
 COUNT_RE = re.compile(
-    rf"(?P<num>\d{{1,2}}|{_CN_SMALL}|两)(?P<unit>个方面|方面|大(?=[{HAN}])|项(?=(?:重点)?(?:工作|举措|措施|任务|行动|内容|要求)))"
+    r"(?P<num>[\d一二三四五六七八九十两]"
+    r"(?:(?<=\d)\d?|(?<=[一二三四五六七八九十])[一二三四五六七八九十]{0,2}|(?<=两)))"
+    rf"(?P<unit>个方面|方面|大(?=[{HAN}])|项(?=(?:重点)?(?:工作|举措|措施|任务|行动|内容|要求)))"
 )
 _NOT_COUNT_BEFORE = re.compile(r"(?:党的|第|届|十|二十)$")
 _NOT_COUNT_AFTER = re.compile(r"精神|报告|以来|召开|胜利|代表|期间|会议|和|、|）|”")
@@ -605,35 +618,41 @@ def not_counted_thing(f: dict) -> bool:
     return not (st[:1] in "、和及与" or st.startswith(("分别", "均", "各")))
 
 
+# each rule wrapped in one group: ``split`` gives the pieces between its matches and the
+# matches themselves, so their offsets come from running sums computed in C
+_MECH_RULES_SPLIT = [(name, re.compile(f"({rx.pattern})")) for name, rx in _MECH_RULES_FAST]
+
+
 def tag_paragraphs(text: str) -> list[dict]:
     """The mechanisms each paragraph (line) names, in rule order; ``["其他"]`` if none.
 
-    One ``finditer`` per rule over the whole text instead of one search per rule and
-    line. A match that lies within a line is a match of that line (the rules' lookarounds
-    read a line end as they read the text's end); a match that runs across a line end
-    can hide one inside the line, so those lines are searched on their own."""
-    starts = []
-    lines = []
-    pos = 0
-    for line in text.split("\n"):
-        starts.append(pos)
-        lines.append(line)
-        pos += len(line) + 1
+    One ``split`` per rule over the whole text instead of one search per rule and line:
+    the running sum of the pieces' lengths gives each match's start, its line is found
+    by bisection, both in C. A match that lies within a line is a match of that line
+    (the rules' lookarounds read a line end as they read the text's end); a match that
+    runs across a line end can hide one inside the line, so those lines are searched on
+    their own."""
+    lines = text.split("\n")
+    starts = list(accumulate(map(add, map(len, lines), repeat(1)), initial=0))[:-1]
     found: list[list[str]] = [[] for _ in lines]
-    for name, rx in _MECH_RULES_FAST:
+    for (name, rx), (_, srx) in zip(_MECH_RULES_FAST, _MECH_RULES_SPLIT, strict=True):
+        parts = srx.split(text)
+        if len(parts) == 1:
+            continue
+        matched = parts[1::2]
+        ends = list(accumulate(map(len, parts)))
+        # match k starts where piece k ends (ends[2k]); its line by bisection
+        lno = list(map(bisect_right, repeat(starts), ends[0::2][: len(matched)]))  # line + 1
+        if "\n" not in "".join(matched):  # no match runs across a line end
+            for i in sorted(set(lno)):
+                found[i - 1].append(name)
+            continue
+        within = {lno[k] - 1 for k, m in enumerate(matched) if "\n" not in m}
         recheck: set[int] = set()
-        last = -1
-        for m in rx.finditer(text):
-            a, b = m.span()
-            i = bisect_right(starts, a) - 1
-            if text.find("\n", a, b) < 0:
-                if i != last:
-                    found[i].append(name)
-                    last = i
-            else:
-                recheck.update(range(i, bisect_right(starts, b - 1)))
-        for i in sorted(recheck):
-            if i != last and (not found[i] or found[i][-1] != name) and rx.search(lines[i]):
+        for k in (k for k, m in enumerate(matched) if "\n" in m):
+            recheck.update(range(lno[k] - 1, bisect_right(starts, ends[2 * k + 1] - 1)))
+        for i in sorted(within | recheck):
+            if i in within or rx.search(lines[i]):
                 found[i].append(name)
     out = []
     for i, line in enumerate(lines):

@@ -10,6 +10,10 @@ from __future__ import annotations
 import re
 from array import array
 from collections.abc import Callable, Iterable
+from itertools import repeat
+from operator import eq, mul, sub
+
+_SPAN = re.Match.span
 
 _IDENTITY_MAX = 1 << 20  # 4 MB of offsets kept for reuse
 _identity = array("i")
@@ -47,7 +51,23 @@ class MText:
         insertion, of the character that follows it).
         """
         text, offs = self.text, self.offs
-        out: list[str] = []
+        if not isinstance(edits, list):
+            edits = list(edits)
+        if not edits:
+            return self
+        if all(len(repl) == end - start for start, end, repl in edits):
+            # 1:1 replacements only: the offsets stay as they are, only the text changes
+            out: list[str] = []
+            pos = 0
+            for start, end, repl in edits:
+                if start < pos:
+                    continue  # overlapping edit: ignore
+                out.append(text[pos:start])
+                out.append(repl)
+                pos = end
+            out.append(text[pos:])
+            return MText("".join(out), offs, self.orig_len)
+        out = []
         noffs = array("i")
         pos = 0
         n = len(text)
@@ -81,6 +101,8 @@ class MText:
         """Like ``pattern.sub`` but keeping the offset map; a callable may return None
         to leave a match untouched."""
         edits = []
+        if isinstance(repl, str) and "\\" not in repl and len(repl) <= 1:
+            return self._sub_short(pattern, repl)
         if isinstance(repl, str):
             for m in pattern.finditer(self.text):
                 edits.append((m.start(), m.end(), m.expand(repl) if "\\" in repl else repl))
@@ -90,6 +112,46 @@ class MText:
                 if r is not None and r != m.group(0):
                     edits.append((m.start(), m.end(), r))
         return self.edit(edits)
+
+    def _sub_short(self, pattern: re.Pattern, repl: str) -> MText:
+        """``sub`` with a literal replacement of at most one character (a deletion, or a
+        run of characters made one): the pieces between the matches, of the text and of
+        the offsets, are sliced and joined in C, with no Python step per match. The
+        result is the one :meth:`edit` gives: a deleted match leaves no offset, a
+        one-character replacement of the same length keeps its character's offset and
+        one of a longer match takes the offset of the match's first character."""
+        text, offs = self.text, self.offs
+        spans = list(map(_SPAN, pattern.finditer(text)))
+        if not spans:
+            return self
+        starts, ends = zip(*spans, strict=True)
+        k = len(repl)
+        if k and min(map(sub, ends, starts)) < k:
+            # an empty match with a one-character insertion: the general path
+            return self.edit([(s, e, repl) for s, e in spans])
+        n = len(text)
+        keep_from = (0, *ends)
+        keep_to = (*(map(k.__add__, starts) if k else starts), n)
+        if k and all(map(eq, map(sub, ends, starts), repeat(k))):
+            noffs = offs  # every match replaced by one character: 1:1
+        else:
+            raw = memoryview(offs).cast("B")
+            size = offs.itemsize
+            noffs = array(
+                "i",
+                b"".join(
+                    map(
+                        raw.__getitem__,
+                        map(
+                            slice,
+                            map(mul, keep_from, repeat(size)),
+                            map(mul, keep_to, repeat(size)),
+                        ),
+                    )
+                ),
+            )
+        new = repl.join(map(text.__getitem__, map(slice, (0, *ends), (*starts, n))))
+        return MText(new, noffs, self.orig_len)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map a clean ``[start, end)`` span to the original text."""

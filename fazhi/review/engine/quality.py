@@ -161,9 +161,13 @@ _ROLE_LEAD = re.compile(
     r"(?:(?:党委|党工委|党组|委)?(?P<party>书记)"
     r"|(?P<gov>镇长|乡长|区长|县长|市长|局长|主任))"
 )
-_ROLE_PARTY = re.compile(r"(?<![副总])书记")
+# the lookbehinds after the role word (not before it), every alternative starting with
+# a literal: the same matches, and ``re`` skips ahead to the words' first characters
+_ROLE_PARTY = re.compile(r"书记(?<![副总]书记)")
 _ROLE_GOV = re.compile(
-    r"(?<![副])(?:镇长|乡长|区长|县长|局长)|(?:办事处|管委会|管理委员会|街道)主任"
+    "|".join(f"{w}(?<!副{w})" for w in ("镇长", "乡长", "区长", "县长", "局长"))
+    + "|"
+    + "|".join(f"{w}主任" for w in ("办事处", "管委会", "管理委员会", "街道"))
 )
 _TITLE = re.compile(r"《[^《》\n]{0,80}》")
 

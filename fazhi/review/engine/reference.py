@@ -40,20 +40,28 @@ _NOT_1_OR_3_BYTES = re.compile(r"[^\x00-\x7f\u0800-\uffff]")
 _SENT = re.compile(r"[^。！？；\n]+")
 
 
+def han_split(text: str, minimum: int = MIN_SENTENCE) -> tuple[list[tuple[int, int, str]], int]:
+    """:func:`han_sentences` and :func:`doc_fingerprint` of ``text`` from the same pass:
+    the pieces between the sentence ends, joined, are the text's Han characters and
+    digits, which the fingerprint hashes."""
+    out = []
+    s = 0
+    pieces = _TERM.split(_NON_HAN_KEEP.sub("", text))
+    for norm, raw in zip(pieces, _TERM.split(text), strict=True):
+        e = s + len(raw)
+        if len(norm) >= minimum:
+            out.append((s, e, norm))
+        s = e + 1
+    return out, zlib.crc32("".join(pieces).encode("utf-8"))
+
+
 def han_sentences(text: str, minimum: int = MIN_SENTENCE) -> list[tuple[int, int, str]]:
     """``(start, end, Han and digits)`` of each sentence with at least ``minimum`` of them.
 
     One regex pass over the whole text (sentence ends kept, so the pieces align with the
     original's), instead of one per sentence; shared by the boilerplate and the
     repeated-sentence checks."""
-    out = []
-    s = 0
-    for norm, raw in zip(_TERM.split(_NON_HAN_KEEP.sub("", text)), _TERM.split(text), strict=True):
-        e = s + len(raw)
-        if len(norm) >= minimum:
-            out.append((s, e, norm))
-        s = e + 1
-    return out
+    return han_split(text, minimum)[0]
 
 
 def sentences(text: str, han: list | None = None) -> list[tuple[int, int, str]]:
@@ -199,10 +207,14 @@ class Reference:
         ref.sources = payload.get("sources", [])
         return ref
 
-    def boilerplate(self, text: str, han: list | None = None) -> dict:
+    def boilerplate(
+        self, text: str, han: list | None = None, fingerprint: int | None = None
+    ) -> dict:
         """Share of sentence characters that are boilerplate against this reference
-        (``han``: :func:`han_sentences` of ``text``, if the caller has them)."""
-        self_in = doc_fingerprint(text) in self.docs
+        (``han``, ``fingerprint``: :func:`han_split` of ``text``, if the caller has them)."""
+        if fingerprint is None:
+            fingerprint = doc_fingerprint(text)
+        self_in = fingerprint in self.docs
         sub = 1 if self_in else 0
         known = self._keysets()[sub]
         total = 0
