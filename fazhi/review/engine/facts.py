@@ -17,7 +17,7 @@ import re
 from bisect import bisect_left, bisect_right
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from itertools import accumulate, repeat
+from itertools import accumulate, compress, repeat
 from operator import add
 
 from .clean import HAN
@@ -288,25 +288,24 @@ def _bounds(text: str, pos: int, chars: str) -> tuple[int, int]:
     return (brk[i - 1] + 1 if i else 0), (brk[i] if i < len(brk) else len(text))
 
 
-_SENT_BREAK_RE = re.compile(f"[{_SENT_BREAK}]")
+_SENT_BREAK_SET = frozenset(_SENT_BREAK)
+_CLAUSE_SPLIT = re.compile(f"({_CLAUSE_BREAK.pattern})")
 _last_breaks: tuple = (None, ([], []))
 
 
-def _positions(rx: re.Pattern, text: str) -> list[int]:
-    """Offsets of the one-character matches of ``rx`` in ``text``: the running sum of
-    the lengths of the pieces between them (no Match object per break)."""
-    ends = list(accumulate(map(add, map(len, rx.split(text)), repeat(1)), initial=-1))
-    return ends[1:-1]
-
-
 def _breaks(text: str) -> tuple[list[int], list[int]]:
-    """Offsets of the sentence breaks and of the clause breaks in ``text``, one regex
-    pass each, kept for the last text seen (every fact of a text asks for them)."""
+    """Offsets of the sentence breaks and of the clause breaks in ``text``, from one
+    regex split (offsets as running sums, no Match object per break), kept for the
+    last text seen (every fact of a text asks for them)."""
     global _last_breaks
     last = _last_breaks
     if last[0] is text:
         return last[1]
-    res = (_positions(_SENT_BREAK_RE, text), _positions(_CLAUSE_BREAK, text))
+    # one split: every sentence break is a clause break, told apart by its character
+    parts = _CLAUSE_SPLIT.split(text)
+    seps = parts[1::2]
+    clause = list(accumulate(map(len, parts)))[0:-1:2]
+    res = (list(compress(clause, map(_SENT_BREAK_SET.__contains__, seps))), clause)
     _last_breaks = (text, res)
     return res
 

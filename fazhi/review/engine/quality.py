@@ -169,7 +169,6 @@ _ROLE_GOV = re.compile(
     + "|"
     + "|".join(f"{w}主任" for w in ("办事处", "管委会", "管理委员会", "街道"))
 )
-_TITLE = re.compile(r"《[^《》\n]{0,80}》")
 
 
 def _role(s: str) -> tuple[str, str] | None:
@@ -234,28 +233,22 @@ def head_parts(text: str, spans: list[tuple[int, int]], subheads: list) -> dict:
     return parts
 
 
+# a 《title》 or one word character ([^\W_] is exactly str.isalnum): one scan gives both
+_WORD_OR_TITLE = re.compile(r"《[^《》\n]{0,80}》|[^\W_]")
+
+
 def _norm_with_map(text: str, s: int, e: int, tag: list[int]) -> tuple[str, list[int]]:
     """Word characters of ``text[s:e]`` with their offsets; a 《title》 becomes one
-    private-use character unique to it (so titles never match each other)."""
-    chars: list[str] = []
-    offs: list[int] = []
-    i = s
-    titles = [(m.start(), m.end()) for m in _TITLE.finditer(text, s, e)]
-    ti = 0
-    while i < e:
-        if ti < len(titles) and i == titles[ti][0]:
-            chars.append(chr(0xE000 + (tag[0] % 6000)))
-            tag[0] += 1
-            offs.append(i)
-            i = titles[ti][1]
-            ti += 1
-            continue
-        ch = text[i]
-        if ch.isalnum():
-            chars.append(ch)
-            offs.append(i)
-        i += 1
-    return "".join(chars), offs
+    private-use character unique to it (so titles never match each other). One regex
+    scan, the characters and offsets taken from its matches in C."""
+    ms = list(_WORD_OR_TITLE.finditer(text, s, e))
+    chars = list(map(re.Match.group, ms))
+    if "《" in text[s:e]:
+        for k, ch in enumerate(chars):
+            if len(ch) > 1:  # a title
+                chars[k] = chr(0xE000 + (tag[0] % 6000))
+                tag[0] += 1
+    return "".join(chars), list(map(re.Match.start, ms))
 
 
 def shared_by_heads(text: str, parts: dict) -> list[dict]:
