@@ -130,8 +130,7 @@ def review_text(
     # targets and thresholds are figures, but not results: kept out of every count
     cstarts = [f["start"] for f in facts_c if f["kind"] == "result"]
     facts = []
-    for f in facts_c:
-        s, e = mt.span(f["start"], f["end"])
+    for f, (s, e) in zip(facts_c, mt.spans([(f["start"], f["end"]) for f in facts_c]), strict=True):
         f["start"], f["end"] = s, e
         facts.append(f)
 
@@ -228,8 +227,9 @@ def review_text(
     }
     if o["paragraphs"]:
         paras = tag_paragraphs(ctext)
-        for p in paras:
-            p["start"], p["end"] = mt.span(p["start"], max(p["end"], p["start"] + 1))
+        mapped = mt.spans([(p["start"], max(p["end"], p["start"] + 1)) for p in paras])
+        for p, (s, e) in zip(paras, mapped, strict=True):
+            p["start"], p["end"] = s, e
         result["paragraphs"] = paras
     if o["include_text"]:
         result["text"] = text

@@ -62,7 +62,7 @@ _MULTI_NL = re.compile(r"\n{2,}")
 # lead-ins, "> " quotes. Headings keep their lines; the markers are removed (step 8b).
 MD_PREFIX = r"(?:#{1,6}[ \t]*|\*\*|>[ \t]?)*"
 _MD_HEADING_LINE = re.compile(r"^[ \t]*#{1,6}[ \t]")
-_MD_MARKUP = re.compile(r"(?m)^[ \t]*#{1,6}[ \t]+|^[ \t]*>[ \t]?|\*\*")
+_MD_MARKUP = first_filtered(re.compile(r"^[ \t]*#{1,6}[ \t]+|^[ \t]*>[ \t]?|\*\*", re.M))
 # inline HTML in Markdown or text (<p align="right">落款</p>, <br>, <strong>), removed
 # with the Word artifacts (step 3), before lines are joined
 _INLINE_HTML = re.compile(

@@ -21,7 +21,7 @@ from itertools import accumulate, compress, repeat
 from operator import add
 
 from .clean import HAN
-from .rxfast import first_filtered
+from .rxfast import first_filtered, min_width
 
 MECHANISMS = (
     "学法", "普法", "决策", "规范性文件", "执法", "调解", "信访", "热线", "法律顾问",
@@ -226,6 +226,7 @@ def _clean_value(d: Decimal) -> int | float:
 # all rules in one alternation (priority order at equal positions): one pass per text
 _MECH_ANY = re.compile("|".join(f"(?P<m{i}>{rx.pattern})" for i, (_, rx) in enumerate(_MECH_RULES)))
 _MECH_ANY = first_filtered(_MECH_ANY)
+_MECH_MIN = min_width(_MECH_ANY)  # no rule names a mechanism in fewer characters (2)
 # each rule with its first-character filter, for the rule-by-rule searches
 _MECH_RULES_FAST = [(name, first_filtered(rx)) for name, rx in _MECH_RULES]
 _MECH_NAMES = {f"m{i}": name for i, (name, _) in enumerate(_MECH_RULES)}
@@ -247,6 +248,8 @@ def nearest_mechanism(text: str, end: int, start: int = 0) -> str | None:
     among equals — the words before a figure name what it counts ("组织法律顾问……开展
     宣讲36场" is 普法, not 法律顾问; "接访和下访……提供法律咨询服务，解决问题100余件" is
     信访)."""
+    if min(end, len(text)) - start < _MECH_MIN:
+        return None  # too short to name one (most figures have no subject)
     counts: dict[str, int] = {}
     last: dict[str, int] = {}
     for m in _MECH_ANY.finditer(text, start, end):

@@ -155,13 +155,23 @@ class MText:
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map a clean ``[start, end)`` span to the original text."""
-        n = len(self.offs)
+        return self.spans(((start, end),))[0]
+
+    def spans(self, pairs: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Map each clean ``(start, end)`` pair to the original text, in one call (the
+        paragraphs and the figures of a text are mapped together)."""
+        offs = self.offs
+        n = len(offs)
         if n == 0:
-            return 0, 0
-        start = min(max(start, 0), n - 1)
-        end = min(max(end, start + 1), n)
-        ostart = self.offs[start]
-        oend = self.offs[end - 1] + 1
-        if oend < ostart:
-            oend = ostart
-        return ostart, min(oend, self.orig_len)
+            return [(0, 0) for _ in pairs]
+        olen = self.orig_len
+        out = []
+        for start, end in pairs:
+            start = min(max(start, 0), n - 1)
+            end = min(max(end, start + 1), n)
+            ostart = offs[start]
+            oend = offs[end - 1] + 1
+            if oend < ostart:
+                oend = ostart
+            out.append((ostart, min(oend, olen)))
+        return out

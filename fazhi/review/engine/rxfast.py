@@ -132,3 +132,8 @@ def first_filtered(rx: re.Pattern) -> re.Pattern:
     if cls is None:
         return rx
     return re.compile(f"(?={cls})(?:{rx.pattern})", rx.flags)
+
+
+def min_width(rx: re.Pattern) -> int:
+    """The fewest characters a match of ``rx`` can have (from the parsed pattern)."""
+    return _p.parse(rx.pattern, rx.flags & ~re.UNICODE).getwidth()[0]
