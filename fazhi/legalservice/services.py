@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from fazhi.core import audit, pii, scoping
+from fazhi.core import audit, pii, records, scoping
 from fazhi.core.errors import InvalidInput
 from fazhi.core.models import Unit
 from fazhi.core.models.units import TOWNSHIP_KINDS, VILLAGE_KINDS, UnitKind
@@ -36,15 +36,7 @@ REFUSED = "您的角色无权在该单位登记或修改此类记录"
 
 
 def _save(obj, *, actor, created: bool, fields: list[str] | None = None) -> None:
-    if created:
-        obj.created_by = actor if getattr(actor, "pk", None) else None
-    obj.save()
-    audit.record(
-        audit.E.CREATE if created else audit.E.UPDATE,
-        obj=obj,
-        user=actor,
-        detail={"fields": fields or []},
-    )
+    records.save_audited(obj, actor=actor, created=created, fields=fields or [])
 
 
 def _township_of(unit: Unit) -> Unit:
@@ -371,6 +363,17 @@ def duty_compliance(unit: Unit, year: int, month: int) -> list[DutyRow]:
 # ---------------------------------------------------------------- consultations
 
 
+def _check_service(unit, adviser, persons) -> None:
+    """A consultation's or an enterprise visit's persons served, and its adviser one the
+    township engaged."""
+    if not isinstance(persons, int) or not 1 <= persons <= 10000:
+        raise InvalidInput("服务人次应为 1 到 10000 之间的整数")
+    if adviser is not None:
+        township = _township_of(unit)
+        if adviser.unit_id != township.pk:
+            raise InvalidInput(f"{adviser.name}不是{township.name}聘请的法律顾问")
+
+
 def _check_consultation(unit, date, place, topic, channel, adviser, persons, category) -> None:
     from .models import Channel, ConsultationCategory
 
@@ -382,12 +385,7 @@ def _check_consultation(unit, date, place, topic, channel, adviser, persons, cat
         raise InvalidInput("请填写地点和咨询事项")
     if channel not in Channel.values:
         raise InvalidInput("咨询方式不正确")
-    if not isinstance(persons, int) or not 1 <= persons <= 10000:
-        raise InvalidInput("服务人次应为 1 到 10000 之间的整数")
-    if adviser is not None:
-        township = _township_of(unit)
-        if adviser.unit_id != township.pk:
-            raise InvalidInput(f"{adviser.name}不是{township.name}聘请的法律顾问")
+    _check_service(unit, adviser, persons)
 
 
 @transaction.atomic
@@ -567,12 +565,7 @@ def _check_visit(unit, date, enterprise, adviser, matters, persons) -> None:
         raise InvalidInput("请填写企业名称")
     if not (matters or "").strip():
         raise InvalidInput("请填写服务事项")
-    if not isinstance(persons, int) or not 1 <= persons <= 10000:
-        raise InvalidInput("服务人次应为 1 到 10000 之间的整数")
-    if adviser is not None:
-        township = _township_of(unit)
-        if adviser.unit_id != township.pk:
-            raise InvalidInput(f"{adviser.name}不是{township.name}聘请的法律顾问")
+    _check_service(unit, adviser, persons)
 
 
 @transaction.atomic
