@@ -258,6 +258,21 @@ def request_review(
     return review
 
 
+def request_review_step(subject, data: dict, actor, *, kind: str, label: str, office: str):
+    """A legality review of ``subject`` asked for by a procedure step whose form gave
+    ``requested_on`` and ``days``."""
+    return request_review(
+        unit=subject.unit,
+        actor=actor,
+        subject=subject,
+        subject_kind=kind,
+        label=label,
+        drafting_office=office,
+        requested_on=data["requested_on"],
+        days=data["days"],
+    )
+
+
 def reviews_of(obj):
     return LegalityReview.objects.filter(
         content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
@@ -375,15 +390,13 @@ def create_contract(*, unit, actor, raw: dict) -> ContractReview:
     )
     c.created_by = actor
     c.save()
-    c.review = request_review(
-        unit=unit,
-        actor=actor,
-        subject=c,
-        subject_kind=SubjectKind.CONTRACT,
+    c.review = request_review_step(
+        c,
+        data,
+        actor,
+        kind=SubjectKind.CONTRACT,
         label=f"{c.title}（{c.counterparty}）",
-        drafting_office=c.drafting_office,
-        requested_on=data["requested_on"],
-        days=data["days"],
+        office=c.drafting_office,
     )
     c.save()
     _created(c, actor)
