@@ -214,17 +214,12 @@ def coverage_gaps(unit: Unit, day: dt.date | None = None) -> list[Unit]:
     return [r.village for r in coverage(unit, day) if not r.covered]
 
 
-def village_coverage(unit: Unit, year: int) -> dict:
-    """Indicator ``advisers.village_coverage``: villages with an adviser in force on the
-    year's last day (or today for the current year), over all villages in the subtree."""
-    today = timezone.localdate()
-    day = min(dt.date(year, 12, 31), today) if year >= today.year else dt.date(year, 12, 31)
-    village_ids = Unit.objects.subtree(unit).filter(kind__in=VILLAGE_KINDS, active=True)
-    total = village_ids.count()
-    through = LegalAdviser.units_served.through
-    covered = (
-        through.objects.filter(
-            unit__in=village_ids,
+def covered_count(villages, day: dt.date) -> int:
+    """How many of ``villages`` (a queryset of units) have an adviser in force on ``day``,
+    in one query."""
+    return (
+        LegalAdviser.units_served.through.objects.filter(
+            unit__in=villages,
             legaladviser__active=True,
             legaladviser__contract_start__lte=day,
             legaladviser__contract_end__gte=day,
@@ -233,6 +228,16 @@ def village_coverage(unit: Unit, year: int) -> dict:
         .distinct()
         .count()
     )
+
+
+def village_coverage(unit: Unit, year: int) -> dict:
+    """Indicator ``advisers.village_coverage``: villages with an adviser in force on the
+    year's last day (or today for the current year), over all villages in the subtree."""
+    today = timezone.localdate()
+    day = min(dt.date(year, 12, 31), today) if year >= today.year else dt.date(year, 12, 31)
+    village_ids = Unit.objects.subtree(unit).filter(kind__in=VILLAGE_KINDS, active=True)
+    total = village_ids.count()
+    covered = covered_count(village_ids, day)
     return {
         "villages": total,
         "covered": covered,
