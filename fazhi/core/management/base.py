@@ -25,6 +25,16 @@ def resolve_unit(ref: str) -> Unit:
         raise CommandError(str(exc))
 
 
+def resolve_unit_year(unit_ref: str, year_ref: str) -> tuple[Unit, int]:
+    """UNIT YEAR on the command line (``fazhi report 东风镇 2026``)."""
+    unit = resolve_unit(unit_ref)
+    try:
+        year = int(year_ref)
+    except ValueError:
+        raise CommandError(f"年度应为四位数字：{year_ref}")
+    return unit, year
+
+
 def resolve_user(username: str):
     from django.contrib.auth import get_user_model
 
