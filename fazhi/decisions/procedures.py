@@ -235,7 +235,7 @@ def g_review_request(decision, data):
 
 
 def a_review_request(decision, data, user):
-    services.request_review_step(
+    services.request_review(
         decision,
         data,
         user,
@@ -814,7 +814,7 @@ def g_doc_review(doc, data):
 
 
 def a_doc_review(doc, data, user):
-    doc.review = services.request_review_step(
+    doc.review = services.request_review(
         doc, data, user, kind=SubjectKind.DOCUMENT, label=doc.title, office=doc.drafting_office
     )
 

@@ -4,8 +4,6 @@ checks the actor may change records of the unit; steps after creation go through
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 
@@ -229,25 +227,19 @@ def record_major_matter(*, unit, actor, raw: dict) -> CollectiveDiscussion:
 
 
 def request_review(
-    *,
-    unit,
-    actor,
-    subject,
-    subject_kind: str,
-    label: str,
-    drafting_office: str,
-    requested_on: dt.date,
-    days: int,
+    subject, data: dict, actor, *, kind: str, label: str, office: str
 ) -> LegalityReview:
-    """Open a legality review of ``subject`` (inside the caller's transaction)."""
-    due = workdays.add_working_days(requested_on, days)
+    """Open a legality review of ``subject`` (inside the caller's transaction), asked for by
+    a procedure step or form whose ``data`` gave ``requested_on`` and ``days``."""
+    requested_on = data["requested_on"]
+    due = workdays.add_working_days(requested_on, data["days"])
     review = LegalityReview(
-        unit=unit,
-        subject_kind=subject_kind,
-        content_type=ContentType.objects.get_for_model(subject) if subject is not None else None,
-        object_id=str(subject.pk) if subject is not None else "",
+        unit=subject.unit,
+        subject_kind=kind,
+        content_type=ContentType.objects.get_for_model(subject),
+        object_id=str(subject.pk),
         subject_label=label[:200],
-        drafting_office=drafting_office,
+        drafting_office=office,
         requested_on=requested_on,
         due_date=due.date,
         due_provisional=due.provisional,
@@ -256,21 +248,6 @@ def request_review(
     review.save()
     _created(review, actor)
     return review
-
-
-def request_review_step(subject, data: dict, actor, *, kind: str, label: str, office: str):
-    """A legality review of ``subject`` asked for by a procedure step whose form gave
-    ``requested_on`` and ``days``."""
-    return request_review(
-        unit=subject.unit,
-        actor=actor,
-        subject=subject,
-        subject_kind=kind,
-        label=label,
-        drafting_office=office,
-        requested_on=data["requested_on"],
-        days=data["days"],
-    )
 
 
 def reviews_of(obj):
@@ -390,7 +367,7 @@ def create_contract(*, unit, actor, raw: dict) -> ContractReview:
     )
     c.created_by = actor
     c.save()
-    c.review = request_review_step(
+    c.review = request_review(
         c,
         data,
         actor,

@@ -110,7 +110,7 @@ def g_request_review(case, data):
 
 
 def a_request_review(case, data, user):
-    case.review = decision_services.request_review_step(
+    case.review = decision_services.request_review(
         case,
         data,
         user,
