@@ -123,6 +123,20 @@ def window(qs, due_field: str, today: dt.date, *, overdue_only: bool = False):
     return qs.filter(**{f"{due_field}__lte": horizon(today)})
 
 
+def due_records(
+    qs, due_field: str, today: dt.date, *, owner: str, user=None, units=None, **options
+):
+    """The records of ``qs`` a provider lists, by due date: within the window (see
+    ``window``), the ``user``'s own (their ``owner`` field) when one is given, in ``units``,
+    the first ``limit`` when ``options`` ask for one."""
+    qs = window(qs, due_field, today, overdue_only=options.get("overdue_only", False))
+    if user is not None:
+        qs = qs.filter(**{owner: user})
+    qs = in_units(qs, units).select_related("unit").order_by(due_field, "id")
+    limit = options.get("limit")
+    return qs[:limit] if limit else qs
+
+
 def of_record(obj, **fields) -> DueItem:
     """A ``DueItem`` for a record with a ``unit``: its unit and the unit's path filled in."""
     return DueItem(unit_id=obj.unit_id, unit_path=obj.unit.path, **fields)

@@ -12,15 +12,12 @@ from .models import Status, SupervisedPerson
 
 
 @reminders.register
-def due(today, *, user=None, units=None, overdue_only=False, limit=None, **_options):
+def due(today, *, user=None, units=None, **options):
     qs = SupervisedPerson.objects.filter(status=Status.PENDING, report_due__isnull=False)
-    qs = reminders.window(qs, "report_due", today, overdue_only=overdue_only)
-    if user is not None:
-        qs = qs.filter(created_by=user)
-    qs = reminders.in_units(qs, units).select_related("unit").order_by("report_due", "id")
-    if limit:
-        qs = qs[:limit]
-    for p in qs:
+    rows = reminders.due_records(
+        qs, "report_due", today, owner="created_by", user=user, units=units, **options
+    )
+    for p in rows:
         yield reminders.of_record(
             p,
             kind="社区矫正",

@@ -11,15 +11,12 @@ from .models import OPEN_STATES, InformationRequest
 
 
 @reminders.register
-def due(today, *, user=None, units=None, overdue_only=False, limit=None, **_options):
+def due(today, *, user=None, units=None, **options):
     qs = InformationRequest.objects.filter(status__in=OPEN_STATES, reply_due__isnull=False)
-    qs = reminders.window(qs, "reply_due", today, overdue_only=overdue_only)
-    if user is not None:
-        qs = qs.filter(created_by=user)
-    qs = reminders.in_units(qs, units).select_related("unit").order_by("reply_due", "id")
-    if limit:
-        qs = qs[:limit]
-    for r in qs:
+    rows = reminders.due_records(
+        qs, "reply_due", today, owner="created_by", user=user, units=units, **options
+    )
+    for r in rows:
         yield reminders.of_record(
             r,
             kind="政务公开",
