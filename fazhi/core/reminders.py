@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from . import discovery, workdays
 from .models import Membership, Notification
@@ -101,6 +102,44 @@ def my_work(user, today: dt.date) -> list[DueItem]:
 
 def horizon(today: dt.date, days: int = 3) -> dt.date:
     return workdays.add_working_days(today, days).date
+
+
+def in_units(qs, units):
+    """``qs`` narrowed to the records whose ``unit`` lies in one of the ``units`` subtrees
+    (all of them when ``units`` is empty)."""
+    if not units:
+        return qs
+    q = Q()
+    for u in units:
+        q |= Q(unit__path__startswith=u.path)
+    return qs.filter(q)
+
+
+def window(qs, due_field: str, today: dt.date, *, overdue_only: bool = False):
+    """``qs`` narrowed to what the digest reads: due on ``due_field`` within the horizon or
+    overdue (only overdue when ``overdue_only``)."""
+    if overdue_only:
+        return qs.filter(**{f"{due_field}__lt": today})
+    return qs.filter(**{f"{due_field}__lte": horizon(today)})
+
+
+def due_records(
+    qs, due_field: str, today: dt.date, *, owner: str, user=None, units=None, **options
+):
+    """The records of ``qs`` a provider lists, by due date: within the window (see
+    ``window``), the ``user``'s own (their ``owner`` field) when one is given, in ``units``,
+    the first ``limit`` when ``options`` ask for one."""
+    qs = window(qs, due_field, today, overdue_only=options.get("overdue_only", False))
+    if user is not None:
+        qs = qs.filter(**{owner: user})
+    qs = in_units(qs, units).select_related("unit").order_by(due_field, "id")
+    limit = options.get("limit")
+    return qs[:limit] if limit else qs
+
+
+def of_record(obj, **fields) -> DueItem:
+    """A ``DueItem`` for a record with a ``unit``: its unit and the unit's path filled in."""
+    return DueItem(unit_id=obj.unit_id, unit_path=obj.unit.path, **fields)
 
 
 def run(today: dt.date) -> dict:

@@ -55,22 +55,23 @@ def _release(obj, data) -> str | None:
     return _day(data, "ended_on", "解除日期", after=obj.term_end, after_label="期限届满日期")
 
 
+def _ending(data, what: str, day_label: str) -> str | None:
+    """An ending that must say why (收监执行, 终止) and on which day."""
+    if preview(data):
+        return None
+    if not (data.get("end_reason") or "").strip():
+        return f"请填写{what}的原因"
+    return _day(data, "ended_on", day_label)
+
+
 def _revoke(obj, data) -> str | None:
     if obj.kind != GroupKind.COMMUNITY:
         return "收监执行仅适用于社区矫正对象"
-    if preview(data):
-        return None
-    if not (data.get("end_reason") or "").strip():
-        return "请填写收监执行的原因"
-    return _day(data, "ended_on", "收监日期")
+    return _ending(data, "收监执行", "收监日期")
 
 
 def _end(obj, data) -> str | None:
-    if preview(data):
-        return None
-    if not (data.get("end_reason") or "").strip():
-        return "请填写终止的原因"
-    return _day(data, "ended_on", "终止日期")
+    return _ending(data, "终止", "终止日期")
 
 
 def _lost(obj, data) -> str | None:

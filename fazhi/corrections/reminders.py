@@ -4,7 +4,6 @@ supervisor's digest may list it): the township and the record's number only."""
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.urls import reverse
 
 from fazhi.core import reminders
@@ -13,30 +12,17 @@ from .models import Status, SupervisedPerson
 
 
 @reminders.register
-def due(today, *, user=None, units=None, overdue_only=False, limit=None, **_options):
+def due(today, *, user=None, units=None, **options):
     qs = SupervisedPerson.objects.filter(status=Status.PENDING, report_due__isnull=False)
-    qs = (
-        qs.filter(report_due__lt=today)
-        if overdue_only
-        else qs.filter(report_due__lte=reminders.horizon(today))
+    rows = reminders.due_records(
+        qs, "report_due", today, owner="created_by", user=user, units=units, **options
     )
-    if user is not None:
-        qs = qs.filter(created_by=user)
-    if units:
-        q = Q()
-        for u in units:
-            q |= Q(unit__path__startswith=u.path)
-        qs = qs.filter(q)
-    qs = qs.select_related("unit").order_by("report_due", "id")
-    if limit:
-        qs = qs[:limit]
-    for p in qs:
-        yield reminders.DueItem(
+    for p in rows:
+        yield reminders.of_record(
+            p,
             kind="社区矫正",
             label=f"{p.unit.name} 社区矫正对象（第{p.pk}号）报到期限",
             due=p.report_due,
             url=reverse("corrections:person_detail", args=[p.pk]),
-            unit_id=p.unit_id,
-            unit_path=p.unit.path,
             assignee_id=p.created_by_id,
         )

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from fazhi.core import audit, scoping
+from fazhi.core import audit, records, scoping
 from fazhi.core.errors import InvalidInput
 from fazhi.core.identifiers import is_valid_mobile, is_valid_resident_id
 from fazhi.core.models import Unit
@@ -154,17 +153,8 @@ def _settle(p: SupervisedPerson) -> None:
 
 
 def _save(p: SupervisedPerson, *, actor, created: bool) -> SupervisedPerson:
-    try:
-        p.full_clean(exclude=["id_number", "phone", "unit", "village", "created_by"])
-    except ValidationError as exc:
-        field, errors = next(iter(exc.message_dict.items()))
-        names = {f.name for f in p._meta.fields}
-        label = p._meta.get_field(field).verbose_name if field in names else ""
-        raise InvalidInput(f"{label + '：' if label else ''}{errors[0]}")
-    if created and getattr(actor, "pk", None):
-        p.created_by = actor
-    p.save()
-    audit.record(audit.E.CREATE if created else audit.E.UPDATE, obj=p, user=actor)
+    records.validated(p, exclude=["id_number", "phone", "unit", "village", "created_by"])
+    records.save_audited(p, actor=actor, created=created)
     return p
 
 

@@ -236,14 +236,12 @@ def g_review_request(decision, data):
 
 def a_review_request(decision, data, user):
     services.request_review(
-        unit=decision.unit,
-        actor=user,
-        subject=decision,
-        subject_kind=SubjectKind.DECISION,
+        decision,
+        data,
+        user,
+        kind=SubjectKind.DECISION,
         label=decision.title,
-        drafting_office=decision.drafting_office,
-        requested_on=data["requested_on"],
-        days=data["days"],
+        office=decision.drafting_office,
     )
 
 
@@ -817,14 +815,7 @@ def g_doc_review(doc, data):
 
 def a_doc_review(doc, data, user):
     doc.review = services.request_review(
-        unit=doc.unit,
-        actor=user,
-        subject=doc,
-        subject_kind=SubjectKind.DOCUMENT,
-        label=doc.title,
-        drafting_office=doc.drafting_office,
-        requested_on=data["requested_on"],
-        days=data["days"],
+        doc, data, user, kind=SubjectKind.DOCUMENT, label=doc.title, office=doc.drafting_office
     )
 
 

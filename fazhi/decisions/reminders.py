@@ -17,13 +17,12 @@ def due(today, *, user=None, units=None, **_options):
     if user is not None:
         reviews = reviews.filter(reviewer=user)
     for r in reviews:
-        yield reminders.DueItem(
+        yield reminders.of_record(
+            r,
             kind="合法性审查",
             label=f"{r.unit.name} {r.subject_label}：出具审查意见",
             due=r.due_date,
             url=reverse("decisions:review_detail", kwargs={"pk": r.pk}),
-            unit_id=r.unit_id,
-            unit_path=r.unit.path,
             assignee_id=r.reviewer_id or r.created_by_id,
             provisional=r.due_provisional,
         )
@@ -31,13 +30,12 @@ def due(today, *, user=None, units=None, **_options):
     if user is not None:
         docs = docs.filter(created_by=user)
     for d in docs.select_related("unit"):
-        yield reminders.DueItem(
+        yield reminders.of_record(
+            d,
             kind="规范性文件",
             label=f"{d.unit.name}《{d.title}》（{d.doc_number}）：报送备案",
             due=d.filing_due,
             url=reverse("decisions:document_detail", kwargs={"pk": d.pk}),
-            unit_id=d.unit_id,
-            unit_path=d.unit.path,
             assignee_id=d.created_by_id,
             provisional=d.filing_due_provisional,
         )

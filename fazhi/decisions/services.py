@@ -4,8 +4,6 @@ checks the actor may change records of the unit; steps after creation go through
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 
@@ -229,25 +227,19 @@ def record_major_matter(*, unit, actor, raw: dict) -> CollectiveDiscussion:
 
 
 def request_review(
-    *,
-    unit,
-    actor,
-    subject,
-    subject_kind: str,
-    label: str,
-    drafting_office: str,
-    requested_on: dt.date,
-    days: int,
+    subject, data: dict, actor, *, kind: str, label: str, office: str
 ) -> LegalityReview:
-    """Open a legality review of ``subject`` (inside the caller's transaction)."""
-    due = workdays.add_working_days(requested_on, days)
+    """Open a legality review of ``subject`` (inside the caller's transaction), asked for by
+    a procedure step or form whose ``data`` gave ``requested_on`` and ``days``."""
+    requested_on = data["requested_on"]
+    due = workdays.add_working_days(requested_on, data["days"])
     review = LegalityReview(
-        unit=unit,
-        subject_kind=subject_kind,
-        content_type=ContentType.objects.get_for_model(subject) if subject is not None else None,
-        object_id=str(subject.pk) if subject is not None else "",
+        unit=subject.unit,
+        subject_kind=kind,
+        content_type=ContentType.objects.get_for_model(subject),
+        object_id=str(subject.pk),
         subject_label=label[:200],
-        drafting_office=drafting_office,
+        drafting_office=office,
         requested_on=requested_on,
         due_date=due.date,
         due_provisional=due.provisional,
@@ -376,14 +368,12 @@ def create_contract(*, unit, actor, raw: dict) -> ContractReview:
     c.created_by = actor
     c.save()
     c.review = request_review(
-        unit=unit,
-        actor=actor,
-        subject=c,
-        subject_kind=SubjectKind.CONTRACT,
+        c,
+        data,
+        actor,
+        kind=SubjectKind.CONTRACT,
         label=f"{c.title}（{c.counterparty}）",
-        drafting_office=c.drafting_office,
-        requested_on=data["requested_on"],
-        days=data["days"],
+        office=c.drafting_office,
     )
     c.save()
     _created(c, actor)

@@ -111,14 +111,12 @@ def g_request_review(case, data):
 
 def a_request_review(case, data, user):
     case.review = decision_services.request_review(
-        unit=case.unit,
-        actor=user,
-        subject=case,
-        subject_kind=SubjectKind.ENFORCEMENT,
+        case,
+        data,
+        user,
+        kind=SubjectKind.ENFORCEMENT,
         label=f"{case.number} {case.get_kind_display()}决定",
-        drafting_office="执法承办机构",
-        requested_on=data["requested_on"],
-        days=data["days"],
+        office="执法承办机构",
     )
 
 

@@ -14,13 +14,12 @@ from .services import RENEWAL_NOTICE_DAYS
 
 
 def _item(kind, label, due, url, obj, assignee, provisional=False):
-    return reminders.DueItem(
+    return reminders.of_record(
+        obj,
         kind=kind,
         label=label,
         due=due,
         url=url,
-        unit_id=obj.unit_id,
-        unit_path=obj.unit.path,
         assignee_id=assignee,
         provisional=provisional,
     )

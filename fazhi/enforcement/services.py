@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from fazhi.core import audit, pii, scoping, workdays
+from fazhi.core import audit, pii, records, scoping, workdays
 from fazhi.core.errors import InvalidInput
 from fazhi.core.models.units import TOWNSHIP_KINDS, UnitKind
 from fazhi.core.roles import Perm
@@ -281,21 +281,34 @@ def _not_future(day: dt.date | None, label: str) -> None:
 
 
 def _save_record(obj, *, actor, created: bool, exclude=()) -> None:
-    try:
-        obj.full_clean(exclude=list(exclude))
-    except ValidationError as exc:
-        field, errors = next(iter(exc.message_dict.items()))
-        names = {f.name for f in obj._meta.fields}
-        label = obj._meta.get_field(field).verbose_name if field in names else ""
-        raise InvalidInput(f"{label + '：' if label else ''}{errors[0]}")
-    if created and getattr(actor, "pk", None):
-        obj.created_by = actor
-    obj.save()
-    audit.record(audit.E.CREATE if created else audit.E.UPDATE, obj=obj, user=actor)
+    records.validated(obj, exclude=list(exclude))
+    records.save_audited(obj, actor=actor, created=created)
 
 
 def _locked(model, obj):
     return model.objects.select_for_update().select_related("unit").get(pk=obj.pk)
+
+
+def _create_supervision(model, fields, fill, *, unit, actor, raw):
+    """A supervision record of ``model`` registered at ``unit`` from the form ``raw``:
+    ``fill`` checks the parsed ``fields`` and sets them."""
+    _supervised_unit(unit, actor)
+    obj = model(unit=unit)
+    fill(obj, flow.parse(fields, raw))
+    _save_record(obj, actor=actor, created=True)
+    return obj
+
+
+def _update_supervision(obj, fields, fill, *, actor, raw, new_version=False):
+    """``obj`` changed from the form ``raw`` under a row lock (``new_version``: a revision
+    that counts as a new version of the record)."""
+    scoping.require(actor, Perm.CHANGE, obj.unit, SUPERVISION_REFUSED)
+    obj = _locked(type(obj), obj)
+    fill(obj, flow.parse(fields, raw))
+    if new_version:
+        obj.version += 1
+    _save_record(obj, actor=actor, created=False)
+    return obj
 
 
 # ---- 案卷评查 (case-file review)
@@ -510,21 +523,16 @@ def _standard_fields(s: DiscretionStandard, data: dict) -> None:
 
 @transaction.atomic
 def create_standard(*, unit, actor, raw) -> DiscretionStandard:
-    _supervised_unit(unit, actor)
-    s = DiscretionStandard(unit=unit)
-    _standard_fields(s, flow.parse(STANDARD_FIELDS, raw))
-    _save_record(s, actor=actor, created=True)
-    return s
+    return _create_supervision(
+        DiscretionStandard, STANDARD_FIELDS, _standard_fields, unit=unit, actor=actor, raw=raw
+    )
 
 
 @transaction.atomic
 def update_standard(s: DiscretionStandard, *, actor, raw) -> DiscretionStandard:
-    scoping.require(actor, Perm.CHANGE, s.unit, SUPERVISION_REFUSED)
-    s = _locked(DiscretionStandard, s)
-    _standard_fields(s, flow.parse(STANDARD_FIELDS, raw))
-    s.version += 1
-    _save_record(s, actor=actor, created=False)
-    return s
+    return _update_supervision(
+        s, STANDARD_FIELDS, _standard_fields, actor=actor, raw=raw, new_version=True
+    )
 
 
 # ---- 人大代表、政协委员监督 (supervision by deputies and members)
@@ -553,20 +561,14 @@ def _visit_fields(v: SupervisionVisit, data: dict) -> None:
 
 @transaction.atomic
 def create_visit(*, unit, actor, raw) -> SupervisionVisit:
-    _supervised_unit(unit, actor)
-    v = SupervisionVisit(unit=unit)
-    _visit_fields(v, flow.parse(VISIT_FIELDS, raw))
-    _save_record(v, actor=actor, created=True)
-    return v
+    return _create_supervision(
+        SupervisionVisit, VISIT_FIELDS, _visit_fields, unit=unit, actor=actor, raw=raw
+    )
 
 
 @transaction.atomic
 def update_visit(v: SupervisionVisit, *, actor, raw) -> SupervisionVisit:
-    scoping.require(actor, Perm.CHANGE, v.unit, SUPERVISION_REFUSED)
-    v = _locked(SupervisionVisit, v)
-    _visit_fields(v, flow.parse(VISIT_FIELDS, raw))
-    _save_record(v, actor=actor, created=False)
-    return v
+    return _update_supervision(v, VISIT_FIELDS, _visit_fields, actor=actor, raw=raw)
 
 
 # ---- 执法人员培训、资格考试 (staff training and qualification exams)
@@ -599,20 +601,21 @@ def _staff_training_fields(t: StaffTraining, data: dict) -> None:
 
 @transaction.atomic
 def create_staff_training(*, unit, actor, raw) -> StaffTraining:
-    _supervised_unit(unit, actor)
-    t = StaffTraining(unit=unit)
-    _staff_training_fields(t, flow.parse(STAFF_TRAINING_FIELDS, raw))
-    _save_record(t, actor=actor, created=True)
-    return t
+    return _create_supervision(
+        StaffTraining,
+        STAFF_TRAINING_FIELDS,
+        _staff_training_fields,
+        unit=unit,
+        actor=actor,
+        raw=raw,
+    )
 
 
 @transaction.atomic
 def update_staff_training(t: StaffTraining, *, actor, raw) -> StaffTraining:
-    scoping.require(actor, Perm.CHANGE, t.unit, SUPERVISION_REFUSED)
-    t = _locked(StaffTraining, t)
-    _staff_training_fields(t, flow.parse(STAFF_TRAINING_FIELDS, raw))
-    _save_record(t, actor=actor, created=False)
-    return t
+    return _update_supervision(
+        t, STAFF_TRAINING_FIELDS, _staff_training_fields, actor=actor, raw=raw
+    )
 
 
 # ---- 执法责任制 (assignment of enforcement responsibility)
@@ -653,17 +656,18 @@ def _responsibility_fields(r: Responsibility, data: dict) -> None:
 
 @transaction.atomic
 def create_responsibility(*, unit, actor, raw) -> Responsibility:
-    _supervised_unit(unit, actor)
-    r = Responsibility(unit=unit)
-    _responsibility_fields(r, flow.parse(RESPONSIBILITY_FIELDS, raw))
-    _save_record(r, actor=actor, created=True)
-    return r
+    return _create_supervision(
+        Responsibility,
+        RESPONSIBILITY_FIELDS,
+        _responsibility_fields,
+        unit=unit,
+        actor=actor,
+        raw=raw,
+    )
 
 
 @transaction.atomic
 def update_responsibility(r: Responsibility, *, actor, raw) -> Responsibility:
-    scoping.require(actor, Perm.CHANGE, r.unit, SUPERVISION_REFUSED)
-    r = _locked(Responsibility, r)
-    _responsibility_fields(r, flow.parse(RESPONSIBILITY_FIELDS, raw))
-    _save_record(r, actor=actor, created=False)
-    return r
+    return _update_supervision(
+        r, RESPONSIBILITY_FIELDS, _responsibility_fields, actor=actor, raw=raw
+    )

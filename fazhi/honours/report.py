@@ -193,6 +193,15 @@ def best_cases_text(ctx: Context) -> tuple[str, list[Source]]:
     return "；".join(said), sources
 
 
+def _figure(ctx: Context, code: str | None, suffix: str, recorded: str, codes: list) -> str:
+    """An assessment result as its indicator's figure where the kind has one (the code
+    then cited in ``codes``), else as recorded."""
+    if not code:
+        return recorded
+    codes.append(code + suffix)
+    return ctx.fig(code + suffix)
+
+
 def _assessment_text(ctx: Context) -> tuple[str, list[Source], list[str]]:
     """ "在2025年度全县乡镇法治建设考核中位列第3名（共4个乡镇），得分92.5分，考核等次为优秀"
     for the unit's own latest result of each kind, as recorded."""
@@ -204,20 +213,13 @@ def _assessment_text(ctx: Context) -> tuple[str, list[Source], list[str]]:
         code = ASSESSED.get(a.kind)
         said = []
         if a.rank:
-            if code:
-                said.append(f"位列第{ctx.fig(code + '_rank')}")
-                codes.append(code + "_rank")
-            else:
-                said.append(f"位列第{a.rank}名")
+            said.append(f"位列第{_figure(ctx, code, '_rank', f'{a.rank}名', codes)}")
             if a.among:
                 said[-1] += f"（共{a.among}个{_peers(ctx)}）"
         if a.score is not None:
             full = "" if a.full_score == 100 else f"（满分{a.full_score.normalize():f}分）"
-            if code:
-                said.append(f"得分{ctx.fig(code + '_score')}{full}")
-                codes.append(code + "_score")
-            else:
-                said.append(f"得分{a.score.normalize():f}分{full}")
+            score = _figure(ctx, code, "_score", f"{a.score.normalize():f}分", codes)
+            said.append(f"得分{score}{full}")
         if a.grade:
             said.append(f"考核等次为{a.get_grade_display()}")
         name = a.name.strip()

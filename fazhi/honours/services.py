@@ -9,11 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from fazhi.core import audit, scoping
+from fazhi.core import records, scoping
 from fazhi.core.errors import InvalidInput
 from fazhi.core.models import Unit
 from fazhi.core.models.units import VILLAGE_KINDS, UnitKind
@@ -89,20 +88,8 @@ ASSESSMENT_FIELDS = (
 
 
 def _save(obj, *, actor, created: bool) -> None:
-    try:
-        obj.full_clean(validate_unique=True)
-    except ValidationError as exc:
-        field, errors = next(iter(exc.message_dict.items()))
-        label = (
-            obj._meta.get_field(field).verbose_name
-            if field in {f.name for f in obj._meta.fields}
-            else ""
-        )
-        raise InvalidInput(f"{label + '：' if label else ''}{errors[0]}")
-    if created and getattr(actor, "pk", None):
-        obj.created_by = actor
-    obj.save()
-    audit.record(audit.E.CREATE if created else audit.E.UPDATE, obj=obj, user=actor)
+    records.validated(obj)
+    records.save_audited(obj, actor=actor, created=created)
 
 
 def _year(value, label: str = "年度") -> int:

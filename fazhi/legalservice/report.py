@@ -62,17 +62,7 @@ def _covered(unit, year) -> int:
     of ``advisers.village_coverage`` (``services.village_coverage``), in one query."""
     day = min(dt.date(year, 12, 31), timezone.localdate())
     villages = Unit.objects.subtree(unit).filter(kind__in=VILLAGE_KINDS, active=True)
-    return (
-        LegalAdviser.units_served.through.objects.filter(
-            unit__in=villages.values("pk"),
-            legaladviser__active=True,
-            legaladviser__contract_start__lte=day,
-            legaladviser__contract_end__gte=day,
-        )
-        .values("unit_id")
-        .distinct()
-        .count()
-    )
+    return services.covered_count(villages.values("pk"), day)
 
 
 # --------------------------------------------------------------------------- indicators

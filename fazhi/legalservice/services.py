@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from fazhi.core import audit, pii, scoping
+from fazhi.core import audit, pii, records, scoping
 from fazhi.core.errors import InvalidInput
 from fazhi.core.models import Unit
 from fazhi.core.models.units import TOWNSHIP_KINDS, VILLAGE_KINDS, UnitKind
@@ -36,15 +36,7 @@ REFUSED = "您的角色无权在该单位登记或修改此类记录"
 
 
 def _save(obj, *, actor, created: bool, fields: list[str] | None = None) -> None:
-    if created:
-        obj.created_by = actor if getattr(actor, "pk", None) else None
-    obj.save()
-    audit.record(
-        audit.E.CREATE if created else audit.E.UPDATE,
-        obj=obj,
-        user=actor,
-        detail={"fields": fields or []},
-    )
+    records.save_audited(obj, actor=actor, created=created, fields=fields or [])
 
 
 def _township_of(unit: Unit) -> Unit:
@@ -222,17 +214,12 @@ def coverage_gaps(unit: Unit, day: dt.date | None = None) -> list[Unit]:
     return [r.village for r in coverage(unit, day) if not r.covered]
 
 
-def village_coverage(unit: Unit, year: int) -> dict:
-    """Indicator ``advisers.village_coverage``: villages with an adviser in force on the
-    year's last day (or today for the current year), over all villages in the subtree."""
-    today = timezone.localdate()
-    day = min(dt.date(year, 12, 31), today) if year >= today.year else dt.date(year, 12, 31)
-    village_ids = Unit.objects.subtree(unit).filter(kind__in=VILLAGE_KINDS, active=True)
-    total = village_ids.count()
-    through = LegalAdviser.units_served.through
-    covered = (
-        through.objects.filter(
-            unit__in=village_ids,
+def covered_count(villages, day: dt.date) -> int:
+    """How many of ``villages`` (a queryset of units) have an adviser in force on ``day``,
+    in one query."""
+    return (
+        LegalAdviser.units_served.through.objects.filter(
+            unit__in=villages,
             legaladviser__active=True,
             legaladviser__contract_start__lte=day,
             legaladviser__contract_end__gte=day,
@@ -241,6 +228,16 @@ def village_coverage(unit: Unit, year: int) -> dict:
         .distinct()
         .count()
     )
+
+
+def village_coverage(unit: Unit, year: int) -> dict:
+    """Indicator ``advisers.village_coverage``: villages with an adviser in force on the
+    year's last day (or today for the current year), over all villages in the subtree."""
+    today = timezone.localdate()
+    day = min(dt.date(year, 12, 31), today) if year >= today.year else dt.date(year, 12, 31)
+    village_ids = Unit.objects.subtree(unit).filter(kind__in=VILLAGE_KINDS, active=True)
+    total = village_ids.count()
+    covered = covered_count(village_ids, day)
     return {
         "villages": total,
         "covered": covered,
@@ -371,6 +368,17 @@ def duty_compliance(unit: Unit, year: int, month: int) -> list[DutyRow]:
 # ---------------------------------------------------------------- consultations
 
 
+def _check_service(unit, adviser, persons) -> None:
+    """A consultation's or an enterprise visit's persons served, and its adviser one the
+    township engaged."""
+    if not isinstance(persons, int) or not 1 <= persons <= 10000:
+        raise InvalidInput("服务人次应为 1 到 10000 之间的整数")
+    if adviser is not None:
+        township = _township_of(unit)
+        if adviser.unit_id != township.pk:
+            raise InvalidInput(f"{adviser.name}不是{township.name}聘请的法律顾问")
+
+
 def _check_consultation(unit, date, place, topic, channel, adviser, persons, category) -> None:
     from .models import Channel, ConsultationCategory
 
@@ -382,12 +390,7 @@ def _check_consultation(unit, date, place, topic, channel, adviser, persons, cat
         raise InvalidInput("请填写地点和咨询事项")
     if channel not in Channel.values:
         raise InvalidInput("咨询方式不正确")
-    if not isinstance(persons, int) or not 1 <= persons <= 10000:
-        raise InvalidInput("服务人次应为 1 到 10000 之间的整数")
-    if adviser is not None:
-        township = _township_of(unit)
-        if adviser.unit_id != township.pk:
-            raise InvalidInput(f"{adviser.name}不是{township.name}聘请的法律顾问")
+    _check_service(unit, adviser, persons)
 
 
 @transaction.atomic
@@ -567,12 +570,7 @@ def _check_visit(unit, date, enterprise, adviser, matters, persons) -> None:
         raise InvalidInput("请填写企业名称")
     if not (matters or "").strip():
         raise InvalidInput("请填写服务事项")
-    if not isinstance(persons, int) or not 1 <= persons <= 10000:
-        raise InvalidInput("服务人次应为 1 到 10000 之间的整数")
-    if adviser is not None:
-        township = _township_of(unit)
-        if adviser.unit_id != township.pk:
-            raise InvalidInput(f"{adviser.name}不是{township.name}聘请的法律顾问")
+    _check_service(unit, adviser, persons)
 
 
 @transaction.atomic

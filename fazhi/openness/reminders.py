@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.urls import reverse
 
 from fazhi.core import reminders
@@ -12,31 +11,18 @@ from .models import OPEN_STATES, InformationRequest
 
 
 @reminders.register
-def due(today, *, user=None, units=None, overdue_only=False, limit=None, **_options):
+def due(today, *, user=None, units=None, **options):
     qs = InformationRequest.objects.filter(status__in=OPEN_STATES, reply_due__isnull=False)
-    qs = (
-        qs.filter(reply_due__lt=today)
-        if overdue_only
-        else qs.filter(reply_due__lte=reminders.horizon(today))
+    rows = reminders.due_records(
+        qs, "reply_due", today, owner="created_by", user=user, units=units, **options
     )
-    if user is not None:
-        qs = qs.filter(created_by=user)
-    if units:
-        q = Q()
-        for u in units:
-            q |= Q(unit__path__startswith=u.path)
-        qs = qs.filter(q)
-    qs = qs.select_related("unit").order_by("reply_due", "id")
-    if limit:
-        qs = qs[:limit]
-    for r in qs:
-        yield reminders.DueItem(
+    for r in rows:
+        yield reminders.of_record(
+            r,
             kind="政务公开",
             label=f"{r.unit.name} 政府信息公开申请 {r.number}：{r.content[:30]}（答复期限）",
             due=r.reply_due,
             url=reverse("openness:request_detail", args=[r.pk]),
-            unit_id=r.unit_id,
-            unit_path=r.unit.path,
             assignee_id=r.created_by_id,
             provisional=r.reply_due_provisional,
         )

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from fazhi.core import audit, pii, scoping
+from fazhi.core import pii, records, scoping
 from fazhi.core.errors import InvalidInput
 from fazhi.core.models import Unit
 from fazhi.core.roles import Perm
@@ -33,15 +33,7 @@ M = InformationRequest
 
 
 def _save(obj, *, actor, created: bool, fields: list[str] | None = None) -> None:
-    if created:
-        obj.created_by = actor if getattr(actor, "pk", None) else None
-    obj.save()
-    audit.record(
-        audit.E.CREATE if created else audit.E.UPDATE,
-        obj=obj,
-        user=actor,
-        detail={"fields": fields or []},
-    )
+    records.save_audited(obj, actor=actor, created=created, fields=fields or [])
 
 
 def _text(value, label: str, limit: int, *, required: bool = True) -> str:

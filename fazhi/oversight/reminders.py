@@ -11,24 +11,16 @@ from .models import BY_HIGHER_LEVEL, Rectification
 
 @reminders.register
 def due(today, *, user=None, units=None, **_options):
-    qs = Rectification.objects.open().filter(deadline__lte=reminders.horizon(today))
+    qs = reminders.window(Rectification.objects.open(), "deadline", today)
     if user is not None:
         qs = qs.filter(owner_user=user)
-    if units:
-        from django.db.models import Q
-
-        q = Q()
-        for u in units:
-            q |= Q(unit__path__startswith=u.path)
-        qs = qs.filter(q)
-    for r in qs.select_related("unit", "inspection"):
-        yield reminders.DueItem(
+    for r in reminders.in_units(qs, units).select_related("unit", "inspection"):
+        yield reminders.of_record(
+            r,
             kind="整改",
             label=f"{r.unit.name} {r.inspection.title} 问题{r.number}：{r.problem[:30]}（责任人 {r.owner_name}）",
             due=r.deadline,
             url=reverse("oversight:rectification_detail", args=[r.pk]),
-            unit_id=r.unit_id,
-            unit_path=r.unit.path,
             assignee_id=r.owner_user_id,
             provisional=r.deadline_provisional,
             supervised=r.inspection.kind in BY_HIGHER_LEVEL,

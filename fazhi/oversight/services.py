@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from fazhi.core import audit, scoping, workdays
+from fazhi.core import audit, records, scoping, workdays
 from fazhi.core.errors import InvalidInput
 from fazhi.core.models import Unit
 from fazhi.core.models.units import TOWNSHIP_KINDS, UnitKind
@@ -38,15 +38,7 @@ REFUSED = "您的角色无权在该单位登记或修改此类记录"
 
 
 def _save(obj, *, actor, created: bool, fields=None) -> None:
-    if created and getattr(actor, "pk", None):
-        obj.created_by = actor
-    obj.save()
-    audit.record(
-        audit.E.CREATE if created else audit.E.UPDATE,
-        obj=obj,
-        user=actor,
-        detail={"fields": list(fields or [])},
-    )
+    records.save_audited(obj, actor=actor, created=created, fields=fields or [])
 
 
 def _year(year) -> int:

@@ -126,6 +126,45 @@ def _changes(changes: dict, fields) -> dict:
     return changes
 
 
+def _new(model, clean=None, *, unit: Unit, actor, **fields):
+    """A record of ``model`` registered by ``actor`` at ``unit``: ``clean`` (when given)
+    tidies and checks it before it is validated, saved and audited."""
+    scoping.require(actor, Perm.CHANGE, unit, REFUSED)
+    obj = model(unit=unit, created_by=actor, **fields)
+    if clean is not None:
+        clean(obj)
+    save_validated(obj, actor=actor, event=audit.E.CREATE)
+    return obj
+
+
+def _locked(obj, actor):
+    """``obj`` read again under a row lock, once ``actor`` may change its unit's records."""
+    scoping.require(actor, Perm.CHANGE, obj.unit, REFUSED)
+    return type(obj).objects.select_for_update().get(pk=obj.pk)
+
+
+def _update(obj, changes: dict, fields, clean=None, *, actor):
+    """Change the fields named in ``changes`` (any of ``fields``) under a row lock;
+    ``clean`` (when given) tidies and checks the record before it is saved and audited."""
+    obj = _locked(obj, actor)
+    apply_fields(obj, _changes(changes, fields), _names(fields))
+    if clean is not None:
+        clean(obj)
+    save_validated(obj, actor=actor, event=audit.E.UPDATE)
+    return obj
+
+
+def _keep_active(changes: dict) -> dict:
+    """``active`` given as None (a form's empty choice) leaves the record as it is."""
+    if changes.get("active") is None:
+        changes.pop("active", None)
+    return changes
+
+
+def _tidy_duty(duty: PublicityDuty) -> None:
+    duty.body = (duty.body or "").strip()
+
+
 @transaction.atomic
 def create_duty(
     *,
@@ -138,29 +177,23 @@ def create_duty(
     target_events: int = 1,
     contact: str = "",
 ) -> PublicityDuty:
-    scoping.require(actor, Perm.CHANGE, unit, REFUSED)
-    duty = PublicityDuty(
+    return _new(
+        PublicityDuty,
+        _tidy_duty,
         unit=unit,
-        created_by=actor,
+        actor=actor,
         year=year,
-        body=(body or "").strip(),
+        body=body,
         laws=laws,
         tasks=tasks,
         target_events=target_events,
         contact=contact,
     )
-    save_validated(duty, actor=actor, event=audit.E.CREATE)
-    return duty
 
 
 @transaction.atomic
 def update_duty(duty: PublicityDuty, *, actor, **changes) -> PublicityDuty:
-    scoping.require(actor, Perm.CHANGE, duty.unit, REFUSED)
-    duty = PublicityDuty.objects.select_for_update().get(pk=duty.pk)
-    apply_fields(duty, _changes(changes, DUTY_FIELDS), _names(DUTY_FIELDS))
-    duty.body = (duty.body or "").strip()
-    save_validated(duty, actor=actor, event=audit.E.UPDATE)
-    return duty
+    return _update(duty, changes, DUTY_FIELDS, _tidy_duty, actor=actor)
 
 
 def duty_fulfilment(unit: Unit, year: int):
@@ -248,10 +281,11 @@ def create_event(
     posters: int = 0,
     led_screens: int = 0,
 ) -> PublicityEvent:
-    scoping.require(actor, Perm.CHANGE, unit, REFUSED)
-    event = PublicityEvent(
+    return _new(
+        PublicityEvent,
+        _check_event,
         unit=unit,
-        created_by=actor,
+        actor=actor,
         date=date,
         title=title,
         place_kind=place_kind,
@@ -270,20 +304,12 @@ def create_event(
         posters=posters or 0,
         led_screens=led_screens or 0,
     )
-    _check_event(event)
-    save_validated(event, actor=actor, event=audit.E.CREATE)
-    return event
 
 
 @transaction.atomic
 def update_event(event: PublicityEvent, *, actor, **changes) -> PublicityEvent:
     """Change the fields named in ``changes`` (any of ``EVENT_FIELDS``)."""
-    scoping.require(actor, Perm.CHANGE, event.unit, REFUSED)
-    event = PublicityEvent.objects.select_for_update().get(pk=event.pk)
-    apply_fields(event, _changes(changes, EVENT_FIELDS), _names(EVENT_FIELDS))
-    _check_event(event)
-    save_validated(event, actor=actor, event=audit.E.UPDATE)
-    return event
+    return _update(event, changes, EVENT_FIELDS, _check_event, actor=actor)
 
 
 def event_summary(unit: Unit, year: int) -> dict:
@@ -341,27 +367,24 @@ def create_liaison(
     appointed_on: dt.date | None = None,
     active: bool = True,
 ) -> LegalLiaison:
-    scoping.require(actor, Perm.CHANGE, unit, REFUSED)
-    liaison = LegalLiaison(
+    return _new(
+        LegalLiaison,
+        _check_liaison,
         unit=unit,
-        created_by=actor,
+        actor=actor,
         name=name,
         phone=phone,
         occupation=occupation,
         appointed_on=appointed_on,
         active=active,
     )
-    _check_liaison(liaison)
-    save_validated(liaison, actor=actor, event=audit.E.CREATE)
-    return liaison
 
 
 @transaction.atomic
 def update_liaison(liaison: LegalLiaison, *, actor, **changes) -> LegalLiaison:
     """Change the fields named in ``changes``. A phone number given back as it was shown
     masked (``pii.mask_mobile``) keeps the stored number."""
-    scoping.require(actor, Perm.CHANGE, liaison.unit, REFUSED)
-    liaison = LegalLiaison.objects.select_for_update().get(pk=liaison.pk)
+    liaison = _locked(liaison, actor)
     changes = _changes(dict(changes), LIAISON_FIELDS)
     phone = str(changes.get("phone") or "").strip()
     if liaison.phone and phone and phone == pii.mask_mobile(liaison.phone):
@@ -396,6 +419,11 @@ def _attend(training: LiaisonTraining, liaison_ids) -> None:
     training.liaisons.set(sorted(ids))
 
 
+def _check_training(training: LiaisonTraining) -> None:
+    if training.date and training.date > timezone.localdate():
+        raise InvalidInput("培训尚未举行，不能登记参训人员")
+
+
 @transaction.atomic
 def create_training(
     *,
@@ -407,13 +435,16 @@ def create_training(
     hours: Decimal = Decimal(2),
     liaisons=(),
 ) -> LiaisonTraining:
-    scoping.require(actor, Perm.CHANGE, unit, REFUSED)
-    training = LiaisonTraining(
-        unit=unit, created_by=actor, date=date, topic=topic, trainer=trainer, hours=hours
+    training = _new(
+        LiaisonTraining,
+        _check_training,
+        unit=unit,
+        actor=actor,
+        date=date,
+        topic=topic,
+        trainer=trainer,
+        hours=hours,
     )
-    if training.date and training.date > timezone.localdate():
-        raise InvalidInput("培训尚未举行，不能登记参训人员")
-    save_validated(training, actor=actor, event=audit.E.CREATE)
     _attend(training, liaisons)
     return training
 
@@ -422,14 +453,9 @@ def create_training(
 def update_training(training: LiaisonTraining, *, actor, liaisons=None, **changes):
     """Change the fields named in ``changes``; ``liaisons`` (ids), when given, is exactly
     who attended."""
-    scoping.require(actor, Perm.CHANGE, training.unit, REFUSED)
-    training = LiaisonTraining.objects.select_for_update().get(pk=training.pk)
-    apply_fields(training, _changes(changes, TRAINING_FIELDS), _names(TRAINING_FIELDS))
-    if training.date and training.date > timezone.localdate():
-        raise InvalidInput("培训尚未举行，不能登记参训人员")
+    training = _update(training, changes, TRAINING_FIELDS, _check_training, actor=actor)
     if liaisons is None:
         liaisons = list(training.liaisons.values_list("pk", flat=True))
-    save_validated(training, actor=actor, event=audit.E.UPDATE)
     _attend(training, liaisons)
     return training
 
@@ -492,29 +518,24 @@ def create_model_village(
     document_no: str = "",
 ) -> ModelVillage:
     """``kind`` defaults to the title that fits the unit (village or community)."""
-    scoping.require(actor, Perm.CHANGE, unit, REFUSED)
-    obj = ModelVillage(
+    obj = _new(
+        ModelVillage,
+        _check_model,
         unit=unit,
-        created_by=actor,
+        actor=actor,
         kind=kind,
         level=level,
         year=year,
         awarded_by=awarded_by,
         document_no=document_no,
     )
-    _check_model(obj)
-    save_validated(obj, actor=actor, event=audit.E.CREATE, exclude=None)
     keep_honour(obj, actor=actor)
     return obj
 
 
 @transaction.atomic
 def update_model_village(obj: ModelVillage, *, actor, **changes) -> ModelVillage:
-    scoping.require(actor, Perm.CHANGE, obj.unit, REFUSED)
-    obj = ModelVillage.objects.select_for_update().get(pk=obj.pk)
-    apply_fields(obj, _changes(changes, MODEL_FIELDS), _names(MODEL_FIELDS))
-    _check_model(obj)
-    save_validated(obj, actor=actor, event=audit.E.UPDATE, exclude=None)
+    obj = _update(obj, changes, MODEL_FIELDS, _check_model, actor=actor)
     keep_honour(obj, actor=actor)
     return obj
 
@@ -629,8 +650,7 @@ def create_channel(
 
 @transaction.atomic
 def update_channel(channel: PublicityChannel, *, actor, **changes) -> PublicityChannel:
-    scoping.require(actor, Perm.CHANGE, channel.unit, REFUSED)
-    channel = PublicityChannel.objects.select_for_update().get(pk=channel.pk)
+    channel = _locked(channel, actor)
     changes = {k: v for k, v in _changes(changes, CHANNEL_FIELDS).items() if v is not None}
     if "kind" in changes and changes["kind"] != channel.kind:
         other = PublicityChannel.objects.filter(unit=channel.unit, kind=changes["kind"])
@@ -675,10 +695,11 @@ def create_site(
     active: bool = True,
 ) -> CultureSite:
     """法治文化阵地: a park, corridor, square … in a village or township."""
-    scoping.require(actor, Perm.CHANGE, unit, REFUSED)
-    site = CultureSite(
+    return _new(
+        CultureSite,
+        _check_site,
         unit=unit,
-        created_by=actor,
+        actor=actor,
         kind=kind,
         name=name,
         built_year=built_year,
@@ -686,22 +707,11 @@ def create_site(
         note=note or "",
         active=True if active is None else active,
     )
-    _check_site(site)
-    save_validated(site, actor=actor, event=audit.E.CREATE)
-    return site
 
 
 @transaction.atomic
 def update_site(site: CultureSite, *, actor, **changes) -> CultureSite:
-    scoping.require(actor, Perm.CHANGE, site.unit, REFUSED)
-    site = CultureSite.objects.select_for_update().get(pk=site.pk)
-    changes = _changes(changes, SITE_FIELDS)
-    if changes.get("active") is None:
-        changes.pop("active", None)
-    apply_fields(site, changes, _names(SITE_FIELDS))
-    _check_site(site)
-    save_validated(site, actor=actor, event=audit.E.UPDATE)
-    return site
+    return _update(site, _keep_active(changes), SITE_FIELDS, _check_site, actor=actor)
 
 
 # --------------------------------------------------------------------------- vice principals
@@ -739,10 +749,11 @@ def create_vice_principal(
     active: bool = True,
 ) -> VicePrincipal:
     """法治副校长: the official appointed to a school (registered by the unit the school is in)."""
-    scoping.require(actor, Perm.CHANGE, unit, REFUSED)
-    vp = VicePrincipal(
+    return _new(
+        VicePrincipal,
+        _check_vice_principal,
         unit=unit,
-        created_by=actor,
+        actor=actor,
         school=school,
         holder=holder,
         appointed_on=appointed_on,
@@ -750,22 +761,13 @@ def create_vice_principal(
         note=note or "",
         active=True if active is None else active,
     )
-    _check_vice_principal(vp)
-    save_validated(vp, actor=actor, event=audit.E.CREATE)
-    return vp
 
 
 @transaction.atomic
 def update_vice_principal(vp: VicePrincipal, *, actor, **changes) -> VicePrincipal:
-    scoping.require(actor, Perm.CHANGE, vp.unit, REFUSED)
-    vp = VicePrincipal.objects.select_for_update().get(pk=vp.pk)
-    changes = _changes(changes, VICE_PRINCIPAL_FIELDS)
-    if changes.get("active") is None:
-        changes.pop("active", None)
-    apply_fields(vp, changes, _names(VICE_PRINCIPAL_FIELDS))
-    _check_vice_principal(vp)
-    save_validated(vp, actor=actor, event=audit.E.UPDATE)
-    return vp
+    return _update(
+        vp, _keep_active(changes), VICE_PRINCIPAL_FIELDS, _check_vice_principal, actor=actor
+    )
 
 
 # --------------------------------------------------------------------------- indicators

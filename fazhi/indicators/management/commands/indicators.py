@@ -9,7 +9,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from fazhi.core.cells import safe_row
-from fazhi.core.management.base import resolve_unit
+from fazhi.core.management.base import resolve_unit_year
 from fazhi.indicators import registry, services
 
 
@@ -22,11 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["table", "json", "csv"], default="table")
 
     def handle(self, *args, **opts):
-        unit = resolve_unit(opts["unit"])
-        try:
-            year = int(opts["year"])
-        except ValueError:
-            raise CommandError(f"年度应为四位数字：{opts['year']}")
+        unit, year = resolve_unit_year(opts["unit"], opts["year"])
         if not 2000 <= year <= 2100:
             raise CommandError(f"年度超出范围：{year}")
         rows = services.rows(registry.compute(unit, year))

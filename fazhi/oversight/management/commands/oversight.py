@@ -79,15 +79,20 @@ class Command(Ledgers):
             )
         self.stdout.write(f"共 {len(rows)} 项")
 
-    def do_action(self, id, action, user, measures, evidence_note, reason, **o):
-        if not str(id).isdigit():
-            raise CommandError(f"整改事项编号应为数字：{id}")
+    def _visible(self, model, pk, what: str, user):
+        """The acting user and the record numbered ``pk`` they may see (``what`` names it)."""
+        if not str(pk).isdigit():
+            raise CommandError(f"{what}编号应为数字：{pk}")
         if not user:
             raise CommandError("请用 --user 指定办理人")
         actor = resolve_user(user)
-        r = Rectification.objects.visible_to(actor).filter(pk=id).first()
-        if r is None:
-            raise CommandError(f"找不到整改事项 {id}（或无权查看）")
+        obj = model.objects.visible_to(actor).filter(pk=pk).first()
+        if obj is None:
+            raise CommandError(f"找不到{what} {pk}（或无权查看）")
+        return actor, obj
+
+    def do_action(self, id, action, user, measures, evidence_note, reason, **o):
+        actor, r = self._visible(Rectification, id, "整改事项", user)
         with context.acting(actor, channel="cli"):
             r = run_rectification(
                 r,
@@ -98,14 +103,7 @@ class Command(Ledgers):
         self.stdout.write(f"整改事项 {r.pk}：{r.get_status_display()}")
 
     def do_import_findings(self, inspection, file, user, **o):
-        if not str(inspection).isdigit():
-            raise CommandError(f"督察/自查编号应为数字：{inspection}")
-        if not user:
-            raise CommandError("请用 --user 指定办理人")
-        actor = resolve_user(user)
-        i = Inspection.objects.visible_to(actor).filter(pk=inspection).first()
-        if i is None:
-            raise CommandError(f"找不到督察/自查 {inspection}（或无权查看）")
+        actor, i = self._visible(Inspection, inspection, "督察/自查", user)
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"找不到文件 {file}")

@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from fazhi.core import context
 from fazhi.core.errors import DomainError
-from fazhi.core.management.base import refused, resolve_unit, resolve_user
+from fazhi.core.management.base import refused, resolve_unit_year, resolve_user
 from fazhi.reports import contrib, figures, services
 from fazhi.reports.models import AnnualReport
 
@@ -48,11 +48,7 @@ class Command(BaseCommand):
         parser.add_argument("--when", default="")
 
     def handle(self, *args, **opts):
-        unit = resolve_unit(opts["unit"])
-        try:
-            year = int(opts["year"])
-        except ValueError:
-            raise CommandError(f"年度应为四位数字：{opts['year']}")
+        unit, year = resolve_unit_year(opts["unit"], opts["year"])
         actor = resolve_user(opts["user"])
         report = AnnualReport.objects.filter(unit=unit, year=year).select_related("unit").first()
         if report is None:

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from fazhi.core import context
 from fazhi.core.errors import DomainError
-from fazhi.core.management.base import refused, resolve_unit, resolve_user
+from fazhi.core.management.base import refused, resolve_unit_year, resolve_user
 from fazhi.reports import previous
 from fazhi.reports.models import AnnualReport
 
@@ -34,11 +34,7 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         from fazhi.review.engine.reader import DEFAULT_MAX_BYTES
 
-        unit = resolve_unit(opts["unit"])
-        try:
-            year = int(opts["year"])
-        except ValueError:
-            raise CommandError(f"年度应为四位数字：{opts['year']}")
+        unit, year = resolve_unit_year(opts["unit"], opts["year"])
         report = AnnualReport.objects.filter(unit=unit, year=year).select_related("unit").first()
         if report is None:
             raise CommandError(
