@@ -33,3 +33,10 @@ def save_audited(obj, *, actor, created: bool, fields=None) -> None:
         user=actor,
         detail=None if fields is None else {"fields": list(fields)},
     )
+
+
+def save_checked(obj, *, actor, created: bool, exclude=None) -> None:
+    """``validated`` then ``save_audited``: a record of a ledger whose service takes its
+    fields as the model checks them (training, reception, assistance, supervision)."""
+    validated(obj, exclude=None if exclude is None else list(exclude))
+    save_audited(obj, actor=actor, created=created)

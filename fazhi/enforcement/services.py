@@ -280,11 +280,6 @@ def _not_future(day: dt.date | None, label: str) -> None:
         raise InvalidInput(f"{label}不能晚于今天")
 
 
-def _save_record(obj, *, actor, created: bool, exclude=()) -> None:
-    records.validated(obj, exclude=list(exclude))
-    records.save_audited(obj, actor=actor, created=created)
-
-
 def _locked(model, obj):
     return model.objects.select_for_update().select_related("unit").get(pk=obj.pk)
 
@@ -295,7 +290,7 @@ def _create_supervision(model, fields, fill, *, unit, actor, raw):
     _supervised_unit(unit, actor)
     obj = model(unit=unit)
     fill(obj, flow.parse(fields, raw))
-    _save_record(obj, actor=actor, created=True)
+    records.save_checked(obj, actor=actor, created=True)
     return obj
 
 
@@ -307,7 +302,7 @@ def _update_supervision(obj, fields, fill, *, actor, raw, new_version=False):
     fill(obj, flow.parse(fields, raw))
     if new_version:
         obj.version += 1
-    _save_record(obj, actor=actor, created=False)
+    records.save_checked(obj, actor=actor, created=False)
     return obj
 
 
@@ -475,7 +470,7 @@ def create_case_review(*, unit, actor, raw) -> CaseReview:
     review = CaseReview(unit=unit)
     _review_fields(review, data)
     cases = _review_cases(unit, data["cases"], review.files_reviewed)
-    _save_record(review, actor=actor, created=True, exclude=["cases"])
+    records.save_checked(review, actor=actor, created=True, exclude=["cases"])
     review.cases.set(cases)
     _rectify(review, actor=actor, owner=data["rectify_owner"], days=data["rectify_days"])
     return review
@@ -488,7 +483,7 @@ def update_case_review(review: CaseReview, *, actor, raw) -> CaseReview:
     review = _locked(CaseReview, review)
     _review_fields(review, data)
     cases = _review_cases(review.unit, data["cases"], review.files_reviewed)
-    _save_record(review, actor=actor, created=False, exclude=["cases"])
+    records.save_checked(review, actor=actor, created=False, exclude=["cases"])
     review.cases.set(cases)
     _rectify(review, actor=actor, owner=data["rectify_owner"], days=data["rectify_days"])
     return review

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 
-from fazhi.core import pii, scoping
+from fazhi.core import pii, records, scoping
 from fazhi.core.errors import InvalidInput
 from fazhi.core.models import Unit
 from fazhi.core.models.units import TOWNSHIP_KINDS, UnitKind
@@ -22,7 +22,6 @@ from fazhi.core.roles import Perm
 from fazhi.ledgers.fields import F
 
 from ..models import Dispute, JudicialAssistance, Petition
-from .common import save_record
 
 REFUSED = "您无权在该单位登记或修改司法救助"
 HOST_KINDS = (UnitKind.COUNTY, *TOWNSHIP_KINDS)
@@ -146,7 +145,7 @@ def create_assistance(
         reason=(reason or "").strip(),
     )
     _check(a)
-    save_record(a, actor=actor, created=True)
+    records.save_checked(a, actor=actor, created=True)
     return a
 
 
@@ -161,5 +160,5 @@ def update_assistance(a: JudicialAssistance, *, actor, **changes) -> JudicialAss
             value = (value or "").strip()
         setattr(a, key, value)
     _check(a)
-    save_record(a, actor=actor, created=False)
+    records.save_checked(a, actor=actor, created=False)
     return a

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -206,22 +205,6 @@ def notify_supervisors(obj, title: str, label: str, url: str) -> int:
             note.read_at = None
             note.save(update_fields=["items", "title", "read_at"])
     return len(users)
-
-
-def save_record(obj, *, actor, created: bool, exclude=None) -> None:
-    """Save a record of the training, reception or assistance ledger and audit it: the
-    model's own validation said as the first field's label and error (400)."""
-    try:
-        obj.full_clean(exclude=exclude)
-    except ValidationError as exc:
-        field, errors = next(iter(exc.message_dict.items()))
-        names = {f.name for f in obj._meta.fields}
-        label = obj._meta.get_field(field).verbose_name if field in names else ""
-        raise InvalidInput(f"{label + '：' if label else ''}{errors[0]}")
-    if created and getattr(actor, "pk", None):
-        obj.created_by = actor
-    obj.save()
-    audit.record(audit.E.CREATE if created else audit.E.UPDATE, obj=obj, user=actor)
 
 
 def records_in(qs, ids, refused: str) -> list:

@@ -11,7 +11,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from fazhi.core import scoping
+from fazhi.core import records, scoping
 from fazhi.core.errors import InvalidInput
 from fazhi.core.models import Unit
 from fazhi.core.models.units import TOWNSHIP_KINDS, UnitKind
@@ -19,7 +19,7 @@ from fazhi.core.roles import Perm
 from fazhi.ledgers.fields import F
 
 from ..models import LeaderReception, Petition, ReceptionKind
-from .common import CELL_SEPARATORS, records_in, records_named, save_record
+from .common import CELL_SEPARATORS, records_in, records_named
 
 REFUSED = "您无权在该单位登记或修改领导接访下访"
 # The heads who receive are a county's or a township's.
@@ -114,7 +114,7 @@ def create_reception(
         resolved=bool(resolved),
     )
     _check(r)
-    save_record(r, actor=actor, created=True, exclude=["petitions"])
+    records.save_checked(r, actor=actor, created=True, exclude=["petitions"])
     if petitions:
         r.petitions.set(petitions)
     return r
@@ -135,7 +135,7 @@ def update_reception(
             value = bool(value)
         setattr(r, key, value)
     _check(r)
-    save_record(r, actor=actor, created=False, exclude=["petitions"])
+    records.save_checked(r, actor=actor, created=False, exclude=["petitions"])
     if petitions is not None:
         r.petitions.set(petitions)
     return r

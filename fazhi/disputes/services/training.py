@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from fazhi.core import scoping
+from fazhi.core import records, scoping
 from fazhi.core.errors import InvalidInput
 from fazhi.core.models import Unit
 from fazhi.core.models.units import TOWNSHIP_KINDS, UnitKind
@@ -21,7 +21,7 @@ from fazhi.ledgers.fields import F
 
 from ..models import MediationCommittee, MediatorTraining
 from ..models.training import MAX_HOURS
-from .common import records_in, records_named, save_record
+from .common import records_in, records_named
 
 REFUSED = "您无权在该单位登记或修改人民调解员培训"
 # A training is organised by a county (its 司法局) or a township (its 司法所).
@@ -101,7 +101,7 @@ def create_training(
         notes=notes or "",
     )
     _check(t)
-    save_record(t, actor=actor, created=True, exclude=["committees"])
+    records.save_checked(t, actor=actor, created=True, exclude=["committees"])
     if committees:
         t.committees.set(committees)
     return t
@@ -120,7 +120,7 @@ def update_training(
             value = (value or "").strip()
         setattr(t, key, value)
     _check(t)
-    save_record(t, actor=actor, created=False, exclude=["committees"])
+    records.save_checked(t, actor=actor, created=False, exclude=["committees"])
     if committees is not None:
         t.committees.set(committees)
     return t
