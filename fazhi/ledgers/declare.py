@@ -96,8 +96,8 @@ class Ledger:
     ordering: tuple[str, ...] = ("-id",)
     year_field: str = ""
     annotate: Callable | None = None  # qs -> qs, for counts shown in list columns (no N+1)
-    # Edit: the fields an edit page, ``PATCH`` and ``fazhi <app> update`` take, and the
-    # service that applies them: (obj, *, actor, raw) -> obj.
+    # Edit: the fields an edit page, ``PATCH`` and ``fazhi <app> update`` take (by default
+    # the create fields), and the service that applies them: (obj, *, actor, raw) -> obj.
     edit_fields: tuple = ()
     update: Callable | None = None
     importer: object = None  # fazhi.ledgers.importing.Importer: Excel/CSV in
@@ -170,6 +170,10 @@ class Ledger:
     duty: str = ""
     duty_refused: str = "您的角色无权查看该台账"
     viewed: Callable | None = None
+
+    def __post_init__(self):
+        if self.update is not None and not self.edit_fields:
+            self.edit_fields = self.create_fields
 
     def require_duty(self, user) -> None:
         """Refuse (PermissionDenied) a user who holds the ledger's ``duty`` nowhere."""
@@ -287,6 +291,18 @@ class Ledger:
             unit = Unit.objects.filter(pk=unit_id).first()
             qs = qs.in_subtree(unit) if unit is not None else qs.none()
         return qs
+
+
+def unit_col(header: str = "单位", *, sortable: bool = False) -> Col:
+    """The column of the unit a record belongs to, by name (sorted down the unit tree when
+    ``sortable``)."""
+    return Col(header, lambda o: o.unit.name, "unit__path" if sortable else "")
+
+
+def registered(obj) -> list[tuple[str, str]]:
+    """The detail row of who registered a record and when (``created_by``/``created_at``)."""
+    who = obj.created_by.label if obj.created_by else "系统"
+    return [("登记", f"{who} · {display(obj.created_at)}")]
 
 
 def display(value) -> str:
