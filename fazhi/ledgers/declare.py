@@ -19,7 +19,7 @@ from django.db.models import Model, Q
 from django.utils import timezone
 
 from fazhi.core import pii, scoping
-from fazhi.core.params import Query
+from fazhi.core.params import Query, parse_int
 
 # Record numbers searched as they are (not free text: no identifier is typed there).
 NUMBER_FIELDS = frozenset({"number", "case_no", "doc_number"})
@@ -286,11 +286,23 @@ class Ledger:
                     qs = qs.filter(**{f"{self.date_field}__{lookup}": day})
         unit_id = p.id("unit") if self.unit_filter else None
         if unit_id:
-            from fazhi.core.models import Unit
-
-            unit = Unit.objects.filter(pk=unit_id).first()
-            qs = qs.in_subtree(unit) if unit is not None else qs.none()
+            qs = in_unit(qs, unit_id)
         return qs
+
+
+def in_unit(qs, value):
+    """The records of the unit numbered ``value`` and of the units under it (none for a
+    unit that does not exist or a value that is not a number)."""
+    from fazhi.core.models import Unit
+
+    pk = parse_int(value)
+    unit = Unit.objects.filter(pk=pk).first() if pk is not None else None
+    return qs.in_subtree(unit) if unit is not None else qs.none()
+
+
+# ``?unit_id=``: the query parameter an app's API had before the framework (the page's
+# ``unit`` does the same); an API and CLI filter only.
+UNIT_ID = Filt("unit_id", "单位编号（含下级）", apply=in_unit, page=False)
 
 
 def unit_col(header: str = "单位", *, sortable: bool = False) -> Col:
