@@ -50,10 +50,15 @@ class Importer:
         return {
             "unit": unit,
             **{
-                name: row.get(name) if name in parsed else str(row.get(name) or "").strip()
+                name: row.get(name) if name in parsed else text(row, name)
                 for name in self.key_columns
             },
         }
+
+
+def text(row: dict, name: str) -> str:
+    """A cell read as text: "" when empty, stripped (a number in a text column as its digits)."""
+    return str(row.get(name) or "").strip()
 
 
 @dataclass

@@ -9,10 +9,9 @@ from django.utils import timezone
 from fazhi.core import pii, scoping
 from fazhi.core.errors import InvalidInput
 from fazhi.core.models.units import TOWNSHIP_KINDS, VILLAGE_KINDS
-from fazhi.core.params import parse_int
 from fazhi.core.roles import Perm
 from fazhi.ledgers import importing
-from fazhi.ledgers.declare import Col, Filt, Ledger
+from fazhi.ledgers.declare import UNIT_ID, Col, Filt, Ledger, unit_col
 from fazhi.ledgers.fields import Action, F, parse
 from fazhi.ledgers.pages import keep_masked
 
@@ -70,18 +69,6 @@ def _villages(user, obj) -> list[tuple[str, str]]:
         units = scoping.visible_units(user, Perm.CHANGE)
     units = units.filter(kind__in=VILLAGE_KINDS, active=True).order_by("path")
     return [(str(u.pk), u.name + ("（偏远）" if u.remote else "")) for u in units[:300]]
-
-
-def _in_unit(qs, value):
-    from fazhi.core.models import Unit
-
-    pk = parse_int(value)
-    unit = Unit.objects.filter(pk=pk).first() if pk else None
-    return qs.in_subtree(unit) if unit is not None else qs.none()
-
-
-# The API's older query parameter ``unit_id`` (the page and ``unit`` do the same).
-UNIT_ID = Filt("unit_id", "单位编号（含下级）", apply=_in_unit, page=False)
 
 
 def choices_for(obj, name, user):
@@ -155,7 +142,7 @@ ADVISER = Ledger(
     columns=[
         Col("姓名", lambda a: a.name, "name"),
         Col("律师事务所", lambda a: a.firm),
-        Col("聘用单位", lambda a: a.unit.name),
+        unit_col("聘用单位"),
         Col("服务村(社区)", lambda a: "、".join(u.name for u in a.units_served.all())),
         Col("聘用起始", lambda a: a.contract_start),
         Col("聘用截止", lambda a: a.contract_end, "contract_end"),
@@ -241,7 +228,7 @@ SHIFT_LEDGER = Ledger(
     title="坐班值班",
     columns=[
         Col("日期", lambda s: s.date, "date"),
-        Col("村(社区)", lambda s: s.unit.name),
+        unit_col("村(社区)"),
         Col("法律顾问", lambda s: s.adviser.name),
         Col("时长(小时)", lambda s: s.hours),
         Col("状态", lambda s: s.get_status_display(), "status"),
@@ -324,7 +311,7 @@ CONSULTATION = Ledger(
     title="法律咨询",
     columns=[
         Col("日期", lambda c: c.date, "date"),
-        Col("村(社区)/乡镇", lambda c: c.unit.name),
+        unit_col("村(社区)/乡镇"),
         Col("地点", lambda c: c.place),
         Col("咨询事项", lambda c: c.topic),
         Col("咨询类别", lambda c: c.get_category_display(), "category"),
@@ -343,7 +330,6 @@ CONSULTATION = Ledger(
     ordering=("-date", "-id"),
     create_fields=CONSULTATION_FIELDS,
     create=create_consultation,
-    edit_fields=CONSULTATION_FIELDS,
     update=update_consultation,
     choices_for=choices_for,
     detail=lambda c: [
@@ -401,7 +387,7 @@ ENTERPRISE_VISIT = Ledger(
     title="入企法律服务",
     columns=[
         Col("日期", lambda v: v.date, "date"),
-        Col("登记单位", lambda v: v.unit.name),
+        unit_col("登记单位"),
         Col("企业名称", lambda v: v.enterprise, "enterprise"),
         Col("法律顾问", lambda v: v.adviser.name if v.adviser else ""),
         Col("服务事项", lambda v: v.matters),
@@ -414,7 +400,6 @@ ENTERPRISE_VISIT = Ledger(
     ordering=("-date", "-id"),
     create_fields=VISIT_FIELDS,
     create=create_visit,
-    edit_fields=VISIT_FIELDS,
     update=update_visit,
     choices_for=choices_for,
     detail=lambda v: [
@@ -462,7 +447,7 @@ CENTER = Ledger(
     title="公共法律服务中心",
     columns=[
         Col("日期", lambda d: d.date, "date"),
-        Col("乡镇(街道)", lambda d: d.unit.name),
+        unit_col("乡镇(街道)"),
         Col("接待办事群众(人次)", lambda d: d.visits, "visits"),
         Col("自助服务机使用(件)", lambda d: d.self_service),
         Col("备注", lambda d: d.note),
@@ -528,7 +513,7 @@ REFERRAL = Ledger(
     title="法律援助转介",
     columns=[
         Col("转介日期", lambda r: r.date, "date"),
-        Col("登记单位", lambda r: r.unit.name),
+        unit_col("登记单位"),
         Col("当事人", lambda r: r.person_masked),
         Col("事项", lambda r: r.matter),
         Col("转介至", lambda r: r.referred_to),
