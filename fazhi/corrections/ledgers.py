@@ -33,28 +33,15 @@ def create_units(user):
     return scoping.visible_units(user, Perm.CORRECTIONS).filter(kind__in=LEVELS).order_by("path")
 
 
-def _values(fields, raw, *, create: bool) -> dict:
-    data = flow.parse(fields, raw)
-    out = {}
-    for f in fields:
-        value = data[f.name]
-        if value is None and f.kind in ("text", "textarea"):
-            value = ""
-        if value is None and f.kind == "choice":
-            continue
-        out[f.name] = value
-    return out
-
-
 def _create(*, unit, actor, raw):
     return services.create_person(
-        unit=unit, actor=actor, **_values(services.PERSON_FIELDS, raw, create=True)
+        unit=unit, actor=actor, **flow.values(services.PERSON_FIELDS, raw, omit=("choice",))
     )
 
 
 def _update(obj, *, actor, raw):
     return services.update_person(
-        obj, actor=actor, **_values(services.EDIT_FIELDS, raw, create=False)
+        obj, actor=actor, **flow.values(services.EDIT_FIELDS, raw, omit=("choice",))
     )
 
 

@@ -26,23 +26,12 @@ APP = "honours"
 # An honour belongs to a county, a township or a village (a model village's title, a
 # village's mediation room); a township may import its villages' titles.
 HOLDER_LEVELS = (UnitKind.COUNTY, *TOWNSHIP_KINDS, *VILLAGE_KINDS)
-TEXT = ("text", "textarea")
 
 
 def _values(fields, raw, *, create: bool) -> dict:
-    """``raw`` parsed by ``fields`` as the services take them: an empty text is "", an
-    empty optional number or choice is the service's default on create, cleared on edit
-    (a date, a score) or left as it was (a choice)."""
-    data = flow.parse(fields, raw)
-    out = {}
-    for f in fields:
-        value = data[f.name]
-        if value is None and f.kind in TEXT:
-            value = ""
-        if value is None and (create or f.kind == "choice"):
-            continue
-        out[f.name] = value
-    return out
+    """``raw`` as the services take it: an empty optional number or choice is the service's
+    default on create, cleared on edit (a date, a score) or left as it was (a choice)."""
+    return flow.values(fields, raw, omit=flow.KINDS if create else ("choice",))
 
 
 # --------------------------------------------------------------------------- honours

@@ -12,7 +12,7 @@ from fazhi.core.models.units import TOWNSHIP_KINDS, VILLAGE_KINDS
 from fazhi.core.roles import Perm
 from fazhi.ledgers import importing
 from fazhi.ledgers.declare import UNIT_ID, Col, Filt, Ledger, unit_col
-from fazhi.ledgers.fields import Action, F, parse
+from fazhi.ledgers.fields import Action, F, parse, values
 from fazhi.ledgers.pages import keep_masked
 
 from . import importers, services
@@ -33,11 +33,6 @@ from .procedures import SHIFT
 APP = "legalservice"
 PLACES = tuple(sorted(VILLAGE_KINDS | TOWNSHIP_KINDS))
 REFUSED = "请先在右上角切换到您有登记权限的乡镇(街道)"
-
-
-def _text(data: dict, *names) -> dict:
-    """Optional text fields left empty come back from ``parse`` as None: make them ""."""
-    return {**data, **{n: data.get(n) or "" for n in names}}
 
 
 def _adviser_choices(user, unit=None) -> list[tuple[str, str]]:
@@ -102,14 +97,14 @@ def _served_alias(raw):
 
 
 def create_adviser(*, unit, actor, raw):
-    data = _text(parse(ADVISER_FIELDS, _served_alias(raw)), "phone", "note")
+    data = values(ADVISER_FIELDS, _served_alias(raw))
     served = services.served_units(unit, data.pop("units_served"))
     return services.create_adviser(unit=unit, actor=actor, served=served, **data)
 
 
 def update_adviser(obj, *, actor, raw):
     raw = keep_masked(ADVISER, obj, _served_alias(raw), ADVISER_EDIT_FIELDS)
-    data = _text(parse(ADVISER_EDIT_FIELDS, raw), "phone", "note")
+    data = values(ADVISER_EDIT_FIELDS, raw)
     served = services.served_units(obj.unit, data.pop("units_served"))
     return services.update_adviser(obj, actor=actor, served=served, **data)
 
@@ -282,12 +277,12 @@ CONSULTATION_FIELDS = (
 def _consultation(unit, raw) -> dict:
     raw = dict(raw.items()) if hasattr(raw, "items") else dict(raw)
     adviser = _adviser(raw.get("adviser_id"), unit)
-    data = parse([f for f in CONSULTATION_FIELDS if f.name != "adviser_id"], raw)
+    data = values([f for f in CONSULTATION_FIELDS if f.name != "adviser_id"], raw)
     persons = data["persons"] if data["persons"] is not None else 1
     channel = data["channel"] or Channel.ON_SITE
     category = data["category"] or None  # the service reads it from the 咨询事项
     return {
-        **_text(data, "answer"),
+        **data,
         "adviser": adviser,
         "persons": persons,
         "channel": channel,
@@ -366,9 +361,9 @@ VISIT_FIELDS = (
 def _visit(unit, raw) -> dict:
     raw = dict(raw.items()) if hasattr(raw, "items") else dict(raw)
     adviser = _adviser(raw.get("adviser_id"), unit)
-    data = parse([f for f in VISIT_FIELDS if f.name != "adviser_id"], raw)
+    data = values([f for f in VISIT_FIELDS if f.name != "adviser_id"], raw)
     persons = data["persons"] if data["persons"] is not None else 1
-    return {**_text(data, "note"), "adviser": adviser, "persons": persons}
+    return {**data, "adviser": adviser, "persons": persons}
 
 
 def create_visit(*, unit, actor, raw):
@@ -430,12 +425,12 @@ CENTER_EDIT_FIELDS = CENTER_FIELDS[1:]
 
 
 def create_center_day(*, unit, actor, raw):
-    data = _text(parse(CENTER_FIELDS, raw), "note")
+    data = values(CENTER_FIELDS, raw)
     return services.record_center_day(unit=unit, actor=actor, **data)
 
 
 def update_center_day(obj, *, actor, raw):
-    data = _text(parse(CENTER_EDIT_FIELDS, raw), "note")
+    data = values(CENTER_EDIT_FIELDS, raw)
     return services.record_center_day(unit=obj.unit, actor=actor, date=obj.date, **data)
 
 
@@ -495,13 +490,13 @@ REFERRAL_EDIT_FIELDS = (
 
 
 def create_referral(*, unit, actor, raw):
-    data = _text(parse(REFERRAL_FIELDS, raw), "phone", "note", "referred_to")
+    data = values(REFERRAL_FIELDS, raw)
     return services.record_referral(unit=unit, actor=actor, **data)
 
 
 def update_referral(obj, *, actor, raw):
     raw = keep_masked(REFERRAL, obj, raw, REFERRAL_EDIT_FIELDS)
-    data = _text(parse(REFERRAL_EDIT_FIELDS, raw), "phone", "note", "referred_to")
+    data = values(REFERRAL_EDIT_FIELDS, raw)
     return services.update_referral(obj, actor=actor, **data)
 
 

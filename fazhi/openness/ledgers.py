@@ -11,7 +11,7 @@ from fazhi.core.excel import Column, parse_choice, parse_date
 from fazhi.core.models.units import TOWNSHIP_KINDS, UnitKind
 from fazhi.ledgers import importing
 from fazhi.ledgers.declare import Col, Filt, Ledger, Person, display
-from fazhi.ledgers.fields import F, parse
+from fazhi.ledgers.fields import F, parse, values
 from fazhi.ledgers.importing import Importer
 from fazhi.ledgers.pages import keep_masked
 
@@ -39,10 +39,6 @@ REFUSED = "请先在右上角切换到您有登记权限的乡镇(街道)"
 YES = (("1", "是"),)
 
 
-def _text(data: dict, *names) -> dict:
-    return {**data, **{n: data.get(n) or "" for n in names}}
-
-
 # ---------------------------------------------------------------- 主动公开
 
 DISCLOSURE_FIELDS = (
@@ -57,12 +53,12 @@ DISCLOSURE_FIELDS = (
 
 
 def create_disclosure(*, unit, actor, raw):
-    data = _text(parse(DISCLOSURE_FIELDS, raw), "doc_number", "url", "note")
+    data = values(DISCLOSURE_FIELDS, raw)
     return services.record_disclosure(unit=unit, actor=actor, **data)
 
 
 def update_disclosure(obj, *, actor, raw):
-    data = _text(parse(DISCLOSURE_FIELDS, raw), "doc_number", "url", "note")
+    data = values(DISCLOSURE_FIELDS, raw)
     return services.update_disclosure(obj, actor=actor, **data)
 
 
@@ -176,17 +172,16 @@ REQUEST_EDIT_FIELDS = (
     F("reconsideration_id", "就答复申请的行政复议（行政执法台账编号）", "int", required=False),
     F("litigation_id", "就答复提起的行政诉讼（行政执法台账编号）", "int", required=False),
 )
-TEXTS = ("id_number", "phone", "address", "note")
 
 
 def create_request(*, unit, actor, raw):
-    data = _text(parse(REQUEST_FIELDS, raw), *TEXTS, "number")
+    data = values(REQUEST_FIELDS, raw)
     return services.receive_request(unit=unit, actor=actor, **data)
 
 
 def update_request(obj, *, actor, raw):
     raw = keep_masked(REQUEST_LEDGER, obj, raw, REQUEST_EDIT_FIELDS)
-    data = _text(parse(REQUEST_EDIT_FIELDS, raw), *TEXTS)
+    data = values(REQUEST_EDIT_FIELDS, raw)
     return services.update_request(obj, actor=actor, **data)
 
 

@@ -44,18 +44,10 @@ VILLAGE_LEVELS = (UnitKind.COUNTY, *TOWNSHIP_KINDS, *VILLAGE_KINDS)
 
 
 def _values(fields, raw, *, create: bool) -> dict:
-    """``raw`` parsed by ``fields`` as the services take it: an empty text is "", an
-    empty number or choice is the service's default on create and unchanged on edit."""
-    data = flow.parse(fields, raw)
-    out = {}
-    for f in fields:
-        value = data[f.name]
-        if value is None and f.kind in ("text", "textarea"):
-            value = ""
-        if value is None and (create or f.kind not in ("date",)):
-            continue
-        out[f.name] = value
-    return out
+    """``raw`` as the services take it: an empty number or choice is the service's default
+    on create and unchanged on edit (an empty date clears it)."""
+    omit = flow.KINDS if create else tuple(k for k in flow.KINDS if k != "date")
+    return flow.values(fields, raw, omit=omit)
 
 
 def _annotated(obj, name: str, count):
