@@ -17,7 +17,7 @@ from fazhi.core.identifiers import normalize_resident_id
 from fazhi.core.models.units import TOWNSHIP_KINDS, UnitKind
 from fazhi.core.roles import Perm
 from fazhi.ledgers import fields as flow
-from fazhi.ledgers.declare import Col, Filt, Ledger, Person, display, mask, model_fields
+from fazhi.ledgers.declare import Col, Filt, Ledger, Person, mask, model_fields, registered
 from fazhi.ledgers.importing import Importer
 
 from . import procedures as P
@@ -185,9 +185,7 @@ def _detail(o):
     if note:
         rows.append(("提示", note))
     rows += model_fields(o, ["notes"])
-    rows.append(
-        ("登记", f"{o.created_by.label if o.created_by else '系统'} · {display(o.created_at)}")
-    )
+    rows += registered(o)
     return rows
 
 

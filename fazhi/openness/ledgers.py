@@ -10,7 +10,7 @@ from django.utils import timezone
 from fazhi.core.excel import Column, parse_choice, parse_date
 from fazhi.core.models.units import TOWNSHIP_KINDS, UnitKind
 from fazhi.ledgers import importing
-from fazhi.ledgers.declare import Col, Filt, Ledger, Person, display
+from fazhi.ledgers.declare import Col, Filt, Ledger, Person, display, unit_col
 from fazhi.ledgers.fields import F, parse, values
 from fazhi.ledgers.importing import Importer
 from fazhi.ledgers.pages import keep_masked
@@ -111,7 +111,7 @@ DISCLOSURE = Ledger(
     title="主动公开",
     columns=[
         Col("公开日期", lambda d: d.published_on, "published_on"),
-        Col("单位", lambda d: d.unit.name),
+        unit_col(),
         Col("信息名称", lambda d: d.title, "title"),
         Col("公开类别", lambda d: d.get_category_display(), "category"),
         Col("公开渠道", lambda d: d.get_channel_display(), "channel"),
@@ -128,7 +128,6 @@ DISCLOSURE = Ledger(
     ordering=("-published_on", "-id"),
     create_fields=DISCLOSURE_FIELDS,
     create=create_disclosure,
-    edit_fields=DISCLOSURE_FIELDS,
     update=update_disclosure,
     detail=lambda d: [
         ("信息名称", d.title),
@@ -273,7 +272,7 @@ REQUEST_LEDGER = Ledger(
     title="依申请公开",
     columns=[
         Col("申请编号", lambda r: r.number, "number"),
-        Col("受理单位", lambda r: r.unit.name),
+        unit_col("受理单位"),
         Col("申请人", lambda r: r.applicant_shown),
         Col("申请人类型", lambda r: r.get_applicant_kind_display()),
         Col("申请内容", lambda r: r.content[:40]),
@@ -369,7 +368,7 @@ ANNUAL_LEDGER = Ledger(
     title="年度报告",
     columns=[
         Col("年度", lambda r: r.year, "year"),
-        Col("单位", lambda r: r.unit.name),
+        unit_col(),
         Col("标题", lambda r: r.title, "title"),
         Col("状态", lambda r: r.get_status_display(), "status"),
         Col("公开期限", lambda r: r.due),
