@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from fazhi.core import documents as core_documents
 from fazhi.core import excel, scoping
-from fazhi.core.errors import DomainError
 from fazhi.core.roles import Perm
+from fazhi.ledgers import pages as ledger_pages
 from fazhi.ledgers.declare import display
 from fazhi.web.switcher import current_year
 
@@ -125,33 +125,19 @@ def cleanup(request):
 def settings_view(request):
     user = request.user
     counties = [u for u in scoping.visible_units(user).filter(kind="county").order_by("path")]
-    configurable = {u.pk for u in counties if scoping.can(user, Perm.CONFIGURE, u)}
     if request.method == "POST":
-        county = next((u for u in counties if str(u.pk) == request.POST.get("unit")), None)
-        if county is None:
-            raise Http404
-        try:
-            save_settings(
-                county=county, actor=user, filing_days=int(request.POST.get("filing_days") or 0)
-            )
-        except ValueError:
-            messages.error(request, "报备期限应为15日或30日")
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, f"已保存{county.name}的规范性文件报备期限")
-        return redirect("decisions:settings")
-    rows = []
-    for c in counties:
-        s = DecisionsSettings.objects.filter(unit=c).first()
-        rows.append(
-            {
-                "unit": c,
-                "filing_days": s.filing_days if s else DEFAULT_FILING_DAYS,
-                "default": s is None,
-                "can": c.pk in configurable,
-            }
+        ledger_pages.post_county_setting(
+            request,
+            counties,
+            field="filing_days",
+            save=save_settings,
+            invalid="报备期限应为15日或30日",
+            saved="已保存{county}的规范性文件报备期限",
         )
+        return redirect("decisions:settings")
+    rows = ledger_pages.county_setting_rows(
+        user, counties, model=DecisionsSettings, field="filing_days", default=DEFAULT_FILING_DAYS
+    )
     return render(request, "decisions/settings.html", _ctx(rows=rows))
 
 

@@ -14,9 +14,8 @@ from django.utils import timezone
 
 from fazhi.core import documents as core_documents
 from fazhi.core import scoping
-from fazhi.core.errors import DomainError
 from fazhi.core.params import query
-from fazhi.core.roles import Perm
+from fazhi.ledgers import pages as ledger_pages
 from fazhi.web.switcher import current_year
 
 from . import documents, public
@@ -128,31 +127,22 @@ def settings_view(request):
     user = request.user
     counties = list(scoping.visible_units(user).filter(kind="county").order_by("path"))
     if request.method == "POST":
-        county = next((u for u in counties if str(u.pk) == request.POST.get("unit")), None)
-        if county is None:
-            raise Http404
-        try:
-            save_settings(
-                county=county, actor=user, display_days=int(request.POST.get("display_days") or 0)
-            )
-        except ValueError:
-            messages.error(request, "公示期限应为整数日")
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, f"已保存{county.name}的公示期限")
-        return redirect("enforcement:settings")
-    rows = []
-    for c in counties:
-        s = EnforcementSettings.objects.filter(unit=c).first()
-        rows.append(
-            {
-                "unit": c,
-                "display_days": s.display_days if s else DEFAULT_DISPLAY_DAYS,
-                "default": s is None,
-                "can": scoping.can(user, Perm.CONFIGURE, c),
-            }
+        ledger_pages.post_county_setting(
+            request,
+            counties,
+            field="display_days",
+            save=save_settings,
+            invalid="公示期限应为整数日",
+            saved="已保存{county}的公示期限",
         )
+        return redirect("enforcement:settings")
+    rows = ledger_pages.county_setting_rows(
+        user,
+        counties,
+        model=EnforcementSettings,
+        field="display_days",
+        default=DEFAULT_DISPLAY_DAYS,
+    )
     return render(request, "enforcement/settings.html", _ctx(rows=rows))
 
 

@@ -45,6 +45,17 @@ def creatable_units(ledger: Ledger, user):
     return changeable_units(user, ledger.unit_kinds)
 
 
+def units_to_register(ledger: Ledger, user, refusal: str) -> list:
+    """The units ``user`` may register (or import) ``ledger``'s records in: refused (403)
+    where the ledger's duty is not the user's, or where there is none (the ledger's own
+    ``refused``, else ``refusal``)."""
+    ledger.require_duty(user)
+    units = list(creatable_units(ledger, user))
+    if not units:
+        raise PermissionDenied(ledger.refused or refusal)
+    return units
+
+
 def unit_choices(user) -> list[tuple[str, str]]:
     """The 单位 filter's choices: the county and township-level units the user sees."""
     units = scoping.visible_units(user).filter(kind__in=LEVEL_KINDS).order_by("path")
@@ -323,10 +334,7 @@ def act_view(ledger: Ledger, tabs):
 def new_view(ledger: Ledger, tabs):
     @login_required
     def view(request):
-        ledger.require_duty(request.user)
-        units = list(creatable_units(ledger, request.user))
-        if not units:
-            raise PermissionDenied(ledger.refused or "您的角色无权登记")
+        units = units_to_register(ledger, request.user, "您的角色无权登记")
         error = ""
         cur = current_unit(request)
         if request.method == "POST":
@@ -461,10 +469,7 @@ def edit_view(ledger: Ledger, tabs):
 def import_view(ledger: Ledger, tabs):
     @login_required
     def view(request):
-        ledger.require_duty(request.user)
-        units = list(creatable_units(ledger, request.user))
-        if not units:
-            raise PermissionDenied(ledger.refused or "您的角色无权导入")
+        units = units_to_register(ledger, request.user, "您的角色无权导入")
         if query(request).flag("template"):
             return excel_template(ledger)
         ctx = base_context(request, ledger, tabs)
@@ -545,3 +550,61 @@ def urlpatterns_for(ledgers: list[Ledger], tabs) -> list:
                 )
             )
     return patterns
+
+
+# ---------------------------------------------------------------- an app's settings page
+# Not a ledger, but every app's 设置 tab is one of two shapes: one whole number per county
+# (decisions' filing days, enforcement's display days), or a form of the current county's
+# settings (learning, legalservice).
+
+
+def post_county_setting(request, counties, *, field: str, save, invalid: str, saved: str):
+    """The POST of a page with one whole number per county: the county posted as ``unit``
+    (404 unless one of ``counties``), ``save(county=, actor=, <field>=n)``; a value that is
+    not a whole number is told ``invalid``, a refusal its message, a save ``saved`` (with
+    ``{county}``, the county's name)."""
+    county = next((u for u in counties if str(u.pk) == request.POST.get("unit")), None)
+    if county is None:
+        raise Http404
+    try:
+        save(county=county, actor=request.user, **{field: int(request.POST.get(field) or 0)})
+    except ValueError:
+        messages.error(request, invalid)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, saved.format(county=county.name))
+
+
+def county_setting_rows(user, counties, *, model, field: str, default) -> list[dict]:
+    """Each county's value of ``field`` (``default`` where the county has kept none), and
+    whether ``user`` may change it."""
+    rows = []
+    for c in counties:
+        s = model.objects.filter(unit=c).first()
+        rows.append(
+            {
+                "unit": c,
+                field: getattr(s, field) if s else default,
+                "default": s is None,
+                "can": scoping.can(user, Perm.CONFIGURE, c),
+            }
+        )
+    return rows
+
+
+def save_settings_form(request, form, *, may: bool, refused: str, save, saved: str) -> bool:
+    """A county's settings form posted: refused (403, ``refused``) unless the user ``may``;
+    a valid form is saved with ``save(**cleaned_data)`` (a refusal shown as its message).
+    True when saved, for the caller's redirect."""
+    if not may:
+        raise PermissionDenied(refused)
+    if not form.is_valid():
+        return False
+    try:
+        save(**form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return False
+    messages.success(request, saved)
+    return True
