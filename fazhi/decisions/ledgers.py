@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
 
 from fazhi.ledgers import fields as flow
-from fazhi.ledgers.declare import Col, Filt, Ledger, model_fields, unit_col
+from fazhi.ledgers.declare import Col, Filt, Ledger, bool_filter, model_fields, unit_col
 
 from . import procedures as P
 from . import services
@@ -263,12 +263,7 @@ DOCUMENT = Ledger(
     ],
     filters=[
         Filt("status", "状态", tuple(DocStatus.choices)),
-        Filt(
-            "filed_on_time",
-            "报备",
-            (("yes", "按时"), ("no", "逾期")),
-            lambda qs, v: qs.filter(filed_on_time=(v == "yes")),
-        ),
+        bool_filter("filed_on_time", "报备", ("yes", "按时"), ("no", "逾期")),
     ],
     search=("title", "doc_number", "drafting_office"),
     related=("unit", "review"),

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fazhi.core.excel import Column, parse_date
-from fazhi.ledgers.declare import Col, Filt, Ledger, model_fields, registered, unit_col
+from fazhi.ledgers.declare import Col, Filt, Ledger, bool_filter, model_fields, registered, unit_col
 from fazhi.ledgers.importing import Importer
 
 from . import procedures as P
@@ -89,12 +89,7 @@ CASE = Ledger(
         Filt("kind", "类别", tuple(CaseKind.choices)),
         Filt("sector", "执法领域", tuple(Sector.choices)),
         Filt("status", "状态", tuple(CaseStatus.choices)),
-        Filt(
-            "is_major",
-            "重大执法决定",
-            (("yes", "是"), ("no", "否")),
-            lambda qs, v: qs.filter(is_major=(v == "yes")),
-        ),
+        bool_filter("is_major", "重大执法决定", ("yes", "是"), ("no", "否")),
     ],
     search=("number", "subject_name", "legal_basis"),
     year_field="opened_on__year",
@@ -589,11 +584,12 @@ RESPONSIBILITY = Ledger(
     ],
     filters=[
         Filt("sector", "执法领域", tuple(Sector.choices)),
-        Filt(
+        bool_filter(
             "current",
             "状态",
-            (("current", "现行"), ("ended", "已调整（终止）")),
-            lambda qs, v: qs.filter(ended_on__isnull=(v == "current")),
+            ("current", "现行"),
+            ("ended", "已调整（终止）"),
+            field="ended_on__isnull",
         ),
     ],
     search=("post", "person_name", "items"),

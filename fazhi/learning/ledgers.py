@@ -26,7 +26,7 @@ from django.db.models.functions import Coalesce, Length, Substr
 from django.utils import timezone
 
 from fazhi.ledgers import fields as flow
-from fazhi.ledgers.declare import Col, Filt, Ledger, model_fields, registered, unit_col
+from fazhi.ledgers.declare import Col, Filt, Ledger, bool_filter, model_fields, registered, unit_col
 from fazhi.ledgers.fields import F
 from fazhi.ledgers.importing import Importer
 
@@ -454,12 +454,7 @@ EXAM = Ledger(
         Col("等次", _level),
     ],
     filters=[
-        Filt(
-            "took_exam",
-            "参考",
-            (("yes", "参考"), ("no", "未参考")),
-            lambda qs, v: qs.filter(took_exam=(v == "yes")),
-        ),
+        bool_filter("took_exam", "参考", ("yes", "参考"), ("no", "未参考")),
         Filt(
             "level",
             "等次",

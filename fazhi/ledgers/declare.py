@@ -305,6 +305,14 @@ def in_unit(qs, value):
 UNIT_ID = Filt("unit_id", "单位编号（含下级）", apply=in_unit, page=False)
 
 
+def bool_filter(name: str, label: str, true: tuple, false: tuple, *, field: str = "") -> Filt:
+    """A filter on a yes/no field (``field``, by default ``name``): ``true`` and ``false``
+    are its two choices, (value, label), e.g. ``("true", "在用"), ("false", "停用")``."""
+    return Filt(
+        name, label, (true, false), lambda qs, v: qs.filter(**{field or name: v == true[0]})
+    )
+
+
 def unit_col(header: str = "单位", *, sortable: bool = False) -> Col:
     """The column of the unit a record belongs to, by name (sorted down the unit tree when
     ``sortable``)."""

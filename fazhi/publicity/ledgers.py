@@ -13,7 +13,7 @@ from fazhi.core.errors import InvalidInput
 from fazhi.core.excel import Column, parse_bool, parse_choice, parse_date, parse_int
 from fazhi.core.models.units import TOWNSHIP_KINDS, VILLAGE_KINDS, UnitKind
 from fazhi.ledgers import fields as flow
-from fazhi.ledgers.declare import Col, Filt, Ledger, model_fields, registered, unit_col
+from fazhi.ledgers.declare import Col, Filt, Ledger, bool_filter, model_fields, registered, unit_col
 from fazhi.ledgers.importing import Importer
 from fazhi.web.switcher import current_unit, current_year
 
@@ -401,12 +401,7 @@ LIAISON = Ledger(
         ),
     ],
     filters=[
-        Filt(
-            "active",
-            "在册",
-            (("true", "在册"), ("false", "已退出")),
-            lambda qs, v: qs.filter(active=v == "true"),
-        ),
+        bool_filter("active", "在册", ("true", "在册"), ("false", "已退出")),
         Filt("trained", "本年培训", (("0", "未培训"), ("1", "已培训")), _untrained),
     ],
     search=("name", "occupation"),
@@ -567,13 +562,7 @@ MODEL = Ledger(
 
 
 # --------------------------------------------------------------------------- channels
-def _active_filter():
-    return Filt(
-        "active",
-        "状态",
-        (("true", "在用"), ("false", "停用")),
-        lambda qs, v: qs.filter(active=v == "true"),
-    )
+IN_USE = bool_filter("active", "状态", ("true", "在用"), ("false", "停用"))
 
 
 CHANNELS_IMPORT = Importer(
@@ -611,7 +600,7 @@ CHANNEL = Ledger(
         Col("说明", lambda o: o.note),
         Col("在用", lambda o: o.active),
     ],
-    filters=[Filt("kind", "渠道类别", tuple(ChannelKind.choices)), _active_filter()],
+    filters=[Filt("kind", "渠道类别", tuple(ChannelKind.choices)), IN_USE],
     search=("note",),
     ordering=("unit__path", "kind"),
     create_fields=tuple(f for f in services.CHANNEL_FIELDS if f.name != "active"),
@@ -666,7 +655,7 @@ SITE = Ledger(
         Col("面积（平方米）", lambda o: o.area),
         Col("在用", lambda o: o.active),
     ],
-    filters=[Filt("kind", "阵地类别", tuple(SiteKind.choices)), _active_filter()],
+    filters=[Filt("kind", "阵地类别", tuple(SiteKind.choices)), IN_USE],
     search=("name", "note"),
     ordering=("unit__path", "kind", "name"),
     create_fields=tuple(f for f in services.SITE_FIELDS if f.name != "active"),
@@ -700,14 +689,7 @@ VICE_PRINCIPAL = Ledger(
         Col("任期届满", lambda o: o.term_end),
         Col("在任", lambda o: o.active),
     ],
-    filters=[
-        Filt(
-            "active",
-            "状态",
-            (("true", "在任"), ("false", "已卸任")),
-            lambda qs, v: qs.filter(active=v == "true"),
-        )
-    ],
+    filters=[bool_filter("active", "状态", ("true", "在任"), ("false", "已卸任"))],
     search=("school", "holder"),
     ordering=("unit__path", "school", "-appointed_on"),
     date_field="appointed_on",
