@@ -30,7 +30,6 @@ from .models import (
 )
 from .models.catalog import DecisionStatus
 from .models.documents import DocStatus
-from .models.settings import DEFAULT_FILING_DAYS
 from .services import save_settings
 
 
@@ -121,24 +120,12 @@ def cleanup(request):
     return render(request, "decisions/cleanup.html", _ctx(groups=groups, today=today))
 
 
-@login_required
-def settings_view(request):
-    user = request.user
-    counties = [u for u in scoping.visible_units(user).filter(kind="county").order_by("path")]
-    if request.method == "POST":
-        ledger_pages.post_county_setting(
-            request,
-            counties,
-            field="filing_days",
-            save=save_settings,
-            invalid="报备期限应为15日或30日",
-            saved="已保存{county}的规范性文件报备期限",
-        )
-        return redirect("decisions:settings")
-    rows = ledger_pages.county_setting_rows(
-        user, counties, model=DecisionsSettings, field="filing_days", default=DEFAULT_FILING_DAYS
-    )
-    return render(request, "decisions/settings.html", _ctx(rows=rows))
+# 设置: each county's filing_days, on the page every such setting has (ledgers.pages).
+INVALID = "报备期限应为15日或30日"  # a value that is not a whole number
+SAVED = "已保存{county}的规范性文件报备期限"
+settings_view = ledger_pages.county_setting_view(
+    DecisionsSettings, "filing_days", save_settings, _ctx, invalid=INVALID, saved=SAVED
+)
 
 
 @login_required

@@ -21,7 +21,6 @@ from fazhi.web.switcher import current_year
 from . import documents, public
 from .ledgers import TABS
 from .models import (
-    DEFAULT_DISPLAY_DAYS,
     EnforcementCase,
     EnforcementCertificate,
     EnforcementSettings,
@@ -122,28 +121,12 @@ def public_page(request):
     return render(request, "enforcement/public.html", {"rows": rows, "page": page, "today": today})
 
 
-@login_required
-def settings_view(request):
-    user = request.user
-    counties = list(scoping.visible_units(user).filter(kind="county").order_by("path"))
-    if request.method == "POST":
-        ledger_pages.post_county_setting(
-            request,
-            counties,
-            field="display_days",
-            save=save_settings,
-            invalid="公示期限应为整数日",
-            saved="已保存{county}的公示期限",
-        )
-        return redirect("enforcement:settings")
-    rows = ledger_pages.county_setting_rows(
-        user,
-        counties,
-        model=EnforcementSettings,
-        field="display_days",
-        default=DEFAULT_DISPLAY_DAYS,
-    )
-    return render(request, "enforcement/settings.html", _ctx(rows=rows))
+# 设置: each county's display_days, on the page every such setting has (ledgers.pages).
+INVALID = "公示期限应为整数日"  # a value that is not a whole number
+SAVED = "已保存{county}的公示期限"
+settings_view = ledger_pages.county_setting_view(
+    EnforcementSettings, "display_days", save_settings, _ctx, invalid=INVALID, saved=SAVED
+)
 
 
 @login_required

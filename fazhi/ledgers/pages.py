@@ -558,11 +558,38 @@ def urlpatterns_for(ledgers: list[Ledger], tabs) -> list:
 # settings (learning, legalservice).
 
 
-def post_county_setting(request, counties, *, field: str, save, invalid: str, saved: str):
-    """The POST of a page with one whole number per county: the county posted as ``unit``
-    (404 unless one of ``counties``), ``save(county=, actor=, <field>=n)``; a value that is
-    not a whole number is told ``invalid``, a refusal its message, a save ``saved`` (with
-    ``{county}``, the county's name)."""
+def county_setting_view(model, field: str, save, context, *, invalid: str, saved: str):
+    """The 设置 page of one whole number per county, ``field`` of ``model`` (its default
+    where a county has kept none): each county the user sees with its value and whether the
+    user may change it; a POST saves one county's, ``save(county=, actor=, <field>=n)``, a
+    value that is not a whole number told ``invalid``, a refusal its message, a save
+    ``saved`` (``{county}``: the county's name). ``context(**kw)`` adds the app's tabs."""
+    app = model._meta.app_label
+    default = model._meta.get_field(field).default
+
+    @login_required
+    def view(request):
+        user = request.user
+        counties = list(scoping.visible_units(user).filter(kind="county").order_by("path"))
+        if request.method == "POST":
+            _post_county_setting(request, counties, field, save, invalid, saved)
+            return redirect(f"{app}:settings")
+        kept = {s.unit_id: getattr(s, field) for s in model.objects.filter(unit__in=counties)}
+        rows = [
+            {
+                "unit": c,
+                field: kept.get(c.pk, default),
+                "default": c.pk not in kept,
+                "can": scoping.can(user, Perm.CONFIGURE, c),
+            }
+            for c in counties
+        ]
+        return render(request, f"{app}/settings.html", context(rows=rows))
+
+    return view
+
+
+def _post_county_setting(request, counties, field, save, invalid, saved):
     county = next((u for u in counties if str(u.pk) == request.POST.get("unit")), None)
     if county is None:
         raise Http404
@@ -576,24 +603,7 @@ def post_county_setting(request, counties, *, field: str, save, invalid: str, sa
         messages.success(request, saved.format(county=county.name))
 
 
-def county_setting_rows(user, counties, *, model, field: str, default) -> list[dict]:
-    """Each county's value of ``field`` (``default`` where the county has kept none), and
-    whether ``user`` may change it."""
-    rows = []
-    for c in counties:
-        s = model.objects.filter(unit=c).first()
-        rows.append(
-            {
-                "unit": c,
-                field: getattr(s, field) if s else default,
-                "default": s is None,
-                "can": scoping.can(user, Perm.CONFIGURE, c),
-            }
-        )
-    return rows
-
-
-def save_settings_form(request, form, *, may: bool, refused: str, save, saved: str) -> bool:
+def save_settings_form(request, form, save, *, may: bool, refused: str, saved: str) -> bool:
     """A county's settings form posted: refused (403, ``refused``) unless the user ``may``;
     a valid form is saved with ``save(**cleaned_data)`` (a refusal shown as its message).
     True when saved, for the caller's redirect."""

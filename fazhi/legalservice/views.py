@@ -6,6 +6,7 @@ below that wrap a ledger page keep the forms older pages posted working."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -152,13 +153,10 @@ def settings_page(request):
     form = forms.SettingsForm(
         request.POST or None, initial={"duty_min_days": minimum, "duty_min_days_remote": remote}
     )
+    save = partial(services.save_settings, county, actor=request.user)
+    refused = "只有县级管理人员可以设置坐班值班最低要求"
     if request.method == "POST" and save_settings_form(
-        request,
-        form,
-        may=may,
-        refused="只有县级管理人员可以设置坐班值班最低要求",
-        save=lambda **data: services.save_settings(county, actor=request.user, **data),
-        saved="已保存",
+        request, form, save, may=may, refused=refused, saved="已保存"
     ):
         return redirect("legalservice:settings")
     return _page(
