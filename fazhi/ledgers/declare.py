@@ -196,6 +196,12 @@ class Ledger:
             return self.visible(user, perm)
         return self.model.objects.visible_to(user, perm)
 
+    def record(self, user, pk):
+        """The record ``pk`` as ``user`` may see it (with ``related``), else 404."""
+        return scoping.get_visible_or_404(
+            self.scoped(user).select_related(*self.related), user, pk=pk
+        )
+
     def base_qs(self, user, perm):
         qs = self.scoped(user, perm).select_related(*self.related)
         if self.prefetch:

@@ -257,9 +257,7 @@ def reveal_view(ledger: Ledger, tabs):
 
     @login_required
     def view(request, pk: int, person: int, field: str):
-        obj = scoping.get_visible_or_404(
-            ledger.scoped(request.user).select_related(*ledger.related), request.user, pk=pk
-        )
+        obj = ledger.record(request.user, pk)
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         target = next((p for p in ledger.people(obj) if p.pk == person), None)
@@ -286,9 +284,7 @@ def reveal_view(ledger: Ledger, tabs):
 def detail_view(ledger: Ledger, tabs):
     @login_required
     def view(request, pk: int):
-        obj = scoping.get_visible_or_404(
-            ledger.scoped(request.user).select_related(*ledger.related), request.user, pk=pk
-        )
+        obj = ledger.record(request.user, pk)
         ledger.shown(obj, request.user)
         return render(
             request, ledger.template("detail"), detail_context(request, ledger, tabs, obj)
@@ -432,9 +428,7 @@ def keep_masked(ledger: Ledger, obj, raw, fields) -> dict:
 def edit_view(ledger: Ledger, tabs):
     @login_required
     def view(request, pk: int):
-        obj = scoping.get_visible_or_404(
-            ledger.scoped(request.user).select_related(*ledger.related), request.user, pk=pk
-        )
+        obj = ledger.record(request.user, pk)
         scoping.require(request.user, Perm.CHANGE, obj.unit, "您的角色无权修改该记录")
         error = ""
         if request.method != "POST":

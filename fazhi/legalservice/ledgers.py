@@ -274,20 +274,21 @@ CONSULTATION_FIELDS = (
 )
 
 
-def _consultation(unit, raw) -> dict:
+def _served(fields, unit, raw) -> dict:
+    """The inputs of a service given (a consultation, an enterprise visit): the adviser by
+    id or name, the other ``fields`` parsed, 服务人次 1 unless given."""
     raw = dict(raw.items()) if hasattr(raw, "items") else dict(raw)
     adviser = _adviser(raw.get("adviser_id"), unit)
-    data = values([f for f in CONSULTATION_FIELDS if f.name != "adviser_id"], raw)
+    data = values([f for f in fields if f.name != "adviser_id"], raw)
     persons = data["persons"] if data["persons"] is not None else 1
+    return {**data, "adviser": adviser, "persons": persons}
+
+
+def _consultation(unit, raw) -> dict:
+    data = _served(CONSULTATION_FIELDS, unit, raw)
     channel = data["channel"] or Channel.ON_SITE
     category = data["category"] or None  # the service reads it from the 咨询事项
-    return {
-        **data,
-        "adviser": adviser,
-        "persons": persons,
-        "channel": channel,
-        "category": category,
-    }
+    return {**data, "channel": channel, "category": category}
 
 
 def create_consultation(*, unit, actor, raw):
@@ -358,20 +359,14 @@ VISIT_FIELDS = (
 )
 
 
-def _visit(unit, raw) -> dict:
-    raw = dict(raw.items()) if hasattr(raw, "items") else dict(raw)
-    adviser = _adviser(raw.get("adviser_id"), unit)
-    data = values([f for f in VISIT_FIELDS if f.name != "adviser_id"], raw)
-    persons = data["persons"] if data["persons"] is not None else 1
-    return {**data, "adviser": adviser, "persons": persons}
-
-
 def create_visit(*, unit, actor, raw):
-    return services.record_enterprise_visit(unit=unit, actor=actor, **_visit(unit, raw))
+    data = _served(VISIT_FIELDS, unit, raw)
+    return services.record_enterprise_visit(unit=unit, actor=actor, **data)
 
 
 def update_visit(obj, *, actor, raw):
-    return services.update_enterprise_visit(obj, actor=actor, **_visit(obj.unit, raw))
+    data = _served(VISIT_FIELDS, obj.unit, raw)
+    return services.update_enterprise_visit(obj, actor=actor, **data)
 
 
 ENTERPRISE_VISIT = Ledger(
