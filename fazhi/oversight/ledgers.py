@@ -129,6 +129,20 @@ def _update_report(obj, *, actor, raw):
     return services.update_duty_report(obj, actor=actor, **parse(REPORT_FIELDS, raw))
 
 
+def _save_report_row(*, unit, actor, row):
+    return services.create_duty_report(
+        unit=unit,
+        actor=actor,
+        year=row["year"],
+        person_name=str(row["person_name"]),
+        post=str(row["post"]),
+        study=str(row.get("study") or ""),
+        topics=str(row.get("topics") or ""),
+        report_text=str(row.get("report_text") or ""),
+        report_date=row.get("report_date"),
+    )
+
+
 REPORT_IMPORT = Importer(
     columns=[
         Column("year", "年度", required=True, parse=parse_int),
@@ -139,6 +153,7 @@ REPORT_IMPORT = Importer(
         Column("report_text", "述法报告"),
         Column("report_date", "述法日期", parse=parse_date),
     ],
+    save=_save_report_row,
     key_columns=("year", "person_name"),
     note="每行一位第一责任人的一个年度；同一单位、年度、姓名已登记的行不重复登记。多条学法或议题在单元格内换行。",
 )
@@ -198,6 +213,19 @@ def _update_funding(obj, *, actor, raw):
     return services.update_funding(obj, actor=actor, **parse(FUNDING_FIELDS, raw))
 
 
+def _save_funding_row(*, unit, actor, row):
+    return services.create_funding(
+        unit=unit,
+        actor=actor,
+        year=row["year"],
+        kind=row["kind"],
+        item=str(row["item"]),
+        amount=row["amount"],
+        spent=row.get("spent") or 0,
+        note=str(row.get("note") or ""),
+    )
+
+
 FUNDING_IMPORT = Importer(
     columns=[
         Column("year", "年度", required=True, parse=parse_int),
@@ -215,6 +243,7 @@ FUNDING_IMPORT = Importer(
         Column("spent", "已支出(元)", parse=parse_decimal, aliases=("已支出", "支出")),
         Column("note", "备注"),
     ],
+    save=_save_funding_row,
     key_columns=("year", "kind", "item"),
     note="类别填“普法经费”“法治建设经费”“法律顾问经费”或“其他”；同一单位、年度、类别、项目已登记的行不重复登记。",
 )
