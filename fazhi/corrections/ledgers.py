@@ -17,7 +17,7 @@ from fazhi.core.identifiers import normalize_resident_id
 from fazhi.core.models.units import TOWNSHIP_KINDS, UnitKind
 from fazhi.core.roles import Perm
 from fazhi.ledgers import fields as flow
-from fazhi.ledgers.declare import Col, Filt, Ledger, Person, display, mask, model_fields
+from fazhi.ledgers.declare import Col, Filt, Ledger, Person, mask, model_fields, registered
 from fazhi.ledgers.importing import Importer
 
 from . import procedures as P
@@ -33,28 +33,15 @@ def create_units(user):
     return scoping.visible_units(user, Perm.CORRECTIONS).filter(kind__in=LEVELS).order_by("path")
 
 
-def _values(fields, raw, *, create: bool) -> dict:
-    data = flow.parse(fields, raw)
-    out = {}
-    for f in fields:
-        value = data[f.name]
-        if value is None and f.kind in ("text", "textarea"):
-            value = ""
-        if value is None and f.kind == "choice":
-            continue
-        out[f.name] = value
-    return out
-
-
 def _create(*, unit, actor, raw):
     return services.create_person(
-        unit=unit, actor=actor, **_values(services.PERSON_FIELDS, raw, create=True)
+        unit=unit, actor=actor, **flow.values(services.PERSON_FIELDS, raw, omit=("choice",))
     )
 
 
 def _update(obj, *, actor, raw):
     return services.update_person(
-        obj, actor=actor, **_values(services.EDIT_FIELDS, raw, create=False)
+        obj, actor=actor, **flow.values(services.EDIT_FIELDS, raw, omit=("choice",))
     )
 
 
@@ -198,9 +185,7 @@ def _detail(o):
     if note:
         rows.append(("提示", note))
     rows += model_fields(o, ["notes"])
-    rows.append(
-        ("登记", f"{o.created_by.label if o.created_by else '系统'} · {display(o.created_at)}")
-    )
+    rows += registered(o)
     return rows
 
 

@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
 
 from fazhi.ledgers import fields as flow
-from fazhi.ledgers.declare import Col, Filt, Ledger, model_fields
+from fazhi.ledgers.declare import Col, Filt, Ledger, bool_filter, model_fields, unit_col
 
 from . import procedures as P
 from . import services
@@ -97,7 +97,7 @@ CATALOG = Ledger(
     title="重大行政决策目录",
     columns=[
         Col("目录名称", lambda o: o.title),
-        Col("单位", lambda o: o.unit.name),
+        unit_col(),
         Col("年度", lambda o: o.year, "year"),
         Col("状态", lambda o: o.get_status_display(), "status"),
         Col("审定日期", lambda o: o.approved_on),
@@ -142,7 +142,7 @@ DECISION = Ledger(
     title="重大行政决策",
     columns=[
         Col("决策事项", lambda o: o.title, "title"),
-        Col("单位", lambda o: o.unit.name),
+        unit_col(),
         Col("年度", lambda o: o.year, "year"),
         Col("承办单位", lambda o: o.drafting_office),
         Col("状态", lambda o: o.get_status_display(), "status"),
@@ -195,7 +195,7 @@ REVIEW = Ledger(
     title="合法性审查",
     columns=[
         Col("审查事项", lambda o: o.subject_label, "subject_label"),
-        Col("单位", lambda o: o.unit.name),
+        unit_col(),
         Col("审查对象", lambda o: o.get_subject_kind_display(), "subject_kind"),
         Col("送审单位", lambda o: o.drafting_office),
         Col("送审日期", lambda o: o.requested_on, "requested_on"),
@@ -251,7 +251,7 @@ DOCUMENT = Ledger(
     title="规范性文件",
     columns=[
         Col("文件名称", lambda o: o.title, "title"),
-        Col("单位", lambda o: o.unit.name),
+        unit_col(),
         Col("文号", lambda o: o.doc_number, "number_seq"),
         Col("起草单位", lambda o: o.drafting_office),
         Col("状态", lambda o: o.get_status_display(), "status"),
@@ -263,12 +263,7 @@ DOCUMENT = Ledger(
     ],
     filters=[
         Filt("status", "状态", tuple(DocStatus.choices)),
-        Filt(
-            "filed_on_time",
-            "报备",
-            (("yes", "按时"), ("no", "逾期")),
-            lambda qs, v: qs.filter(filed_on_time=(v == "yes")),
-        ),
+        bool_filter("filed_on_time", "报备", ("yes", "按时"), ("no", "逾期")),
     ],
     search=("title", "doc_number", "drafting_office"),
     related=("unit", "review"),
@@ -315,7 +310,7 @@ CONTRACT = Ledger(
     title="合同审查",
     columns=[
         Col("合同名称", lambda o: o.title, "title"),
-        Col("单位", lambda o: o.unit.name),
+        unit_col(),
         Col("合同相对方", lambda o: o.counterparty),
         Col("金额（元）", lambda o: o.amount, "amount"),
         Col("承办科室", lambda o: o.drafting_office),
@@ -349,7 +344,7 @@ MATTER = Ledger(
     title="集体讨论决定（含“三重一大”）",
     columns=[
         Col("议题", lambda o: o.title, "title"),
-        Col("单位", lambda o: o.unit.name),
+        unit_col(),
         Col("事项类别", lambda o: o.get_category_display(), "category"),
         Col("会议", lambda o: o.get_meeting_kind_display()),
         Col("会议日期", lambda o: o.meeting_date, "meeting_date"),

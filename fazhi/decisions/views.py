@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from fazhi.core import documents as core_documents
 from fazhi.core import excel, scoping
-from fazhi.core.errors import DomainError
 from fazhi.core.roles import Perm
+from fazhi.ledgers import pages as ledger_pages
 from fazhi.ledgers.declare import display
 from fazhi.web.switcher import current_year
 
@@ -30,7 +30,6 @@ from .models import (
 )
 from .models.catalog import DecisionStatus
 from .models.documents import DocStatus
-from .models.settings import DEFAULT_FILING_DAYS
 from .services import save_settings
 
 
@@ -121,38 +120,12 @@ def cleanup(request):
     return render(request, "decisions/cleanup.html", _ctx(groups=groups, today=today))
 
 
-@login_required
-def settings_view(request):
-    user = request.user
-    counties = [u for u in scoping.visible_units(user).filter(kind="county").order_by("path")]
-    configurable = {u.pk for u in counties if scoping.can(user, Perm.CONFIGURE, u)}
-    if request.method == "POST":
-        county = next((u for u in counties if str(u.pk) == request.POST.get("unit")), None)
-        if county is None:
-            raise Http404
-        try:
-            save_settings(
-                county=county, actor=user, filing_days=int(request.POST.get("filing_days") or 0)
-            )
-        except ValueError:
-            messages.error(request, "报备期限应为15日或30日")
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, f"已保存{county.name}的规范性文件报备期限")
-        return redirect("decisions:settings")
-    rows = []
-    for c in counties:
-        s = DecisionsSettings.objects.filter(unit=c).first()
-        rows.append(
-            {
-                "unit": c,
-                "filing_days": s.filing_days if s else DEFAULT_FILING_DAYS,
-                "default": s is None,
-                "can": c.pk in configurable,
-            }
-        )
-    return render(request, "decisions/settings.html", _ctx(rows=rows))
+# 设置: each county's filing_days, on the page every such setting has (ledgers.pages).
+INVALID = "报备期限应为15日或30日"  # a value that is not a whole number
+SAVED = "已保存{county}的规范性文件报备期限"
+settings_view = ledger_pages.county_setting_view(
+    DecisionsSettings, "filing_days", save_settings, _ctx, invalid=INVALID, saved=SAVED
+)
 
 
 @login_required

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fazhi.core.excel import Column, parse_date
-from fazhi.ledgers.declare import Col, Filt, Ledger, display, model_fields
+from fazhi.ledgers.declare import Col, Filt, Ledger, bool_filter, model_fields, registered, unit_col
 from fazhi.ledgers.importing import Importer
 
 from . import procedures as P
@@ -67,7 +67,7 @@ CASE = Ledger(
     title="行政执法案件",
     columns=[
         Col("案号", lambda o: o.number, "number"),
-        Col("单位", lambda o: o.unit.name),
+        unit_col(),
         Col("类别", lambda o: o.get_kind_display(), "kind"),
         Col("执法领域", lambda o: o.get_sector_display(), "sector"),
         Col(
@@ -89,12 +89,7 @@ CASE = Ledger(
         Filt("kind", "类别", tuple(CaseKind.choices)),
         Filt("sector", "执法领域", tuple(Sector.choices)),
         Filt("status", "状态", tuple(CaseStatus.choices)),
-        Filt(
-            "is_major",
-            "重大执法决定",
-            (("yes", "是"), ("no", "否")),
-            lambda qs, v: qs.filter(is_major=(v == "yes")),
-        ),
+        bool_filter("is_major", "重大执法决定", ("yes", "是"), ("no", "否")),
     ],
     search=("number", "subject_name", "legal_basis"),
     year_field="opened_on__year",
@@ -166,7 +161,7 @@ CERTIFICATE = Ledger(
     title="执法证件",
     columns=[
         Col("持证人", lambda o: o.holder_name, "holder_name"),
-        Col("单位", lambda o: o.unit.name),
+        unit_col(),
         Col("执法证号", lambda o: o.number, "number"),
         Col("执法领域", lambda o: o.area),
         Col("发证日期", lambda o: o.issued_on),
@@ -225,7 +220,7 @@ def _challenge(model, key, plural, title, procedure, create, extra_fields):
         title=title,
         columns=[
             Col("案号", lambda o: o.case_no, "case_no"),
-            Col("单位", lambda o: o.unit.name),
+            unit_col(),
             Col("申请人/原告", lambda o: o.applicant),
             Col("被申请（被诉）行为", lambda o: o.act),
             Col("收到日期", lambda o: o.received_on, "received_on"),
@@ -292,16 +287,8 @@ LITIGATION = _challenge(
 # procedure) with create, edit, Excel import, API and CLI from these declarations.
 
 
-def _registered(o) -> list[tuple[str, str]]:
-    who = o.created_by.label if o.created_by else "系统"
-    return [("登记", f"{who} · {display(o.created_at)}")]
-
-
-def _import_with(create):
-    def save(*, unit, actor, row):
-        return create(unit=unit, actor=actor, raw={k: v for k, v in row.items() if k != "_row"})
-
-    return save
+# Where the supervision ledgers are registered, and what a user with nowhere to register is told.
+SUPERVISION = dict(unit_kinds=services.SUPERVISION_UNIT_KINDS, refused=services.SUPERVISION_REFUSED)
 
 
 def _review_cases(o) -> str:
@@ -351,7 +338,7 @@ def _review_detail(o):
                 f"已销号{done}个（{reverse('oversight:inspection_detail', args=[o.inspection_id])}）",
             )
         )
-    return rows + model_fields(o, ["notes"]) + _registered(o)
+    return rows + model_fields(o, ["notes"]) + registered(o)
 
 
 CASE_REVIEW = Ledger(
@@ -362,7 +349,7 @@ CASE_REVIEW = Ledger(
     title="行政执法案卷评查",
     columns=[
         Col("年度", lambda o: o.year, "year"),
-        Col("被评查单位", lambda o: o.unit.name, "unit__path"),
+        unit_col("被评查单位", sortable=True),
         Col("评查日期", lambda o: o.reviewed_on, "reviewed_on"),
         Col("评查单位", lambda o: o.reviewer, "reviewer"),
         Col("评查案卷", lambda o: o.files_reviewed, "files_reviewed"),
@@ -381,12 +368,10 @@ CASE_REVIEW = Ledger(
     year_field="year",
     create_fields=services.REVIEW_FIELDS,
     create=services.create_case_review,
-    edit_fields=services.REVIEW_FIELDS,
     update=services.update_case_review,
     choices_for=_review_choices,
     create_units=services.review_units,
-    unit_kinds=services.SUPERVISION_UNIT_KINDS,
-    refused=services.SUPERVISION_REFUSED,
+    **SUPERVISION,
     importer=Importer(
         columns=[
             Column("year", "年度", required=True),
@@ -402,12 +387,7 @@ CASE_REVIEW = Ledger(
             Column("rectify_owner", "整改责任人", aliases=("责任人",)),
             Column("notes", "备注"),
         ],
-        save=_import_with(services.create_case_review),
-        key=lambda unit, row: {
-            "unit": unit,
-            "reviewed_on": row["reviewed_on"],
-            "reviewer": str(row.get("reviewer") or "").strip(),
-        },
+        key_columns=("reviewed_on", "reviewer"),
         note="每行一次评查；“单位”填被评查的县或乡镇(街道)；评查等次填优秀、合格或不合格"
         "（不填按平均得分）；发现的问题每行一个，逐条转为整改事项（须填整改责任人）。"
         "同一单位同一日期、同一评查单位的评查视为已导入。",
@@ -425,7 +405,7 @@ STANDARD = Ledger(
     title="行政裁量权基准",
     columns=[
         Col("基准名称", lambda o: o.title, "title"),
-        Col("单位", lambda o: o.unit.name, "unit__path"),
+        unit_col(sortable=True),
         Col("文号", lambda o: o.doc_number, "doc_number"),
         Col("执法领域", lambda o: o.get_sector_display(), "sector"),
         Col("制定日期", lambda o: o.adopted_on, "adopted_on"),
@@ -442,10 +422,8 @@ STANDARD = Ledger(
     date_field="adopted_on",
     create_fields=services.STANDARD_FIELDS,
     create=services.create_standard,
-    edit_fields=services.STANDARD_FIELDS,
     update=services.update_standard,
-    unit_kinds=services.SUPERVISION_UNIT_KINDS,
-    refused=services.SUPERVISION_REFUSED,
+    **SUPERVISION,
     importer=Importer(
         columns=[
             Column("title", "基准名称", required=True, aliases=("名称",)),
@@ -456,12 +434,7 @@ STANDARD = Ledger(
             Column("status", "状态"),
             Column("notes", "备注"),
         ],
-        save=_import_with(services.create_standard),
-        key=lambda unit, row: {
-            "unit": unit,
-            "title": str(row.get("title") or "").strip(),
-            "adopted_on": row["adopted_on"],
-        },
+        key_columns=("title", "adopted_on"),
         note="每行一项基准；执法领域填安全生产、食品药品、生态环境等；状态填现行、已修订"
         "或已废止（不填为现行）。同一单位同一名称、同一制定日期的基准视为已导入。",
     ),
@@ -470,7 +443,7 @@ STANDARD = Ledger(
         + model_fields(
             o, ["title", "doc_number", "sector", "adopted_on", "revised_on", "status", "notes"]
         )
-        + _registered(o)
+        + registered(o)
     ),
     empty="下一步：登记本单位制定、修订的行政裁量权基准。",
 )
@@ -484,7 +457,7 @@ VISIT = Ledger(
     title="人大代表政协委员监督",
     columns=[
         Col("日期", lambda o: o.held_on, "held_on"),
-        Col("单位", lambda o: o.unit.name, "unit__path"),
+        unit_col(sortable=True),
         Col("形式", lambda o: o.get_kind_display(), "kind"),
         Col("监督事项", lambda o: o.subject, "subject"),
         Col("人大代表", lambda o: o.deputies, "deputies"),
@@ -498,10 +471,8 @@ VISIT = Ledger(
     year_field="held_on__year",
     create_fields=services.VISIT_FIELDS,
     create=services.create_visit,
-    edit_fields=services.VISIT_FIELDS,
     update=services.update_visit,
-    unit_kinds=services.SUPERVISION_UNIT_KINDS,
-    refused=services.SUPERVISION_REFUSED,
+    **SUPERVISION,
     importer=Importer(
         columns=[
             Column("held_on", "日期", required=True, parse=parse_date, aliases=("时间",)),
@@ -512,12 +483,7 @@ VISIT = Ledger(
             Column("opinions", "意见建议", aliases=("意见建议条数",)),
             Column("notes", "备注"),
         ],
-        save=_import_with(services.create_visit),
-        key=lambda unit, row: {
-            "unit": unit,
-            "held_on": row["held_on"],
-            "subject": str(row.get("subject") or "").strip(),
-        },
+        key_columns=("held_on", "subject"),
         note="每行一次监督活动；形式填视察、评议、旁听或座谈；人大代表、政协委员填参加人数"
         "（至少一项）。同一单位同一日期、同一事项视为已导入。",
     ),
@@ -526,7 +492,7 @@ VISIT = Ledger(
         + model_fields(
             o, ["held_on", "kind", "subject", "deputies", "members", "opinions", "notes"]
         )
-        + _registered(o)
+        + registered(o)
     ),
     empty="下一步：登记人大代表、政协委员视察、评议、旁听本单位行政执法的活动。",
 )
@@ -540,7 +506,7 @@ STAFF_TRAINING = Ledger(
     title="执法人员培训考试",
     columns=[
         Col("日期", lambda o: o.held_on, "held_on"),
-        Col("单位", lambda o: o.unit.name, "unit__path"),
+        unit_col(sortable=True),
         Col("名称", lambda o: o.title, "title"),
         Col("类别", lambda o: "资格考试" if o.is_exam else "培训"),
         Col("学时", lambda o: o.hours.normalize() if o.hours is not None else ""),
@@ -561,10 +527,8 @@ STAFF_TRAINING = Ledger(
     year_field="held_on__year",
     create_fields=services.STAFF_TRAINING_FIELDS,
     create=services.create_staff_training,
-    edit_fields=services.STAFF_TRAINING_FIELDS,
     update=services.update_staff_training,
-    unit_kinds=services.SUPERVISION_UNIT_KINDS,
-    refused=services.SUPERVISION_REFUSED,
+    **SUPERVISION,
     importer=Importer(
         columns=[
             Column("held_on", "日期", required=True, parse=parse_date, aliases=("培训日期",)),
@@ -575,19 +539,14 @@ STAFF_TRAINING = Ledger(
             Column("passed", "考试合格人数", aliases=("合格人数",)),
             Column("notes", "备注"),
         ],
-        save=_import_with(services.create_staff_training),
-        key=lambda unit, row: {
-            "unit": unit,
-            "held_on": row["held_on"],
-            "title": str(row.get("title") or "").strip(),
-        },
+        key_columns=("held_on", "title"),
         note="每行一期培训或一次资格考试；资格考试填“是”并填合格人数。"
         "同一单位同一日期、同一名称视为已导入。",
     ),
     detail=lambda o: (
         [("单位", o.unit.name)]
         + model_fields(o, ["held_on", "title", "is_exam", "hours", "attendees", "passed", "notes"])
-        + _registered(o)
+        + registered(o)
     ),
     empty="下一步：登记行政执法人员培训和执法资格考试。",
 )
@@ -615,7 +574,7 @@ RESPONSIBILITY = Ledger(
     title="行政执法责任制",
     columns=[
         Col("执法岗位", lambda o: o.post, "post"),
-        Col("单位", lambda o: o.unit.name, "unit__path"),
+        unit_col(sortable=True),
         Col("责任人", lambda o: o.person_name, "person_name"),
         Col("执法证号", lambda o: o.certificate.number if o.certificate_id else ""),
         Col("执法领域", lambda o: o.get_sector_display(), "sector"),
@@ -625,11 +584,12 @@ RESPONSIBILITY = Ledger(
     ],
     filters=[
         Filt("sector", "执法领域", tuple(Sector.choices)),
-        Filt(
+        bool_filter(
             "current",
             "状态",
-            (("current", "现行"), ("ended", "已调整（终止）")),
-            lambda qs, v: qs.filter(ended_on__isnull=(v == "current")),
+            ("current", "现行"),
+            ("ended", "已调整（终止）"),
+            field="ended_on__isnull",
         ),
     ],
     search=("post", "person_name", "items"),
@@ -638,11 +598,9 @@ RESPONSIBILITY = Ledger(
     date_field="assigned_on",
     create_fields=services.RESPONSIBILITY_FIELDS,
     create=services.create_responsibility,
-    edit_fields=services.RESPONSIBILITY_FIELDS,
     update=services.update_responsibility,
     choices_for=_responsibility_choices,
-    unit_kinds=services.SUPERVISION_UNIT_KINDS,
-    refused=services.SUPERVISION_REFUSED,
+    **SUPERVISION,
     importer=Importer(
         columns=[
             Column("post", "执法岗位", required=True, aliases=("岗位",)),
@@ -654,13 +612,7 @@ RESPONSIBILITY = Ledger(
             Column("assigned_on", "明确日期", required=True, parse=parse_date),
             Column("ended_on", "调整（终止）日期", parse=parse_date),
         ],
-        save=_import_with(services.create_responsibility),
-        key=lambda unit, row: {
-            "unit": unit,
-            "post": str(row.get("post") or "").strip(),
-            "person_name": str(row.get("person_name") or "").strip(),
-            "assigned_on": row["assigned_on"],
-        },
+        key_columns=("post", "person_name", "assigned_on"),
         note="每行一个执法岗位；执法事项多项用换行分隔；执法证号填本县登记的证号（可不填）。"
         "同一单位同一岗位、同一责任人、同一明确日期视为已导入。",
     ),
@@ -669,7 +621,7 @@ RESPONSIBILITY = Ledger(
         + model_fields(o, ["post", "person_name"])
         + [("责任人执法证件", str(o.certificate) if o.certificate_id else "（未关联）")]
         + model_fields(o, ["sector", "items", "basis", "assigned_on", "ended_on"])
-        + _registered(o)
+        + registered(o)
     ),
     empty="下一步：明确本单位执法岗位、责任人和执法事项（行政执法责任制）。",
 )

@@ -14,15 +14,13 @@ from django.utils import timezone
 
 from fazhi.core import documents as core_documents
 from fazhi.core import scoping
-from fazhi.core.errors import DomainError
 from fazhi.core.params import query
-from fazhi.core.roles import Perm
+from fazhi.ledgers import pages as ledger_pages
 from fazhi.web.switcher import current_year
 
 from . import documents, public
 from .ledgers import TABS
 from .models import (
-    DEFAULT_DISPLAY_DAYS,
     EnforcementCase,
     EnforcementCertificate,
     EnforcementSettings,
@@ -123,37 +121,12 @@ def public_page(request):
     return render(request, "enforcement/public.html", {"rows": rows, "page": page, "today": today})
 
 
-@login_required
-def settings_view(request):
-    user = request.user
-    counties = list(scoping.visible_units(user).filter(kind="county").order_by("path"))
-    if request.method == "POST":
-        county = next((u for u in counties if str(u.pk) == request.POST.get("unit")), None)
-        if county is None:
-            raise Http404
-        try:
-            save_settings(
-                county=county, actor=user, display_days=int(request.POST.get("display_days") or 0)
-            )
-        except ValueError:
-            messages.error(request, "公示期限应为整数日")
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, f"已保存{county.name}的公示期限")
-        return redirect("enforcement:settings")
-    rows = []
-    for c in counties:
-        s = EnforcementSettings.objects.filter(unit=c).first()
-        rows.append(
-            {
-                "unit": c,
-                "display_days": s.display_days if s else DEFAULT_DISPLAY_DAYS,
-                "default": s is None,
-                "can": scoping.can(user, Perm.CONFIGURE, c),
-            }
-        )
-    return render(request, "enforcement/settings.html", _ctx(rows=rows))
+# 设置: each county's display_days, on the page every such setting has (ledgers.pages).
+INVALID = "公示期限应为整数日"  # a value that is not a whole number
+SAVED = "已保存{county}的公示期限"
+settings_view = ledger_pages.county_setting_view(
+    EnforcementSettings, "display_days", save_settings, _ctx, invalid=INVALID, saved=SAVED
+)
 
 
 @login_required

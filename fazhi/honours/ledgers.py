@@ -6,7 +6,7 @@ from __future__ import annotations
 from fazhi.core.excel import Column, parse_choice, parse_date, parse_decimal, parse_int
 from fazhi.core.models.units import TOWNSHIP_KINDS, VILLAGE_KINDS, UnitKind
 from fazhi.ledgers import fields as flow
-from fazhi.ledgers.declare import Col, Filt, Ledger, display, model_fields
+from fazhi.ledgers.declare import Col, Filt, Ledger, model_fields, registered, unit_col
 from fazhi.ledgers.importing import Importer
 
 from . import procedures as P
@@ -26,23 +26,12 @@ APP = "honours"
 # An honour belongs to a county, a township or a village (a model village's title, a
 # village's mediation room); a township may import its villages' titles.
 HOLDER_LEVELS = (UnitKind.COUNTY, *TOWNSHIP_KINDS, *VILLAGE_KINDS)
-TEXT = ("text", "textarea")
 
 
 def _values(fields, raw, *, create: bool) -> dict:
-    """``raw`` parsed by ``fields`` as the services take them: an empty text is "", an
-    empty optional number or choice is the service's default on create, cleared on edit
-    (a date, a score) or left as it was (a choice)."""
-    data = flow.parse(fields, raw)
-    out = {}
-    for f in fields:
-        value = data[f.name]
-        if value is None and f.kind in TEXT:
-            value = ""
-        if value is None and (create or f.kind == "choice"):
-            continue
-        out[f.name] = value
-    return out
+    """``raw`` as the services take it: an empty optional number or choice is the service's
+    default on create, cleared on edit (a date, a score) or left as it was (a choice)."""
+    return flow.values(fields, raw, omit=flow.KINDS if create else ("choice",))
 
 
 # --------------------------------------------------------------------------- honours
@@ -174,9 +163,7 @@ def _honour_detail(o):
                 "普法·民主法治示范村(社区)（类别、级别、年度、命名单位和文号在该台账修改）",
             )
         )
-    rows.append(
-        ("登记", f"{o.created_by.label if o.created_by else '系统'} · {display(o.created_at)}")
-    )
+    rows += registered(o)
     return rows
 
 
@@ -191,7 +178,7 @@ HONOUR = Ledger(
         Col("称号名称", lambda o: o.title, "title"),
         Col("类别", lambda o: o.get_kind_display(), "kind"),
         Col("级别", lambda o: o.get_level_display(), "level"),
-        Col("获评单位", lambda o: o.unit.name, "unit__path"),
+        unit_col("获评单位", sortable=True),
         Col("获评对象", lambda o: o.holder_name),
         Col("命名(表彰)单位", lambda o: o.awarded_by),
         Col("文号", lambda o: o.document_no),
@@ -330,7 +317,7 @@ ASSESSMENT = Ledger(
     title="依法行政与法治建设考核结果",
     columns=[
         Col("考核年度", lambda o: o.year, "year"),
-        Col("单位", lambda o: o.unit.name, "unit__path"),
+        unit_col(sortable=True),
         Col("考核类别", lambda o: o.get_kind_display(), "kind"),
         Col("考核名称", lambda o: o.name),
         Col("考核单位", lambda o: o.assessed_by),
@@ -348,7 +335,6 @@ ASSESSMENT = Ledger(
     year_field="year",
     create_fields=services.ASSESSMENT_FIELDS,
     create=_create_assessment,
-    edit_fields=services.ASSESSMENT_FIELDS,
     update=_update_assessment,
     importer=ASSESSMENTS_IMPORT,
     detail=lambda o: (

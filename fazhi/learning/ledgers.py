@@ -26,7 +26,7 @@ from django.db.models.functions import Coalesce, Length, Substr
 from django.utils import timezone
 
 from fazhi.ledgers import fields as flow
-from fazhi.ledgers.declare import Col, Filt, Ledger, model_fields
+from fazhi.ledgers.declare import Col, Filt, Ledger, bool_filter, model_fields, registered, unit_col
 from fazhi.ledgers.fields import F
 from fazhi.ledgers.importing import Importer
 
@@ -186,11 +186,7 @@ ROSTER = Importer(
     columns=importers.ROSTER_COLUMNS,
     save=_save_roster_row,
     # A cadre is one name with one post in one unit: a roster imported twice adds nobody.
-    key=lambda unit, row: {
-        "unit": unit,
-        "name": str(row.get("name") or "").strip(),
-        "post": str(row.get("post") or "").strip(),
-    },
+    key_columns=("name", "post"),
     note="每行一名干部；同一单位中姓名与职务都相同的视为已在名单中，不重复添加。",
 )
 
@@ -203,7 +199,7 @@ CADRE = Ledger(
     columns=[
         Col("姓名", lambda o: o.name, "name"),
         Col("职务", lambda o: o.post),
-        Col("单位", lambda o: o.unit.name),
+        unit_col(),
         Col("领导干部", lambda o: o.is_leader),
         Col("领导班子成员", lambda o: o.in_leadership_group),
         Col("在职", lambda o: o.active),
@@ -302,7 +298,7 @@ SESSION = Ledger(
     # The Excel columns, in the order of the old 学法活动台账 (日期 first).
     columns=[
         Col("日期", lambda o: o.date, "date"),
-        Col("单位", lambda o: o.unit.name),
+        unit_col(),
         Col("学法形式", lambda o: o.get_kind_display(), "kind"),
         Col("主题", lambda o: o.topic, "topic"),
         Col("学习的法律法规", lambda o: o.laws),
@@ -329,19 +325,12 @@ SESSION = Ledger(
     ordering=("-date", "-pk"),
     create_fields=SESSION_FIELDS,
     create=_create_session,
-    edit_fields=SESSION_FIELDS,
     update=_update_session,
     detail=lambda o: (
         model_fields(o, ["date", "kind", "topic", "laws", "lecturer", "hours"])
         + [("领导班子学法", "是（单独统计）" if o.leadership_group else "否")]
         + model_fields(o, ["place", "notes"])
-        + [
-            (
-                "登记",
-                f"{o.created_by.label if o.created_by else '系统'} · "
-                f"{timezone.localtime(o.created_at):%Y-%m-%d %H:%M}",
-            )
-        ]
+        + registered(o)
     ),
     extra_template="learning/_session_extra.html",
     extra_context=_session_context,
@@ -456,7 +445,7 @@ EXAM = Ledger(
     columns=[
         Col("姓名", lambda o: o.cadre.name, "cadre__name"),
         Col("职务", lambda o: o.cadre.post),
-        Col("单位", lambda o: o.unit.name),
+        unit_col(),
         Col("年度", lambda o: o.year, "year"),
         Col("考试平台", lambda o: o.platform),
         Col("参学", lambda o: o.studied_online),
@@ -465,12 +454,7 @@ EXAM = Ledger(
         Col("等次", _level),
     ],
     filters=[
-        Filt(
-            "took_exam",
-            "参考",
-            (("yes", "参考"), ("no", "未参考")),
-            lambda qs, v: qs.filter(took_exam=(v == "yes")),
-        ),
+        bool_filter("took_exam", "参考", ("yes", "参考"), ("no", "未参考")),
         Filt(
             "level",
             "等次",

@@ -5,6 +5,7 @@ ledgers are declared in ``ledgers.py`` and built by ``fazhi.ledgers``."""
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -231,17 +232,12 @@ def settings_page(request):
     rules = services.rules_for(unit) if unit else None
     instance = services.LearningSettings.objects.filter(unit=county).first() if county else None
     form = SettingsForm(request.POST or None, instance=instance)
-    if request.method == "POST":
-        if not can_configure:
-            raise PermissionDenied("只有县级管理人员可以修改学法设置")
-        if form.is_valid():
-            try:
-                services.save_settings(county, actor=request.user, **form.cleaned_data)
-            except DomainError as exc:
-                messages.error(request, exc.message)
-            else:
-                messages.success(request, "学法设置已保存")
-                return redirect("learning:settings")
+    save = partial(services.save_settings, county, actor=request.user)
+    refused = "只有县级管理人员可以修改学法设置"
+    if request.method == "POST" and ledger_pages.save_settings_form(
+        request, form, save, may=can_configure, refused=refused, saved="学法设置已保存"
+    ):
+        return redirect("learning:settings")
     return render(
         request,
         "learning/settings.html",

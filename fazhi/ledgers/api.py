@@ -320,6 +320,10 @@ def add_routes(router: Router, ledger: Ledger) -> None:
     Step = opts.get("action_in", ActionIn)
     pick_unit = opts.get("unit")
 
+    def route_names(verb: str, url_verb: str = "") -> dict:
+        """A route's operation id and URL name."""
+        return {"operation_id": f"{op}_{verb}", "url_name": f"{url}_{url_verb or verb}"}
+
     def detail(obj, user):
         return obj if ledger.out else _detail(ledger, obj, user)
 
@@ -333,8 +337,7 @@ def add_routes(router: Router, ledger: Ledger) -> None:
         base,
         response=list[Row],
         summary=f"{ledger.title}列表",
-        operation_id=f"{op}_list",
-        url_name=f"{url}_list",
+        **route_names("list"),
     )
     @paginate(LimitOffsetPagination)
     def list_(request, filters: Query[Filters]):
@@ -352,8 +355,7 @@ def add_routes(router: Router, ledger: Ledger) -> None:
             root + "/import",
             response={200: LedgerImportOut, 400: LedgerImportOut | LedgerErrorOut},
             summary=f"从Excel/CSV导入{ledger.title}（一个文件一个事务；有错行则全部不导入，400 并列出行号与原因）",
-            operation_id=f"{op}_import",
-            url_name=f"{url}_import",
+            **route_names("import"),
         )
         def import_(request, unit_id: Form[DbId], file: File[UploadedFile]):
             ledger.require_duty(request.user)
@@ -372,8 +374,7 @@ def add_routes(router: Router, ledger: Ledger) -> None:
         item,
         response=Out,
         summary=f"{ledger.title}详情",
-        operation_id=f"{op}_get",
-        url_name=f"{url}_get",
+        **route_names("get"),
     )(_named_id(get_, ledger.api_param))
 
     if ledger.procedure is not None and opts.get("options"):
@@ -394,8 +395,7 @@ def add_routes(router: Router, ledger: Ledger) -> None:
             item + "/actions",
             response=list[ActionOptionOut],
             summary="当前可办理的步骤及不可办理的原因",
-            operation_id=f"{op}_actions_list",
-            url_name=f"{url}_actions",
+            **route_names("actions_list", "actions"),
         )(_named_id(options, ledger.api_param))
 
     if ledger.procedure is not None:
@@ -422,8 +422,7 @@ def add_routes(router: Router, ledger: Ledger) -> None:
             item + "/actions/{action}",
             response=Out,
             summary=f"{ledger.title}：办理一个环节（不允许时 409 并说明理由）",
-            operation_id=f"{op}_act",
-            url_name=f"{url}_act",
+            **route_names("act"),
         )(_named_id(act, ledger.api_param))
 
     if ledger.create is not None:
@@ -435,8 +434,7 @@ def add_routes(router: Router, ledger: Ledger) -> None:
             base,
             response={201: Out},
             summary=f"登记{ledger.title}",
-            operation_id=f"{op}_create",
-            url_name=f"{url}_create",
+            **route_names("create"),
         )
         def create(request, payload: CreateIn):
             ledger.require_duty(request.user)
@@ -474,8 +472,7 @@ def add_routes(router: Router, ledger: Ledger) -> None:
             item,
             response=Out,
             summary=f"修改{ledger.title}（只改给出的字段）",
-            operation_id=f"{op}_update",
-            url_name=f"{url}_update",
+            **route_names("update"),
         )(_named_id(update, ledger.api_param))
 
 

@@ -19,7 +19,7 @@ from django.db.models import Model, Q
 from django.utils import timezone
 
 from fazhi.core import pii, scoping
-from fazhi.core.params import Query
+from fazhi.core.params import Query, parse_int
 
 # Record numbers searched as they are (not free text: no identifier is typed there).
 NUMBER_FIELDS = frozenset({"number", "case_no", "doc_number"})
@@ -96,8 +96,8 @@ class Ledger:
     ordering: tuple[str, ...] = ("-id",)
     year_field: str = ""
     annotate: Callable | None = None  # qs -> qs, for counts shown in list columns (no N+1)
-    # Edit: the fields an edit page, ``PATCH`` and ``fazhi <app> update`` take, and the
-    # service that applies them: (obj, *, actor, raw) -> obj.
+    # Edit: the fields an edit page, ``PATCH`` and ``fazhi <app> update`` take (by default
+    # the create fields), and the service that applies them: (obj, *, actor, raw) -> obj.
     edit_fields: tuple = ()
     update: Callable | None = None
     importer: object = None  # fazhi.ledgers.importing.Importer: Excel/CSV in
@@ -171,6 +171,10 @@ class Ledger:
     duty_refused: str = "您的角色无权查看该台账"
     viewed: Callable | None = None
 
+    def __post_init__(self):
+        if self.update is not None and not self.edit_fields:
+            self.edit_fields = self.create_fields
+
     def require_duty(self, user) -> None:
         """Refuse (PermissionDenied) a user who holds the ledger's ``duty`` nowhere."""
         if self.duty and not scoping.has_perm_anywhere(user, self.duty):
@@ -191,6 +195,12 @@ class Ledger:
         if self.visible is not None:
             return self.visible(user, perm)
         return self.model.objects.visible_to(user, perm)
+
+    def record(self, user, pk):
+        """The record ``pk`` as ``user`` may see it (with ``related``), else 404."""
+        return scoping.get_visible_or_404(
+            self.scoped(user).select_related(*self.related), user, pk=pk
+        )
 
     def base_qs(self, user, perm):
         qs = self.scoped(user, perm).select_related(*self.related)
@@ -282,11 +292,43 @@ class Ledger:
                     qs = qs.filter(**{f"{self.date_field}__{lookup}": day})
         unit_id = p.id("unit") if self.unit_filter else None
         if unit_id:
-            from fazhi.core.models import Unit
-
-            unit = Unit.objects.filter(pk=unit_id).first()
-            qs = qs.in_subtree(unit) if unit is not None else qs.none()
+            qs = in_unit(qs, unit_id)
         return qs
+
+
+def in_unit(qs, value):
+    """The records of the unit numbered ``value`` and of the units under it (none for a
+    unit that does not exist or a value that is not a number)."""
+    from fazhi.core.models import Unit
+
+    pk = parse_int(value)
+    unit = Unit.objects.filter(pk=pk).first() if pk is not None else None
+    return qs.in_subtree(unit) if unit is not None else qs.none()
+
+
+# ``?unit_id=``: the query parameter an app's API had before the framework (the page's
+# ``unit`` does the same); an API and CLI filter only.
+UNIT_ID = Filt("unit_id", "单位编号（含下级）", apply=in_unit, page=False)
+
+
+def bool_filter(name: str, label: str, true: tuple, false: tuple, *, field: str = "") -> Filt:
+    """A filter on a yes/no field (``field``, by default ``name``): ``true`` and ``false``
+    are its two choices, (value, label), e.g. ``("true", "在用"), ("false", "停用")``."""
+    return Filt(
+        name, label, (true, false), lambda qs, v: qs.filter(**{field or name: v == true[0]})
+    )
+
+
+def unit_col(header: str = "单位", *, sortable: bool = False) -> Col:
+    """The column of the unit a record belongs to, by name (sorted down the unit tree when
+    ``sortable``)."""
+    return Col(header, lambda o: o.unit.name, "unit__path" if sortable else "")
+
+
+def registered(obj) -> list[tuple[str, str]]:
+    """The detail row of who registered a record and when (``created_by``/``created_at``)."""
+    who = obj.created_by.label if obj.created_by else "系统"
+    return [("登记", f"{who} · {display(obj.created_at)}")]
 
 
 def display(value) -> str:

@@ -129,6 +129,26 @@ def parse(fields, raw: dict | None) -> dict:
     return data
 
 
+# Every kind of input (``F.kind``), for ``values(omit=…)``.
+KINDS = ("text", "textarea", "date", "int", "decimal", "bool", "choice", "user", "ints")
+
+
+def values(fields, raw: dict | None, *, omit=()) -> dict:
+    """``raw`` parsed by ``fields`` as a service takes it: an optional text left empty is ""
+    (text columns are not null); an optional input of a kind in ``omit`` left empty is left
+    out, so that the service keeps its default (a create) or the stored value (an edit)."""
+    data = parse(fields, raw)
+    out = {}
+    for f in fields:
+        value = data[f.name]
+        if value is None and f.kind in ("text", "textarea"):
+            value = ""
+        if value is None and f.kind in omit:
+            continue
+        out[f.name] = value
+    return out
+
+
 @dataclass(frozen=True)
 class Action:
     fields: tuple[F, ...] = ()

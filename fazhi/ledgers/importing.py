@@ -2,7 +2,8 @@
 
 A ledger declares an ``Importer``: its columns (``fazhi.core.excel.Column``: the
 Chinese header staff use, aliases, a parser per cell), the service that saves one row
-and, optionally, the natural key that makes a second import of the same file a no-op.
+(by default the ledger's ``create``, the row as its input) and, optionally, the natural
+key that makes a second import of the same file a no-op (``key_columns``, or ``key``).
 ``run`` reads the file, reports every bad row with its row number as Excel shows it and
 the reason, and saves the rows in one transaction: a file with any bad row saves
 nothing. One audit row records the outcome.
@@ -11,7 +12,7 @@ nothing. One audit row records the outcome.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import transaction
 
@@ -25,15 +26,39 @@ UNIT_ALIASES = ("单位", "村(社区)", "村（社区）", "村社区", "乡镇
 
 @dataclass(frozen=True)
 class Importer:
-    """``save(*, unit, actor, row) -> obj`` saves one row (a service call); ``key(unit, row)``
-    gives the lookup (a dict of model fields) that finds the row already imported."""
+    """``save(*, unit, actor, row) -> obj`` saves one row (a service call); left out, the
+    ledger's ``create`` saves it, the row's cells as the form's input (``raw``).
+    ``key_columns`` names the columns that, with the row's unit, make a record the same
+    one (the cells as parsed, a text cell stripped); ``key(unit, row)`` gives that lookup
+    (a dict of model fields) where it takes more than the cells."""
 
     columns: list[Column]
-    save: Callable
+    save: Callable | None = None
     key: Callable | None = None
+    key_columns: tuple[str, ...] = ()
     unit_column: bool = True  # a 单位 column names the unit within the chosen one
     note: str = ""  # shown on the import page: what a row is, what is required
     check: Callable | None = None  # (rows) -> list[RowError]: rules across rows of one file
+
+    def lookup(self, unit, row) -> dict | None:
+        """The model fields that find ``row`` already imported into ``unit`` (None: no key)."""
+        if self.key is not None:
+            return self.key(unit, row)
+        if not self.key_columns:
+            return None
+        parsed = {c.key for c in self.columns if c.parse is not None}
+        return {
+            "unit": unit,
+            **{
+                name: row.get(name) if name in parsed else text(row, name)
+                for name in self.key_columns
+            },
+        }
+
+
+def text(row: dict, name: str) -> str:
+    """A cell read as text: "" when empty, stripped (a number in a text column as its digits)."""
+    return str(row.get(name) or "").strip()
 
 
 @dataclass
@@ -72,10 +97,23 @@ class _Rollback(Exception):
     pass
 
 
+def through_create(create: Callable) -> Callable:
+    """An ``Importer.save`` that registers a row as the create form would: ``create(unit=,
+    actor=, raw=)`` with the row's cells as the input."""
+
+    def save(*, unit, actor, row):
+        return create(unit=unit, actor=actor, raw={k: v for k, v in row.items() if k != "_row"})
+
+    return save
+
+
 def run(ledger, *, root, actor, data: bytes, filename: str) -> ImportResult:
     """Import ``data`` into ``root`` (or the units under it named in the 单位 column)."""
+    imp = ledger.importer
+    if imp.save is None:
+        imp = replace(imp, save=through_create(ledger.create))
     return import_file(
-        ledger.importer,
+        imp,
         ledger.model,
         name=ledger.key,
         root=root,
@@ -137,11 +175,10 @@ def _one(model, imp, row, root, units, actor, result) -> None:
     if not scoping.can(actor, Perm.CHANGE, unit):
         result.errors.append(RowError(row["_row"], "单位", f"无权在{unit.name}登记"))
         return
-    if imp.key is not None:
-        lookup = imp.key(unit, row)
-        if lookup and model.objects.filter(**lookup).exists():
-            result.skipped += 1
-            return
+    lookup = imp.lookup(unit, row)
+    if lookup and model.objects.filter(**lookup).exists():
+        result.skipped += 1
+        return
     try:
         with transaction.atomic():
             imp.save(unit=unit, actor=actor, row=row)

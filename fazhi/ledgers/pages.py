@@ -45,6 +45,17 @@ def creatable_units(ledger: Ledger, user):
     return changeable_units(user, ledger.unit_kinds)
 
 
+def units_to_register(ledger: Ledger, user, refusal: str) -> list:
+    """The units ``user`` may register (or import) ``ledger``'s records in: refused (403)
+    where the ledger's duty is not the user's, or where there is none (the ledger's own
+    ``refused``, else ``refusal``)."""
+    ledger.require_duty(user)
+    units = list(creatable_units(ledger, user))
+    if not units:
+        raise PermissionDenied(ledger.refused or refusal)
+    return units
+
+
 def unit_choices(user) -> list[tuple[str, str]]:
     """The 单位 filter's choices: the county and township-level units the user sees."""
     units = scoping.visible_units(user).filter(kind__in=LEVEL_KINDS).order_by("path")
@@ -246,9 +257,7 @@ def reveal_view(ledger: Ledger, tabs):
 
     @login_required
     def view(request, pk: int, person: int, field: str):
-        obj = scoping.get_visible_or_404(
-            ledger.scoped(request.user).select_related(*ledger.related), request.user, pk=pk
-        )
+        obj = ledger.record(request.user, pk)
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         target = next((p for p in ledger.people(obj) if p.pk == person), None)
@@ -275,9 +284,7 @@ def reveal_view(ledger: Ledger, tabs):
 def detail_view(ledger: Ledger, tabs):
     @login_required
     def view(request, pk: int):
-        obj = scoping.get_visible_or_404(
-            ledger.scoped(request.user).select_related(*ledger.related), request.user, pk=pk
-        )
+        obj = ledger.record(request.user, pk)
         ledger.shown(obj, request.user)
         return render(
             request, ledger.template("detail"), detail_context(request, ledger, tabs, obj)
@@ -323,10 +330,7 @@ def act_view(ledger: Ledger, tabs):
 def new_view(ledger: Ledger, tabs):
     @login_required
     def view(request):
-        ledger.require_duty(request.user)
-        units = list(creatable_units(ledger, request.user))
-        if not units:
-            raise PermissionDenied(ledger.refused or "您的角色无权登记")
+        units = units_to_register(ledger, request.user, "您的角色无权登记")
         error = ""
         cur = current_unit(request)
         if request.method == "POST":
@@ -424,9 +428,7 @@ def keep_masked(ledger: Ledger, obj, raw, fields) -> dict:
 def edit_view(ledger: Ledger, tabs):
     @login_required
     def view(request, pk: int):
-        obj = scoping.get_visible_or_404(
-            ledger.scoped(request.user).select_related(*ledger.related), request.user, pk=pk
-        )
+        obj = ledger.record(request.user, pk)
         scoping.require(request.user, Perm.CHANGE, obj.unit, "您的角色无权修改该记录")
         error = ""
         if request.method != "POST":
@@ -461,10 +463,7 @@ def edit_view(ledger: Ledger, tabs):
 def import_view(ledger: Ledger, tabs):
     @login_required
     def view(request):
-        ledger.require_duty(request.user)
-        units = list(creatable_units(ledger, request.user))
-        if not units:
-            raise PermissionDenied(ledger.refused or "您的角色无权导入")
+        units = units_to_register(ledger, request.user, "您的角色无权导入")
         if query(request).flag("template"):
             return excel_template(ledger)
         ctx = base_context(request, ledger, tabs)
@@ -545,3 +544,71 @@ def urlpatterns_for(ledgers: list[Ledger], tabs) -> list:
                 )
             )
     return patterns
+
+
+# ---------------------------------------------------------------- an app's settings page
+# Not a ledger, but every app's 设置 tab is one of two shapes: one whole number per county
+# (decisions' filing days, enforcement's display days), or a form of the current county's
+# settings (learning, legalservice).
+
+
+def county_setting_view(model, field: str, save, context, *, invalid: str, saved: str):
+    """The 设置 page of one whole number per county, ``field`` of ``model`` (its default
+    where a county has kept none): each county the user sees with its value and whether the
+    user may change it; a POST saves one county's, ``save(county=, actor=, <field>=n)``, a
+    value that is not a whole number told ``invalid``, a refusal its message, a save
+    ``saved`` (``{county}``: the county's name). ``context(**kw)`` adds the app's tabs."""
+    app = model._meta.app_label
+    default = model._meta.get_field(field).default
+
+    @login_required
+    def view(request):
+        user = request.user
+        counties = list(scoping.visible_units(user).filter(kind="county").order_by("path"))
+        if request.method == "POST":
+            _post_county_setting(request, counties, field, save, invalid, saved)
+            return redirect(f"{app}:settings")
+        kept = {s.unit_id: getattr(s, field) for s in model.objects.filter(unit__in=counties)}
+        rows = [
+            {
+                "unit": c,
+                field: kept.get(c.pk, default),
+                "default": c.pk not in kept,
+                "can": scoping.can(user, Perm.CONFIGURE, c),
+            }
+            for c in counties
+        ]
+        return render(request, f"{app}/settings.html", context(rows=rows))
+
+    return view
+
+
+def _post_county_setting(request, counties, field, save, invalid, saved):
+    county = next((u for u in counties if str(u.pk) == request.POST.get("unit")), None)
+    if county is None:
+        raise Http404
+    try:
+        save(county=county, actor=request.user, **{field: int(request.POST.get(field) or 0)})
+    except ValueError:
+        messages.error(request, invalid)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, saved.format(county=county.name))
+
+
+def save_settings_form(request, form, save, *, may: bool, refused: str, saved: str) -> bool:
+    """A county's settings form posted: refused (403, ``refused``) unless the user ``may``;
+    a valid form is saved with ``save(**cleaned_data)`` (a refusal shown as its message).
+    True when saved, for the caller's redirect."""
+    if not may:
+        raise PermissionDenied(refused)
+    if not form.is_valid():
+        return False
+    try:
+        save(**form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return False
+    messages.success(request, saved)
+    return True

@@ -14,14 +14,10 @@ from fazhi.core.excel import (
     parse_decimal,
     parse_int,
 )
-from fazhi.ledgers.importing import Importer
+from fazhi.ledgers.importing import Importer, text
 
 from . import services
 from .models import Channel, ConsultationCategory, LegalAdviser, ShiftStatus
-
-
-def _text(row, key) -> str:
-    return str(row.get(key) or "").strip()
 
 
 def _adviser(unit, name: str, *, required: bool):
@@ -61,13 +57,13 @@ def _save_consultation(*, unit, actor, row):
         unit=unit,
         actor=actor,
         date=row["date"],
-        place=_text(row, "place"),
-        topic=_text(row, "topic"),
+        place=text(row, "place"),
+        topic=text(row, "topic"),
         category=row.get("category") or None,
         channel=row.get("channel") or Channel.ON_SITE,
-        adviser=_adviser(unit, _text(row, "adviser"), required=False),
+        adviser=_adviser(unit, text(row, "adviser"), required=False),
         persons=row.get("persons") or 1,
-        answer=_text(row, "answer"),
+        answer=text(row, "answer"),
     )
 
 
@@ -77,8 +73,8 @@ CONSULTATIONS = Importer(
     key=lambda unit, row: {
         "unit": unit,
         "date": row["date"],
-        "place": _text(row, "place")[:100],
-        "topic": _text(row, "topic")[:200],
+        "place": text(row, "place")[:100],
+        "topic": text(row, "topic")[:200],
     },
     note="同一单位同一日期、地点、咨询事项的记录视为已导入。",
 )
@@ -102,11 +98,11 @@ def _save_visit(*, unit, actor, row):
         unit=unit,
         actor=actor,
         date=row["date"],
-        enterprise=_text(row, "enterprise"),
-        matters=_text(row, "matters"),
-        adviser=_adviser(unit, _text(row, "adviser"), required=False),
+        enterprise=text(row, "enterprise"),
+        matters=text(row, "matters"),
+        adviser=_adviser(unit, text(row, "adviser"), required=False),
         persons=row.get("persons") or 1,
-        note=_text(row, "note"),
+        note=text(row, "note"),
     )
 
 
@@ -116,7 +112,7 @@ ENTERPRISE_VISITS = Importer(
     key=lambda unit, row: {
         "unit": unit,
         "date": row["date"],
-        "enterprise": _text(row, "enterprise")[:100],
+        "enterprise": text(row, "enterprise")[:100],
     },
     note="同一单位同一日期、同一企业的入企服务视为已导入。",
 )
@@ -164,7 +160,7 @@ CENTER_DAYS = Importer(
         date=row["date"],
         visits=row["visits"],
         self_service=row["self_service"],
-        note=_text(row, "note"),
+        note=text(row, "note"),
     ),
     check=_one_row_per_day,
     note="每个乡镇(街道)每天一行；再次导入同一天即更正当天的统计。",
@@ -187,11 +183,11 @@ def _save_shift(*, unit, actor, row):
     return services.plan_shift(
         unit=unit,
         actor=actor,
-        adviser=_adviser(unit, _text(row, "adviser"), required=True),
+        adviser=_adviser(unit, text(row, "adviser"), required=True),
         date=row["date"],
         hours=row.get("hours") or 4,
         status=row.get("status") or ShiftStatus.PLANNED,
-        note=_text(row, "note"),
+        note=text(row, "note"),
     )
 
 
@@ -201,7 +197,7 @@ SHIFTS = Importer(
     key=lambda unit, row: {
         "unit": unit,
         "date": row["date"],
-        "adviser__name": _text(row, "adviser"),
+        "adviser__name": text(row, "adviser"),
     },
     note="法律顾问填姓名，须为该乡镇聘请的法律顾问；状态可填“计划”“已坐班”“未到岗”，默认为计划。",
 )
@@ -225,17 +221,17 @@ REFERRALS = Importer(
         unit=unit,
         actor=actor,
         date=row["date"],
-        person_name=_text(row, "person_name"),
-        phone=_text(row, "phone"),
-        matter=_text(row, "matter"),
-        referred_to=_text(row, "referred_to") or "县法律援助中心",
-        note=_text(row, "note"),
+        person_name=text(row, "person_name"),
+        phone=text(row, "phone"),
+        matter=text(row, "matter"),
+        referred_to=text(row, "referred_to") or "县法律援助中心",
+        note=text(row, "note"),
     ),
     key=lambda unit, row: {
         "unit": unit,
         "date": row["date"],
-        "person_name": _text(row, "person_name")[:50],
-        "matter": _text(row, "matter")[:200],
+        "person_name": text(row, "person_name")[:50],
+        "matter": text(row, "matter")[:200],
     },
     note="同一单位同一日期、当事人、事项的转介视为已导入。",
 )

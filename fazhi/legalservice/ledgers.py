@@ -9,11 +9,10 @@ from django.utils import timezone
 from fazhi.core import pii, scoping
 from fazhi.core.errors import InvalidInput
 from fazhi.core.models.units import TOWNSHIP_KINDS, VILLAGE_KINDS
-from fazhi.core.params import parse_int
 from fazhi.core.roles import Perm
 from fazhi.ledgers import importing
-from fazhi.ledgers.declare import Col, Filt, Ledger
-from fazhi.ledgers.fields import Action, F, parse
+from fazhi.ledgers.declare import UNIT_ID, Col, Filt, Ledger, unit_col
+from fazhi.ledgers.fields import Action, F, parse, values
 from fazhi.ledgers.pages import keep_masked
 
 from . import importers, services
@@ -34,11 +33,6 @@ from .procedures import SHIFT
 APP = "legalservice"
 PLACES = tuple(sorted(VILLAGE_KINDS | TOWNSHIP_KINDS))
 REFUSED = "请先在右上角切换到您有登记权限的乡镇(街道)"
-
-
-def _text(data: dict, *names) -> dict:
-    """Optional text fields left empty come back from ``parse`` as None: make them ""."""
-    return {**data, **{n: data.get(n) or "" for n in names}}
 
 
 def _adviser_choices(user, unit=None) -> list[tuple[str, str]]:
@@ -72,18 +66,6 @@ def _villages(user, obj) -> list[tuple[str, str]]:
     return [(str(u.pk), u.name + ("（偏远）" if u.remote else "")) for u in units[:300]]
 
 
-def _in_unit(qs, value):
-    from fazhi.core.models import Unit
-
-    pk = parse_int(value)
-    unit = Unit.objects.filter(pk=pk).first() if pk else None
-    return qs.in_subtree(unit) if unit is not None else qs.none()
-
-
-# The API's older query parameter ``unit_id`` (the page and ``unit`` do the same).
-UNIT_ID = Filt("unit_id", "单位编号（含下级）", apply=_in_unit, page=False)
-
-
 def choices_for(obj, name, user):
     if name == "units_served":
         return _villages(user, obj)
@@ -115,14 +97,14 @@ def _served_alias(raw):
 
 
 def create_adviser(*, unit, actor, raw):
-    data = _text(parse(ADVISER_FIELDS, _served_alias(raw)), "phone", "note")
+    data = values(ADVISER_FIELDS, _served_alias(raw))
     served = services.served_units(unit, data.pop("units_served"))
     return services.create_adviser(unit=unit, actor=actor, served=served, **data)
 
 
 def update_adviser(obj, *, actor, raw):
     raw = keep_masked(ADVISER, obj, _served_alias(raw), ADVISER_EDIT_FIELDS)
-    data = _text(parse(ADVISER_EDIT_FIELDS, raw), "phone", "note")
+    data = values(ADVISER_EDIT_FIELDS, raw)
     served = services.served_units(obj.unit, data.pop("units_served"))
     return services.update_adviser(obj, actor=actor, served=served, **data)
 
@@ -155,7 +137,7 @@ ADVISER = Ledger(
     columns=[
         Col("姓名", lambda a: a.name, "name"),
         Col("律师事务所", lambda a: a.firm),
-        Col("聘用单位", lambda a: a.unit.name),
+        unit_col("聘用单位"),
         Col("服务村(社区)", lambda a: "、".join(u.name for u in a.units_served.all())),
         Col("聘用起始", lambda a: a.contract_start),
         Col("聘用截止", lambda a: a.contract_end, "contract_end"),
@@ -241,7 +223,7 @@ SHIFT_LEDGER = Ledger(
     title="坐班值班",
     columns=[
         Col("日期", lambda s: s.date, "date"),
-        Col("村(社区)", lambda s: s.unit.name),
+        unit_col("村(社区)"),
         Col("法律顾问", lambda s: s.adviser.name),
         Col("时长(小时)", lambda s: s.hours),
         Col("状态", lambda s: s.get_status_display(), "status"),
@@ -292,20 +274,21 @@ CONSULTATION_FIELDS = (
 )
 
 
-def _consultation(unit, raw) -> dict:
+def _served(fields, unit, raw) -> dict:
+    """The inputs of a service given (a consultation, an enterprise visit): the adviser by
+    id or name, the other ``fields`` parsed, 服务人次 1 unless given."""
     raw = dict(raw.items()) if hasattr(raw, "items") else dict(raw)
     adviser = _adviser(raw.get("adviser_id"), unit)
-    data = parse([f for f in CONSULTATION_FIELDS if f.name != "adviser_id"], raw)
+    data = values([f for f in fields if f.name != "adviser_id"], raw)
     persons = data["persons"] if data["persons"] is not None else 1
+    return {**data, "adviser": adviser, "persons": persons}
+
+
+def _consultation(unit, raw) -> dict:
+    data = _served(CONSULTATION_FIELDS, unit, raw)
     channel = data["channel"] or Channel.ON_SITE
     category = data["category"] or None  # the service reads it from the 咨询事项
-    return {
-        **_text(data, "answer"),
-        "adviser": adviser,
-        "persons": persons,
-        "channel": channel,
-        "category": category,
-    }
+    return {**data, "channel": channel, "category": category}
 
 
 def create_consultation(*, unit, actor, raw):
@@ -324,7 +307,7 @@ CONSULTATION = Ledger(
     title="法律咨询",
     columns=[
         Col("日期", lambda c: c.date, "date"),
-        Col("村(社区)/乡镇", lambda c: c.unit.name),
+        unit_col("村(社区)/乡镇"),
         Col("地点", lambda c: c.place),
         Col("咨询事项", lambda c: c.topic),
         Col("咨询类别", lambda c: c.get_category_display(), "category"),
@@ -343,7 +326,6 @@ CONSULTATION = Ledger(
     ordering=("-date", "-id"),
     create_fields=CONSULTATION_FIELDS,
     create=create_consultation,
-    edit_fields=CONSULTATION_FIELDS,
     update=update_consultation,
     choices_for=choices_for,
     detail=lambda c: [
@@ -377,20 +359,14 @@ VISIT_FIELDS = (
 )
 
 
-def _visit(unit, raw) -> dict:
-    raw = dict(raw.items()) if hasattr(raw, "items") else dict(raw)
-    adviser = _adviser(raw.get("adviser_id"), unit)
-    data = parse([f for f in VISIT_FIELDS if f.name != "adviser_id"], raw)
-    persons = data["persons"] if data["persons"] is not None else 1
-    return {**_text(data, "note"), "adviser": adviser, "persons": persons}
-
-
 def create_visit(*, unit, actor, raw):
-    return services.record_enterprise_visit(unit=unit, actor=actor, **_visit(unit, raw))
+    data = _served(VISIT_FIELDS, unit, raw)
+    return services.record_enterprise_visit(unit=unit, actor=actor, **data)
 
 
 def update_visit(obj, *, actor, raw):
-    return services.update_enterprise_visit(obj, actor=actor, **_visit(obj.unit, raw))
+    data = _served(VISIT_FIELDS, obj.unit, raw)
+    return services.update_enterprise_visit(obj, actor=actor, **data)
 
 
 ENTERPRISE_VISIT = Ledger(
@@ -401,7 +377,7 @@ ENTERPRISE_VISIT = Ledger(
     title="入企法律服务",
     columns=[
         Col("日期", lambda v: v.date, "date"),
-        Col("登记单位", lambda v: v.unit.name),
+        unit_col("登记单位"),
         Col("企业名称", lambda v: v.enterprise, "enterprise"),
         Col("法律顾问", lambda v: v.adviser.name if v.adviser else ""),
         Col("服务事项", lambda v: v.matters),
@@ -414,7 +390,6 @@ ENTERPRISE_VISIT = Ledger(
     ordering=("-date", "-id"),
     create_fields=VISIT_FIELDS,
     create=create_visit,
-    edit_fields=VISIT_FIELDS,
     update=update_visit,
     choices_for=choices_for,
     detail=lambda v: [
@@ -445,12 +420,12 @@ CENTER_EDIT_FIELDS = CENTER_FIELDS[1:]
 
 
 def create_center_day(*, unit, actor, raw):
-    data = _text(parse(CENTER_FIELDS, raw), "note")
+    data = values(CENTER_FIELDS, raw)
     return services.record_center_day(unit=unit, actor=actor, **data)
 
 
 def update_center_day(obj, *, actor, raw):
-    data = _text(parse(CENTER_EDIT_FIELDS, raw), "note")
+    data = values(CENTER_EDIT_FIELDS, raw)
     return services.record_center_day(unit=obj.unit, actor=actor, date=obj.date, **data)
 
 
@@ -462,7 +437,7 @@ CENTER = Ledger(
     title="公共法律服务中心",
     columns=[
         Col("日期", lambda d: d.date, "date"),
-        Col("乡镇(街道)", lambda d: d.unit.name),
+        unit_col("乡镇(街道)"),
         Col("接待办事群众(人次)", lambda d: d.visits, "visits"),
         Col("自助服务机使用(件)", lambda d: d.self_service),
         Col("备注", lambda d: d.note),
@@ -510,13 +485,13 @@ REFERRAL_EDIT_FIELDS = (
 
 
 def create_referral(*, unit, actor, raw):
-    data = _text(parse(REFERRAL_FIELDS, raw), "phone", "note", "referred_to")
+    data = values(REFERRAL_FIELDS, raw)
     return services.record_referral(unit=unit, actor=actor, **data)
 
 
 def update_referral(obj, *, actor, raw):
     raw = keep_masked(REFERRAL, obj, raw, REFERRAL_EDIT_FIELDS)
-    data = _text(parse(REFERRAL_EDIT_FIELDS, raw), "phone", "note", "referred_to")
+    data = values(REFERRAL_EDIT_FIELDS, raw)
     return services.update_referral(obj, actor=actor, **data)
 
 
@@ -528,7 +503,7 @@ REFERRAL = Ledger(
     title="法律援助转介",
     columns=[
         Col("转介日期", lambda r: r.date, "date"),
-        Col("登记单位", lambda r: r.unit.name),
+        unit_col("登记单位"),
         Col("当事人", lambda r: r.person_masked),
         Col("事项", lambda r: r.matter),
         Col("转介至", lambda r: r.referred_to),

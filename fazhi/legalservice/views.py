@@ -6,6 +6,7 @@ below that wrap a ledger page keep the forms older pages posted working."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +21,7 @@ from fazhi.core.models import Unit
 from fazhi.core.models.units import UnitKind
 from fazhi.core.params import parse_int, query
 from fazhi.core.roles import Perm
+from fazhi.ledgers.pages import save_settings_form
 from fazhi.web.switcher import current_unit, current_year
 
 from . import forms, services
@@ -151,17 +153,12 @@ def settings_page(request):
     form = forms.SettingsForm(
         request.POST or None, initial={"duty_min_days": minimum, "duty_min_days_remote": remote}
     )
-    if request.method == "POST":
-        if not may:
-            raise PermissionDenied("只有县级管理人员可以设置坐班值班最低要求")
-        if form.is_valid():
-            try:
-                services.save_settings(county, actor=request.user, **form.cleaned_data)
-            except DomainError as exc:
-                messages.error(request, exc.message)
-            else:
-                messages.success(request, "已保存")
-                return redirect("legalservice:settings")
+    save = partial(services.save_settings, county, actor=request.user)
+    refused = "只有县级管理人员可以设置坐班值班最低要求"
+    if request.method == "POST" and save_settings_form(
+        request, form, save, may=may, refused=refused, saved="已保存"
+    ):
+        return redirect("legalservice:settings")
     return _page(
         request,
         "legalservice/settings.html",

@@ -10,8 +10,8 @@ from django.utils import timezone
 from fazhi.core.excel import Column, parse_choice, parse_date
 from fazhi.core.models.units import TOWNSHIP_KINDS, UnitKind
 from fazhi.ledgers import importing
-from fazhi.ledgers.declare import Col, Filt, Ledger, Person, display
-from fazhi.ledgers.fields import F, parse
+from fazhi.ledgers.declare import Col, Filt, Ledger, Person, display, unit_col
+from fazhi.ledgers.fields import F, parse, values
 from fazhi.ledgers.importing import Importer
 from fazhi.ledgers.pages import keep_masked
 
@@ -39,10 +39,6 @@ REFUSED = "请先在右上角切换到您有登记权限的乡镇(街道)"
 YES = (("1", "是"),)
 
 
-def _text(data: dict, *names) -> dict:
-    return {**data, **{n: data.get(n) or "" for n in names}}
-
-
 # ---------------------------------------------------------------- 主动公开
 
 DISCLOSURE_FIELDS = (
@@ -57,12 +53,12 @@ DISCLOSURE_FIELDS = (
 
 
 def create_disclosure(*, unit, actor, raw):
-    data = _text(parse(DISCLOSURE_FIELDS, raw), "doc_number", "url", "note")
+    data = values(DISCLOSURE_FIELDS, raw)
     return services.record_disclosure(unit=unit, actor=actor, **data)
 
 
 def update_disclosure(obj, *, actor, raw):
-    data = _text(parse(DISCLOSURE_FIELDS, raw), "doc_number", "url", "note")
+    data = values(DISCLOSURE_FIELDS, raw)
     return services.update_disclosure(obj, actor=actor, **data)
 
 
@@ -115,7 +111,7 @@ DISCLOSURE = Ledger(
     title="主动公开",
     columns=[
         Col("公开日期", lambda d: d.published_on, "published_on"),
-        Col("单位", lambda d: d.unit.name),
+        unit_col(),
         Col("信息名称", lambda d: d.title, "title"),
         Col("公开类别", lambda d: d.get_category_display(), "category"),
         Col("公开渠道", lambda d: d.get_channel_display(), "channel"),
@@ -132,7 +128,6 @@ DISCLOSURE = Ledger(
     ordering=("-published_on", "-id"),
     create_fields=DISCLOSURE_FIELDS,
     create=create_disclosure,
-    edit_fields=DISCLOSURE_FIELDS,
     update=update_disclosure,
     detail=lambda d: [
         ("信息名称", d.title),
@@ -176,17 +171,16 @@ REQUEST_EDIT_FIELDS = (
     F("reconsideration_id", "就答复申请的行政复议（行政执法台账编号）", "int", required=False),
     F("litigation_id", "就答复提起的行政诉讼（行政执法台账编号）", "int", required=False),
 )
-TEXTS = ("id_number", "phone", "address", "note")
 
 
 def create_request(*, unit, actor, raw):
-    data = _text(parse(REQUEST_FIELDS, raw), *TEXTS, "number")
+    data = values(REQUEST_FIELDS, raw)
     return services.receive_request(unit=unit, actor=actor, **data)
 
 
 def update_request(obj, *, actor, raw):
     raw = keep_masked(REQUEST_LEDGER, obj, raw, REQUEST_EDIT_FIELDS)
-    data = _text(parse(REQUEST_EDIT_FIELDS, raw), *TEXTS)
+    data = values(REQUEST_EDIT_FIELDS, raw)
     return services.update_request(obj, actor=actor, **data)
 
 
@@ -278,7 +272,7 @@ REQUEST_LEDGER = Ledger(
     title="依申请公开",
     columns=[
         Col("申请编号", lambda r: r.number, "number"),
-        Col("受理单位", lambda r: r.unit.name),
+        unit_col("受理单位"),
         Col("申请人", lambda r: r.applicant_shown),
         Col("申请人类型", lambda r: r.get_applicant_kind_display()),
         Col("申请内容", lambda r: r.content[:40]),
@@ -374,7 +368,7 @@ ANNUAL_LEDGER = Ledger(
     title="年度报告",
     columns=[
         Col("年度", lambda r: r.year, "year"),
-        Col("单位", lambda r: r.unit.name),
+        unit_col(),
         Col("标题", lambda r: r.title, "title"),
         Col("状态", lambda r: r.get_status_display(), "status"),
         Col("公开期限", lambda r: r.due),

@@ -13,7 +13,7 @@ from fazhi.core.models import Unit
 from fazhi.core.models.units import TOWNSHIP_KINDS
 from fazhi.core.params import parse_int as parse_id
 from fazhi.core.roles import Perm
-from fazhi.ledgers.declare import Col, Filt, Ledger, model_fields
+from fazhi.ledgers.declare import UNIT_ID, Col, Filt, Ledger, model_fields, unit_col
 from fazhi.ledgers.fields import F, parse
 from fazhi.ledgers.importing import Importer
 
@@ -38,16 +38,6 @@ YEAR = F("year", "年度", "int", required=False, help="不填为今年")
 def _year(data: dict) -> dict:
     data["year"] = data.get("year") or timezone.localdate().year
     return data
-
-
-def _in_unit(qs, value):
-    """``unit_id``: the unit and the units under it (the API's filter before the framework)."""
-    pk = parse_id(value)
-    unit = Unit.objects.filter(pk=pk).first() if pk is not None else None
-    return qs.in_subtree(unit) if unit is not None else qs.none()
-
-
-UNIT_ID = Filt("unit_id", "单位编号（含下级）", apply=_in_unit, page=False)
 
 
 # ---------------------------------------------------------------- leading groups
@@ -88,7 +78,7 @@ GROUP = Ledger(
     out=schemas.GroupOut,
     columns=[
         Col("年度", lambda o: o.year, "year"),
-        Col("单位", lambda o: o.unit.name),
+        unit_col(),
         Col("名称", lambda o: o.name),
         Col("成立文号", lambda o: o.doc_number),
         Col("办公室设在", lambda o: o.office),
@@ -164,11 +154,7 @@ REPORT_IMPORT = Importer(
         Column("report_date", "述法日期", parse=parse_date),
     ],
     save=_save_report_row,
-    key=lambda unit, row: {
-        "unit": unit,
-        "year": row["year"],
-        "person_name": str(row["person_name"]).strip(),
-    },
+    key_columns=("year", "person_name"),
     note="每行一位第一责任人的一个年度；同一单位、年度、姓名已登记的行不重复登记。多条学法或议题在单元格内换行。",
 )
 
@@ -181,7 +167,7 @@ REPORT = Ledger(
     out=schemas.DutyReportOut,
     columns=[
         Col("年度", lambda o: o.year, "year"),
-        Col("单位", lambda o: o.unit.name),
+        unit_col(),
         Col("姓名", lambda o: o.person_name, "person_name"),
         Col("职务", lambda o: o.post),
         Col("学法次数", lambda o: len(o.study_list)),
@@ -258,12 +244,7 @@ FUNDING_IMPORT = Importer(
         Column("note", "备注"),
     ],
     save=_save_funding_row,
-    key=lambda unit, row: {
-        "unit": unit,
-        "year": row["year"],
-        "kind": row["kind"],
-        "item": str(row["item"]).strip(),
-    },
+    key_columns=("year", "kind", "item"),
     note="类别填“普法经费”“法治建设经费”“法律顾问经费”或“其他”；同一单位、年度、类别、项目已登记的行不重复登记。",
 )
 
@@ -276,7 +257,7 @@ FUNDING = Ledger(
     out=schemas.FundingOut,
     columns=[
         Col("年度", lambda o: o.year, "year"),
-        Col("单位", lambda o: o.unit.name),
+        unit_col(),
         Col("类别", lambda o: o.get_kind_display(), "kind"),
         Col("项目", lambda o: o.item),
         Col("预算金额(元)", lambda o: o.amount, "amount"),
@@ -356,7 +337,7 @@ INSPECTION = Ledger(
         Col("检查日期", lambda o: o.date, "date"),
         Col("类型", lambda o: o.get_kind_display(), "kind"),
         Col("名称", lambda o: o.title),
-        Col("检查单位", lambda o: o.unit.name),
+        unit_col("检查单位"),
         Col("被检查单位", lambda o: o.target.name),
         Col("发现问题数", lambda o: o.n),
     ],
@@ -443,7 +424,7 @@ RECTIFICATION = Ledger(
     out=schemas.RectificationOut,
     columns=[
         Col("问题", lambda o: f"{o.inspection.title} 问题{o.number}：{o.problem[:40]}"),
-        Col("单位", lambda o: o.unit.name),
+        unit_col(),
         Col("来源", lambda o: o.inspection.get_kind_display()),
         Col("责任人", lambda o: o.owner_name),
         Col("整改期限", _deadline, "deadline"),

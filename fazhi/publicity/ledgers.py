@@ -13,7 +13,7 @@ from fazhi.core.errors import InvalidInput
 from fazhi.core.excel import Column, parse_bool, parse_choice, parse_date, parse_int
 from fazhi.core.models.units import TOWNSHIP_KINDS, VILLAGE_KINDS, UnitKind
 from fazhi.ledgers import fields as flow
-from fazhi.ledgers.declare import Col, Filt, Ledger, display, model_fields
+from fazhi.ledgers.declare import Col, Filt, Ledger, bool_filter, model_fields, registered, unit_col
 from fazhi.ledgers.importing import Importer
 from fazhi.web.switcher import current_unit, current_year
 
@@ -44,18 +44,10 @@ VILLAGE_LEVELS = (UnitKind.COUNTY, *TOWNSHIP_KINDS, *VILLAGE_KINDS)
 
 
 def _values(fields, raw, *, create: bool) -> dict:
-    """``raw`` parsed by ``fields`` as the services take it: an empty text is "", an
-    empty number or choice is the service's default on create and unchanged on edit."""
-    data = flow.parse(fields, raw)
-    out = {}
-    for f in fields:
-        value = data[f.name]
-        if value is None and f.kind in ("text", "textarea"):
-            value = ""
-        if value is None and (create or f.kind not in ("date",)):
-            continue
-        out[f.name] = value
-    return out
+    """``raw`` as the services take it: an empty number or choice is the service's default
+    on create and unchanged on edit (an empty date clears it)."""
+    omit = flow.KINDS if create else tuple(k for k in flow.KINDS if k != "date")
+    return flow.values(fields, raw, omit=omit)
 
 
 def _annotated(obj, name: str, count):
@@ -195,7 +187,7 @@ EVENTS_IMPORT = Importer(
         Column("led_screens", "LED屏", parse=_count, aliases=("LED屏播放（块）", "LED显示屏")),
     ],
     save=_import_event,
-    key=lambda unit, row: {"unit": unit, "date": row["date"], "title": row["title"]},
+    key_columns=("date", "title"),
     note="主题填主题宣传日（如“12·4 国家宪法日”），其他文字视为自定主题；形式填进校园、进企业、"
     "进农村、进社区、进网格或线上；单位填下级单位的代码或名称（不填为所选单位）。"
     "尚未举行的活动请在页面登记。同一单位同日同名的活动视为已导入。",
@@ -209,7 +201,7 @@ EVENT = Ledger(
     title="普法宣传活动台账",
     columns=[
         Col("日期", lambda o: o.date, "date"),
-        Col("单位", lambda o: o.unit.name),
+        unit_col(),
         Col("活动名称", lambda o: o.title),
         Col("主题", lambda o: o.theme_label, "theme"),
         Col("形式", lambda o: o.get_place_kind_display(), "place_kind"),
@@ -237,7 +229,6 @@ EVENT = Ledger(
     year_field="date__year",
     create_fields=services.EVENT_FIELDS,
     create=_create_event,
-    edit_fields=services.EVENT_FIELDS,
     update=_update_event,
     choices_for=_choices,
     importer=EVENTS_IMPORT,
@@ -258,7 +249,7 @@ EVENT = Ledger(
                 "notes",
             ],
         ),
-        ("登记", f"{o.created_by.label if o.created_by else '系统'} · {display(o.created_at)}"),
+        *registered(o),
     ],
     extra_template="publicity/_history_link.html",
     names={"new": "event_create"},
@@ -289,7 +280,7 @@ DUTY = Ledger(
     columns=[
         Col("执法单位", lambda o: o.body, "body"),
         Col("年度", lambda o: o.year, "year"),
-        Col("所属", lambda o: o.unit.name),
+        unit_col("所属"),
         Col("负责宣传的法律法规", lambda o: o.laws),
         Col("普法任务", lambda o: o.tasks),
         Col("责任人", lambda o: o.contact),
@@ -309,7 +300,6 @@ DUTY = Ledger(
     ),
     create_fields=services.DUTY_FIELDS,
     create=_create_duty,
-    edit_fields=services.DUTY_FIELDS,
     update=_update_duty,
     detail=lambda o: (
         model_fields(o, ["year", "body", "laws", "tasks", "target_events", "contact"])
@@ -383,7 +373,7 @@ LIAISONS_IMPORT = Importer(
         appointed_on=row.get("appointed_on"),
         active=row["active"] if row.get("active") is not None else True,
     ),
-    key=lambda unit, row: {"unit": unit, "name": str(row["name"]).strip()},
+    key_columns=("name",),
     note="每行一名法律明白人；“单位”填村(社区)名称或代码。同一村(社区)同名的视为已导入。",
 )
 
@@ -395,7 +385,7 @@ LIAISON = Ledger(
     title="法律明白人台账",
     columns=[
         Col("姓名", lambda o: o.name, "name"),
-        Col("村(社区)", lambda o: o.unit.name, "unit__path"),
+        unit_col("村(社区)", sortable=True),
         Col("手机号码", lambda o: pii.mask_mobile(o.phone)),
         Col("身份", lambda o: o.occupation),
         Col("聘任日期", lambda o: o.appointed_on, "appointed_on"),
@@ -411,12 +401,7 @@ LIAISON = Ledger(
         ),
     ],
     filters=[
-        Filt(
-            "active",
-            "在册",
-            (("true", "在册"), ("false", "已退出")),
-            lambda qs, v: qs.filter(active=v == "true"),
-        ),
+        bool_filter("active", "在册", ("true", "在册"), ("false", "已退出")),
         Filt("trained", "本年培训", (("0", "未培训"), ("1", "已培训")), _untrained),
     ],
     search=("name", "occupation"),
@@ -469,7 +454,7 @@ TRAINING = Ledger(
     columns=[
         Col("日期", lambda o: o.date, "date"),
         Col("培训主题", lambda o: o.topic),
-        Col("组织单位", lambda o: o.unit.name),
+        unit_col("组织单位"),
         Col("授课人", lambda o: o.trainer),
         Col("学时", lambda o: o.hours, "hours"),
         Col("参训人数", lambda o: _annotated(o, "people", o.liaisons.count), "people"),
@@ -481,7 +466,6 @@ TRAINING = Ledger(
     annotate=lambda qs: qs.annotate(people=Count("liaisons", distinct=True)),
     create_fields=TRAINING_FORM,
     create=_create_training,
-    edit_fields=TRAINING_FORM,
     update=_update_training,
     choices_for=_choices,
     detail=lambda o: model_fields(o, ["date", "topic", "trainer", "hours"]),
@@ -536,7 +520,7 @@ MODELS_IMPORT = Importer(
         awarded_by=row.get("awarded_by") or "",
         document_no=str(row.get("document_no") or ""),
     ),
-    key=lambda unit, row: {"unit": unit, "level": row["level"]},
+    key_columns=("level",),
     note="每行一个称号；“单位”填村(社区)名称或代码；级别填全国、省级、市级或县级；"
     "称号不填时按村或社区自动确定。同一村(社区)同级别的称号视为已导入。",
 )
@@ -548,7 +532,7 @@ MODEL = Ledger(
     model=ModelVillage,
     title="民主法治示范村(社区)台账",
     columns=[
-        Col("村(社区)", lambda o: o.unit.name, "unit__path"),
+        unit_col("村(社区)", sortable=True),
         Col("称号", lambda o: o.get_kind_display()),
         Col("级别", lambda o: o.get_level_display(), "level"),
         Col("命名年度", lambda o: o.year, "year"),
@@ -564,7 +548,6 @@ MODEL = Ledger(
     year_field="year",
     create_fields=services.MODEL_FIELDS,
     create=_create_model,
-    edit_fields=services.MODEL_FIELDS,
     update=_update_model,
     importer=MODELS_IMPORT,
     unit_kinds=VILLAGE_LEVELS,
@@ -579,13 +562,7 @@ MODEL = Ledger(
 
 
 # --------------------------------------------------------------------------- channels
-def _active_filter():
-    return Filt(
-        "active",
-        "状态",
-        (("true", "在用"), ("false", "停用")),
-        lambda qs, v: qs.filter(active=v == "true"),
-    )
+IN_USE = bool_filter("active", "状态", ("true", "在用"), ("false", "停用"))
 
 
 CHANNELS_IMPORT = Importer(
@@ -605,7 +582,7 @@ CHANNELS_IMPORT = Importer(
         reach=row.get("reach") or 0,
         note=row.get("note") or "",
     ),
-    key=lambda unit, row: {"unit": unit, "kind": row["kind"]},
+    key_columns=("kind",),
     note="每个村(社区)每类渠道一行（村村响、宣传栏、宣传车、微信群、LED显示屏）；已登记的类别视为已导入。",
 )
 
@@ -616,14 +593,14 @@ CHANNEL = Ledger(
     model=PublicityChannel,
     title="普法宣传渠道",
     columns=[
-        Col("单位", lambda o: o.unit.name, "unit__path"),
+        unit_col(sortable=True),
         Col("渠道类别", lambda o: o.get_kind_display(), "kind"),
         Col("数量", lambda o: o.count, "count"),
         Col("覆盖人数", lambda o: o.reach, "reach"),
         Col("说明", lambda o: o.note),
         Col("在用", lambda o: o.active),
     ],
-    filters=[Filt("kind", "渠道类别", tuple(ChannelKind.choices)), _active_filter()],
+    filters=[Filt("kind", "渠道类别", tuple(ChannelKind.choices)), IN_USE],
     search=("note",),
     ordering=("unit__path", "kind"),
     create_fields=tuple(f for f in services.CHANNEL_FIELDS if f.name != "active"),
@@ -660,7 +637,7 @@ SITES_IMPORT = Importer(
         area=row.get("area"),
         note=row.get("note") or "",
     ),
-    key=lambda unit, row: {"unit": unit, "name": str(row["name"]).strip()},
+    key_columns=("name",),
     note="每行一处阵地；同一单位同名的阵地视为已导入。",
 )
 
@@ -671,14 +648,14 @@ SITE = Ledger(
     model=CultureSite,
     title="法治文化阵地",
     columns=[
-        Col("单位", lambda o: o.unit.name, "unit__path"),
+        unit_col(sortable=True),
         Col("阵地类别", lambda o: o.get_kind_display(), "kind"),
         Col("名称", lambda o: o.name, "name"),
         Col("建成年度", lambda o: o.built_year, "built_year"),
         Col("面积（平方米）", lambda o: o.area),
         Col("在用", lambda o: o.active),
     ],
-    filters=[Filt("kind", "阵地类别", tuple(SiteKind.choices)), _active_filter()],
+    filters=[Filt("kind", "阵地类别", tuple(SiteKind.choices)), IN_USE],
     search=("name", "note"),
     ordering=("unit__path", "kind", "name"),
     create_fields=tuple(f for f in services.SITE_FIELDS if f.name != "active"),
@@ -705,21 +682,14 @@ VICE_PRINCIPAL = Ledger(
     model=VicePrincipal,
     title="法治副校长",
     columns=[
-        Col("单位", lambda o: o.unit.name, "unit__path"),
+        unit_col(sortable=True),
         Col("学校", lambda o: o.school, "school"),
         Col("担任人（单位及职务）", lambda o: o.holder),
         Col("聘任日期", lambda o: o.appointed_on, "appointed_on"),
         Col("任期届满", lambda o: o.term_end),
         Col("在任", lambda o: o.active),
     ],
-    filters=[
-        Filt(
-            "active",
-            "状态",
-            (("true", "在任"), ("false", "已卸任")),
-            lambda qs, v: qs.filter(active=v == "true"),
-        )
-    ],
+    filters=[bool_filter("active", "状态", ("true", "在任"), ("false", "已卸任"))],
     search=("school", "holder"),
     ordering=("unit__path", "school", "-appointed_on"),
     date_field="appointed_on",
@@ -750,11 +720,7 @@ VICE_PRINCIPAL = Ledger(
             term_end=row.get("term_end"),
             note=row.get("note") or "",
         ),
-        key=lambda unit, row: {
-            "unit": unit,
-            "school": str(row["school"]).strip(),
-            "holder": str(row["holder"]).strip(),
-        },
+        key_columns=("school", "holder"),
         note="每行一名法治副校长；担任人填单位及职务（如：县公安局城关派出所所长）。",
     ),
     unit_kinds=VILLAGE_LEVELS,
