@@ -180,6 +180,18 @@ class Query:
     def notices(self) -> list[str]:
         return [notice(name) for name in self.bad]
 
+    def strict(self) -> None:
+        """What a page ignores with a notice, the API and the CLI refuse: a value outside
+        a filter's choices (or not a number, date or year) is ``InvalidInput``
+        (``bad_parameter``, 400), never a silently unfiltered list."""
+        if self.bad:
+            from .errors import InvalidInput
+
+            said = "；".join(
+                f"参数“{name}”的取值“{str(self.data.get(name, ''))[:40]}”无效" for name in self.bad
+            )
+            raise InvalidInput(said, code="bad_parameter")
+
 
 def query(request) -> Query:
     """The request's query parameters, parsed once per request (kept on the request)."""

@@ -21,6 +21,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import create_model
 
+from fazhi.core import params as query_params
 from fazhi.core import scoping
 from fazhi.core.apitypes import DbId, Year
 from fazhi.core.pagination import LimitOffsetPagination
@@ -342,9 +343,11 @@ def add_routes(router: Router, ledger: Ledger) -> None:
     @paginate(LimitOffsetPagination)
     def list_(request, filters: Query[Filters]):
         ledger.require_duty(request.user)
-        params = {k: ("" if v is None else str(v)) for k, v in filters.dict().items()}
-        qs = ledger.base_qs(request.user, Perm.VIEW)
-        return ledger.order_qs(ledger.filter_qs(qs, params, user=request.user), params["order"])
+        raw = {k: ("" if v is None else str(v)) for k, v in filters.dict().items()}
+        params = query_params.Query(raw)
+        qs = ledger.filter_qs(ledger.base_qs(request.user, Perm.VIEW), params, user=request.user)
+        params.strict()
+        return ledger.order_qs(qs, raw["order"])
 
     list_.__name__ = f"{op}_list"
 

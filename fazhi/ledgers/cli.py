@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from fazhi.core import context, scoping
 from fazhi.core.errors import DomainError
 from fazhi.core.management.base import refused, resolve_unit, resolve_user
+from fazhi.core.params import Query
 from fazhi.core.roles import Perm
 
 from . import fields as flow
@@ -205,8 +206,10 @@ def build_command(app_label: str, ledgers, settings_fn=None) -> type[BaseCommand
                 qs = self._qs(lg, user)
                 if unit:
                     qs = qs.in_subtree(resolve_unit(unit))
-                params = {"status": status or "", "year": str(year or "")}
-                for o in lg.filter_qs(qs, params).order_by(*lg.ordering)[:1000]:
+                params = Query({"status": status or "", "year": str(year or "")})
+                qs = lg.filter_qs(qs, params)
+                params.strict()
+                for o in qs.order_by(*lg.ordering)[:1000]:
                     self.stdout.write(
                         "\t".join([str(o.pk)] + [display(c.get(o)) for c in lg.columns])
                     )
@@ -285,8 +288,9 @@ def build_command(app_label: str, ledgers, settings_fn=None) -> type[BaseCommand
             root = resolve_unit(unit) if unit else None
             if root is not None:
                 qs = qs.in_subtree(root)
-            params = {"status": status or "", "year": str(year or "")}
+            params = Query({"status": status or "", "year": str(year or "")})
             qs = lg.filter_qs(qs, params, user=user).order_by(*lg.ordering)
+            params.strict()
             rows = ([display(c.get(o)) for c in lg.columns] for o in qs.iterator(chunk_size=500))
             n = excel.export_file(
                 output, lg.title, [c.header for c in lg.columns], rows, user=user, unit=root

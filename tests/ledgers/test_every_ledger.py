@@ -102,6 +102,40 @@ def test_api(lg, world, seeded, api_for):
     assert resp.json()["id"] == obj.pk
 
 
+CLOSED = [
+    (lg, f)
+    for lg in LEDGERS
+    if f"{lg.app}.{lg.key}" not in HAND_API
+    for f in lg.filters
+    if f.choices
+]
+
+
+@pytest.mark.parametrize("lg,f", CLOSED, ids=[f"{lg.app}.{lg.key}.{f.name}" for lg, f in CLOSED])
+def test_api_refuses_a_value_outside_a_filters_choices(lg, f, world, seeded, api_for):
+    """A page ignores it with a notice; the API answers 400 ``bad_parameter`` naming the
+    parameter, not the whole unfiltered list."""
+    _record(lg, world, seeded)
+    c = api_for(world.admin_a).c
+    base = reverse(f"api:{lg.app}_{lg.key}_list")
+    resp = c.get(base, {f.name: "no-such-choice"})
+    assert resp.status_code == 400, resp.content
+    error = resp.json()["error"]
+    assert error["code"] == "bad_parameter" and f"“{f.name}”" in error["message"]
+    good = f.choices_for(world.admin_a)
+    if good:
+        value = good[0][0] if isinstance(good[0], tuple | list) else good[0]
+        assert c.get(base, {f.name: str(value)}).status_code == 200
+
+
+def test_cli_refuses_a_bad_status():
+    from django.core.management.base import CommandError
+
+    lg = next(lg for lg in LEDGERS if any(f.name == "status" and f.choices for f in lg.filters))
+    with pytest.raises(CommandError, match="参数“status”的取值“bogus”无效"):
+        call_command(lg.app, lg.key, "list", "--status", "bogus", stdout=io.StringIO())
+
+
 def test_openapi_types_every_field():
     """Every ledger's detail answer is a typed schema: no property without a type, and the
     generated ``fields`` object names every column of the model."""
