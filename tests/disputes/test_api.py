@@ -92,14 +92,16 @@ def test_bad_input_is_4xx_not_500(world, api_for):
 
 def test_a_category_filter_outside_an_empty_list_is_refused(world, api_for):
     """With no category defined yet (a fresh install) the filter's list is empty: a value is
-    still outside it and ignored as any unknown choice is, never handed to the query (it was
-    a 500 from the integer column)."""
+    still outside it and refused as any unknown choice is (400 ``bad_parameter``), never
+    handed to the query (it was a 500 from the integer column) nor ignored (the whole
+    list answered as if filtered)."""
     from fazhi.disputes.models import DisputeCategory
 
     api = api_for(world.clerk_a)
     DisputeCategory.objects.all().delete()
     r = api.get("/disputes/disputes", category="cards")
-    assert r.status_code == 200 and r.json()["count"] == 0
+    assert r.status_code == 400 and r.json()["error"]["code"] == "bad_parameter"
+    assert "“category”" in r.json()["error"]["message"]
 
 
 @time_machine.travel(dt.datetime(2024, 10, 20, 10), tick=False)
