@@ -387,7 +387,7 @@ def supervision(ctx) -> None:
                 )
             SupervisionVisit.objects.create(
                 unit=t,
-                held_on=min(dt.date(year, 6, 12 + k), today),
+                held_on=min(dt.date(year, 6, 12 + k % 18), today),  # 20 townships: June has 30 days
                 kind=VisitKind.INSPECTION,
                 subject="视察综合行政执法工作",
                 deputies=5 + k % 2,

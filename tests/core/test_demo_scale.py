@@ -130,3 +130,22 @@ def test_unknown_scale_and_misplaced_counties_are_one_line_errors(tmp_path):
     assert bad.returncode == 1 and len(bad.stderr.strip().splitlines()) == 1
     bad = _run("demo", "--scale", "galaxy", tmp_path=tmp_path)
     assert bad.returncode != 0 and len(bad.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.django_db
+def test_a_county_of_twenty_townships_builds(monkeypatch):
+    """The county scale has 20 townships: per-township dates (a visit on 12 + k June)
+    must stay valid days for every one of them."""
+    wide = demo.Scale(
+        townships=20,
+        villages_per_township=1,
+        years=1,
+        counties=1,
+        disputes=(1, 2),
+        petitions=(1, 1),
+        hotline=(1, 2),
+        grid_cases=(1, 2),
+    )
+    monkeypatch.setitem(demo.SCALES, "wide", wide)
+    demo.build(scale="wide", seed=13, year=2026)
+    assert Unit.objects.townships().count() == 20
