@@ -104,8 +104,19 @@ access_log_format = (
 
 
 def when_ready(server):
-    """After the preload and before the first fork: drop any database connection the
-    master opened while loading Django, so no two workers ever share its socket."""
+    """After the preload and before the first fork: build what every worker would
+    otherwise build on its first requests (the URLs and the API, the templates:
+    fazhi/core/warmup.py), then drop any database connection the master opened, so no
+    two workers ever share its socket, and freeze the master's objects so the workers'
+    garbage collector never touches (and copies) their shared pages."""
+    import gc
+
     from django.db import connections
 
+    from fazhi.core.warmup import warm
+
+    done = warm()
+    server.log.info("fazhi: URLs, API and %s templates built before forking", done["templates"])
     connections.close_all()
+    gc.collect()
+    gc.freeze()

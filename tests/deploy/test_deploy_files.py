@@ -559,9 +559,15 @@ def test_gunicorn_serves_fazhi_with_the_deploy_config(gunicorn):
     resp, _ = _request(port, "/healthz", headers={"Host": DOMAIN})
     assert resp.status == 301
     assert resp.getheader("Location") == f"https://{DOMAIN}/healthz"
+    # both workers are forked at once after the master's warm-up; the one not serving yet
+    # may write its line a moment after the first has answered
+    deadline = time.monotonic() + 10
+    while log.read_text().count("Booting worker with pid") < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
     text = log.read_text()
     assert "Using worker: sync" in text
     assert text.count("Booting worker with pid") == 2
+    assert "templates built before forking" in text  # the master's warm-up (when_ready)
     lines = _log_lines(log, '"GET /healthz HTTP/1.1" 200')
     assert lines, text[-2000:]
     assert "probe=" not in text and "deploy-test" not in text  # no query strings in the log
