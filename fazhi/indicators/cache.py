@@ -181,12 +181,15 @@ def window(max_age: int):
         _window.reset(token)
 
 
-def _read(unit, whats: list[str], stamp: str) -> dict[str, object]:
+def _read(unit, whats: list[str], stamp: str) -> tuple[dict[str, object], dict]:
     """The cached values of ``whats`` for ``unit``: exact hits, then (inside a window)
-    recent enough values stored under earlier tokens."""
+    recent enough values stored under earlier tokens. Second: the older ones a window may
+    still serve while another process computes their replacement, ``{what: (computed at,
+    value)}``."""
     keys = {what: _key(unit, what, stamp) for what in whats}
     found = cache.get_many(list(keys.values()))
     out: dict[str, object] = {}
+    stale: dict[str, tuple[float, object]] = {}
     w = _window.get()
     for what, key in keys.items():
         if key in found:
@@ -203,7 +206,9 @@ def _read(unit, whats: list[str], stamp: str) -> dict[str, object]:
                 if now - computed_at <= w.max_age:
                     out[what] = value
                     w.saw(computed_at)
-    return out
+                else:
+                    stale[what] = found[key]
+    return out, stale
 
 
 def _write(unit, values: dict[str, object], stamp: str) -> None:
@@ -215,20 +220,75 @@ def _write(unit, values: dict[str, object], stamp: str) -> None:
     cache.set_many(entries, timeout=TIMEOUT)
 
 
+# ---- one computation at a time ----------------------------------------------------------
+# A county's values take seconds to compute, and many people ask for them at once (every
+# supervisor's dashboard after the same write, every worker after a restart). Without a
+# guard each of them computed the same values side by side, which under a working day's
+# load kept every worker busy with copies (bench/load.py: docs/BENCH.md). So the first
+# reader to miss claims the computation; the others wait for its result, or, inside the
+# dashboard's window, are served the newest earlier value at once (the page says how old).
+
+LOCK_TIMEOUT = 60  # a claim outlives a process that died while computing by this long
+WAIT_LIMIT = 30.0  # then a waiting reader computes the value itself
+POLL = 0.05
+
+
+def _lock_key(unit, what: str, stamp: str) -> str:
+    return f"{PREFIX}busy:{stamp}:{_what(what)}"
+
+
+def _fill(unit, stamp: str, missing: dict[str, object], stale: dict) -> dict[str, object]:
+    """Values for the ``missing`` entries (``{what: compute}``), each computed once across
+    processes: claimed and computed here, or taken from the process that claimed it."""
+    out: dict[str, object] = {}
+    waiting = {}
+    for what, compute in missing.items():
+        lock = _lock_key(unit, what, stamp)
+        if cache.add(lock, 1, timeout=LOCK_TIMEOUT):
+            try:
+                out[what] = compute()
+                _write(unit, {what: out[what]}, stamp)
+            finally:
+                cache.delete(lock)
+        elif what in stale:
+            computed_at, out[what] = stale[what]
+            _window.get().saw(computed_at)
+        else:
+            waiting[what] = compute
+    deadline = time.monotonic() + WAIT_LIMIT
+    while waiting:
+        keys = {what: _key(unit, what, stamp) for what in waiting}
+        found = cache.get_many(list(keys.values()))
+        for what, key in keys.items():
+            if key in found:
+                out[what] = found[key][1]
+                del waiting[what]
+        if not waiting:
+            break
+        locks = cache.get_many([_lock_key(unit, what, stamp) for what in waiting])
+        if time.monotonic() > deadline or not locks:
+            # the claim expired or was released without a value (the computation failed):
+            # compute what is still missing here
+            for what, compute in waiting.items():
+                out[what] = compute()
+                _write(unit, {what: out[what]}, stamp)
+            break
+        time.sleep(POLL)
+    return out
+
+
 def groups(unit, year: int, names: list[str], compute) -> dict[str, dict]:
     """Each named indicator group's values for ``unit`` and ``year``: from the cache, and
     ``compute(name)`` for the ones it does not hold (stored for the next reader)."""
     stamp = _stamp(unit)
     whats = {f"{year}:g:{name}": name for name in names}
-    found = _read(unit, list(whats), stamp)
-    out = {whats[what]: value for what, value in found.items()}
-    fresh = {}
-    for what, name in whats.items():
-        if name not in out:
-            out[name] = fresh[what] = compute(name)
-    if fresh:
-        _write(unit, fresh, stamp)
-    return out
+    found, stale = _read(unit, list(whats), stamp)
+    missing = {
+        what: (lambda name=name: compute(name)) for what, name in whats.items() if what not in found
+    }
+    if missing:
+        found.update(_fill(unit, stamp, missing, stale))
+    return {whats[what]: value for what, value in found.items()}
 
 
 def _branches(county, global_token: str) -> list[int]:
@@ -252,12 +312,10 @@ def remember(unit, what: str, compute):
     """Any other figure read from ``unit``'s ledgers (the dashboard's monthly series and
     overdue list), cached under the same tokens as the indicators."""
     stamp = _stamp(unit)
-    found = _read(unit, [what], stamp)
+    found, stale = _read(unit, [what], stamp)
     if what in found:
         return found[what]
-    value = compute()
-    _write(unit, {what: value}, stamp)
-    return value
+    return _fill(unit, stamp, {what: compute}, stale)[what]
 
 
 def bump(name) -> None:

@@ -241,3 +241,66 @@ def test_dashboard_shows_when_its_figures_were_computed(world, settings):
         )
         assert exact["as_of"] > first["as_of"]
         assert exact["as_of"].strftime("%H:%M:%S") == timezone.localtime().strftime("%H:%M:%S")
+
+
+# ---- one computation at a time (several processes asking at once) ----------------------
+
+
+def _claim_all(unit, year=YEAR):
+    """Claim every group's computation as another process would while computing it."""
+    stamp = cache._stamp(unit)
+    whats = [f"{year}:g:{g}" for g in registry.GROUPS]
+    for what in whats:
+        assert cache.cache.add(cache._lock_key(unit, what, stamp), 1)
+    return stamp, whats
+
+
+def test_a_reader_waits_for_the_process_computing_the_same_values(world, frozen, monkeypatch):
+    seed_ledgers(world)
+    unit = world.township_a
+    expected = registry.compute(unit, YEAR, fresh=True)
+    theirs = {
+        f"{YEAR}:g:{key}": registry._group_values(group, unit, YEAR)
+        for key, group in registry.GROUPS.items()
+    }
+    stamp, whats = _claim_all(unit)
+
+    def other_process_finishes(_seconds):
+        # the claiming process stores its values, as _fill does, and releases its claims
+        for what in whats:
+            cache._write(unit, {what: theirs[what]}, stamp)
+            cache.cache.delete(cache._lock_key(unit, what, stamp))
+
+    monkeypatch.setattr(cache.time, "sleep", other_process_finishes)
+    n, values = _queries(unit)
+    assert n == 0  # nothing computed here: the other process's values were taken
+    assert {c: v.as_dict() for c, v in values.items()} == {
+        c: v.as_dict() for c, v in expected.items()
+    }
+
+
+def test_a_failed_claim_leaves_the_reader_to_compute(world, frozen, monkeypatch):
+    seed_ledgers(world)
+    stamp, whats = _claim_all(world.township_a)
+
+    def other_process_fails(_seconds):
+        for what in whats:  # it released its claims without storing anything
+            cache.cache.delete(cache._lock_key(world.township_a, what, stamp))
+
+    monkeypatch.setattr(cache.time, "sleep", other_process_fails)
+    n, values = _queries(world.township_a)
+    assert n > 10 and values["disputes.mediated"].ok
+
+
+def test_inside_a_window_an_older_value_is_served_while_another_process_computes(world):
+    seed_ledgers(world)
+    with time_machine.travel(dt.datetime(YEAR, 12, 20, 10, 0), tick=False) as clock:
+        first = registry.compute(world.township_a, YEAR)["disputes.mediated"].value
+        computed_at = time.time()
+        _dispute(world.township_a, 3, number="busy-1")
+        clock.move_to(dt.datetime(YEAR, 12, 20, 10, 5))  # older than the window
+        _claim_all(world.township_a)
+        with cache.window(60) as w:
+            n, values = _queries(world.township_a)
+        assert n == 0 and values["disputes.mediated"].value == first
+        assert w.as_of == pytest.approx(computed_at)  # the page says how old it is
