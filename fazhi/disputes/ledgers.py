@@ -589,6 +589,7 @@ LEDGERS = {
         out=schemas.CaseOut,
         related=("category",),
         prefetch=("parties",),
+        page_prefetch=(),  # the list's columns show no party: nothing to decrypt
         importer=importers.DISPUTE_IMPORTER,
     ),
     "petition": _declare(
@@ -614,6 +615,7 @@ LEDGERS = {
         out=schemas.CaseOut,
         visible=queries.petitions_visible_to,
         prefetch=("petitioners",),
+        page_prefetch=(),
         importer=importers.PETITION_IMPORTER,
     ),
     "hotline": _declare(

@@ -105,6 +105,9 @@ class Ledger:
     unit_filter: bool = True  # a 单位 filter, its choices the user's own units
     personal: tuple[str, ...] = ("id_number", "phone")  # masked everywhere (pii)
     prefetch: tuple[str, ...] = ()
+    # what the list page's columns read of ``prefetch`` (None: all of it); the API and
+    # the export read the whole of it
+    page_prefetch: tuple[str, ...] | None = None
     names: dict = field(default_factory=dict)  # URL-name overrides: {"list": "advisers"}
     templates: dict = field(default_factory=dict)  # {"list"|"detail"|"new"|"edit": name}
     unit_kinds: tuple | None = None  # kinds of unit records are registered in
@@ -202,10 +205,11 @@ class Ledger:
             self.scoped(user).select_related(*self.related), user, pk=pk
         )
 
-    def base_qs(self, user, perm):
+    def base_qs(self, user, perm, *, page: bool = False):
         qs = self.scoped(user, perm).select_related(*self.related)
-        if self.prefetch:
-            qs = qs.prefetch_related(*self.prefetch)
+        prefetch = self.page_prefetch if page and self.page_prefetch is not None else self.prefetch
+        if prefetch:
+            qs = qs.prefetch_related(*prefetch)
         return self.annotate(qs) if self.annotate else qs
 
     def name(self, suffix: str) -> str:

@@ -90,6 +90,17 @@ def base_context(request, ledger: Ledger, tabs, obj=None) -> dict:
     }
 
 
+_PK = 2147483647  # stands for a record's key in a reversed URL; no route contains it
+
+
+def detail_urls(ledger: Ledger):
+    """A function from a record's key to its detail page's URL: reversed once per list,
+    not once per row (reversing was a tenth of a 50-row list page's time)."""
+    template = reverse(ledger.url("detail"), kwargs={"pk": _PK})
+    before, after = template.split(str(_PK))
+    return lambda pk: f"{before}{pk}{after}"
+
+
 def list_view(ledger: Ledger, tabs):
     @login_required
     def view(request):
@@ -97,20 +108,26 @@ def list_view(ledger: Ledger, tabs):
         if request.GET.get("format") == "xlsx":
             return export(request, ledger)
         qs = ledger.filter_qs(
-            ledger.base_qs(request.user, Perm.VIEW), query(request), user=request.user
+            ledger.base_qs(request.user, Perm.VIEW, page=True), query(request), user=request.user
         )
         qs = ledger.order_qs(qs, request.GET.get("order"))
         page = Paginator(qs, PAGE_SIZE).get_page(query(request).page())
         today = timezone.localdate()
+        detail = detail_urls(ledger)
         rows = []
         for o in page.object_list:
             due = ledger.due(o) if ledger.due else None
+            if ledger.due is None and hasattr(o, "overdue_on"):
+                overdue = o.overdue_on(today)  # the case ledgers: the current step's deadline
+            else:
+                overdue = bool(due and due < today)
             rows.append(
                 {
                     "obj": o,
+                    "url": detail(o.pk),
                     "cells": [display(c.get(o)) for c in ledger.columns],
                     "due": due,
-                    "overdue": bool(due and due < today),
+                    "overdue": overdue,
                 }
             )
         params = request.GET.copy()
