@@ -571,8 +571,13 @@ def test_gunicorn_serves_fazhi_with_the_deploy_config(gunicorn):
     lines = _log_lines(log, '"GET /healthz HTTP/1.1" 200')
     assert lines, text[-2000:]
     assert "probe=" not in text and "deploy-test" not in text  # no query strings in the log
-    # The control socket sits in the unit's RuntimeDirectory, as under systemd.
-    assert gunicorn["control"].is_socket()
+    # The control socket sits in the unit's RuntimeDirectory, as under systemd. The master
+    # opens it from a thread after it has forked the workers, so it may come a moment after
+    # their first answers.
+    deadline = time.monotonic() + 10
+    while not gunicorn["control"].is_socket() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert gunicorn["control"].is_socket(), text[-2000:]
     run = subprocess.run(
         [venv_tool("gunicornc"), "-s", str(gunicorn["control"]), "-c", "show workers", "-j"],
         capture_output=True,
