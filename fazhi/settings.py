@@ -172,7 +172,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # One cache shared by every process that serves requests: indicator values are cached
 # until a write invalidates them (fazhi/indicators/cache.py), which a per-process memory
 # cache would not see. Redis when FAZHI_REDIS_URL is set (several app servers), otherwise
-# files under the var directory (every process of one machine).
+# diskcache's SQLite files under the var directory (every process of one machine). Not
+# Django's FileBasedCache: it lists its whole directory to cull on every write, 4 ms per
+# write with a few thousand entries, which made the cache a quarter of the working day's
+# CPU (docs/BENCH.md); diskcache writes in ~40 us and its ``add`` is one transaction.
 FAZHI_REDIS_URL = env("FAZHI_REDIS_URL", "")
 if FAZHI_REDIS_URL:
     CACHES = {
@@ -185,9 +188,12 @@ if FAZHI_REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "diskcache.DjangoCache",
             "LOCATION": str(VAR_DIR / "cache"),
-            "OPTIONS": {"MAX_ENTRIES": 20000},
+            # a read that waits longer for a writer's lock is a miss (recomputed), a write
+            # retries until it lands
+            "DATABASE_TIMEOUT": 0.1,
+            "OPTIONS": {"size_limit": 512 * 2**20},
         }
     }
 # The home page's dashboard may show indicator values computed up to this many seconds

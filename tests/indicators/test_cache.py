@@ -304,3 +304,64 @@ def test_inside_a_window_an_older_value_is_served_while_another_process_computes
             n, values = _queries(world.township_a)
         assert n == 0 and values["disputes.mediated"].value == first
         assert w.as_of == pytest.approx(computed_at)  # the page says how old it is
+
+
+def test_a_token_the_cache_does_not_give_makes_a_read_of_its_own(world, frozen, monkeypatch):
+    """diskcache answers a read that waited too long for a writer's lock with a miss: the
+    read then computes exact values under a token no one else holds, never fails."""
+    seed_ledgers(world)
+    registry.compute(world.township_a, YEAR)
+    monkeypatch.setattr(cache.cache, "get_many", lambda keys, **kw: {})
+    monkeypatch.setattr(cache.cache, "get", lambda key, default=None, **kw: default)
+    assert all(t.startswith("miss-") for t in cache._tokens([cache.GLOBAL, 1]))
+    n, values = _queries(world.township_a)
+    assert n > 10 and values["disputes.mediated"].ok
+
+
+_CACHE_SCRIPT = """
+import django, sys
+django.setup()
+from django.conf import settings
+from django.core.cache import cache
+print(settings.CACHES["default"]["BACKEND"], settings.CACHES["default"]["LOCATION"])
+if sys.argv[1] == "write":
+    cache.set("fazhi:test:value", {"n": 42}, timeout=None)
+    print(cache.add("fazhi:test:claim", 1, timeout=60))
+else:
+    print(cache.get("fazhi:test:value"), cache.add("fazhi:test:claim", 1, timeout=60))
+"""
+
+
+def test_without_redis_every_process_of_the_machine_shares_one_cache(tmp_path):
+    """The production settings without FAZHI_REDIS_URL: diskcache under the var directory,
+    so a value one worker stores is read by another and a claim (``add``) is exclusive."""
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("FAZHI_", "DJANGO_")) and k != "DATABASE_URL"
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="fazhi.settings",
+        FAZHI_VAR_DIR=str(tmp_path),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+
+    def run(arg):
+        out = subprocess.run(
+            [sys.executable, "-c", _CACHE_SCRIPT, arg],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert out.returncode == 0, out.stderr[-2000:]
+        return out.stdout.split("\n")
+
+    first = run("write")
+    assert first[0] == f"diskcache.DjangoCache {tmp_path / 'cache'}"
+    assert first[1] == "True"
+    assert run("read")[1] == "{'n': 42} False"
