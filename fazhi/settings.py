@@ -307,6 +307,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
 SESSION_COOKIE_AGE = envint("FAZHI_SESSION_ABSOLUTE_SECONDS", 12 * 3600)
+# Sessions are read from the shared cache and written through to the database: one query
+# less on every request. A logout or flush deletes both; several app servers share the
+# cache through FAZHI_REDIS_URL (docs/DEPLOY.md), as the indicator values need anyway.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False

@@ -41,7 +41,18 @@ class Filt:
     page: bool = True  # False: an API (and CLI) filter only, not shown on the list page
 
     def choices_for(self, user) -> tuple:
-        return tuple(self.choices(user)) if callable(self.choices) else self.choices
+        """The choices for ``user``; built once per user object, so once per request (the
+        list page reads them to check the query, to draw the form and to label the chosen
+        filter)."""
+        if not callable(self.choices):
+            return self.choices
+        memo = getattr(user, "__dict__", None)
+        if memo is None:
+            return tuple(self.choices(user))
+        memo = memo.setdefault("_fazhi_filter_choices", {})
+        if id(self) not in memo:
+            memo[id(self)] = (self, tuple(self.choices(user)))  # self kept: ids stay unique
+        return memo[id(self)][1]
 
 
 @dataclass(frozen=True)

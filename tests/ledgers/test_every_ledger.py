@@ -184,3 +184,19 @@ def test_list_page_query_count_is_bounded(lg, world, seeded, client_for):
     with CaptureQueriesContext(connection) as one:
         c.get(url)
     assert len(one) <= 30, [q["sql"][:120] for q in one.captured_queries]
+
+
+@pytest.mark.parametrize("lg", LEDGERS, ids=IDS)
+def test_list_page_builds_each_filters_choices_once(lg, world, seeded, client_for):
+    """A filter's choices (built for the user) are read once per request, though the page
+    checks the query against them, draws the form from them and labels the chosen one."""
+    _record(lg, world, seeded)
+    c = client_for(world.admin_a)
+    url = reverse(lg.url("list"))
+    c.get(url)
+    with CaptureQueriesContext(connection) as one:
+        c.get(url)
+    sqls = [q["sql"] for q in one.captured_queries]
+    assert len(sqls) == len(set(sqls)), [s[:160] for s in sqls if sqls.count(s) > 1]
+    # the session comes from the cache (written through to the database), not a query
+    assert not [s for s in sqls if "django_session" in s]
