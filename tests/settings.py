@@ -16,7 +16,13 @@ MEDIA_ROOT = os.environ.get("FAZHI_MEDIA_ROOT") or tempfile.mkdtemp(prefix="fazh
 DEMO_MODE = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # One process: memory is enough, and tests/conftest.py clears it before every test.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# (room for every token and value a test makes: culling would evict tokens mid-test)
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+}
 
 # A file, not shared-cache memory: the live server thread of the browser tests and the
 # test's own connection then lock rows, not whole tables.

@@ -65,7 +65,11 @@ def roster_counts(qs, day: dt.date) -> dict:
     )
 
 
-@group(G, "社区矫正与安置帮教（年度报告）")
+@group(
+    G,
+    "社区矫正与安置帮教（年度报告）",
+    reads=("corrections.SupervisedPerson", "corrections.SupervisionVisit"),
+)
 def _figures(unit, year):
     day = as_of(year)
     start = dt.date(year, 1, 1)

@@ -50,7 +50,18 @@ NAMED = 3  # records named in one sentence ("《甲》《乙》《丙》等N项"
 
 
 # --------------------------------------------------------------------------- indicators
-@group("decision_records", "依法决策（年度报告）")
+@group(
+    "decision_records",
+    "依法决策（年度报告）",
+    reads=(
+        "decisions.CollectiveDiscussion",
+        "decisions.ContractReview",
+        "decisions.LegalityReview",
+        "decisions.MajorDecision",
+        "decisions.NormativeDocument",
+        "decisions.ReviewFinding",
+    ),
+)
 def _figures(unit, year):
     decided = MajorDecision.objects.in_subtree(unit).filter(decided_on__year=year).count()
     published = NormativeDocument.objects.in_subtree(unit).filter(published_on__year=year).count()

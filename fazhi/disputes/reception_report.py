@@ -38,7 +38,7 @@ def _span(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
-@group(G, "领导接访下访")
+@group(G, "领导接访下访", reads=("disputes.LeaderReception",))
 def _receptions(unit, year):
     agg = (
         LeaderReception.objects.in_subtree(unit)
@@ -72,7 +72,7 @@ indicator(
 )
 
 
-@group(GA, "司法救助")
+@group(GA, "司法救助", reads=("disputes.JudicialAssistance",))
 def _assistance(unit, year):
     agg = (
         JudicialAssistance.objects.in_subtree(unit)

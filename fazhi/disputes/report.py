@@ -94,7 +94,9 @@ def _cutoff(year: int) -> dt.date:
 
 
 # --------------------------------------------------------------------------- indicators
-@group("mediation", "人民调解组织")
+@group(
+    "mediation", "人民调解组织", reads=("disputes.CommitteeMember", "disputes.MediationCommittee")
+)
 def _mediation(unit, year):
     """The unit's 调解组织 in being on 31 Dec: a committee whose term started by then,
     another body registered by then. ``committees`` are the village and township 人民调解
@@ -144,7 +146,7 @@ for _code, _name in (
     indicator(Indicator(_code, _name, "个", "mediation", phrase=_name))
 
 
-@group("petitions_report", "信访（报告）")
+@group("petitions_report", "信访（报告）", reads=("disputes.LeaderReception", "disputes.Petition"))
 def _petitions_report(unit, year):
     """Counts a report states as zeros too, so only for a unit that keeps the ledger:
     a subtree without a single petition up to the year's end has nothing to prove a

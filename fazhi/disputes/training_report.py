@@ -19,7 +19,7 @@ from .models import MediatorTraining
 G = "mediation_training"
 
 
-@group(G, "人民调解员培训")
+@group(G, "人民调解员培训", reads=("disputes.MediatorTraining",))
 def _figures(unit, year):
     agg = (
         MediatorTraining.objects.in_subtree(unit)

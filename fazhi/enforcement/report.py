@@ -78,7 +78,17 @@ def _cutoff(year: int) -> dt.date:
 
 
 # --------------------------------------------------------------------------- indicators
-@group("enforcement_records", "行政执法（年度报告）")
+@group(
+    "enforcement_records",
+    "行政执法（年度报告）",
+    reads=(
+        "decisions.LegalityReview",
+        "enforcement.EnforcementCase",
+        "enforcement.EnforcementCertificate",
+        "enforcement.Litigation",
+        "enforcement.Reconsideration",
+    ),
+)
 def _figures(unit, year):
     cut = _cutoff(year)
     o, d, p = (Q(**{f"{f}__year": year}) for f in ("opened_on", "decided_on", "published_on"))
@@ -251,7 +261,18 @@ for ind in [
 S = "enforcement_supervision"
 
 
-@group(S, "行政执法监督（年度报告）")
+@group(
+    S,
+    "行政执法监督（年度报告）",
+    reads=(
+        "enforcement.CaseReview",
+        "enforcement.DiscretionStandard",
+        "enforcement.Responsibility",
+        "enforcement.StaffTraining",
+        "enforcement.SupervisionVisit",
+        "oversight.Rectification",
+    ),
+)
 def _supervision_figures(unit, year):
     from fazhi.oversight.models import Rectification, RectificationStatus
 

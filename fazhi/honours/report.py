@@ -51,7 +51,7 @@ ASSESSED = {
 
 
 # --------------------------------------------------------------------------- indicators
-@group(G, "荣誉与考核（年度报告）")
+@group(G, "荣誉与考核（年度报告）", reads=("honours.Assessment", "honours.Honour"))
 def _figures(unit, year):
     won = Honour.objects.in_subtree(unit).aggregate(
         won=Count("pk", filter=Q(status__in=HELD, year=year)),

@@ -5,15 +5,21 @@ county scale), and the home page's dashboard asks for five years and twenty town
 ``registry.compute`` keeps its results in Django's cache under *data tokens*:
 
 * every township-level unit (a *branch*: the units directly under a county) and every
-  county has a token; a saved or deleted ledger record replaces the token of its branch
-  (a record of the county itself: the county's token); a change to the unit tree or to a
-  record without a unit replaces the global token;
-* a value for a unit is stored under the global token, its county's token and the tokens
-  of the branches it covers (its own branch, or every branch of a county), and today's
-  date (figures such as "overdue" and pro-rata pace move with the calendar).
+  county has a token per model (``disputes.HotlineAppeal``) and one for any model
+  (``*``); a saved or deleted ledger record replaces its model's token and the ``*``
+  token of its branch and of its county (a record of the county itself: the county's
+  only); a change to the unit tree or to a record without a unit replaces the global
+  token;
+* a group of indicators declares the models it reads (``registry.group(…, reads=…)``;
+  ``tests/indicators/test_reads.py`` checks every table a group queries against its
+  declaration); its value for a unit is stored under the global token, the tokens of
+  those models for the unit's branch (a county: the county's), and today's date (figures
+  such as "overdue" and pro-rata pace move with the calendar). A group that declares
+  nothing, and every other figure (``remember``), reads the ``*`` tokens.
 
 A write therefore makes unreachable exactly the values it can change: a clerk registering
-a dispute in 东风镇 invalidates 东风镇 and the county, not 清河乡. The token is replaced
+a hotline appeal in 东风镇 invalidates 东风镇's and the county's hotline figures, not
+their grid or learning figures, and nothing of 清河乡. The token is replaced
 when the write happens and again when its transaction commits, so a reader that computed
 from the pre-commit state cannot leave a stale value under the new token. Tokens are
 random, never counters, so no increment can be lost between processes.
@@ -46,7 +52,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 from fazhi.core import hooks
@@ -84,10 +90,16 @@ _APPS = frozenset(
         "publicity",
         "legalservice",
         "oversight",
+        "openness",
+        "honours",
+        "corrections",
         "indicators",
         "reports",
     }
-)
+)  # every app whose models a group reads (tests/indicators/test_reads.py)
+
+
+ANY = "*"
 
 
 def _token_key(name) -> str:
@@ -98,11 +110,12 @@ def _segments(path: str) -> list[int]:
     return [int(s) for s in path.strip("/").split("/") if s]
 
 
-def _tokens(names: list) -> list[str]:
-    keys = [_token_key(n) for n in names]
-    found = cache.get_many(keys)
-    out = []
-    for key in keys:
+def _tokens(names: list) -> dict:
+    """The current token of each name (a new random one where there is none yet)."""
+    keys = {n: _token_key(n) for n in names}
+    found = cache.get_many(list(keys.values()))
+    out = {}
+    for name, key in keys.items():
         tok = found.get(key)
         if tok is None:
             # never start from a fixed value: an evicted token must not bring back values
@@ -113,27 +126,45 @@ def _tokens(names: list) -> list[str]:
                 # the cache did not answer in time (a busy writer): a token of this read's
                 # own, so that it computes exact values and serves nothing stored before
                 tok = "miss-" + secrets.token_hex(8)
-        out.append(tok)
+        out[name] = tok
+    return out
+
+
+def _names(unit, reads) -> list[str]:
+    """The tokens a unit's values of ``reads`` depend on. A county's: its own, which every
+    write in the county replaces. A township's (and a village's): its branch's, and the
+    county's *own* records' (a legal adviser of the county serves the townships)."""
+    segs = _segments(unit.path)
+    labels = reads or (ANY,)
+    if len(segs) >= 2:
+        scopes = (str(segs[1]), f"{segs[0]}:own")
+    else:
+        scopes = (str(segs[0]),)
+    return [GLOBAL, *(f"{scope}:{label}" for scope in scopes for label in labels)]
+
+
+def _stamps(unit, reads_by_what: dict) -> dict[str, str]:
+    """``{what: stamp}``: the unit, today's date and a digest of the tokens each value
+    depends on (``reads_by_what[what]``: model labels, or None for any model)."""
+    names = {what: _names(unit, reads) for what, reads in reads_by_what.items()}
+    tokens = _tokens(sorted({n for ns in names.values() for n in ns}))
+    head = f"{unit.pk}:{timezone.localdate().isoformat()}"
+    out = {}
+    for what, ns in names.items():
+        digest = hashlib.sha1("|".join(tokens[n] for n in ns).encode()).hexdigest()  # noqa: S324
+        out[what] = f"{head}:{digest}"
     return out
 
 
 def key_for(unit, year: int, codes) -> str:
-    """The exact key of ``codes``' values (None: all) for ``unit`` and ``year`` now."""
+    """The exact key of ``codes``' values (None: all) for ``unit`` and ``year`` now, as a
+    value read from any model is stored."""
     wanted = "*" if codes is None else ",".join(sorted(codes))
     return _key(unit, f"{year}:{wanted}")
 
 
 def _stamp(unit) -> str:
-    """The unit, today's date and a digest of every token its values depend on."""
-    segs = _segments(unit.path)
-    names: list = [GLOBAL, segs[0]]
-    tokens = _tokens(names)
-    if len(segs) >= 2:
-        tokens += _tokens([segs[1]])
-    else:
-        tokens += _tokens(_branches(unit, tokens[0]))
-    digest = hashlib.sha1("|".join(tokens).encode()).hexdigest()  # noqa: S324 - a cache key
-    return f"{unit.pk}:{timezone.localdate().isoformat()}:{digest}"
+    return _stamps(unit, {"": None})[""]
 
 
 def _key(unit, what: str, stamp: str | None = None) -> str:
@@ -185,12 +216,12 @@ def window(max_age: int):
         _window.reset(token)
 
 
-def _read(unit, whats: list[str], stamp: str) -> tuple[dict[str, object], dict]:
-    """The cached values of ``whats`` for ``unit``: exact hits, then (inside a window)
-    recent enough values stored under earlier tokens. Second: the older ones a window may
-    still serve while another process computes their replacement, ``{what: (computed at,
-    value)}``."""
-    keys = {what: _key(unit, what, stamp) for what in whats}
+def _read(unit, stamps: dict[str, str]) -> tuple[dict[str, object], dict]:
+    """The cached values of the ``whats`` (``{what: stamp}``) for ``unit``: exact hits,
+    then (inside a window) recent enough values stored under earlier tokens. Second: the
+    older ones a window may still serve while another process computes their replacement,
+    ``{what: (computed at, value)}``."""
+    keys = {what: _key(unit, what, stamp) for what, stamp in stamps.items()}
     found = cache.get_many(list(keys.values()))
     out: dict[str, object] = {}
     stale: dict[str, tuple[float, object]] = {}
@@ -199,7 +230,7 @@ def _read(unit, whats: list[str], stamp: str) -> tuple[dict[str, object], dict]:
         if key in found:
             # an exact hit: no write since it was computed, so it is true now
             out[what] = found[key][1]
-    missing = [what for what in whats if what not in out]
+    missing = [what for what in stamps if what not in out]
     if missing and w is not None and w.max_age > 0:
         latest = {what: _latest_key(unit, what) for what in missing}
         found = cache.get_many(list(latest.values()))
@@ -215,13 +246,11 @@ def _read(unit, whats: list[str], stamp: str) -> tuple[dict[str, object], dict]:
     return out, stale
 
 
-def _write(unit, values: dict[str, object], stamp: str) -> None:
-    now = time.time()
-    entries = {}
-    for what, value in values.items():
-        entries[_key(unit, what, stamp)] = (now, value)
-        entries[_latest_key(unit, what)] = (now, value)
-    cache.set_many(entries, timeout=TIMEOUT)
+def _write(unit, what: str, value, stamp: str) -> None:
+    entry = (time.time(), value)
+    cache.set_many(
+        {_key(unit, what, stamp): entry, _latest_key(unit, what): entry}, timeout=TIMEOUT
+    )
 
 
 # ---- one computation at a time ----------------------------------------------------------
@@ -241,27 +270,28 @@ def _lock_key(unit, what: str, stamp: str) -> str:
     return f"{PREFIX}busy:{stamp}:{_what(what)}"
 
 
-def _fill(unit, stamp: str, missing: dict[str, object], stale: dict) -> dict[str, object]:
-    """Values for the ``missing`` entries (``{what: compute}``), each computed once across
-    processes: claimed and computed here, or taken from the process that claimed it."""
+def _fill(unit, missing: dict[str, tuple], stale: dict) -> dict[str, object]:
+    """Values for the ``missing`` entries (``{what: (stamp, compute)}``), each computed
+    once across processes: claimed and computed here, or taken from the process that
+    claimed it."""
     out: dict[str, object] = {}
     waiting = {}
-    for what, compute in missing.items():
+    for what, (stamp, compute) in missing.items():
         lock = _lock_key(unit, what, stamp)
         if cache.add(lock, 1, timeout=LOCK_TIMEOUT):
             try:
                 out[what] = compute()
-                _write(unit, {what: out[what]}, stamp)
+                _write(unit, what, out[what], stamp)
             finally:
                 cache.delete(lock)
         elif what in stale:
             computed_at, out[what] = stale[what]
             _window.get().saw(computed_at)
         else:
-            waiting[what] = compute
+            waiting[what] = (stamp, compute)
     deadline = time.monotonic() + WAIT_LIMIT
     while waiting:
-        keys = {what: _key(unit, what, stamp) for what in waiting}
+        keys = {what: _key(unit, what, stamp) for what, (stamp, _c) in waiting.items()}
         found = cache.get_many(list(keys.values()))
         for what, key in keys.items():
             if key in found:
@@ -269,57 +299,45 @@ def _fill(unit, stamp: str, missing: dict[str, object], stale: dict) -> dict[str
                 del waiting[what]
         if not waiting:
             break
-        locks = cache.get_many([_lock_key(unit, what, stamp) for what in waiting])
+        locks = cache.get_many(
+            [_lock_key(unit, what, stamp) for what, (stamp, _c) in waiting.items()]
+        )
         if time.monotonic() > deadline or not locks:
             # the claim expired or was released without a value (the computation failed):
             # compute what is still missing here
-            for what, compute in waiting.items():
+            for what, (stamp, compute) in waiting.items():
                 out[what] = compute()
-                _write(unit, {what: out[what]}, stamp)
+                _write(unit, what, out[what], stamp)
             break
         time.sleep(POLL)
     return out
 
 
-def groups(unit, year: int, names: list[str], compute) -> dict[str, dict]:
+def groups(unit, year: int, names: list[str], compute, reads=None) -> dict[str, dict]:
     """Each named indicator group's values for ``unit`` and ``year``: from the cache, and
-    ``compute(name)`` for the ones it does not hold (stored for the next reader)."""
-    stamp = _stamp(unit)
+    ``compute(name)`` for the ones it does not hold (stored for the next reader).
+    ``reads(name)``: the model labels the group reads (None: any model)."""
     whats = {f"{year}:g:{name}": name for name in names}
-    found, stale = _read(unit, list(whats), stamp)
+    stamps = _stamps(unit, {w: (reads(n) if reads else None) for w, n in whats.items()})
+    found, stale = _read(unit, stamps)
     missing = {
-        what: (lambda name=name: compute(name)) for what, name in whats.items() if what not in found
+        what: (stamps[what], (lambda name=name: compute(name)))
+        for what, name in whats.items()
+        if what not in found
     }
     if missing:
-        found.update(_fill(unit, stamp, missing, stale))
+        found.update(_fill(unit, missing, stale))
     return {whats[what]: value for what, value in found.items()}
-
-
-def _branches(county, global_token: str) -> list[int]:
-    """The units directly under a county; remembered until the unit tree changes (a unit's
-    save replaces the global token)."""
-    key = f"{PREFIX}branches:{county.pk}:{global_token}"
-    found = cache.get(key)
-    if found is None:
-        from fazhi.core.models import Unit
-
-        found = list(
-            Unit.objects.filter(path__startswith=county.path, depth=1)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-        cache.set(key, found, timeout=TIMEOUT)
-    return found
 
 
 def remember(unit, what: str, compute):
     """Any other figure read from ``unit``'s ledgers (the dashboard's monthly series and
-    overdue list), cached under the same tokens as the indicators."""
+    overdue list), cached under the ``*`` tokens (any write in its scope changes it)."""
     stamp = _stamp(unit)
-    found, stale = _read(unit, [what], stamp)
+    found, stale = _read(unit, {what: stamp})
     if what in found:
         return found[what]
-    return _fill(unit, stamp, {what: compute}, stale)[what]
+    return _fill(unit, {what: (stamp, compute)}, stale)[what]
 
 
 def bump(name) -> None:
@@ -328,9 +346,21 @@ def bump(name) -> None:
     transaction.on_commit(lambda: cache.set(key, secrets.token_hex(8), timeout=None))
 
 
-def bump_for_path(path: str) -> None:
+def bump_for_path(path: str, label: str | None = None) -> None:
+    """A record of model ``label`` (None: of some model) under ``path`` changed: the
+    tokens of that model and of any model of its branch and its county (a record of the
+    county itself: the county's and the county's own)."""
     segs = _segments(path)
-    bump(segs[1] if len(segs) >= 2 else segs[0])
+    if label is None:
+        from . import registry
+
+        labels = (*registry.all_reads(), ANY)
+    else:
+        labels = (label, ANY)
+    scopes = [str(segs[0])] + ([str(segs[1])] if len(segs) >= 2 else [f"{segs[0]}:own"])
+    for scope in scopes:
+        for lab in labels:
+            bump(f"{scope}:{lab}")
 
 
 # ---- signal wiring -------------------------------------------------------------------
@@ -370,21 +400,53 @@ def _changed(sender, instance, **kwargs) -> None:
         return
     if sender.__name__.startswith("Historical"):
         return  # the record itself was saved too
-    if meta.label == "core.Unit":
+    if meta.label == "core.Unit" or _reaches_other_units(sender):
         _paths.clear()
         bump(GLOBAL)
         return
     unit_id = _unit_id_of(instance)
     path = _unit_path(unit_id) if unit_id else None
     if path:
-        bump_for_path(path)
+        bump_for_path(path, meta.label)
     else:
         bump(GLOBAL)
+
+
+_reaches: dict[type, bool] = {}
+
+
+def _reaches_other_units(model) -> bool:
+    """True for a model linked to units besides its own (a legal adviser and the villages
+    it serves, which may lie in another township): its records change other branches'
+    figures, so a write replaces the global token."""
+    if model not in _reaches:
+        from fazhi.core.models import Unit
+
+        _reaches[model] = any(f.related_model is Unit for f in model._meta.many_to_many)
+    return _reaches[model]
+
+
+def _m2m_changed(sender, instance, action, model=None, pk_set=None, **kwargs) -> None:
+    """A many-to-many change (the villages an adviser serves, the petitions a reception
+    took) saves no record: it changes the model that declares the field (a group reading
+    the link declares that model), in the units of the records on both sides."""
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    owner = sender._meta.auto_created or sender
+    if owner._meta.app_label not in _APPS:
+        return
+    if pk_set is None or _reaches_other_units(owner):
+        bump(GLOBAL)  # a clear names no records; links to units reach other branches
+        return
+    _changed(owner, instance)
+    for other in model.objects.filter(pk__in=pk_set):
+        _changed(owner, other)
 
 
 def connect() -> None:
     post_save.connect(_changed, dispatch_uid="fazhi.indicators.cache.save")
     post_delete.connect(_changed, dispatch_uid="fazhi.indicators.cache.delete")
+    m2m_changed.connect(_m2m_changed, dispatch_uid="fazhi.indicators.cache.m2m")
     hooks.data_replaced.connect(_replaced, dispatch_uid="fazhi.indicators.cache.replaced")
 
 

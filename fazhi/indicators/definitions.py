@@ -33,7 +33,7 @@ def _missing(ledger: str):
 LARGE_AMOUNT = D("100000")  # 涉案金额10万元以上: the "large" disputes a report names
 
 
-@group("disputes", "矛盾纠纷调解")
+@group("disputes", "矛盾纠纷调解", reads=("disputes.Dispute",))
 def _disputes(unit, year):
     try:
         from fazhi.disputes.models import Dispute
@@ -142,7 +142,7 @@ for _code, _name in (
 
 
 # --------------------------------------------------------------------------- petitions
-@group("petitions", "信访")
+@group("petitions", "信访", reads=("disputes.Petition",))
 def _petitions(unit, year):
     try:
         from fazhi.disputes.models import Petition
@@ -200,7 +200,7 @@ indicator(
 
 
 # --------------------------------------------------------------------------- hotline
-@group("hotline", "热线诉求")
+@group("hotline", "热线诉求", reads=("disputes.HotlineAppeal",))
 def _hotline(unit, year):
     try:
         from fazhi.disputes.models import HotlineAppeal
@@ -249,7 +249,7 @@ indicator(
 
 
 # --------------------------------------------------------------------------- grid cases
-@group("grid", "网格事件")
+@group("grid", "网格事件", reads=("disputes.GridCase",))
 def _grid(unit, year):
     try:
         from fazhi.disputes.models import GridCase
@@ -303,7 +303,16 @@ indicator(Indicator("grid.handled", "处置网格事件", "件", "grid", phrase=
 
 
 # --------------------------------------------------------------------------- decisions
-@group("decisions", "依法决策")
+@group(
+    "decisions",
+    "依法决策",
+    reads=(
+        "decisions.LegalityReview",
+        "decisions.MajorDecision",
+        "decisions.NormativeDocument",
+        "decisions.ReviewFinding",
+    ),
+)
 def _decisions(unit, year):
     try:
         from fazhi.decisions.models import LegalityReview, MajorDecision, NormativeDocument
@@ -375,7 +384,7 @@ indicator(Indicator("reviews.findings", "合法性审查发现问题", "个", "d
 
 
 # --------------------------------------------------------------------------- enforcement
-@group("enforcement", "行政执法")
+@group("enforcement", "行政执法", reads=("enforcement.EnforcementCase", "enforcement.Litigation"))
 def _enforcement(unit, year):
     try:
         from fazhi.enforcement.models import EnforcementCase, Litigation
@@ -429,7 +438,17 @@ def _optional_rate(value) -> Value:
     return Value.amount(value, 1)
 
 
-@group("learning", "学法")
+@group(
+    "learning",
+    "学法",
+    reads=(
+        "learning.Attendance",
+        "learning.Cadre",
+        "learning.ExamResult",
+        "learning.LearningSettings",
+        "learning.StudySession",
+    ),
+)
 def _learning(unit, year):
     try:
         from fazhi.learning import services as learning
@@ -472,7 +491,7 @@ indicator(
 
 
 # --------------------------------------------------------------------------- publicity
-@group("publicity", "普法")
+@group("publicity", "普法", reads=("publicity.PublicityEvent",))
 def _publicity(unit, year):
     try:
         from fazhi.publicity import services as publicity
@@ -491,7 +510,11 @@ indicator(Indicator("publicity.audience", "普法受众", "人次", "publicity",
 
 
 # --------------------------------------------------------------------------- legal service
-@group("advisers", "法律顾问")
+@group(
+    "advisers",
+    "法律顾问",
+    reads=("legalservice.Consultation", "legalservice.DutyShift", "legalservice.LegalAdviser"),
+)
 def _advisers(unit, year):
     try:
         from fazhi.legalservice import services as legalservice
@@ -522,7 +545,7 @@ indicator(
 
 
 # --------------------------------------------------------------------------- oversight
-@group("rectification", "整改")
+@group("rectification", "整改", reads=("oversight.Inspection", "oversight.Rectification"))
 def _rectification(unit, year):
     try:
         from fazhi.oversight import services as oversight

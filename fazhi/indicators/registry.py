@@ -128,6 +128,10 @@ class Group:
     label: str
     fn: GroupFn
     codes: list[str] = field(default_factory=list)
+    # the models (``app.Model``) whose records the figures are computed from, besides the
+    # unit tree; None: any model (fazhi/indicators/cache.py keeps the values until a
+    # record of one of them changes in the unit's scope)
+    reads: tuple[str, ...] | None = None
 
 
 INDICATORS: dict[str, Indicator] = {}
@@ -140,14 +144,21 @@ def indicator(ind: Indicator) -> Indicator:
     return ind
 
 
-def group(key: str, label: str):
-    """Decorate the function computing a group's figures: ``fn(unit, year) -> {code: Value}``."""
+def group(key: str, label: str, *, reads: tuple[str, ...] | None = None):
+    """Decorate the function computing a group's figures: ``fn(unit, year) -> {code: Value}``.
+    ``reads``: every model it queries (``tests/indicators/test_reads.py`` checks them)."""
 
     def deco(fn: GroupFn) -> GroupFn:
-        GROUPS[key] = Group(key, label, fn, GROUPS[key].codes if key in GROUPS else [])
+        codes = GROUPS[key].codes if key in GROUPS else []
+        GROUPS[key] = Group(key, label, fn, codes, tuple(reads) if reads is not None else None)
         return fn
 
     return deco
+
+
+def all_reads() -> set[str]:
+    """Every model some group declares it reads."""
+    return {label for g in GROUPS.values() for label in (g.reads or ())}
 
 
 def all_indicators() -> list[Indicator]:
@@ -175,7 +186,11 @@ def compute(
         per_group = {key: _group_values(GROUPS[key], unit, year) for key in needed}
     else:
         per_group = cache.groups(
-            unit, year, needed, lambda key: _group_values(GROUPS[key], unit, year)
+            unit,
+            year,
+            needed,
+            lambda key: _group_values(GROUPS[key], unit, year),
+            reads=lambda key: GROUPS[key].reads,
         )
     out: dict[str, Value] = {}
     for key in needed:

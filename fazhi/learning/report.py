@@ -48,7 +48,17 @@ THEME = "learning"
 
 
 # --------------------------------------------------------------------------- indicators
-@group("learning_report", "学法（年度报告）")
+@group(
+    "learning_report",
+    "学法（年度报告）",
+    reads=(
+        "learning.Attendance",
+        "learning.Cadre",
+        "learning.ExamResult",
+        "learning.LearningSettings",
+        "learning.StudySession",
+    ),
+)
 def _figures(unit, year):
     rates = services.exam_rates(unit, year)  # the exam page's own figures
     counts = (

@@ -66,7 +66,18 @@ def _covered(unit, year) -> int:
 
 
 # --------------------------------------------------------------------------- indicators
-@group("legalservice_records", "公共法律服务（年度报告）")
+@group(
+    "legalservice_records",
+    "公共法律服务（年度报告）",
+    reads=(
+        "legalservice.Consultation",
+        "legalservice.DutyShift",
+        "legalservice.EnterpriseVisit",
+        "legalservice.LegalAdviser",
+        "legalservice.LegalAidReferral",
+        "legalservice.ServiceCenterDay",
+    ),
+)
 def _figures(unit, year):
     advisers = _in_force(unit, year).count()
     covered = _covered(unit, year)

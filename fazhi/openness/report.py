@@ -44,7 +44,7 @@ OUTCOME_CODES = {
 
 
 # --------------------------------------------------------------------------- indicators
-@group(G, "政务公开")
+@group(G, "政务公开", reads=("openness.Disclosure", "openness.InformationRequest"))
 def _figures(unit, year):
     end = min(dt.date(year, 12, 31), timezone.localdate())
     disclosed = Disclosure.objects.in_subtree(unit).filter(published_on__year=year).count()

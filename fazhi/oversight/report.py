@@ -82,7 +82,11 @@ def _wan(yuan) -> Value:
     return Value.amount(D(yuan or 0) / 10000, 2)
 
 
-@group("oversight_records", "督察整改与经费保障（年度报告）")
+@group(
+    "oversight_records",
+    "督察整改与经费保障（年度报告）",
+    reads=("oversight.Funding", "oversight.Inspection", "oversight.Rectification"),
+)
 def _figures(unit, year):
     funds = (
         Funding.objects.in_subtree(unit)

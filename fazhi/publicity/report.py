@@ -73,7 +73,20 @@ def _liaisons(unit, year: int):
     )
 
 
-@group("publicity_report", "普法（年度报告）")
+@group(
+    "publicity_report",
+    "普法（年度报告）",
+    reads=(
+        "publicity.CultureSite",
+        "publicity.LegalLiaison",
+        "publicity.LiaisonTraining",
+        "publicity.ModelVillage",
+        "publicity.PublicityChannel",
+        "publicity.PublicityDuty",
+        "publicity.PublicityEvent",
+        "publicity.VicePrincipal",
+    ),
+)
 def _figures(unit, year):
     events = (
         PublicityEvent.objects.in_subtree(unit)

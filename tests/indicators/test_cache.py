@@ -64,16 +64,21 @@ def test_a_write_in_another_county_leaves_this_one_cached(world, frozen):
 
 
 def test_a_child_record_invalidates_through_its_parent(world, frozen):
-    """A dispute's party has no unit of its own: its dispute's township is invalidated."""
+    """A dispute's party has no unit of its own: its dispute's township is invalidated (a
+    figure read from any model), not the other township's."""
     from fazhi.disputes.models import Dispute, DisputeParty
 
     seed_ledgers(world)
-    registry.compute(world.township_a, YEAR)
-    registry.compute(world.township_b, YEAR)
+    computed = []
+
+    def figure(unit):
+        return cache.remember(unit, "parties", lambda: computed.append(unit) or len(computed))
+
+    figure(world.township_a), figure(world.township_b)
     d = Dispute.objects.filter(unit__path__startswith=world.township_a.path).first()
     DisputeParty.objects.create(dispute=d, side="respondent", name="某某")
-    assert _queries(world.township_a)[0] > 0
-    assert _queries(world.township_b)[0] == 0
+    figure(world.township_a), figure(world.township_b)
+    assert computed == [world.township_a, world.township_b, world.township_a]
 
 
 def test_the_token_changes_again_on_commit(world, frozen, django_capture_on_commit_callbacks):
@@ -248,11 +253,10 @@ def test_dashboard_shows_when_its_figures_were_computed(world, settings):
 
 def _claim_all(unit, year=YEAR):
     """Claim every group's computation as another process would while computing it."""
-    stamp = cache._stamp(unit)
-    whats = [f"{year}:g:{g}" for g in registry.GROUPS]
-    for what in whats:
+    stamps = cache._stamps(unit, {f"{year}:g:{key}": g.reads for key, g in registry.GROUPS.items()})
+    for what, stamp in stamps.items():
         assert cache.cache.add(cache._lock_key(unit, what, stamp), 1)
-    return stamp, whats
+    return stamps
 
 
 def test_a_reader_waits_for_the_process_computing_the_same_values(world, frozen, monkeypatch):
@@ -263,12 +267,12 @@ def test_a_reader_waits_for_the_process_computing_the_same_values(world, frozen,
         f"{YEAR}:g:{key}": registry._group_values(group, unit, YEAR)
         for key, group in registry.GROUPS.items()
     }
-    stamp, whats = _claim_all(unit)
+    stamps = _claim_all(unit)
 
     def other_process_finishes(_seconds):
         # the claiming process stores its values, as _fill does, and releases its claims
-        for what in whats:
-            cache._write(unit, {what: theirs[what]}, stamp)
+        for what, stamp in stamps.items():
+            cache._write(unit, what, theirs[what], stamp)
             cache.cache.delete(cache._lock_key(unit, what, stamp))
 
     monkeypatch.setattr(cache.time, "sleep", other_process_finishes)
@@ -281,10 +285,10 @@ def test_a_reader_waits_for_the_process_computing_the_same_values(world, frozen,
 
 def test_a_failed_claim_leaves_the_reader_to_compute(world, frozen, monkeypatch):
     seed_ledgers(world)
-    stamp, whats = _claim_all(world.township_a)
+    stamps = _claim_all(world.township_a)
 
     def other_process_fails(_seconds):
-        for what in whats:  # it released its claims without storing anything
+        for what, stamp in stamps.items():  # it released its claims without storing anything
             cache.cache.delete(cache._lock_key(world.township_a, what, stamp))
 
     monkeypatch.setattr(cache.time, "sleep", other_process_fails)
@@ -313,7 +317,7 @@ def test_a_token_the_cache_does_not_give_makes_a_read_of_its_own(world, frozen, 
     registry.compute(world.township_a, YEAR)
     monkeypatch.setattr(cache.cache, "get_many", lambda keys, **kw: {})
     monkeypatch.setattr(cache.cache, "get", lambda key, default=None, **kw: default)
-    assert all(t.startswith("miss-") for t in cache._tokens([cache.GLOBAL, 1]))
+    assert all(t.startswith("miss-") for t in cache._tokens([cache.GLOBAL, "1:*"]).values())
     n, values = _queries(world.township_a)
     assert n > 10 and values["disputes.mediated"].ok
 
