@@ -106,8 +106,8 @@ access_log_format = (
 def when_ready(server):
     """After the preload and before the first fork: build what every worker would
     otherwise build on its first requests (the URLs and the API, the templates:
-    fazhi/core/warmup.py), then drop any database connection the master opened, so no
-    two workers ever share its socket, and freeze the master's objects so the workers'
+    fazhi/core/warmup.py), then drop any database or cache connection the master opened,
+    so no two workers ever share its socket or file, and freeze the master's objects so the workers'
     garbage collector never touches (and copies) their shared pages."""
     import gc
 
@@ -118,5 +118,8 @@ def when_ready(server):
     done = warm()
     server.log.info("fazhi: URLs, API and %s templates built before forking", done["templates"])
     connections.close_all()
+    from fazhi.core.diskcache_backend import close_connections
+
+    close_connections()  # the cache's SQLite files likewise
     gc.collect()
     gc.freeze()

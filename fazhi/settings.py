@@ -188,7 +188,7 @@ if FAZHI_REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "diskcache.DjangoCache",
+            "BACKEND": "fazhi.core.diskcache_backend.DiskCache",
             "LOCATION": str(VAR_DIR / "cache"),
             # a read that waits longer for a writer's lock is a miss (recomputed), a write
             # retries until it lands
