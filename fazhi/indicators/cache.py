@@ -340,6 +340,14 @@ def remember(unit, what: str, compute):
     return _fill(unit, {what: (stamp, compute)}, stale)[what]
 
 
+# every model some indicator group reads (``registry.group`` declares them here)
+_DECLARED: set[str] = set()
+
+
+def declare_reads(labels) -> None:
+    _DECLARED.update(labels)
+
+
 def bump(name) -> None:
     key = _token_key(name)
     cache.set(key, secrets.token_hex(8), timeout=None)
@@ -352,9 +360,7 @@ def bump_for_path(path: str, label: str | None = None) -> None:
     county itself: the county's and the county's own)."""
     segs = _segments(path)
     if label is None:
-        from . import registry
-
-        labels = (*registry.all_reads(), ANY)
+        labels = (*sorted(_DECLARED), ANY)
     else:
         labels = (label, ANY)
     scopes = [str(segs[0])] + ([str(segs[1])] if len(segs) >= 2 else [f"{segs[0]}:own"])

@@ -149,6 +149,10 @@ def group(key: str, label: str, *, reads: tuple[str, ...] | None = None):
     ``reads``: every model it queries (``tests/indicators/test_reads.py`` checks them)."""
 
     def deco(fn: GroupFn) -> GroupFn:
+        from . import cache
+
+        if reads is not None:
+            cache.declare_reads(reads)
         codes = GROUPS[key].codes if key in GROUPS else []
         GROUPS[key] = Group(key, label, fn, codes, tuple(reads) if reads is not None else None)
         return fn

@@ -103,3 +103,9 @@ def test_a_link_between_records_invalidates_the_groups_reading_it(demo_county, d
     with CaptureQueriesContext(connection) as ctx:
         registry.compute(township, year, codes)
     assert [q for q in ctx.captured_queries if "legalservice_legaladviser" in q["sql"]]
+
+
+def test_a_write_of_an_unnamed_model_reaches_every_declared_group():
+    """``bump_for_path(path)`` (a write of some model: the benchmarks' "after a write")
+    replaces the token of every model a group declares."""
+    assert registry.all_reads() == cache._DECLARED
