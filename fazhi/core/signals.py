@@ -5,8 +5,8 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from . import audit, workdays
-from .models import ApiToken, CalendarDay, CalendarYear, Membership
+from . import audit, scoping, workdays
+from .models import ApiToken, CalendarDay, CalendarYear, Membership, Unit
 from .models.tokens import TokenEndReason
 
 
@@ -41,6 +41,11 @@ def _logout(sender, request, user, **kwargs):
 @receiver([post_save, post_delete], sender=CalendarYear)
 def _calendar_changed(sender, **kwargs):
     workdays.clear_cache()
+
+
+@receiver([post_save, post_delete], sender=Unit)
+def _unit_tree_changed(sender, **kwargs):
+    scoping.unit_tree_changed()
 
 
 @receiver(post_delete, sender=Membership)

@@ -102,3 +102,19 @@ def test_inactive_user_sees_nothing(world):
     scoping.clear_cache(world.clerk_a)
     Note.objects.create(unit=world.township_a, title="a")
     assert not Note.objects.visible_to(world.clerk_a).exists()
+
+
+def test_scope_is_the_units_ids_read_once_and_again_after_a_unit_changes(world):
+    """A ledger is scoped by the ids of the user's units (PostgreSQL plans a list of ids in a
+    fraction of the time a subquery on the unit paths takes), read once per user object;
+    a unit added afterwards is in scope at once."""
+    Note.objects.create(unit=world.township_a, title="a")
+    assert Note.objects.visible_to(world.clerk_a).count() == 1
+    with CaptureQueriesContext(connection) as ctx:
+        assert Note.objects.visible_to(world.clerk_a).count() == 1
+    assert len(ctx.captured_queries) == 1  # the ids were read the first time
+    assert "core_unit" not in ctx.captured_queries[0]["sql"]
+    new_village = UnitFactory(name="甲镇新村", kind=UnitKind.VILLAGE, parent=world.township_a)
+    Note.objects.create(unit=new_village, title="b")
+    assert Note.objects.visible_to(world.clerk_a).count() == 2
+    assert not Note.objects.visible_to(world.clerk_b).filter(unit=new_village).exists()
