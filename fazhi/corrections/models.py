@@ -18,7 +18,7 @@ from django.db import models
 from fazhi.core import pii, scoping
 from fazhi.core.crypto import BlindIndexField, EncryptedIdentifierField
 from fazhi.core.history import history
-from fazhi.core.models import LedgerModel
+from fazhi.core.models import LedgerModel, unit_field
 from fazhi.core.models.base import UnitScopedQuerySet
 from fazhi.core.roles import Perm
 
@@ -88,14 +88,7 @@ class SupervisedPerson(LedgerModel):
     id_number_bidx = BlindIndexField()
     phone = EncryptedIdentifierField("联系电话", kind="mobile")  # encrypted at rest
     phone_bidx = BlindIndexField()
-    village = models.ForeignKey(
-        "core.Unit",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="居住村(社区)",
-    )
+    village = unit_field("居住村(社区)")
     # 社区矫正
     sentence_kind = models.CharField(
         "矫正类别", max_length=20, choices=SentenceKind.choices, blank=True

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import models
 
 from fazhi.core.crypto import BlindIndexField, EncryptedIdentifierField
 from fazhi.core.history import history
-from fazhi.core.models.base import LedgerModel
+from fazhi.core.models.base import LedgerModel, UnitSettings, user_field
 
 DEFAULT_DISPLAY_DAYS = 365
 
 
-class EnforcementSettings(LedgerModel):
+class EnforcementSettings(UnitSettings):
     """Per county: how long a natural person's published decision stays on the public page."""
 
     display_days = models.PositiveSmallIntegerField(
@@ -27,19 +26,9 @@ class EnforcementSettings(LedgerModel):
         verbose_name = verbose_name_plural = "行政执法设置"
         constraints = [models.UniqueConstraint(fields=["unit"], name="enforcement_settings_unit")]
 
-    def __str__(self) -> str:
-        return f"{self.unit} 行政执法设置"
-
 
 class EnforcementCertificate(LedgerModel):
-    holder = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name="持证人账号",
-    )
+    holder = user_field("持证人账号")
     holder_name = models.CharField("持证人", max_length=50)
     number = models.CharField("执法证号", max_length=50, unique=True)
     area = models.CharField("执法领域", max_length=100, blank=True)
@@ -229,6 +218,7 @@ class Challenge(LedgerModel):
 
     class Meta:
         abstract = True
+        ordering = ["-received_on", "-id"]
 
     def __str__(self) -> str:
         return f"{self.case_no} {self.applicant}"
@@ -240,9 +230,8 @@ class Reconsideration(Challenge):
 
     history = history()
 
-    class Meta:
+    class Meta(Challenge.Meta):
         verbose_name = verbose_name_plural = "行政复议"
-        ordering = ["-received_on", "-id"]
 
 
 class Litigation(Challenge):
@@ -255,9 +244,8 @@ class Litigation(Challenge):
 
     history = history()
 
-    class Meta:
+    class Meta(Challenge.Meta):
         verbose_name = verbose_name_plural = "行政应诉"
-        ordering = ["-received_on", "-id"]
 
 
 # --------------------------------------------------------------------------- supervision

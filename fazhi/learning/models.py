@@ -17,7 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from fazhi.core.history import history
-from fazhi.core.models import LedgerModel
+from fazhi.core.models import LedgerModel, UnitSettings
 
 DEFAULT_REQUIRED_HOURS = Decimal("40")
 DEFAULT_EXAM_QUESTIONS = 50
@@ -25,7 +25,7 @@ DEFAULT_EXAM_PASS = Decimal("60")
 DEFAULT_EXAM_EXCELLENT = Decimal("90")
 
 
-class LearningSettings(LedgerModel):
+class LearningSettings(UnitSettings):
     """A county's study rules (its ``unit`` is the county); townships inherit them."""
 
     required_hours = models.DecimalField(

@@ -9,12 +9,13 @@ import datetime as dt
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from fazhi.core import pii
 from fazhi.core.crypto import EncryptedIdentifierField
 from fazhi.core.history import history
-from fazhi.core.models import LedgerModel
+from fazhi.core.models import LedgerModel, UnitSettings
 
 
-class LegalServiceSettings(LedgerModel):
+class LegalServiceSettings(UnitSettings):
     """Per county (the unit): the local minimum of duty days per village per month."""
 
     duty_min_days = models.PositiveSmallIntegerField(
@@ -29,9 +30,6 @@ class LegalServiceSettings(LedgerModel):
     class Meta:
         verbose_name = verbose_name_plural = "法律服务设置"
         constraints = [models.UniqueConstraint(fields=["unit"], name="legalservice_settings_unit")]
-
-    def __str__(self) -> str:
-        return f"{self.unit} 法律服务设置"
 
 
 class LegalAdviser(LedgerModel):
@@ -263,13 +261,4 @@ class LegalAidReferral(LedgerModel):
 
     @property
     def person_masked(self) -> str:
-        return mask_name(self.person_name)
-
-
-def mask_name(name: str) -> str:
-    name = (name or "").strip()
-    if len(name) <= 1:
-        return name
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
+        return pii.mask_name(self.person_name)

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import models
 
 from fazhi.core import scoping
 from fazhi.core.history import history
-from fazhi.core.models import LedgerModel, UnitScopedQuerySet
+from fazhi.core.models import LedgerModel, UnitScopedQuerySet, user_field
 from fazhi.core.roles import Perm
 
 
@@ -197,14 +196,7 @@ class Rectification(LedgerModel):
     problem = models.TextField("发现的问题")
     requirement = models.TextField("整改要求", blank=True)
     owner_name = models.CharField("责任人", max_length=50)
-    owner_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name="责任人账号",
-    )
+    owner_user = user_field("责任人账号")
     deadline = models.DateField("整改期限", db_index=True)
     deadline_provisional = models.BooleanField("期限暂定", default=False)
     measures = models.TextField("整改措施", blank=True)
@@ -218,14 +210,7 @@ class Rectification(LedgerModel):
     )
     submitted_on = models.DateField("提请销号日期", null=True, blank=True)
     signed_off_on = models.DateField("销号日期", null=True, blank=True)
-    signed_off_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name="销号人",
-    )
+    signed_off_by = user_field("销号人")
     return_reason = models.TextField("退回理由", blank=True)
     version = models.PositiveIntegerField(default=0)
 

@@ -1,6 +1,6 @@
 from .attachments import Attachment
 from .audit import AuditChainHead, AuditEvent
-from .base import LedgerModel, UnitScopedQuerySet
+from .base import LedgerModel, UnitScopedQuerySet, UnitSettings, unit_field, user_field
 from .calendar import CalendarDay, CalendarYear
 from .documents import DocumentTemplate
 from .notifications import Notification
@@ -29,5 +29,8 @@ __all__ = [
     "TotpDevice",
     "TransitionRecord",
     "UnitScopedQuerySet",
+    "UnitSettings",
     "User",
+    "unit_field",
+    "user_field",
 ]

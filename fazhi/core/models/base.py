@@ -24,6 +24,34 @@ class UnitScopedQuerySet(models.QuerySet):
         return self.filter(**{f"{field}__in": Unit.objects.subtree(unit).values("pk")})
 
 
+def user_field(verbose_name=None, *, on_delete=models.SET_NULL, **kw) -> models.ForeignKey:
+    """An optional link to a user account (who registered, handles, signed off …) with no
+    reverse accessor; by default the record keeps its row when the account goes."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=on_delete,
+        related_name="+",
+        verbose_name=verbose_name,
+        **kw,
+    )
+
+
+def unit_field(verbose_name, **kw) -> models.ForeignKey:
+    """An optional link to a unit beside the record's own (the village a case concerns, the
+    unit complained of), with no reverse accessor; a unit so named cannot be deleted."""
+    return models.ForeignKey(
+        "core.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=verbose_name,
+        **kw,
+    )
+
+
 class LedgerModel(models.Model):
     """Abstract: a ledger record with its unit, creator and timestamps.
 
@@ -36,17 +64,21 @@ class LedgerModel(models.Model):
     )
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name="登记人",
-    )
+    created_by = user_field("登记人")
 
     objects = UnitScopedQuerySet.as_manager()
     scope_field = "unit"
 
     class Meta:
         abstract = True
+
+
+class UnitSettings(LedgerModel):
+    """Abstract: a unit's one row of settings for a mechanism (each concrete model keeps
+    its own one-per-unit constraint); named after the unit, as "东风镇 调解设置"."""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self._meta.verbose_name}"

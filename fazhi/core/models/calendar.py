@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
+
+from .base import user_field
 
 
 class CalendarYear(models.Model):
@@ -11,9 +12,7 @@ class CalendarYear(models.Model):
     source = models.CharField(
         "依据", max_length=200, blank=True, help_text="如：国办发明电〔2026〕X号"
     )
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    entered_by = user_field()
     entered_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -3,12 +3,11 @@ decisions, their findings (发现的问题及整改), and contract reviews (合�
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from fazhi.core.history import history
-from fazhi.core.models.base import LedgerModel
+from fazhi.core.models.base import LedgerModel, user_field
 
 
 class SubjectKind(models.TextChoices):
@@ -42,14 +41,7 @@ class LegalityReview(LedgerModel):
     requested_on = models.DateField("送审日期", db_index=True)
     due_date = models.DateField("审查期限", db_index=True)
     due_provisional = models.BooleanField(default=False)
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name="审查人",
-    )
+    reviewer = user_field("审查人", on_delete=models.PROTECT)
     reviewer_name = models.CharField("审查人", max_length=50, blank=True)
     reviewer_office = models.CharField("审查人所在机构", max_length=100, blank=True)
     reviewer_qualification = models.CharField("法律职业资格证书编号", max_length=50, blank=True)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.db import models
 
 from fazhi.core.history import history
-from fazhi.core.models.base import LedgerModel
+from fazhi.core.models.base import UnitSettings
 
 DEFAULT_FILING_DAYS = 30
 
 
-class DecisionsSettings(LedgerModel):
+class DecisionsSettings(UnitSettings):
     """Per county: the days within which a published normative document is filed (15 or 30)."""
 
     filing_days = models.PositiveSmallIntegerField(
@@ -24,9 +24,6 @@ class DecisionsSettings(LedgerModel):
     class Meta:
         verbose_name = verbose_name_plural = "依法决策设置"
         constraints = [models.UniqueConstraint(fields=["unit"], name="decisions_settings_unit")]
-
-    def __str__(self) -> str:
-        return f"{self.unit} 依法决策设置"
 
 
 def filing_days_for(unit) -> int:

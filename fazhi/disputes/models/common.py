@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from fazhi.core.models import LedgerModel
+from fazhi.core.models import LedgerModel, unit_field, user_field
 
 
 class Satisfaction(models.TextChoices):
@@ -19,15 +18,7 @@ class Satisfaction(models.TextChoices):
 
 def village_field(**kw):
     """The 村(社区) a case concerns: a unit under its township, kept while cases name it."""
-    return models.ForeignKey(
-        "core.Unit",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name="村(社区)",
-        **kw,
-    )
+    return unit_field("村(社区)", **kw)
 
 
 class CaseBase(LedgerModel):
@@ -40,14 +31,7 @@ class CaseBase(LedgerModel):
 
     number = models.CharField("编号", max_length=40, db_index=True)
     version = models.PositiveIntegerField(default=0)
-    handler = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name="承办人",
-    )
+    handler = user_field("承办人")
     assigned_at = models.DateTimeField("交办时间", null=True, blank=True)
     supervised = models.BooleanField("督办", default=False, db_index=True)
     supervision_note = models.TextField("督办意见", blank=True)

@@ -7,7 +7,7 @@ from django.db import models
 
 from fazhi.core.crypto import BlindIndexField, EncryptedIdentifierField
 from fazhi.core.history import history
-from fazhi.core.models import LedgerModel
+from fazhi.core.models import LedgerModel, UnitSettings, user_field
 
 from .common import CaseBase, village_field
 
@@ -219,9 +219,7 @@ class CommitteeMember(models.Model):
         choices=[("chair", "主任"), ("vice", "副主任"), ("member", "委员")],
         default="member",
     )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    user = user_field()
     active = models.BooleanField("在任", default=True)
 
     history = history()
@@ -396,7 +394,7 @@ class FollowUp(models.Model):
         return f"{self.visited_on} 回访"
 
 
-class DisputeConfig(LedgerModel):
+class DisputeConfig(UnitSettings):
     """A township's settings for the mediation procedure."""
 
     followup_days = models.PositiveSmallIntegerField("协议后回访天数", default=15)
@@ -406,9 +404,6 @@ class DisputeConfig(LedgerModel):
     class Meta:
         verbose_name = verbose_name_plural = "调解设置"
         constraints = [models.UniqueConstraint(fields=["unit"], name="dispute_config_one_per_unit")]
-
-    def __str__(self) -> str:
-        return f"{self.unit} 调解设置"
 
     @classmethod
     def followup_days_for(cls, unit) -> int:

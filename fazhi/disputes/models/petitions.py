@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 
 from fazhi.core.crypto import BlindIndexField, EncryptedIdentifierField
 from fazhi.core.history import history
+from fazhi.core.models import unit_field, user_field
 
 from .common import CaseBase, Satisfaction, village_field
 
@@ -118,14 +118,7 @@ class Petition(CaseBase):
     backlog = models.BooleanField("信访积案", default=False, db_index=True)
     backlog_since = models.DateField("列为积案日期", null=True, blank=True)
     backlog_resolved_at = models.DateTimeField("积案化解时间", null=True, blank=True)
-    backlog_resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name="化解人",
-    )
+    backlog_resolved_by = user_field("化解人")
     # A head (党政领导) who received the petitioner in person (接访/下访): an official
     # acting in office, so a name and post, not personal data. The report's section three
     # writes the heads' receptions from these.
@@ -138,14 +131,7 @@ class Petition(CaseBase):
     )
     # confidentiality
     confidential = models.BooleanField("保密", default=False)
-    complained_unit = models.ForeignKey(
-        "core.Unit",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name="被反映单位",
-    )
+    complained_unit = unit_field("被反映单位")
 
     history = history()
 
