@@ -107,27 +107,11 @@ def _figures(unit, year):
 
 
 G = "decision_records"
-indicator(Indicator("decisions.count", "作出重大行政决策", "项", G, phrase="作出重大行政决策"))
-indicator(
-    Indicator(
-        "decisions.matters",
-        "集体讨论决定“三重一大”事项",
-        "项",
-        G,
-        phrase="集体讨论决定“三重一大”事项",
-    )
-)
-indicator(Indicator("documents.published", "制发规范性文件", "件", G, phrase="制发规范性文件"))
-indicator(
-    Indicator(
-        "reviews.decision_documents",
-        "审查重大行政决策和规范性文件",
-        "件",
-        G,
-        phrase="审查重大行政决策和规范性文件",
-    )
-)
-indicator(Indicator("reviews.contracts", "审查合同", "份", G, phrase="审查合同"))
+indicator(Indicator("decisions.count", "作出重大行政决策", "项", G))
+indicator(Indicator("decisions.matters", "集体讨论决定“三重一大”事项", "项", G))
+indicator(Indicator("documents.published", "制发规范性文件", "件", G))
+indicator(Indicator("reviews.decision_documents", "审查重大行政决策和规范性文件", "件", G))
+indicator(Indicator("reviews.contracts", "审查合同", "份", G))
 indicator(
     Indicator(
         "reviews.contract_amount",
@@ -139,15 +123,7 @@ indicator(
         decimals=2,
     )
 )
-indicator(
-    Indicator(
-        "reviews.contract_changes",
-        "合同审查提出修改意见",
-        "份",
-        G,
-        phrase="合同审查提出修改意见",
-    )
-)
+indicator(Indicator("reviews.contract_changes", "合同审查提出修改意见", "份", G))
 indicator(
     Indicator(
         "reviews.findings_fixed",

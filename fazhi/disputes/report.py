@@ -207,7 +207,6 @@ indicator(
         "petitions_report",
         direction=LOWER,
         target=Decimal(0),
-        phrase="未化解信访积案",
     )
 )
 indicator(
@@ -230,14 +229,7 @@ indicator(
     )
 )
 indicator(
-    Indicator(
-        "disputes.petitions_over_level",
-        "越级访",
-        "件",
-        "petitions_report",
-        direction=LOWER,
-        phrase="越级访",
-    )
+    Indicator("disputes.petitions_over_level", "越级访", "件", "petitions_report", direction=LOWER)
 )
 for _level, _label in OverLevel.choices:
     indicator(
@@ -257,7 +249,6 @@ indicator(
         "%",
         "petitions_report",
         kind="rate",
-        phrase="初信初访满意率",
     )
 )
 

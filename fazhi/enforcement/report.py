@@ -182,35 +182,21 @@ def _figures(unit, year):
 
 G = "enforcement_records"
 for ind in [
-    Indicator("enforcement.cases", "办理行政执法案件", "件", G, phrase="办理行政执法案件"),
+    Indicator("enforcement.cases", "办理行政执法案件", "件", G),
     Indicator("enforcement.penalties", "行政处罚案件", "件", G, phrase="行政处罚"),
     Indicator("enforcement.inspections", "行政检查案件", "件", G, phrase="行政检查"),
     Indicator("enforcement.coercions", "行政强制案件", "件", G, phrase="行政强制"),
     Indicator("enforcement.licenses", "行政许可案件", "件", G, phrase="行政许可"),
-    Indicator(
-        "enforcement.fines", "罚没金额", "万元", G, kind="amount", phrase="罚没金额", decimals=2
-    ),
-    Indicator("enforcement.published", "公示行政执法决定", "件", G, phrase="公示行政执法决定"),
+    Indicator("enforcement.fines", "罚没金额", "万元", G, kind="amount", decimals=2),
+    Indicator("enforcement.published", "公示行政执法决定", "件", G),
     Indicator(
         "enforcement.recorded", "留存执法全过程记录的案件", "件", G, phrase="留存执法全过程记录"
     ),
-    Indicator("enforcement.major", "作出重大执法决定", "件", G, phrase="作出重大执法决定"),
-    Indicator(
-        "enforcement.major_reviewed",
-        "经法制审核的重大执法决定",
-        "件",
-        G,
-        phrase="经法制审核的重大执法决定",
-    ),
-    Indicator("enforcement.hearings", "举行行政执法听证", "次", G, phrase="举行行政执法听证"),
-    Indicator("enforcement.certified", "持证执法人员", "人", G, phrase="持证执法人员"),
-    Indicator(
-        "enforcement.certificates_issued",
-        "新领（换发）执法证件",
-        "件",
-        G,
-        phrase="新领（换发）执法证件",
-    ),
+    Indicator("enforcement.major", "作出重大执法决定", "件", G),
+    Indicator("enforcement.major_reviewed", "经法制审核的重大执法决定", "件", G),
+    Indicator("enforcement.hearings", "举行行政执法听证", "次", G),
+    Indicator("enforcement.certified", "持证执法人员", "人", G),
+    Indicator("enforcement.certificates_issued", "新领（换发）执法证件", "件", G),
     Indicator(
         "enforcement.certificates_lapsed",
         "执法证件过期未换发",
@@ -218,10 +204,9 @@ for ind in [
         G,
         direction=LOWER,
         target=D("0"),
-        phrase="执法证件过期未换发",
     ),
-    Indicator("reconsideration.cases", "行政复议案件", "件", G, phrase="行政复议案件"),
-    Indicator("reconsideration.concluded", "审结行政复议案件", "件", G, phrase="审结行政复议案件"),
+    Indicator("reconsideration.cases", "行政复议案件", "件", G),
+    Indicator("reconsideration.concluded", "审结行政复议案件", "件", G),
     Indicator(
         "reconsideration.corrected",
         "行政复议被纠错案件",
@@ -231,7 +216,7 @@ for ind in [
         target=D("0"),
         phrase="行政复议被纠错",
     ),
-    Indicator("litigation.cases", "行政诉讼案件", "件", G, phrase="行政诉讼案件"),
+    Indicator("litigation.cases", "行政诉讼案件", "件", G),
     Indicator(
         "litigation.head_appearance_rate",
         "行政机关负责人出庭应诉率",
@@ -239,7 +224,6 @@ for ind in [
         G,
         target=D("100"),
         kind="rate",
-        phrase="行政机关负责人出庭应诉率",
     ),
     *(
         ind
@@ -354,51 +338,18 @@ for ind in [
         S,
         phrase="明确执法岗位",
     ),
-    Indicator(
-        "enforcement.responsibility_items",
-        "落实到岗位的执法事项",
-        "项",
-        S,
-        phrase="落实到岗位的执法事项",
-    ),
+    Indicator("enforcement.responsibility_items", "落实到岗位的执法事项", "项", S),
     Indicator("enforcement.case_reviews", "行政执法案卷评查", "次", S, phrase="开展案卷评查"),
-    Indicator("enforcement.files_reviewed", "评查执法案卷", "卷", S, phrase="评查执法案卷"),
-    Indicator("enforcement.files_excellent", "优秀执法案卷", "卷", S, phrase="优秀执法案卷"),
-    Indicator("enforcement.files_qualified", "合格执法案卷", "卷", S, phrase="合格执法案卷"),
+    Indicator("enforcement.files_reviewed", "评查执法案卷", "卷", S),
+    Indicator("enforcement.files_excellent", "优秀执法案卷", "卷", S),
+    Indicator("enforcement.files_qualified", "合格执法案卷", "卷", S),
     Indicator(
-        "enforcement.files_failed",
-        "不合格执法案卷",
-        "卷",
-        S,
-        direction=LOWER,
-        target=D("0"),
-        phrase="不合格执法案卷",
+        "enforcement.files_failed", "不合格执法案卷", "卷", S, direction=LOWER, target=D("0")
     ),
-    Indicator(
-        "enforcement.files_excellent_rate",
-        "执法案卷优秀率",
-        "%",
-        S,
-        kind="rate",
-        phrase="执法案卷优秀率",
-    ),
-    Indicator(
-        "enforcement.review_findings", "案卷评查发现问题", "个", S, phrase="案卷评查发现问题"
-    ),
-    Indicator(
-        "enforcement.review_findings_closed",
-        "案卷评查问题整改销号",
-        "个",
-        S,
-        phrase="案卷评查问题整改销号",
-    ),
-    Indicator(
-        "enforcement.discretion_standards",
-        "制定（修订）行政裁量权基准",
-        "项",
-        S,
-        phrase="制定（修订）行政裁量权基准",
-    ),
+    Indicator("enforcement.files_excellent_rate", "执法案卷优秀率", "%", S, kind="rate"),
+    Indicator("enforcement.review_findings", "案卷评查发现问题", "个", S),
+    Indicator("enforcement.review_findings_closed", "案卷评查问题整改销号", "个", S),
+    Indicator("enforcement.discretion_standards", "制定（修订）行政裁量权基准", "项", S),
     Indicator(
         "enforcement.supervision_visits",
         "人大代表政协委员监督行政执法",
@@ -430,12 +381,10 @@ for ind in [
     Indicator(
         "enforcement.staff_trainings", "行政执法人员培训", "期", S, phrase="组织行政执法人员培训"
     ),
-    Indicator(
-        "enforcement.staff_trained", "培训行政执法人员", "人次", S, phrase="培训行政执法人员"
-    ),
+    Indicator("enforcement.staff_trained", "培训行政执法人员", "人次", S),
     Indicator("enforcement.exams", "执法资格考试", "次", S, phrase="组织执法资格考试"),
-    Indicator("enforcement.exam_takers", "参加执法资格考试", "人次", S, phrase="参加执法资格考试"),
-    Indicator("enforcement.exam_passed", "执法资格考试合格", "人", S, phrase="执法资格考试合格"),
+    Indicator("enforcement.exam_takers", "参加执法资格考试", "人次", S),
+    Indicator("enforcement.exam_passed", "执法资格考试合格", "人", S),
 ]:
     indicator(ind)
 

@@ -74,29 +74,13 @@ def _disputes(unit, year):
     }
 
 
-indicator(Indicator("disputes.mediated", "调处矛盾纠纷", "件", "disputes", phrase="调处矛盾纠纷"))
-indicator(Indicator("disputes.succeeded", "调解成功", "件", "disputes", phrase="调解成功"))
+indicator(Indicator("disputes.mediated", "调处矛盾纠纷", "件", "disputes"))
+indicator(Indicator("disputes.succeeded", "调解成功", "件", "disputes"))
 indicator(
-    Indicator(
-        "disputes.success_rate",
-        "调解成功率",
-        "%",
-        "disputes",
-        target=D("95"),
-        kind="rate",
-        phrase="调解成功率",
-    )
+    Indicator("disputes.success_rate", "调解成功率", "%", "disputes", target=D("95"), kind="rate")
 )
 indicator(
-    Indicator(
-        "disputes.amount_yuan",
-        "涉及金额",
-        "万元",
-        "disputes",
-        kind="amount",
-        phrase="涉及金额",
-        decimals=2,
-    )
+    Indicator("disputes.amount_yuan", "涉及金额", "万元", "disputes", kind="amount", decimals=2)
 )
 indicator(
     Indicator(
@@ -106,29 +90,14 @@ indicator(
         "disputes",
         target=D("80"),
         kind="rate",
-        phrase="村级化解率",
     )
 )
 indicator(
     Indicator(
-        "disputes.overdue",
-        "超期未调结纠纷",
-        "件",
-        "disputes",
-        direction=LOWER,
-        target=D("0"),
-        phrase="超期未调结纠纷",
+        "disputes.overdue", "超期未调结纠纷", "件", "disputes", direction=LOWER, target=D("0")
     )
 )
-indicator(
-    Indicator(
-        "disputes.large",
-        "涉案金额10万元以上的纠纷",
-        "件",
-        "disputes",
-        phrase="涉案金额10万元以上的纠纷",
-    )
-)
+indicator(Indicator("disputes.large", "涉案金额10万元以上的纠纷", "件", "disputes"))
 
 
 for _code, _name in (
@@ -169,7 +138,7 @@ def _petitions(unit, year):
     }
 
 
-indicator(Indicator("petitions.received", "受理信访件", "件", "petitions", phrase="受理信访件"))
+indicator(Indicator("petitions.received", "受理信访件", "件", "petitions"))
 indicator(
     Indicator(
         "petitions.replied_on_time_rate",
@@ -183,20 +152,10 @@ indicator(
 )
 indicator(
     Indicator(
-        "petitions.satisfaction_rate",
-        "信访满意率",
-        "%",
-        "petitions",
-        target=D("90"),
-        kind="rate",
-        phrase="信访满意率",
+        "petitions.satisfaction_rate", "信访满意率", "%", "petitions", target=D("90"), kind="rate"
     )
 )
-indicator(
-    Indicator(
-        "petitions.backlog_resolved", "化解信访积案", "件", "petitions", phrase="化解信访积案"
-    )
-)
+indicator(Indicator("petitions.backlog_resolved", "化解信访积案", "件", "petitions"))
 
 
 # --------------------------------------------------------------------------- hotline
@@ -223,7 +182,7 @@ def _hotline(unit, year):
     }
 
 
-indicator(Indicator("hotline.received", "受理热线诉求", "件", "hotline", phrase="受理热线诉求"))
+indicator(Indicator("hotline.received", "受理热线诉求", "件", "hotline"))
 indicator(
     Indicator(
         "hotline.completion_rate",
@@ -277,7 +236,7 @@ def _grid(unit, year):
     }
 
 
-indicator(Indicator("grid.reported", "网格员上报事件", "件", "grid", phrase="网格员上报事件"))
+indicator(Indicator("grid.reported", "网格员上报事件", "件", "grid"))
 indicator(
     Indicator(
         "grid.on_the_spot_rate",
@@ -299,7 +258,7 @@ indicator(
     )
 )
 indicator(Indicator("grid.escalated", "网格事件转为矛盾纠纷", "件", "grid", phrase="转为矛盾纠纷"))
-indicator(Indicator("grid.handled", "处置网格事件", "件", "grid", phrase="处置网格事件"))
+indicator(Indicator("grid.handled", "处置网格事件", "件", "grid"))
 
 
 # --------------------------------------------------------------------------- decisions
@@ -377,9 +336,7 @@ indicator(
         phrase="按时备案率",
     )
 )
-indicator(
-    Indicator("reviews.conducted", "开展合法性审查", "件", "decisions", phrase="开展合法性审查")
-)
+indicator(Indicator("reviews.conducted", "开展合法性审查", "件", "decisions"))
 indicator(Indicator("reviews.findings", "合法性审查发现问题", "个", "decisions", phrase="发现问题"))
 
 
@@ -465,7 +422,7 @@ def _learning(unit, year):
     }
 
 
-indicator(Indicator("learning.sessions", "组织学法", "次", "learning", phrase="组织学法"))
+indicator(Indicator("learning.sessions", "组织学法", "次", "learning"))
 indicator(
     Indicator(
         "learning.cadres_40h_rate",
@@ -503,9 +460,7 @@ def _publicity(unit, year):
     }
 
 
-indicator(
-    Indicator("publicity.events", "开展普法宣传活动", "场", "publicity", phrase="开展普法宣传活动")
-)
+indicator(Indicator("publicity.events", "开展普法宣传活动", "场", "publicity"))
 indicator(Indicator("publicity.audience", "普法受众", "人次", "publicity", phrase="受众"))
 
 
@@ -539,9 +494,7 @@ indicator(
         phrase="法律顾问覆盖率",
     )
 )
-indicator(
-    Indicator("advisers.consultations", "提供法律咨询", "次", "advisers", phrase="提供法律咨询")
-)
+indicator(Indicator("advisers.consultations", "提供法律咨询", "次", "advisers"))
 
 
 # --------------------------------------------------------------------------- oversight

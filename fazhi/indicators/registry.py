@@ -46,8 +46,12 @@ class Indicator:
     direction: str = HIGHER
     target: Decimal | None = None
     kind: str = "count"  # count | rate | amount
-    phrase: str = ""  # how the report's text names it: "调处矛盾纠纷"
+    phrase: str = ""  # how the report's text names it: "调处矛盾纠纷" (not given: the name)
     decimals: int = 0
+
+    def __post_init__(self):
+        if not self.phrase:
+            object.__setattr__(self, "phrase", self.name)
 
     @property
     def mechanism(self) -> str:

@@ -142,14 +142,8 @@ def _figures(unit, year):
 
 G = "legalservice_records"
 for ind in [
-    Indicator("advisers.count", "聘请法律顾问", "名", G, phrase="聘请法律顾问"),
-    Indicator(
-        "advisers.villages_covered",
-        "配备法律顾问的村（社区）",
-        "个",
-        G,
-        phrase="配备法律顾问的村（社区）",
-    ),
+    Indicator("advisers.count", "聘请法律顾问", "名", G),
+    Indicator("advisers.villages_covered", "配备法律顾问的村（社区）", "个", G),
     Indicator("advisers.duty_shifts", "法律顾问坐班值班", "次", G, phrase="坐班值班"),
     Indicator(
         "advisers.duty_hours",
@@ -161,21 +155,9 @@ for ind in [
         decimals=1,
     ),
     Indicator(
-        "advisers.shifts_missed",
-        "法律顾问未按计划坐班",
-        "次",
-        G,
-        direction=LOWER,
-        target=D("0"),
-        phrase="法律顾问未按计划坐班",
+        "advisers.shifts_missed", "法律顾问未按计划坐班", "次", G, direction=LOWER, target=D("0")
     ),
-    Indicator(
-        "advisers.consultation_persons",
-        "解答法律咨询",
-        "人次",
-        G,
-        phrase="解答法律咨询",
-    ),
+    Indicator("advisers.consultation_persons", "解答法律咨询", "人次", G),
     Indicator(
         "legalservice.consultations_business",
         "提供商事（涉企）法律咨询",
@@ -183,9 +165,7 @@ for ind in [
         G,
         phrase="提供商事法律咨询",
     ),
-    Indicator(
-        "legalservice.enterprise_visits", "开展入企法律服务", "次", G, phrase="开展入企法律服务"
-    ),
+    Indicator("legalservice.enterprise_visits", "开展入企法律服务", "次", G),
     Indicator("legalservice.enterprises_served", "入企服务企业", "家", G, phrase="走访企业"),
     Indicator(
         "legalservice.enterprise_visit_persons",
@@ -204,8 +184,8 @@ for ind in [
     Indicator(
         "legalservice.center_visits", "公共法律服务站接待群众", "人次", G, phrase="接待办事群众"
     ),
-    Indicator("legalservice.self_service", "自助服务终端使用", "件", G, phrase="自助服务终端使用"),
-    Indicator("legalaid.referrals", "转介法律援助", "件", G, phrase="转介法律援助"),
+    Indicator("legalservice.self_service", "自助服务终端使用", "件", G),
+    Indicator("legalaid.referrals", "转介法律援助", "件", G),
     Indicator("legalaid.accepted", "法律援助已受理或办结", "件", G, phrase="已受理或办结"),
 ]:
     indicator(ind)

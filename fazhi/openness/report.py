@@ -73,7 +73,7 @@ def _figures(unit, year):
 
 
 for ind in [
-    Indicator("openness.disclosed", "主动公开政府信息", "条", G, phrase="主动公开政府信息"),
+    Indicator("openness.disclosed", "主动公开政府信息", "条", G),
     Indicator("openness.requests", "受理政府信息公开申请", "件", G, phrase="受理依申请公开"),
     Indicator("openness.replied", "答复政府信息公开申请", "件", G, phrase="已答复"),
     Indicator(

@@ -191,16 +191,16 @@ for _ind in (
     Indicator("publicity.consultations", "现场法律咨询", "起", "publicity_report", phrase="现场接待群众法律咨询"),
     Indicator("publicity.duties", "普法责任清单执法单位", "个", "publicity_report", phrase="列入普法责任清单的执法单位"),
     Indicator("publicity.duty_events", "执法单位普法活动", "场", "publicity_report", phrase="按责任清单开展普法活动"),
-    Indicator("publicity.liaisons", "在册法律明白人", "名", "publicity_report", phrase="在册法律明白人"),
+    Indicator("publicity.liaisons", "在册法律明白人", "名", "publicity_report"),
     Indicator("publicity.liaison_trainings", "法律明白人培训", "场", "publicity_report", phrase="开展法律明白人培训"),
     Indicator("publicity.liaisons_trained", "法律明白人参训", "人次", "publicity_report", phrase="培训法律明白人"),
     Indicator("publicity.model_villages", "民主法治示范村（社区）", "个", "publicity_report", phrase="累计创建民主法治示范村（社区）"),
-    Indicator("publicity.materials_banners", "悬挂横幅", "条", "publicity_report", phrase="悬挂横幅"),
-    Indicator("publicity.materials_posters", "张贴海报", "张", "publicity_report", phrase="张贴海报"),
+    Indicator("publicity.materials_banners", "悬挂横幅", "条", "publicity_report"),
+    Indicator("publicity.materials_posters", "张贴海报", "张", "publicity_report"),
     Indicator("publicity.materials_led", "LED屏播放法治标语", "块次", "publicity_report", phrase="LED显示屏滚动播放法治标语"),
     Indicator("publicity.culture_sites", "法治文化阵地", "个", "publicity_report", phrase="建成法治文化阵地"),
     Indicator("publicity.vice_principals", "在任法治副校长", "名", "publicity_report", phrase="配备法治副校长"),
-    Indicator("publicity.vice_principal_schools", "配备法治副校长的学校", "所", "publicity_report", phrase="配备法治副校长的学校"),
+    Indicator("publicity.vice_principal_schools", "配备法治副校长的学校", "所", "publicity_report"),
 ):  # fmt: skip
     indicator(_ind)
 for _kind, (_name, _unit) in CHANNEL_UNITS.items():
