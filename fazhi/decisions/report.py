@@ -28,6 +28,7 @@ from fazhi.reports.contrib import (
     below_target,
     day,
     joined,
+    most_frequent,
     register,
     title,
 )
@@ -322,28 +323,21 @@ def _reviews_point(ctx: Context) -> Point | None:
     codes = ["reviews.conducted", "reviews.decision_documents", "reviews.contracts"]
     if ctx.n("reviews.findings"):
         text += f"审查中发现问题{ctx.fig('reviews.findings')}，已整改{ctx.fig('reviews.findings_fixed')}"
-        common = list(
-            ReviewFinding.objects.in_subtree(ctx.unit)
-            .filter(review__requested_on__year=ctx.year)
-            .values("description")
-            .annotate(n=Count("pk"))
-            .order_by("-n", "description")
-            .values_list("description", flat=True)[:2]
+        findings = ReviewFinding.objects.in_subtree(ctx.unit).filter(
+            review__requested_on__year=ctx.year
         )
+        common = list(most_frequent(findings, "description")[:2])
         common = [c.strip().splitlines()[0].rstrip("。；;，,")[:30] for c in common if c.strip()]
         if common:
             text += f"，主要是{joined(common)}等问题"
         text += "。"
         codes += ["reviews.findings", "reviews.findings_fixed"]
-    offices = list(
+    reviews = (
         LegalityReview.objects.in_subtree(ctx.unit)
         .filter(requested_on__year=ctx.year, status=ReviewStatus.COMPLETED)
         .exclude(reviewer_office="")
-        .values("reviewer_office")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "reviewer_office")
-        .values_list("reviewer_office", flat=True)[:2]
     )
+    offices = list(most_frequent(reviews, "reviewer_office")[:2])
     if offices:
         text += f"审查意见由{joined(offices)}书面出具。"
     return Point(

@@ -20,11 +20,10 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.urls import reverse
-from django.utils import timezone
 
 from fazhi.core.models import Unit
 from fazhi.decisions.models.reviews import ReviewStatus
-from fazhi.indicators.registry import LOWER, Indicator, Value, group, indicator
+from fazhi.indicators.registry import LOWER, Indicator, Value, cutoff, group, indicator
 from fazhi.reports.contrib import (
     Context,
     Contribution,
@@ -73,10 +72,6 @@ SECTOR_CODES = [
 ]
 
 
-def _cutoff(year: int) -> dt.date:
-    return min(dt.date(year, 12, 31), timezone.localdate())
-
-
 # --------------------------------------------------------------------------- indicators
 @group(
     "enforcement_records",
@@ -90,7 +85,7 @@ def _cutoff(year: int) -> dt.date:
     ),
 )
 def _figures(unit, year):
-    cut = _cutoff(year)
+    cut = cutoff(year)
     o, d, p = (Q(**{f"{f}__year": year}) for f in ("opened_on", "decided_on", "published_on"))
     cases = (
         EnforcementCase.objects.in_subtree(unit)
@@ -390,20 +385,13 @@ for ind in [
 
 
 # --------------------------------------------------------------------------- points
-def _yoy(ctx: Context, code: str) -> str:
-    """The change on last year, only against a year whose ledger held something (a change
-    "from 0" more often means the ledger was not kept than that nothing happened)."""
-    old = ctx.previous.get(code)
-    return ctx.yoy(code) if old is not None and old.ok and old.value else ""
-
-
 def _cases_point(ctx: Context) -> Point | None:
     if not ctx.n("enforcement.cases") and not ctx.n("enforcement.certified"):
         return None
     sentences = []
     if ctx.n("enforcement.cases"):
         s = f"全年办理行政执法案件{ctx.fig('enforcement.cases')}"
-        yoy = _yoy(ctx, "enforcement.cases")
+        yoy = ctx.yoy_if_kept("enforcement.cases")
         if yoy:
             s += f"，{yoy}"
         kinds = [f"{CaseKind(kind).label}{ctx.fig(code)}" for kind, code in KINDS if ctx.n(code)]
@@ -419,7 +407,7 @@ def _cases_point(ctx: Context) -> Point | None:
             s += f"，年内新领（换发）执法证件{ctx.fig('enforcement.certificates_issued')}"
         areas = list(
             EnforcementCertificate.objects.in_subtree(ctx.unit)
-            .filter(revoked=False, expires_on__gte=_cutoff(ctx.year))
+            .filter(revoked=False, expires_on__gte=cutoff(ctx.year))
             .exclude(area="")
             .values_list("area", flat=True)
             .distinct()

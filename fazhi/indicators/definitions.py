@@ -8,21 +8,14 @@ the mechanism's own pages and in the report is the same number.
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
-from .registry import LOWER, Indicator, IndicatorUnavailable, Value, group, indicator
+from .registry import LOWER, Indicator, IndicatorUnavailable, Value, cutoff, group, indicator
 
 D = Decimal
-
-
-def _cutoff(year: int) -> dt.date:
-    """The day a year's "still open and overdue" is judged on: 31 Dec, or today if earlier."""
-    return min(dt.date(year, 12, 31), timezone.localdate())
 
 
 def _missing(ledger: str):
@@ -55,7 +48,7 @@ def _disputes(unit, year):
         judicial_confirmed=Count("pk", filter=Q(judicial_confirmed_on__isnull=False)),
         with_level=Count("pk", filter=Q(outcome="succeeded") & ~Q(resolved_level="")),
         village=Count("pk", filter=Q(outcome="succeeded", resolved_level="village")),
-        overdue_open=Count("pk", filter=Q(status__in=open_states, mediation_due__lt=_cutoff(year))),
+        overdue_open=Count("pk", filter=Q(status__in=open_states, mediation_due__lt=cutoff(year))),
         overdue_late=Count("pk", filter=Q(ended__isnull=False, ended__gt=F("mediation_due"))),
     )
     return {
@@ -123,7 +116,7 @@ def _petitions(unit, year):
         replied=Count(
             "pk",
             filter=Q(replied_on__isnull=False)
-            | Q(replied_on__isnull=True, handling_due__lt=_cutoff(year)),
+            | Q(replied_on__isnull=True, handling_due__lt=cutoff(year)),
         ),
         on_time=Count("pk", filter=Q(replied_on_time=True)),
         rated=Count("pk", filter=~Q(satisfaction="")),
@@ -223,7 +216,7 @@ def _grid(unit, year):
             disposed=Count("pk", filter=disposed),
             on_spot=Count("pk", filter=Q(disposal="on_the_spot")),
             on_time=Count("pk", filter=disposed & Q(handled_on__lte=F("due_on"))),
-            due=Count("pk", filter=disposed | Q(due_on__lt=_cutoff(year))),
+            due=Count("pk", filter=disposed | Q(due_on__lt=cutoff(year))),
             escalated=Count("pk", filter=Q(disposal="escalated")),
         )
     )

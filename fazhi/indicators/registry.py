@@ -17,9 +17,12 @@ its report contribution states there), so the registry is complete before any re
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import timezone
 
 OK = "ok"
 NA = "na"
@@ -215,6 +218,11 @@ def _group_values(g: Group, unit, year: int) -> dict[str, Value]:
     except IndicatorUnavailable as exc:
         values = {c: Value.unavailable(exc.message) for c in g.codes}
     return {c: values.get(c) or Value.unavailable("未计算") for c in g.codes}
+
+
+def cutoff(year: int) -> dt.date:
+    """The day a year's "still open and overdue" is judged on: 31 Dec, or today if earlier."""
+    return min(dt.date(year, 12, 31), timezone.localdate())
 
 
 def meets_target(ind: Indicator, v: Value) -> bool | None:

@@ -28,6 +28,7 @@ from fazhi.reports.contrib import (
     Source,
     below_target,
     joined,
+    most_frequent,
     register,
 )
 
@@ -192,22 +193,8 @@ for ind in [
 
 
 # --------------------------------------------------------------------------- points
-def _yoy(ctx: Context, code: str) -> str:
-    """The change on last year, only against a year whose ledger held something (a change
-    "from 0" more often means the ledger was not kept than that nothing happened)."""
-    old = ctx.previous.get(code)
-    return ctx.yoy(code) if old is not None and old.ok and old.value else ""
-
-
 def _top(qs, field: str, n: int = 3) -> list[str]:
-    return [
-        v
-        for v in qs.exclude(**{field: ""})
-        .values(field)
-        .annotate(k=Count("pk"))
-        .order_by("-k", field)
-        .values_list(field, flat=True)[:n]
-    ]
+    return list(most_frequent(qs.exclude(**{field: ""}), field)[:n])
 
 
 def _advisers_point(ctx: Context) -> Point | None:
@@ -236,7 +223,7 @@ def _advisers_point(ctx: Context) -> Point | None:
         )
     if ctx.n("advisers.consultation_persons"):
         s = f"解答群众法律咨询{ctx.fig('advisers.consultation_persons')}"
-        yoy = _yoy(ctx, "advisers.consultation_persons")
+        yoy = ctx.yoy_if_kept("advisers.consultation_persons")
         if yoy:
             s += f"，{yoy}"
         topics = _top(

@@ -25,6 +25,7 @@ from fazhi.reports.contrib import (
     Source,
     below_target,
     joined,
+    most_frequent,
     register,
 )
 
@@ -114,13 +115,7 @@ for ind in [
 
 # --------------------------------------------------------------------------- points
 def _top(qs, field: str, labels, n: int = 3) -> list[str]:
-    rows = (
-        qs.values_list(field)
-        .annotate(k=Count("pk"))
-        .order_by("-k", field)
-        .values_list(field, flat=True)
-    )
-    return [str(labels(v).label) for v in rows[:n] if v and v != "other"]
+    return [str(labels(v).label) for v in most_frequent(qs, field)[:n] if v and v != "other"]
 
 
 def _disclosed(ctx: Context) -> str:

@@ -20,10 +20,9 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
-from django.utils import timezone
 
 from fazhi.core.models import Unit
-from fazhi.indicators.registry import Indicator, Value, group, indicator
+from fazhi.indicators.registry import Indicator, Value, cutoff, group, indicator
 from fazhi.reports.contrib import (
     INSPECTION_KINDS,
     Context,
@@ -53,10 +52,6 @@ from .models import (
 )
 
 D = Decimal
-
-
-def _cutoff(year: int) -> dt.date:
-    return min(dt.date(year, 12, 31), timezone.localdate())
 
 
 def _inspections(unit, year):
@@ -109,7 +104,7 @@ def _figures(unit, year):
         .aggregate(
             n=Count("pk"),
             signed_off=Count("pk", filter=signed),
-            overdue=Count("pk", filter=~signed & Q(deadline__lt=_cutoff(year))),
+            overdue=Count("pk", filter=~signed & Q(deadline__lt=cutoff(year))),
         )
     )
     out = {
@@ -437,7 +432,7 @@ def shortfalls(ctx: Context) -> list[Found]:
                 ],
             )
         )
-    if _cutoff(ctx.year) == dt.date(ctx.year, 12, 31):
+    if cutoff(ctx.year) == dt.date(ctx.year, 12, 31):
         missing = [
             r
             for r in DutyReport.objects.filter(
