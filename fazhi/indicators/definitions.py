@@ -388,17 +388,17 @@ def _optional_rate(value) -> Value:
     return Value.amount(value, 1)
 
 
-@group(
-    "learning",
-    "学法",
-    reads=(
-        "learning.Attendance",
-        "learning.Cadre",
-        "learning.ExamResult",
-        "learning.LearningSettings",
-        "learning.StudySession",
-    ),
+# every model of the learning ledger: what its figures read (here and in learning.report)
+LEARNING_READS = (
+    "learning.Attendance",
+    "learning.Cadre",
+    "learning.ExamResult",
+    "learning.LearningSettings",
+    "learning.StudySession",
 )
+
+
+@group("learning", "学法", reads=LEARNING_READS)
 def _learning(unit, year):
     try:
         from fazhi.learning import services as learning

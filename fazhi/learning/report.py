@@ -26,6 +26,7 @@ from django.db.models import Count, Q, Sum
 from django.urls import reverse
 
 from fazhi.indicators import registry
+from fazhi.indicators.definitions import LEARNING_READS
 from fazhi.indicators.registry import Indicator, Value, group, indicator, number_text
 from fazhi.reports.contrib import (
     Context,
@@ -48,17 +49,7 @@ THEME = "learning"
 
 
 # --------------------------------------------------------------------------- indicators
-@group(
-    "learning_report",
-    "学法（年度报告）",
-    reads=(
-        "learning.Attendance",
-        "learning.Cadre",
-        "learning.ExamResult",
-        "learning.LearningSettings",
-        "learning.StudySession",
-    ),
-)
+@group("learning_report", "学法（年度报告）", reads=LEARNING_READS)
 def _figures(unit, year):
     rates = services.exam_rates(unit, year)  # the exam page's own figures
     counts = (
@@ -304,7 +295,7 @@ def _named_session(ctx: Context, s: StudySession, found) -> str:
 def _hours_and_exam(ctx: Context) -> Point | None:
     """The cadres' yearly hours and the online study and exam."""
     parts, sources = [], []
-    attended = Attendance.objects.in_subtree(ctx.unit).filter(session__date__year=ctx.year)
+    attended = ctx.records(Attendance, "session__date")
     if ctx.ok("learning.cadres_40h_rate") and attended.exists():
         required = number_text(services.rules_for(ctx.unit).required_hours)
         yoy = ctx.yoy("learning.cadres_40h_rate")
