@@ -264,7 +264,7 @@ def _decisions_point(ctx: Context) -> Point | None:
 
 
 def _documents_point(ctx: Context) -> Point | None:
-    docs = NormativeDocument.objects.in_subtree(ctx.unit).filter(published_on__year=ctx.year)
+    docs = ctx.records(NormativeDocument, "published_on")
     named = list(docs.order_by("published_on", "pk")[:NAMED])
     if not named:
         return None
@@ -323,9 +323,7 @@ def _reviews_point(ctx: Context) -> Point | None:
     codes = ["reviews.conducted", "reviews.decision_documents", "reviews.contracts"]
     if ctx.n("reviews.findings"):
         text += f"审查中发现问题{ctx.fig('reviews.findings')}，已整改{ctx.fig('reviews.findings_fixed')}"
-        findings = ReviewFinding.objects.in_subtree(ctx.unit).filter(
-            review__requested_on__year=ctx.year
-        )
+        findings = ctx.records(ReviewFinding, "review__requested_on")
         common = list(most_frequent(findings, "description")[:2])
         common = [c.strip().splitlines()[0].rstrip("。；;，,")[:30] for c in common if c.strip()]
         if common:
@@ -333,8 +331,8 @@ def _reviews_point(ctx: Context) -> Point | None:
         text += "。"
         codes += ["reviews.findings", "reviews.findings_fixed"]
     reviews = (
-        LegalityReview.objects.in_subtree(ctx.unit)
-        .filter(requested_on__year=ctx.year, status=ReviewStatus.COMPLETED)
+        ctx.records(LegalityReview, "requested_on")
+        .filter(status=ReviewStatus.COMPLETED)
         .exclude(reviewer_office="")
     )
     offices = list(most_frequent(reviews, "reviewer_office")[:2])
@@ -352,7 +350,7 @@ def _reviews_point(ctx: Context) -> Point | None:
 
 
 def _matters_point(ctx: Context) -> Point | None:
-    year_qs = CollectiveDiscussion.objects.in_subtree(ctx.unit).filter(meeting_date__year=ctx.year)
+    year_qs = ctx.records(CollectiveDiscussion, "meeting_date")
     matters = list(year_qs.filter(decision__isnull=True).order_by("meeting_date", "pk")[:NAMED])
     if not matters:
         return None

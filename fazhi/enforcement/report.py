@@ -461,10 +461,7 @@ def _three_systems_point(ctx: Context) -> Point | None:
     clauses = []
     if ctx.n("enforcement.published"):
         present = set(
-            EnforcementCase.objects.in_subtree(ctx.unit)
-            .filter(published_on__year=ctx.year)
-            .values_list("kind", flat=True)
-            .distinct()
+            ctx.records(EnforcementCase, "published_on").values_list("kind", flat=True).distinct()
         )
         kinds = [CaseKind(k).label for k, _code in KINDS if k in present]
         what = f"{joined(kinds, 4)}等执法决定" if kinds else "执法决定"
@@ -613,12 +610,7 @@ def _standards_sentence(ctx: Context) -> str:
 def _visits_sentence(ctx: Context) -> str:
     if not ctx.n("enforcement.supervision_visits"):
         return ""
-    kinds = set(
-        SupervisionVisit.objects.in_subtree(ctx.unit)
-        .filter(held_on__year=ctx.year)
-        .values_list("kind", flat=True)
-        .distinct()
-    )
+    kinds = set(ctx.records(SupervisionVisit, "held_on").values_list("kind", flat=True).distinct())
     forms = "、".join(VisitKind(k).label for k in VisitKind.values if k in kinds)
     who = [
         label

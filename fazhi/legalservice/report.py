@@ -226,9 +226,7 @@ def _advisers_point(ctx: Context) -> Point | None:
         yoy = ctx.yoy_if_kept("advisers.consultation_persons")
         if yoy:
             s += f"，{yoy}"
-        topics = _top(
-            Consultation.objects.in_subtree(ctx.unit).filter(date__year=ctx.year), "topic"
-        )
+        topics = _top(ctx.records(Consultation, "date"), "topic")
         if topics:
             s += f"，咨询事项主要涉及{joined(topics)}等方面"
         clauses.append(s)
@@ -300,7 +298,7 @@ def _center_point(ctx: Context) -> Point | None:
 def _aid_point(ctx: Context) -> Point | None:
     if not ctx.n("legalaid.referrals"):
         return None
-    qs = LegalAidReferral.objects.in_subtree(ctx.unit).filter(date__year=ctx.year)
+    qs = ctx.records(LegalAidReferral, "date")
     to = _top(qs, "referred_to", 1)
     text = f"向{to[0] if to else '法律援助机构'}转介法律援助{ctx.fig('legalaid.referrals')}"
     if ctx.n("legalaid.accepted"):

@@ -119,7 +119,7 @@ def _top(qs, field: str, labels, n: int = 3) -> list[str]:
 
 
 def _disclosed(ctx: Context) -> str:
-    qs = Disclosure.objects.in_subtree(ctx.unit).filter(published_on__year=ctx.year)
+    qs = ctx.records(Disclosure, "published_on")
     text = f"全年主动公开政府信息{ctx.fig('openness.disclosed')}"
     cats = _top(qs, "category", Category)
     if cats:

@@ -283,7 +283,7 @@ def event_source(ev: PublicityEvent) -> Source:
 
 
 def _events(ctx: Context):
-    return PublicityEvent.objects.in_subtree(ctx.unit).filter(date__year=ctx.year)
+    return ctx.records(PublicityEvent, "date")
 
 
 # --------------------------------------------------------------------------- points
@@ -512,8 +512,7 @@ def _liaisons_and_models(ctx: Context) -> Point | None:
         lead.append("培育“法律明白人”队伍")
     topics: dict[str, LiaisonTraining] = {}
     for t in (
-        LiaisonTraining.objects.in_subtree(ctx.unit)
-        .filter(date__year=ctx.year)
+        ctx.records(LiaisonTraining, "date")
         .only("pk", "date", "topic", "trainer")
         .order_by("date", "pk")[:200]
     ):

@@ -256,6 +256,10 @@ class Context:
             f"较上年{'增加' if diff > 0 else '减少'}{registry.number_text(abs(diff))}{ind.measure}"
         )
 
+    def records(self, model, dated: str):
+        """``model``'s records in the unit's subtree whose ``dated`` field falls in the year."""
+        return model.objects.in_subtree(self.unit).filter(**{f"{dated}__year": self.year})
+
     def yoy_if_kept(self, code: str) -> str:
         """``yoy``, only against a year whose ledger held something (a change "from 0" more
         often means the ledger was not kept than that nothing happened)."""
