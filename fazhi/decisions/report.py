@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
 
-from fazhi.indicators.registry import Indicator, Value, group, indicator
+from fazhi.indicators.registry import Indicator, Value, group, indicator, year_records
 from fazhi.reports.contrib import (
     Context,
     Contribution,
@@ -64,16 +64,12 @@ NAMED = 3  # records named in one sentence ("《甲》《乙》《丙》等N项"
     ),
 )
 def _figures(unit, year):
-    decided = MajorDecision.objects.in_subtree(unit).filter(decided_on__year=year).count()
-    published = NormativeDocument.objects.in_subtree(unit).filter(published_on__year=year).count()
+    decided = year_records(MajorDecision, unit, year, "decided_on").count()
+    published = year_records(NormativeDocument, unit, year, "published_on").count()
     done = Q(status=ReviewStatus.COMPLETED)
-    reviews = (
-        LegalityReview.objects.in_subtree(unit)
-        .filter(requested_on__year=year)
-        .aggregate(
-            policy=Count(
-                "pk", filter=done & Q(subject_kind__in=(SubjectKind.DECISION, SubjectKind.DOCUMENT))
-            )
+    reviews = year_records(LegalityReview, unit, year, "requested_on").aggregate(
+        policy=Count(
+            "pk", filter=done & Q(subject_kind__in=(SubjectKind.DECISION, SubjectKind.DOCUMENT))
         )
     )
     contracts = (
@@ -186,7 +182,7 @@ def _chain(d: MajorDecision, reviewed: set[str]) -> tuple[str, ...]:
 def _decisions_point(ctx: Context) -> Point | None:
     unit, year = ctx.unit, ctx.year
     catalog = DecisionCatalog.objects.filter(unit=unit, year=year).first()
-    decided_qs = MajorDecision.objects.in_subtree(unit).filter(decided_on__year=year)
+    decided_qs = year_records(MajorDecision, unit, year, "decided_on")
     decided = list(
         decided_qs.order_by("decided_on", "pk").prefetch_related("steps", "discussions")[:NAMED]
     )

@@ -23,7 +23,15 @@ from django.urls import reverse
 
 from fazhi.core.models import Unit
 from fazhi.decisions.models.reviews import ReviewStatus
-from fazhi.indicators.registry import LOWER, Indicator, Value, cutoff, group, indicator
+from fazhi.indicators.registry import (
+    LOWER,
+    Indicator,
+    Value,
+    cutoff,
+    group,
+    indicator,
+    year_records,
+)
 from fazhi.reports.contrib import (
     Context,
     Contribution,
@@ -124,23 +132,15 @@ def _figures(unit, year):
             filter=Q(issued_on__lte=dt.date(year, 12, 31), expires_on__gte=dt.date(year, 1, 1)),
         ),
     )
-    recon = (
-        Reconsideration.objects.in_subtree(unit)
-        .filter(received_on__year=year)
-        .aggregate(
-            n=Count("pk"),
-            concluded=Count("pk", filter=Q(status=ChallengeStatus.CONCLUDED)),
-            corrected=Count("pk", filter=Q(outcome__in=list(CORRECTING)) | Q(corrected=True)),
-        )
+    recon = year_records(Reconsideration, unit, year, "received_on").aggregate(
+        n=Count("pk"),
+        concluded=Count("pk", filter=Q(status=ChallengeStatus.CONCLUDED)),
+        corrected=Count("pk", filter=Q(outcome__in=list(CORRECTING)) | Q(corrected=True)),
     )
-    lit = (
-        Litigation.objects.in_subtree(unit)
-        .filter(received_on__year=year)
-        .aggregate(
-            n=Count("pk"),
-            heard=Count("pk", filter=Q(hearing_on__isnull=False)),
-            appeared=Count("pk", filter=Q(hearing_on__isnull=False, head_appeared=True)),
-        )
+    lit = year_records(Litigation, unit, year, "received_on").aggregate(
+        n=Count("pk"),
+        heard=Count("pk", filter=Q(hearing_on__isnull=False)),
+        appeared=Count("pk", filter=Q(hearing_on__isnull=False, head_appeared=True)),
     )
     kept = bool(cases["n"] or recon["n"] or lit["n"] or held["in_force"])
 
@@ -271,26 +271,18 @@ def _supervision_figures(unit, year):
         .filter(Q(adopted_on__year=year) | Q(revised_on__year=year))
         .count()
     )
-    visits = (
-        SupervisionVisit.objects.in_subtree(unit)
-        .filter(held_on__year=year)
-        .aggregate(
-            n=Count("pk"),
-            deputies=Sum("deputies"),
-            members=Sum("members"),
-            opinions=Sum("opinions"),
-        )
+    visits = year_records(SupervisionVisit, unit, year, "held_on").aggregate(
+        n=Count("pk"),
+        deputies=Sum("deputies"),
+        members=Sum("members"),
+        opinions=Sum("opinions"),
     )
-    trainings = (
-        StaffTraining.objects.in_subtree(unit)
-        .filter(held_on__year=year)
-        .aggregate(
-            n=Count("pk", filter=Q(is_exam=False)),
-            trained=Sum("attendees", filter=Q(is_exam=False)),
-            exams=Count("pk", filter=Q(is_exam=True)),
-            takers=Sum("attendees", filter=Q(is_exam=True, passed__isnull=False)),
-            passed=Sum("passed", filter=Q(is_exam=True)),
-        )
+    trainings = year_records(StaffTraining, unit, year, "held_on").aggregate(
+        n=Count("pk", filter=Q(is_exam=False)),
+        trained=Sum("attendees", filter=Q(is_exam=False)),
+        exams=Count("pk", filter=Q(is_exam=True)),
+        takers=Sum("attendees", filter=Q(is_exam=True, passed__isnull=False)),
+        passed=Sum("passed", filter=Q(is_exam=True)),
     )
     posts = list(
         Responsibility.objects.in_subtree(unit)
@@ -541,10 +533,8 @@ def _replied_on_time(unit: Unit, year: int) -> bool:
     """Every challenge of the year replied to, and every reply on time (at least one)."""
     total = replied = 0
     for model in (Reconsideration, Litigation):
-        agg = (
-            model.objects.in_subtree(unit)
-            .filter(received_on__year=year)
-            .aggregate(n=Count("pk"), ok=Count("pk", filter=Q(replied_on_time=True)))
+        agg = year_records(model, unit, year, "received_on").aggregate(
+            n=Count("pk"), ok=Count("pk", filter=Q(replied_on_time=True))
         )
         total += agg["n"]
         replied += agg["ok"]

@@ -13,7 +13,16 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 
-from .registry import LOWER, Indicator, IndicatorUnavailable, Value, cutoff, group, indicator
+from .registry import (
+    LOWER,
+    Indicator,
+    IndicatorUnavailable,
+    Value,
+    cutoff,
+    group,
+    indicator,
+    year_records,
+)
 
 D = Decimal
 
@@ -32,7 +41,7 @@ def _disputes(unit, year):
         from fazhi.disputes.models import Dispute
     except ImportError:
         raise _missing("矛盾纠纷")
-    qs = Dispute.objects.in_subtree(unit).filter(registered_on__year=year)
+    qs = year_records(Dispute, unit, year, "registered_on")
     open_states = ("registered", "assigned", "mediating")
     agg = qs.annotate(ended=Coalesce("agreement_on", "terminated_on", "closed_on")).aggregate(
         mediated=Count("pk"),
@@ -158,15 +167,11 @@ def _hotline(unit, year):
         from fazhi.disputes.models import HotlineAppeal
     except ImportError:
         raise _missing("热线诉求")
-    agg = (
-        HotlineAppeal.objects.in_subtree(unit)
-        .filter(received_on__year=year)
-        .aggregate(
-            received=Count("pk"),
-            completed=Count("pk", filter=Q(status="completed")),
-            rated=Count("pk", filter=~Q(satisfaction="")),
-            satisfied=Count("pk", filter=Q(satisfaction__in=("satisfied", "basic"))),
-        )
+    agg = year_records(HotlineAppeal, unit, year, "received_on").aggregate(
+        received=Count("pk"),
+        completed=Count("pk", filter=Q(status="completed")),
+        rated=Count("pk", filter=~Q(satisfaction="")),
+        satisfied=Count("pk", filter=Q(satisfaction__in=("satisfied", "basic"))),
     )
     return {
         "hotline.received": Value.count(agg["received"]),
@@ -208,17 +213,13 @@ def _grid(unit, year):
     except ImportError:
         raise _missing("网格事件")
     disposed = Q(handled_on__isnull=False)
-    agg = (
-        GridCase.objects.in_subtree(unit)
-        .filter(reported_on__year=year)
-        .aggregate(
-            reported=Count("pk"),
-            disposed=Count("pk", filter=disposed),
-            on_spot=Count("pk", filter=Q(disposal="on_the_spot")),
-            on_time=Count("pk", filter=disposed & Q(handled_on__lte=F("due_on"))),
-            due=Count("pk", filter=disposed | Q(due_on__lt=cutoff(year))),
-            escalated=Count("pk", filter=Q(disposal="escalated")),
-        )
+    agg = year_records(GridCase, unit, year, "reported_on").aggregate(
+        reported=Count("pk"),
+        disposed=Count("pk", filter=disposed),
+        on_spot=Count("pk", filter=Q(disposal="on_the_spot")),
+        on_time=Count("pk", filter=disposed & Q(handled_on__lte=F("due_on"))),
+        due=Count("pk", filter=disposed | Q(due_on__lt=cutoff(year))),
+        escalated=Count("pk", filter=Q(disposal="escalated")),
     )
     return {
         "grid.reported": Value.count(agg["reported"]),
@@ -271,9 +272,7 @@ def _decisions(unit, year):
     except ImportError:
         raise _missing("依法决策")
     decided = list(
-        MajorDecision.objects.in_subtree(unit)
-        .filter(decided_on__year=year)
-        .values_list("pk", flat=True)
+        year_records(MajorDecision, unit, year, "decided_on").values_list("pk", flat=True)
     )
     reviewed = (
         LegalityReview.objects.filter(
@@ -287,18 +286,16 @@ def _decisions(unit, year):
         if decided
         else 0
     )
-    docs = (
-        NormativeDocument.objects.in_subtree(unit)
-        .filter(published_on__year=year)
-        .aggregate(published=Count("pk"), on_time=Count("pk", filter=Q(filed_on_time=True)))
+    docs = year_records(NormativeDocument, unit, year, "published_on").aggregate(
+        published=Count("pk"), on_time=Count("pk", filter=Q(filed_on_time=True))
     )
-    reviews = LegalityReview.objects.in_subtree(unit).filter(requested_on__year=year)
+    reviews = year_records(LegalityReview, unit, year, "requested_on")
     agg = reviews.aggregate(
         conducted=Count("pk", filter=Q(status="completed")),
     )
     from fazhi.decisions.models import ReviewFinding
 
-    findings = ReviewFinding.objects.in_subtree(unit).filter(review__requested_on__year=year)
+    findings = year_records(ReviewFinding, unit, year, "review__requested_on")
     return {
         "decisions.legality_review_coverage": Value.rate(reviewed, len(decided)),
         "documents.filed_on_time_rate": Value.rate(docs["on_time"], docs["published"]),

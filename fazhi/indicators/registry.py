@@ -220,6 +220,11 @@ def _group_values(g: Group, unit, year: int) -> dict[str, Value]:
     return {c: values.get(c) or Value.unavailable("未计算") for c in g.codes}
 
 
+def year_records(model, unit, year: int, dated: str):
+    """``model``'s records in ``unit``'s subtree whose ``dated`` field falls in ``year``."""
+    return model.objects.in_subtree(unit).filter(**{f"{dated}__year": year})
+
+
 def cutoff(year: int) -> dt.date:
     """The day a year's "still open and overdue" is judged on: 31 Dec, or today if earlier."""
     return min(dt.date(year, 12, 31), timezone.localdate())

@@ -27,7 +27,7 @@ from django.urls import reverse
 
 from fazhi.indicators import registry
 from fazhi.indicators.definitions import LEARNING_READS
-from fazhi.indicators.registry import Indicator, Value, group, indicator, number_text
+from fazhi.indicators.registry import Indicator, Value, group, indicator, number_text, year_records
 from fazhi.reports.contrib import (
     Context,
     Contribution,
@@ -52,15 +52,11 @@ THEME = "learning"
 @group("learning_report", "学法（年度报告）", reads=LEARNING_READS)
 def _figures(unit, year):
     rates = services.exam_rates(unit, year)  # the exam page's own figures
-    counts = (
-        StudySession.objects.in_subtree(unit)
-        .filter(date__year=year)
-        .aggregate(
-            leadership=Count("pk", filter=Q(leadership_group=True)),
-            seminars=Count("pk", filter=Q(kind=SessionKind.SEMINAR)),
-            party_lectures=Count("pk", filter=Q(kind=SessionKind.PARTY_LECTURE)),
-            law_lectures=Count("pk", filter=Q(kind=SessionKind.LAW_LECTURE)),
-        )
+    counts = year_records(StudySession, unit, year, "date").aggregate(
+        leadership=Count("pk", filter=Q(leadership_group=True)),
+        seminars=Count("pk", filter=Q(kind=SessionKind.SEMINAR)),
+        party_lectures=Count("pk", filter=Q(kind=SessionKind.PARTY_LECTURE)),
+        law_lectures=Count("pk", filter=Q(kind=SessionKind.LAW_LECTURE)),
     )
     return {
         "learning.leadership_sessions": Value.count(counts["leadership"]),

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from fazhi.core.models import Unit
 from fazhi.core.models.units import VILLAGE_KINDS
-from fazhi.indicators.registry import LOWER, Indicator, Value, group, indicator
+from fazhi.indicators.registry import LOWER, Indicator, Value, group, indicator, year_records
 from fazhi.reports.contrib import (
     Context,
     Contribution,
@@ -82,45 +82,27 @@ def _covered(unit, year) -> int:
 def _figures(unit, year):
     advisers = _in_force(unit, year).count()
     covered = _covered(unit, year)
-    shifts = (
-        DutyShift.objects.in_subtree(unit)
-        .filter(date__year=year)
-        .aggregate(
-            held=Count("pk", filter=Q(status=ShiftStatus.HELD)),
-            hours=Sum("hours", filter=Q(status=ShiftStatus.HELD)),
-            missed=Count("pk", filter=Q(status=ShiftStatus.MISSED)),
-        )
+    shifts = year_records(DutyShift, unit, year, "date").aggregate(
+        held=Count("pk", filter=Q(status=ShiftStatus.HELD)),
+        hours=Sum("hours", filter=Q(status=ShiftStatus.HELD)),
+        missed=Count("pk", filter=Q(status=ShiftStatus.MISSED)),
     )
-    consult = (
-        Consultation.objects.in_subtree(unit)
-        .filter(date__year=year)
-        .aggregate(
-            all_persons=Sum("persons"),
-            business=Sum("persons", filter=Q(category__in=BUSINESS_CATEGORIES)),
-        )
+    consult = year_records(Consultation, unit, year, "date").aggregate(
+        all_persons=Sum("persons"),
+        business=Sum("persons", filter=Q(category__in=BUSINESS_CATEGORIES)),
     )
     persons = consult["all_persons"]
-    visits = (
-        EnterpriseVisit.objects.in_subtree(unit)
-        .filter(date__year=year)
-        .aggregate(
-            n=Count("pk"),
-            enterprises=Count("enterprise", distinct=True),
-            served=Sum("persons"),
-        )
+    visits = year_records(EnterpriseVisit, unit, year, "date").aggregate(
+        n=Count("pk"),
+        enterprises=Count("enterprise", distinct=True),
+        served=Sum("persons"),
     )
-    center = (
-        ServiceCenterDay.objects.in_subtree(unit)
-        .filter(date__year=year)
-        .aggregate(days=Count("pk"), visits=Sum("visits"), self_service=Sum("self_service"))
+    center = year_records(ServiceCenterDay, unit, year, "date").aggregate(
+        days=Count("pk"), visits=Sum("visits"), self_service=Sum("self_service")
     )
-    aid = (
-        LegalAidReferral.objects.in_subtree(unit)
-        .filter(date__year=year)
-        .aggregate(
-            n=Count("pk"),
-            accepted=Count("pk", filter=Q(outcome__in=(AidOutcome.ACCEPTED, AidOutcome.CLOSED))),
-        )
+    aid = year_records(LegalAidReferral, unit, year, "date").aggregate(
+        n=Count("pk"),
+        accepted=Count("pk", filter=Q(outcome__in=(AidOutcome.ACCEPTED, AidOutcome.CLOSED))),
     )
     return {
         "advisers.count": Value.count(advisers),

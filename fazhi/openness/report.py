@@ -16,7 +16,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from fazhi.indicators.registry import LOWER, Indicator, Value, group, indicator
+from fazhi.indicators.registry import LOWER, Indicator, Value, group, indicator, year_records
 from fazhi.reports.contrib import (
     Context,
     Contribution,
@@ -48,8 +48,8 @@ OUTCOME_CODES = {
 @group(G, "政务公开", reads=("openness.Disclosure", "openness.InformationRequest"))
 def _figures(unit, year):
     end = min(dt.date(year, 12, 31), timezone.localdate())
-    disclosed = Disclosure.objects.in_subtree(unit).filter(published_on__year=year).count()
-    qs = Request.objects.in_subtree(unit).filter(received_on__year=year)
+    disclosed = year_records(Disclosure, unit, year, "published_on").count()
+    qs = year_records(Request, unit, year, "received_on")
     agg = qs.aggregate(
         received=Count("pk"),
         replied=Count("pk", filter=Q(replied_on__isnull=False)),

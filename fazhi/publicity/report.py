@@ -29,7 +29,7 @@ from django.urls import reverse
 from fazhi.core.models import Unit
 from fazhi.core.models.units import VILLAGE_KINDS
 from fazhi.indicators import registry
-from fazhi.indicators.registry import Indicator, Value, group, indicator
+from fazhi.indicators.registry import Indicator, Value, group, indicator, year_records
 from fazhi.reports.contrib import (
     Context,
     Contribution,
@@ -88,23 +88,17 @@ def _liaisons(unit, year: int):
     ),
 )
 def _figures(unit, year):
-    events = (
-        PublicityEvent.objects.in_subtree(unit)
-        .filter(date__year=year)
-        .aggregate(
-            themed=Count("pk", filter=~Q(theme=Theme.FREE)),
-            materials=Sum("materials", default=0),
-            banners=Sum("banners", default=0),
-            posters=Sum("posters", default=0),
-            led_screens=Sum("led_screens", default=0),
-            consultations=Sum("consultations", default=0),
-            duty_events=Count("pk", filter=Q(duty__isnull=False)),
-        )
+    events = year_records(PublicityEvent, unit, year, "date").aggregate(
+        themed=Count("pk", filter=~Q(theme=Theme.FREE)),
+        materials=Sum("materials", default=0),
+        banners=Sum("banners", default=0),
+        posters=Sum("posters", default=0),
+        led_screens=Sum("led_screens", default=0),
+        consultations=Sum("consultations", default=0),
+        duty_events=Count("pk", filter=Q(duty__isnull=False)),
     )
-    trainings = (
-        LiaisonTraining.objects.in_subtree(unit)
-        .filter(date__year=year)
-        .aggregate(n=Count("pk", distinct=True), trained=Count("liaisons"))
+    trainings = year_records(LiaisonTraining, unit, year, "date").aggregate(
+        n=Count("pk", distinct=True), trained=Count("liaisons")
     )
     titled = (
         ModelVillage.objects.in_subtree(unit)

@@ -258,7 +258,7 @@ class Context:
 
     def records(self, model, dated: str):
         """``model``'s records in the unit's subtree whose ``dated`` field falls in the year."""
-        return model.objects.in_subtree(self.unit).filter(**{f"{dated}__year": self.year})
+        return registry.year_records(model, self.unit, self.year, dated)
 
     def yoy_if_kept(self, code: str) -> str:
         """``yoy``, only against a year whose ledger held something (a change "from 0" more
