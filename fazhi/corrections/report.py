@@ -137,11 +137,11 @@ def _figures(unit, year):
 
 
 for _ind in (
-    Indicator("corrections.community_total", "在册社区矫正对象", "人", G, phrase="在册社区矫正对象"),
-    Indicator("corrections.community_new", "新接收社区矫正对象", "人", G, phrase="新接收社区矫正对象"),
+    Indicator("corrections.community_total", "在册社区矫正对象", "人", G),
+    Indicator("corrections.community_new", "新接收社区矫正对象", "人", G),
     Indicator("corrections.community_released", "期满解除社区矫正", "人", G, phrase="期满解除矫正"),
-    Indicator("corrections.released_total", "在册安置帮教对象", "人", G, phrase="在册安置帮教对象"),
-    Indicator("corrections.released_new", "新衔接刑满释放人员", "人", G, phrase="新衔接刑满释放人员"),
+    Indicator("corrections.released_total", "在册安置帮教对象", "人", G),
+    Indicator("corrections.released_new", "新衔接刑满释放人员", "人", G),
     Indicator("corrections.reported_on_time", "社区矫正对象按期报到率", "%", G, kind="rate", decimals=1, phrase="按期报到率"),
     Indicator("corrections.report_late", "超期报到的社区矫正对象", "人", G, direction=LOWER, target=0, phrase="超期报到"),
     Indicator("corrections.report_overdue", "逾期未报到的社区矫正对象", "人", G, direction=LOWER, target=0, phrase="逾期未报到"),

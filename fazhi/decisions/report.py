@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
 
-from fazhi.indicators.registry import Indicator, Value, group, indicator
+from fazhi.indicators.registry import Indicator, Value, group, indicator, year_records
 from fazhi.reports.contrib import (
     Context,
     Contribution,
@@ -28,6 +28,7 @@ from fazhi.reports.contrib import (
     below_target,
     day,
     joined,
+    most_frequent,
     register,
     title,
 )
@@ -63,16 +64,12 @@ NAMED = 3  # records named in one sentence ("《甲》《乙》《丙》等N项"
     ),
 )
 def _figures(unit, year):
-    decided = MajorDecision.objects.in_subtree(unit).filter(decided_on__year=year).count()
-    published = NormativeDocument.objects.in_subtree(unit).filter(published_on__year=year).count()
+    decided = year_records(MajorDecision, unit, year, "decided_on").count()
+    published = year_records(NormativeDocument, unit, year, "published_on").count()
     done = Q(status=ReviewStatus.COMPLETED)
-    reviews = (
-        LegalityReview.objects.in_subtree(unit)
-        .filter(requested_on__year=year)
-        .aggregate(
-            policy=Count(
-                "pk", filter=done & Q(subject_kind__in=(SubjectKind.DECISION, SubjectKind.DOCUMENT))
-            )
+    reviews = year_records(LegalityReview, unit, year, "requested_on").aggregate(
+        policy=Count(
+            "pk", filter=done & Q(subject_kind__in=(SubjectKind.DECISION, SubjectKind.DOCUMENT))
         )
     )
     contracts = (
@@ -107,27 +104,11 @@ def _figures(unit, year):
 
 
 G = "decision_records"
-indicator(Indicator("decisions.count", "作出重大行政决策", "项", G, phrase="作出重大行政决策"))
-indicator(
-    Indicator(
-        "decisions.matters",
-        "集体讨论决定“三重一大”事项",
-        "项",
-        G,
-        phrase="集体讨论决定“三重一大”事项",
-    )
-)
-indicator(Indicator("documents.published", "制发规范性文件", "件", G, phrase="制发规范性文件"))
-indicator(
-    Indicator(
-        "reviews.decision_documents",
-        "审查重大行政决策和规范性文件",
-        "件",
-        G,
-        phrase="审查重大行政决策和规范性文件",
-    )
-)
-indicator(Indicator("reviews.contracts", "审查合同", "份", G, phrase="审查合同"))
+indicator(Indicator("decisions.count", "作出重大行政决策", "项", G))
+indicator(Indicator("decisions.matters", "集体讨论决定“三重一大”事项", "项", G))
+indicator(Indicator("documents.published", "制发规范性文件", "件", G))
+indicator(Indicator("reviews.decision_documents", "审查重大行政决策和规范性文件", "件", G))
+indicator(Indicator("reviews.contracts", "审查合同", "份", G))
 indicator(
     Indicator(
         "reviews.contract_amount",
@@ -139,15 +120,7 @@ indicator(
         decimals=2,
     )
 )
-indicator(
-    Indicator(
-        "reviews.contract_changes",
-        "合同审查提出修改意见",
-        "份",
-        G,
-        phrase="合同审查提出修改意见",
-    )
-)
+indicator(Indicator("reviews.contract_changes", "合同审查提出修改意见", "份", G))
 indicator(
     Indicator(
         "reviews.findings_fixed",
@@ -209,7 +182,7 @@ def _chain(d: MajorDecision, reviewed: set[str]) -> tuple[str, ...]:
 def _decisions_point(ctx: Context) -> Point | None:
     unit, year = ctx.unit, ctx.year
     catalog = DecisionCatalog.objects.filter(unit=unit, year=year).first()
-    decided_qs = MajorDecision.objects.in_subtree(unit).filter(decided_on__year=year)
+    decided_qs = year_records(MajorDecision, unit, year, "decided_on")
     decided = list(
         decided_qs.order_by("decided_on", "pk").prefetch_related("steps", "discussions")[:NAMED]
     )
@@ -287,7 +260,7 @@ def _decisions_point(ctx: Context) -> Point | None:
 
 
 def _documents_point(ctx: Context) -> Point | None:
-    docs = NormativeDocument.objects.in_subtree(ctx.unit).filter(published_on__year=ctx.year)
+    docs = ctx.records(NormativeDocument, "published_on")
     named = list(docs.order_by("published_on", "pk")[:NAMED])
     if not named:
         return None
@@ -346,28 +319,19 @@ def _reviews_point(ctx: Context) -> Point | None:
     codes = ["reviews.conducted", "reviews.decision_documents", "reviews.contracts"]
     if ctx.n("reviews.findings"):
         text += f"审查中发现问题{ctx.fig('reviews.findings')}，已整改{ctx.fig('reviews.findings_fixed')}"
-        common = list(
-            ReviewFinding.objects.in_subtree(ctx.unit)
-            .filter(review__requested_on__year=ctx.year)
-            .values("description")
-            .annotate(n=Count("pk"))
-            .order_by("-n", "description")
-            .values_list("description", flat=True)[:2]
-        )
+        findings = ctx.records(ReviewFinding, "review__requested_on")
+        common = list(most_frequent(findings, "description")[:2])
         common = [c.strip().splitlines()[0].rstrip("。；;，,")[:30] for c in common if c.strip()]
         if common:
             text += f"，主要是{joined(common)}等问题"
         text += "。"
         codes += ["reviews.findings", "reviews.findings_fixed"]
-    offices = list(
-        LegalityReview.objects.in_subtree(ctx.unit)
-        .filter(requested_on__year=ctx.year, status=ReviewStatus.COMPLETED)
+    reviews = (
+        ctx.records(LegalityReview, "requested_on")
+        .filter(status=ReviewStatus.COMPLETED)
         .exclude(reviewer_office="")
-        .values("reviewer_office")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "reviewer_office")
-        .values_list("reviewer_office", flat=True)[:2]
     )
+    offices = list(most_frequent(reviews, "reviewer_office")[:2])
     if offices:
         text += f"审查意见由{joined(offices)}书面出具。"
     return Point(
@@ -382,7 +346,7 @@ def _reviews_point(ctx: Context) -> Point | None:
 
 
 def _matters_point(ctx: Context) -> Point | None:
-    year_qs = CollectiveDiscussion.objects.in_subtree(ctx.unit).filter(meeting_date__year=ctx.year)
+    year_qs = ctx.records(CollectiveDiscussion, "meeting_date")
     matters = list(year_qs.filter(decision__isnull=True).order_by("meeting_date", "pk")[:NAMED])
     if not matters:
         return None

@@ -85,7 +85,7 @@ def _assistance(unit, year):
     }
 
 
-indicator(Indicator("disputes.judicial_assistance", "司法救助", "人次", GA, phrase="司法救助"))
+indicator(Indicator("disputes.judicial_assistance", "司法救助", "人次", GA))
 indicator(
     Indicator(
         "disputes.judicial_assistance_amount",

@@ -28,7 +28,6 @@ from decimal import Decimal
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
 
 from fazhi.indicators import registry
 from fazhi.indicators.registry import (
@@ -51,6 +50,7 @@ from fazhi.reports.contrib import (
     below_target,
     day,
     joined,
+    most_frequent,
     register,
 )
 
@@ -86,11 +86,6 @@ SATISFIED = ("satisfied", "basic")  # 满意、基本满意, as petitions.satisf
 
 def _span(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
-
-
-def _cutoff(year: int) -> dt.date:
-    """The day "still open and overdue" is judged on: 31 Dec, or today if earlier."""
-    return min(dt.date(year, 12, 31), timezone.localdate())
 
 
 # --------------------------------------------------------------------------- indicators
@@ -207,7 +202,6 @@ indicator(
         "petitions_report",
         direction=LOWER,
         target=Decimal(0),
-        phrase="未化解信访积案",
     )
 )
 indicator(
@@ -230,14 +224,7 @@ indicator(
     )
 )
 indicator(
-    Indicator(
-        "disputes.petitions_over_level",
-        "越级访",
-        "件",
-        "petitions_report",
-        direction=LOWER,
-        phrase="越级访",
-    )
+    Indicator("disputes.petitions_over_level", "越级访", "件", "petitions_report", direction=LOWER)
 )
 for _level, _label in OverLevel.choices:
     indicator(
@@ -257,7 +244,6 @@ indicator(
         "%",
         "petitions_report",
         kind="rate",
-        phrase="初信初访满意率",
     )
 )
 
@@ -643,15 +629,10 @@ def _petitions_point(ctx: Context) -> Point | None:
         if received_text:
             received_text += f"，另在信访件办理中接访{fig('petitions.leader_received')}"
         else:
-            posts = list(
-                qs.exclude(leader_name="")
-                .exclude(leader_post="")
-                .filter(receptions__isnull=True)
-                .values("leader_post")
-                .annotate(n=Count("pk"))
-                .order_by("-n", "leader_post")
-                .values_list("leader_post", flat=True)[:4]
+            alone = (
+                qs.exclude(leader_name="").exclude(leader_post="").filter(receptions__isnull=True)
             )
+            posts = list(most_frequent(alone, "leader_post")[:4])
             received_text = (
                 f"{who_received(ctx, posts)}带头接访下访{fig('petitions.leader_received')}，"
                 "面对面听取群众诉求"
@@ -725,12 +706,7 @@ def _hotline_point(ctx: Context) -> Point | None:
     fig = ctx.fig
     start, end = _span(ctx.year)
     qs = HotlineAppeal.objects.in_subtree(ctx.unit).filter(received_on__range=(start, end))
-    lines = list(
-        qs.values("line")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "line")
-        .values_list("line", flat=True)
-    )
+    lines = list(most_frequent(qs, "line"))
     line = "、".join(lines[:2]) + ("等" if len(lines) > 2 else "")
     agg = qs.aggregate(
         redo=Count("pk", filter=Q(redo_count__gt=0)),
@@ -937,7 +913,7 @@ BACKLOG_CAUSES = [
 def shortfalls(ctx: Context) -> list[Found]:
     out = below_target(ctx, RATE_CODES, THEME, _suggestions(ctx), _plans(ctx))
     start, end = _span(ctx.year)
-    cutoff = _cutoff(ctx.year)
+    cutoff = registry.cutoff(ctx.year)
     when = "年底" if cutoff == end else f"{day(cutoff)}"
     if ctx.n("disputes.overdue"):
         agg = (

@@ -20,11 +20,18 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.urls import reverse
-from django.utils import timezone
 
 from fazhi.core.models import Unit
 from fazhi.decisions.models.reviews import ReviewStatus
-from fazhi.indicators.registry import LOWER, Indicator, Value, group, indicator
+from fazhi.indicators.registry import (
+    LOWER,
+    Indicator,
+    Value,
+    cutoff,
+    group,
+    indicator,
+    year_records,
+)
 from fazhi.reports.contrib import (
     Context,
     Contribution,
@@ -73,10 +80,6 @@ SECTOR_CODES = [
 ]
 
 
-def _cutoff(year: int) -> dt.date:
-    return min(dt.date(year, 12, 31), timezone.localdate())
-
-
 # --------------------------------------------------------------------------- indicators
 @group(
     "enforcement_records",
@@ -90,7 +93,7 @@ def _cutoff(year: int) -> dt.date:
     ),
 )
 def _figures(unit, year):
-    cut = _cutoff(year)
+    cut = cutoff(year)
     o, d, p = (Q(**{f"{f}__year": year}) for f in ("opened_on", "decided_on", "published_on"))
     cases = (
         EnforcementCase.objects.in_subtree(unit)
@@ -129,23 +132,15 @@ def _figures(unit, year):
             filter=Q(issued_on__lte=dt.date(year, 12, 31), expires_on__gte=dt.date(year, 1, 1)),
         ),
     )
-    recon = (
-        Reconsideration.objects.in_subtree(unit)
-        .filter(received_on__year=year)
-        .aggregate(
-            n=Count("pk"),
-            concluded=Count("pk", filter=Q(status=ChallengeStatus.CONCLUDED)),
-            corrected=Count("pk", filter=Q(outcome__in=list(CORRECTING)) | Q(corrected=True)),
-        )
+    recon = year_records(Reconsideration, unit, year, "received_on").aggregate(
+        n=Count("pk"),
+        concluded=Count("pk", filter=Q(status=ChallengeStatus.CONCLUDED)),
+        corrected=Count("pk", filter=Q(outcome__in=list(CORRECTING)) | Q(corrected=True)),
     )
-    lit = (
-        Litigation.objects.in_subtree(unit)
-        .filter(received_on__year=year)
-        .aggregate(
-            n=Count("pk"),
-            heard=Count("pk", filter=Q(hearing_on__isnull=False)),
-            appeared=Count("pk", filter=Q(hearing_on__isnull=False, head_appeared=True)),
-        )
+    lit = year_records(Litigation, unit, year, "received_on").aggregate(
+        n=Count("pk"),
+        heard=Count("pk", filter=Q(hearing_on__isnull=False)),
+        appeared=Count("pk", filter=Q(hearing_on__isnull=False, head_appeared=True)),
     )
     kept = bool(cases["n"] or recon["n"] or lit["n"] or held["in_force"])
 
@@ -182,35 +177,21 @@ def _figures(unit, year):
 
 G = "enforcement_records"
 for ind in [
-    Indicator("enforcement.cases", "办理行政执法案件", "件", G, phrase="办理行政执法案件"),
+    Indicator("enforcement.cases", "办理行政执法案件", "件", G),
     Indicator("enforcement.penalties", "行政处罚案件", "件", G, phrase="行政处罚"),
     Indicator("enforcement.inspections", "行政检查案件", "件", G, phrase="行政检查"),
     Indicator("enforcement.coercions", "行政强制案件", "件", G, phrase="行政强制"),
     Indicator("enforcement.licenses", "行政许可案件", "件", G, phrase="行政许可"),
-    Indicator(
-        "enforcement.fines", "罚没金额", "万元", G, kind="amount", phrase="罚没金额", decimals=2
-    ),
-    Indicator("enforcement.published", "公示行政执法决定", "件", G, phrase="公示行政执法决定"),
+    Indicator("enforcement.fines", "罚没金额", "万元", G, kind="amount", decimals=2),
+    Indicator("enforcement.published", "公示行政执法决定", "件", G),
     Indicator(
         "enforcement.recorded", "留存执法全过程记录的案件", "件", G, phrase="留存执法全过程记录"
     ),
-    Indicator("enforcement.major", "作出重大执法决定", "件", G, phrase="作出重大执法决定"),
-    Indicator(
-        "enforcement.major_reviewed",
-        "经法制审核的重大执法决定",
-        "件",
-        G,
-        phrase="经法制审核的重大执法决定",
-    ),
-    Indicator("enforcement.hearings", "举行行政执法听证", "次", G, phrase="举行行政执法听证"),
-    Indicator("enforcement.certified", "持证执法人员", "人", G, phrase="持证执法人员"),
-    Indicator(
-        "enforcement.certificates_issued",
-        "新领（换发）执法证件",
-        "件",
-        G,
-        phrase="新领（换发）执法证件",
-    ),
+    Indicator("enforcement.major", "作出重大执法决定", "件", G),
+    Indicator("enforcement.major_reviewed", "经法制审核的重大执法决定", "件", G),
+    Indicator("enforcement.hearings", "举行行政执法听证", "次", G),
+    Indicator("enforcement.certified", "持证执法人员", "人", G),
+    Indicator("enforcement.certificates_issued", "新领（换发）执法证件", "件", G),
     Indicator(
         "enforcement.certificates_lapsed",
         "执法证件过期未换发",
@@ -218,10 +199,9 @@ for ind in [
         G,
         direction=LOWER,
         target=D("0"),
-        phrase="执法证件过期未换发",
     ),
-    Indicator("reconsideration.cases", "行政复议案件", "件", G, phrase="行政复议案件"),
-    Indicator("reconsideration.concluded", "审结行政复议案件", "件", G, phrase="审结行政复议案件"),
+    Indicator("reconsideration.cases", "行政复议案件", "件", G),
+    Indicator("reconsideration.concluded", "审结行政复议案件", "件", G),
     Indicator(
         "reconsideration.corrected",
         "行政复议被纠错案件",
@@ -231,7 +211,7 @@ for ind in [
         target=D("0"),
         phrase="行政复议被纠错",
     ),
-    Indicator("litigation.cases", "行政诉讼案件", "件", G, phrase="行政诉讼案件"),
+    Indicator("litigation.cases", "行政诉讼案件", "件", G),
     Indicator(
         "litigation.head_appearance_rate",
         "行政机关负责人出庭应诉率",
@@ -239,7 +219,6 @@ for ind in [
         G,
         target=D("100"),
         kind="rate",
-        phrase="行政机关负责人出庭应诉率",
     ),
     *(
         ind
@@ -292,26 +271,18 @@ def _supervision_figures(unit, year):
         .filter(Q(adopted_on__year=year) | Q(revised_on__year=year))
         .count()
     )
-    visits = (
-        SupervisionVisit.objects.in_subtree(unit)
-        .filter(held_on__year=year)
-        .aggregate(
-            n=Count("pk"),
-            deputies=Sum("deputies"),
-            members=Sum("members"),
-            opinions=Sum("opinions"),
-        )
+    visits = year_records(SupervisionVisit, unit, year, "held_on").aggregate(
+        n=Count("pk"),
+        deputies=Sum("deputies"),
+        members=Sum("members"),
+        opinions=Sum("opinions"),
     )
-    trainings = (
-        StaffTraining.objects.in_subtree(unit)
-        .filter(held_on__year=year)
-        .aggregate(
-            n=Count("pk", filter=Q(is_exam=False)),
-            trained=Sum("attendees", filter=Q(is_exam=False)),
-            exams=Count("pk", filter=Q(is_exam=True)),
-            takers=Sum("attendees", filter=Q(is_exam=True, passed__isnull=False)),
-            passed=Sum("passed", filter=Q(is_exam=True)),
-        )
+    trainings = year_records(StaffTraining, unit, year, "held_on").aggregate(
+        n=Count("pk", filter=Q(is_exam=False)),
+        trained=Sum("attendees", filter=Q(is_exam=False)),
+        exams=Count("pk", filter=Q(is_exam=True)),
+        takers=Sum("attendees", filter=Q(is_exam=True, passed__isnull=False)),
+        passed=Sum("passed", filter=Q(is_exam=True)),
     )
     posts = list(
         Responsibility.objects.in_subtree(unit)
@@ -354,51 +325,18 @@ for ind in [
         S,
         phrase="明确执法岗位",
     ),
-    Indicator(
-        "enforcement.responsibility_items",
-        "落实到岗位的执法事项",
-        "项",
-        S,
-        phrase="落实到岗位的执法事项",
-    ),
+    Indicator("enforcement.responsibility_items", "落实到岗位的执法事项", "项", S),
     Indicator("enforcement.case_reviews", "行政执法案卷评查", "次", S, phrase="开展案卷评查"),
-    Indicator("enforcement.files_reviewed", "评查执法案卷", "卷", S, phrase="评查执法案卷"),
-    Indicator("enforcement.files_excellent", "优秀执法案卷", "卷", S, phrase="优秀执法案卷"),
-    Indicator("enforcement.files_qualified", "合格执法案卷", "卷", S, phrase="合格执法案卷"),
+    Indicator("enforcement.files_reviewed", "评查执法案卷", "卷", S),
+    Indicator("enforcement.files_excellent", "优秀执法案卷", "卷", S),
+    Indicator("enforcement.files_qualified", "合格执法案卷", "卷", S),
     Indicator(
-        "enforcement.files_failed",
-        "不合格执法案卷",
-        "卷",
-        S,
-        direction=LOWER,
-        target=D("0"),
-        phrase="不合格执法案卷",
+        "enforcement.files_failed", "不合格执法案卷", "卷", S, direction=LOWER, target=D("0")
     ),
-    Indicator(
-        "enforcement.files_excellent_rate",
-        "执法案卷优秀率",
-        "%",
-        S,
-        kind="rate",
-        phrase="执法案卷优秀率",
-    ),
-    Indicator(
-        "enforcement.review_findings", "案卷评查发现问题", "个", S, phrase="案卷评查发现问题"
-    ),
-    Indicator(
-        "enforcement.review_findings_closed",
-        "案卷评查问题整改销号",
-        "个",
-        S,
-        phrase="案卷评查问题整改销号",
-    ),
-    Indicator(
-        "enforcement.discretion_standards",
-        "制定（修订）行政裁量权基准",
-        "项",
-        S,
-        phrase="制定（修订）行政裁量权基准",
-    ),
+    Indicator("enforcement.files_excellent_rate", "执法案卷优秀率", "%", S, kind="rate"),
+    Indicator("enforcement.review_findings", "案卷评查发现问题", "个", S),
+    Indicator("enforcement.review_findings_closed", "案卷评查问题整改销号", "个", S),
+    Indicator("enforcement.discretion_standards", "制定（修订）行政裁量权基准", "项", S),
     Indicator(
         "enforcement.supervision_visits",
         "人大代表政协委员监督行政执法",
@@ -430,31 +368,22 @@ for ind in [
     Indicator(
         "enforcement.staff_trainings", "行政执法人员培训", "期", S, phrase="组织行政执法人员培训"
     ),
-    Indicator(
-        "enforcement.staff_trained", "培训行政执法人员", "人次", S, phrase="培训行政执法人员"
-    ),
+    Indicator("enforcement.staff_trained", "培训行政执法人员", "人次", S),
     Indicator("enforcement.exams", "执法资格考试", "次", S, phrase="组织执法资格考试"),
-    Indicator("enforcement.exam_takers", "参加执法资格考试", "人次", S, phrase="参加执法资格考试"),
-    Indicator("enforcement.exam_passed", "执法资格考试合格", "人", S, phrase="执法资格考试合格"),
+    Indicator("enforcement.exam_takers", "参加执法资格考试", "人次", S),
+    Indicator("enforcement.exam_passed", "执法资格考试合格", "人", S),
 ]:
     indicator(ind)
 
 
 # --------------------------------------------------------------------------- points
-def _yoy(ctx: Context, code: str) -> str:
-    """The change on last year, only against a year whose ledger held something (a change
-    "from 0" more often means the ledger was not kept than that nothing happened)."""
-    old = ctx.previous.get(code)
-    return ctx.yoy(code) if old is not None and old.ok and old.value else ""
-
-
 def _cases_point(ctx: Context) -> Point | None:
     if not ctx.n("enforcement.cases") and not ctx.n("enforcement.certified"):
         return None
     sentences = []
     if ctx.n("enforcement.cases"):
         s = f"全年办理行政执法案件{ctx.fig('enforcement.cases')}"
-        yoy = _yoy(ctx, "enforcement.cases")
+        yoy = ctx.yoy_if_kept("enforcement.cases")
         if yoy:
             s += f"，{yoy}"
         kinds = [f"{CaseKind(kind).label}{ctx.fig(code)}" for kind, code in KINDS if ctx.n(code)]
@@ -470,7 +399,7 @@ def _cases_point(ctx: Context) -> Point | None:
             s += f"，年内新领（换发）执法证件{ctx.fig('enforcement.certificates_issued')}"
         areas = list(
             EnforcementCertificate.objects.in_subtree(ctx.unit)
-            .filter(revoked=False, expires_on__gte=_cutoff(ctx.year))
+            .filter(revoked=False, expires_on__gte=cutoff(ctx.year))
             .exclude(area="")
             .values_list("area", flat=True)
             .distinct()
@@ -524,10 +453,7 @@ def _three_systems_point(ctx: Context) -> Point | None:
     clauses = []
     if ctx.n("enforcement.published"):
         present = set(
-            EnforcementCase.objects.in_subtree(ctx.unit)
-            .filter(published_on__year=ctx.year)
-            .values_list("kind", flat=True)
-            .distinct()
+            ctx.records(EnforcementCase, "published_on").values_list("kind", flat=True).distinct()
         )
         kinds = [CaseKind(k).label for k, _code in KINDS if k in present]
         what = f"{joined(kinds, 4)}等执法决定" if kinds else "执法决定"
@@ -607,10 +533,8 @@ def _replied_on_time(unit: Unit, year: int) -> bool:
     """Every challenge of the year replied to, and every reply on time (at least one)."""
     total = replied = 0
     for model in (Reconsideration, Litigation):
-        agg = (
-            model.objects.in_subtree(unit)
-            .filter(received_on__year=year)
-            .aggregate(n=Count("pk"), ok=Count("pk", filter=Q(replied_on_time=True)))
+        agg = year_records(model, unit, year, "received_on").aggregate(
+            n=Count("pk"), ok=Count("pk", filter=Q(replied_on_time=True))
         )
         total += agg["n"]
         replied += agg["ok"]
@@ -676,12 +600,7 @@ def _standards_sentence(ctx: Context) -> str:
 def _visits_sentence(ctx: Context) -> str:
     if not ctx.n("enforcement.supervision_visits"):
         return ""
-    kinds = set(
-        SupervisionVisit.objects.in_subtree(ctx.unit)
-        .filter(held_on__year=ctx.year)
-        .values_list("kind", flat=True)
-        .distinct()
-    )
+    kinds = set(ctx.records(SupervisionVisit, "held_on").values_list("kind", flat=True).distinct())
     forms = "、".join(VisitKind(k).label for k in VisitKind.values if k in kinds)
     who = [
         label

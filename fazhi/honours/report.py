@@ -78,13 +78,13 @@ def _figures(unit, year):
 
 
 for _ind in (
-    Indicator("honours.won", "获评各级荣誉", "项", G, phrase="获评各级荣誉"),
+    Indicator("honours.won", "获评各级荣誉", "项", G),
     *(
         Indicator(f"honours.won_{lv.value}", f"获评{lv.label}荣誉", "项", G, phrase=f"获评{lv.label}荣誉")
         for lv in LEVEL_ORDER
     ),
     Indicator("honours.applying", "申报中的荣誉称号", "项", G, phrase="申报各级荣誉称号"),
-    Indicator("honours.best_cases", "获评优秀调解案例", "个", G, phrase="获评优秀调解案例"),
+    Indicator("honours.best_cases", "获评优秀调解案例", "个", G),
     Indicator("assessment.rule_of_law_rank", "法治建设考核名次（最近一次）", "名", G, direction=LOWER, phrase="法治建设考核位列第"),
     Indicator("assessment.rule_of_law_score", "法治建设考核得分（最近一次）", "分", G, kind="amount", decimals=2, phrase="法治建设考核得分"),
     Indicator("assessment.law_based_admin_rank", "依法行政考核名次（最近一次）", "名", G, direction=LOWER, phrase="依法行政考核位列第"),

@@ -8,21 +8,23 @@ the mechanism's own pages and in the report is the same number.
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
-from .registry import LOWER, Indicator, IndicatorUnavailable, Value, group, indicator
+from .registry import (
+    LOWER,
+    Indicator,
+    IndicatorUnavailable,
+    Value,
+    cutoff,
+    group,
+    indicator,
+    year_records,
+)
 
 D = Decimal
-
-
-def _cutoff(year: int) -> dt.date:
-    """The day a year's "still open and overdue" is judged on: 31 Dec, or today if earlier."""
-    return min(dt.date(year, 12, 31), timezone.localdate())
 
 
 def _missing(ledger: str):
@@ -39,7 +41,7 @@ def _disputes(unit, year):
         from fazhi.disputes.models import Dispute
     except ImportError:
         raise _missing("矛盾纠纷")
-    qs = Dispute.objects.in_subtree(unit).filter(registered_on__year=year)
+    qs = year_records(Dispute, unit, year, "registered_on")
     open_states = ("registered", "assigned", "mediating")
     agg = qs.annotate(ended=Coalesce("agreement_on", "terminated_on", "closed_on")).aggregate(
         mediated=Count("pk"),
@@ -55,7 +57,7 @@ def _disputes(unit, year):
         judicial_confirmed=Count("pk", filter=Q(judicial_confirmed_on__isnull=False)),
         with_level=Count("pk", filter=Q(outcome="succeeded") & ~Q(resolved_level="")),
         village=Count("pk", filter=Q(outcome="succeeded", resolved_level="village")),
-        overdue_open=Count("pk", filter=Q(status__in=open_states, mediation_due__lt=_cutoff(year))),
+        overdue_open=Count("pk", filter=Q(status__in=open_states, mediation_due__lt=cutoff(year))),
         overdue_late=Count("pk", filter=Q(ended__isnull=False, ended__gt=F("mediation_due"))),
     )
     return {
@@ -74,29 +76,13 @@ def _disputes(unit, year):
     }
 
 
-indicator(Indicator("disputes.mediated", "调处矛盾纠纷", "件", "disputes", phrase="调处矛盾纠纷"))
-indicator(Indicator("disputes.succeeded", "调解成功", "件", "disputes", phrase="调解成功"))
+indicator(Indicator("disputes.mediated", "调处矛盾纠纷", "件", "disputes"))
+indicator(Indicator("disputes.succeeded", "调解成功", "件", "disputes"))
 indicator(
-    Indicator(
-        "disputes.success_rate",
-        "调解成功率",
-        "%",
-        "disputes",
-        target=D("95"),
-        kind="rate",
-        phrase="调解成功率",
-    )
+    Indicator("disputes.success_rate", "调解成功率", "%", "disputes", target=D("95"), kind="rate")
 )
 indicator(
-    Indicator(
-        "disputes.amount_yuan",
-        "涉及金额",
-        "万元",
-        "disputes",
-        kind="amount",
-        phrase="涉及金额",
-        decimals=2,
-    )
+    Indicator("disputes.amount_yuan", "涉及金额", "万元", "disputes", kind="amount", decimals=2)
 )
 indicator(
     Indicator(
@@ -106,29 +92,14 @@ indicator(
         "disputes",
         target=D("80"),
         kind="rate",
-        phrase="村级化解率",
     )
 )
 indicator(
     Indicator(
-        "disputes.overdue",
-        "超期未调结纠纷",
-        "件",
-        "disputes",
-        direction=LOWER,
-        target=D("0"),
-        phrase="超期未调结纠纷",
+        "disputes.overdue", "超期未调结纠纷", "件", "disputes", direction=LOWER, target=D("0")
     )
 )
-indicator(
-    Indicator(
-        "disputes.large",
-        "涉案金额10万元以上的纠纷",
-        "件",
-        "disputes",
-        phrase="涉案金额10万元以上的纠纷",
-    )
-)
+indicator(Indicator("disputes.large", "涉案金额10万元以上的纠纷", "件", "disputes"))
 
 
 for _code, _name in (
@@ -154,7 +125,7 @@ def _petitions(unit, year):
         replied=Count(
             "pk",
             filter=Q(replied_on__isnull=False)
-            | Q(replied_on__isnull=True, handling_due__lt=_cutoff(year)),
+            | Q(replied_on__isnull=True, handling_due__lt=cutoff(year)),
         ),
         on_time=Count("pk", filter=Q(replied_on_time=True)),
         rated=Count("pk", filter=~Q(satisfaction="")),
@@ -169,7 +140,7 @@ def _petitions(unit, year):
     }
 
 
-indicator(Indicator("petitions.received", "受理信访件", "件", "petitions", phrase="受理信访件"))
+indicator(Indicator("petitions.received", "受理信访件", "件", "petitions"))
 indicator(
     Indicator(
         "petitions.replied_on_time_rate",
@@ -183,20 +154,10 @@ indicator(
 )
 indicator(
     Indicator(
-        "petitions.satisfaction_rate",
-        "信访满意率",
-        "%",
-        "petitions",
-        target=D("90"),
-        kind="rate",
-        phrase="信访满意率",
+        "petitions.satisfaction_rate", "信访满意率", "%", "petitions", target=D("90"), kind="rate"
     )
 )
-indicator(
-    Indicator(
-        "petitions.backlog_resolved", "化解信访积案", "件", "petitions", phrase="化解信访积案"
-    )
-)
+indicator(Indicator("petitions.backlog_resolved", "化解信访积案", "件", "petitions"))
 
 
 # --------------------------------------------------------------------------- hotline
@@ -206,15 +167,11 @@ def _hotline(unit, year):
         from fazhi.disputes.models import HotlineAppeal
     except ImportError:
         raise _missing("热线诉求")
-    agg = (
-        HotlineAppeal.objects.in_subtree(unit)
-        .filter(received_on__year=year)
-        .aggregate(
-            received=Count("pk"),
-            completed=Count("pk", filter=Q(status="completed")),
-            rated=Count("pk", filter=~Q(satisfaction="")),
-            satisfied=Count("pk", filter=Q(satisfaction__in=("satisfied", "basic"))),
-        )
+    agg = year_records(HotlineAppeal, unit, year, "received_on").aggregate(
+        received=Count("pk"),
+        completed=Count("pk", filter=Q(status="completed")),
+        rated=Count("pk", filter=~Q(satisfaction="")),
+        satisfied=Count("pk", filter=Q(satisfaction__in=("satisfied", "basic"))),
     )
     return {
         "hotline.received": Value.count(agg["received"]),
@@ -223,7 +180,7 @@ def _hotline(unit, year):
     }
 
 
-indicator(Indicator("hotline.received", "受理热线诉求", "件", "hotline", phrase="受理热线诉求"))
+indicator(Indicator("hotline.received", "受理热线诉求", "件", "hotline"))
 indicator(
     Indicator(
         "hotline.completion_rate",
@@ -256,17 +213,13 @@ def _grid(unit, year):
     except ImportError:
         raise _missing("网格事件")
     disposed = Q(handled_on__isnull=False)
-    agg = (
-        GridCase.objects.in_subtree(unit)
-        .filter(reported_on__year=year)
-        .aggregate(
-            reported=Count("pk"),
-            disposed=Count("pk", filter=disposed),
-            on_spot=Count("pk", filter=Q(disposal="on_the_spot")),
-            on_time=Count("pk", filter=disposed & Q(handled_on__lte=F("due_on"))),
-            due=Count("pk", filter=disposed | Q(due_on__lt=_cutoff(year))),
-            escalated=Count("pk", filter=Q(disposal="escalated")),
-        )
+    agg = year_records(GridCase, unit, year, "reported_on").aggregate(
+        reported=Count("pk"),
+        disposed=Count("pk", filter=disposed),
+        on_spot=Count("pk", filter=Q(disposal="on_the_spot")),
+        on_time=Count("pk", filter=disposed & Q(handled_on__lte=F("due_on"))),
+        due=Count("pk", filter=disposed | Q(due_on__lt=cutoff(year))),
+        escalated=Count("pk", filter=Q(disposal="escalated")),
     )
     return {
         "grid.reported": Value.count(agg["reported"]),
@@ -277,7 +230,7 @@ def _grid(unit, year):
     }
 
 
-indicator(Indicator("grid.reported", "网格员上报事件", "件", "grid", phrase="网格员上报事件"))
+indicator(Indicator("grid.reported", "网格员上报事件", "件", "grid"))
 indicator(
     Indicator(
         "grid.on_the_spot_rate",
@@ -299,7 +252,7 @@ indicator(
     )
 )
 indicator(Indicator("grid.escalated", "网格事件转为矛盾纠纷", "件", "grid", phrase="转为矛盾纠纷"))
-indicator(Indicator("grid.handled", "处置网格事件", "件", "grid", phrase="处置网格事件"))
+indicator(Indicator("grid.handled", "处置网格事件", "件", "grid"))
 
 
 # --------------------------------------------------------------------------- decisions
@@ -319,9 +272,7 @@ def _decisions(unit, year):
     except ImportError:
         raise _missing("依法决策")
     decided = list(
-        MajorDecision.objects.in_subtree(unit)
-        .filter(decided_on__year=year)
-        .values_list("pk", flat=True)
+        year_records(MajorDecision, unit, year, "decided_on").values_list("pk", flat=True)
     )
     reviewed = (
         LegalityReview.objects.filter(
@@ -335,18 +286,16 @@ def _decisions(unit, year):
         if decided
         else 0
     )
-    docs = (
-        NormativeDocument.objects.in_subtree(unit)
-        .filter(published_on__year=year)
-        .aggregate(published=Count("pk"), on_time=Count("pk", filter=Q(filed_on_time=True)))
+    docs = year_records(NormativeDocument, unit, year, "published_on").aggregate(
+        published=Count("pk"), on_time=Count("pk", filter=Q(filed_on_time=True))
     )
-    reviews = LegalityReview.objects.in_subtree(unit).filter(requested_on__year=year)
+    reviews = year_records(LegalityReview, unit, year, "requested_on")
     agg = reviews.aggregate(
         conducted=Count("pk", filter=Q(status="completed")),
     )
     from fazhi.decisions.models import ReviewFinding
 
-    findings = ReviewFinding.objects.in_subtree(unit).filter(review__requested_on__year=year)
+    findings = year_records(ReviewFinding, unit, year, "review__requested_on")
     return {
         "decisions.legality_review_coverage": Value.rate(reviewed, len(decided)),
         "documents.filed_on_time_rate": Value.rate(docs["on_time"], docs["published"]),
@@ -377,9 +326,7 @@ indicator(
         phrase="按时备案率",
     )
 )
-indicator(
-    Indicator("reviews.conducted", "开展合法性审查", "件", "decisions", phrase="开展合法性审查")
-)
+indicator(Indicator("reviews.conducted", "开展合法性审查", "件", "decisions"))
 indicator(Indicator("reviews.findings", "合法性审查发现问题", "个", "decisions", phrase="发现问题"))
 
 
@@ -438,17 +385,17 @@ def _optional_rate(value) -> Value:
     return Value.amount(value, 1)
 
 
-@group(
-    "learning",
-    "学法",
-    reads=(
-        "learning.Attendance",
-        "learning.Cadre",
-        "learning.ExamResult",
-        "learning.LearningSettings",
-        "learning.StudySession",
-    ),
+# every model of the learning ledger: what its figures read (here and in learning.report)
+LEARNING_READS = (
+    "learning.Attendance",
+    "learning.Cadre",
+    "learning.ExamResult",
+    "learning.LearningSettings",
+    "learning.StudySession",
 )
+
+
+@group("learning", "学法", reads=LEARNING_READS)
 def _learning(unit, year):
     try:
         from fazhi.learning import services as learning
@@ -465,7 +412,7 @@ def _learning(unit, year):
     }
 
 
-indicator(Indicator("learning.sessions", "组织学法", "次", "learning", phrase="组织学法"))
+indicator(Indicator("learning.sessions", "组织学法", "次", "learning"))
 indicator(
     Indicator(
         "learning.cadres_40h_rate",
@@ -503,9 +450,7 @@ def _publicity(unit, year):
     }
 
 
-indicator(
-    Indicator("publicity.events", "开展普法宣传活动", "场", "publicity", phrase="开展普法宣传活动")
-)
+indicator(Indicator("publicity.events", "开展普法宣传活动", "场", "publicity"))
 indicator(Indicator("publicity.audience", "普法受众", "人次", "publicity", phrase="受众"))
 
 
@@ -539,9 +484,7 @@ indicator(
         phrase="法律顾问覆盖率",
     )
 )
-indicator(
-    Indicator("advisers.consultations", "提供法律咨询", "次", "advisers", phrase="提供法律咨询")
-)
+indicator(Indicator("advisers.consultations", "提供法律咨询", "次", "advisers"))
 
 
 # --------------------------------------------------------------------------- oversight

@@ -17,9 +17,12 @@ its report contribution states there), so the registry is complete before any re
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import timezone
 
 OK = "ok"
 NA = "na"
@@ -46,8 +49,12 @@ class Indicator:
     direction: str = HIGHER
     target: Decimal | None = None
     kind: str = "count"  # count | rate | amount
-    phrase: str = ""  # how the report's text names it: "调处矛盾纠纷"
+    phrase: str = ""  # how the report's text names it: "调处矛盾纠纷" (not given: the name)
     decimals: int = 0
+
+    def __post_init__(self):
+        if not self.phrase:
+            object.__setattr__(self, "phrase", self.name)
 
     @property
     def mechanism(self) -> str:
@@ -211,6 +218,16 @@ def _group_values(g: Group, unit, year: int) -> dict[str, Value]:
     except IndicatorUnavailable as exc:
         values = {c: Value.unavailable(exc.message) for c in g.codes}
     return {c: values.get(c) or Value.unavailable("未计算") for c in g.codes}
+
+
+def year_records(model, unit, year: int, dated: str):
+    """``model``'s records in ``unit``'s subtree whose ``dated`` field falls in ``year``."""
+    return model.objects.in_subtree(unit).filter(**{f"{dated}__year": year})
+
+
+def cutoff(year: int) -> dt.date:
+    """The day a year's "still open and overdue" is judged on: 31 Dec, or today if earlier."""
+    return min(dt.date(year, 12, 31), timezone.localdate())
 
 
 def meets_target(ind: Indicator, v: Value) -> bool | None:

@@ -26,7 +26,8 @@ from django.db.models import Count, Q, Sum
 from django.urls import reverse
 
 from fazhi.indicators import registry
-from fazhi.indicators.registry import Indicator, Value, group, indicator, number_text
+from fazhi.indicators.definitions import LEARNING_READS
+from fazhi.indicators.registry import Indicator, Value, group, indicator, number_text, year_records
 from fazhi.reports.contrib import (
     Context,
     Contribution,
@@ -48,28 +49,14 @@ THEME = "learning"
 
 
 # --------------------------------------------------------------------------- indicators
-@group(
-    "learning_report",
-    "学法（年度报告）",
-    reads=(
-        "learning.Attendance",
-        "learning.Cadre",
-        "learning.ExamResult",
-        "learning.LearningSettings",
-        "learning.StudySession",
-    ),
-)
+@group("learning_report", "学法（年度报告）", reads=LEARNING_READS)
 def _figures(unit, year):
     rates = services.exam_rates(unit, year)  # the exam page's own figures
-    counts = (
-        StudySession.objects.in_subtree(unit)
-        .filter(date__year=year)
-        .aggregate(
-            leadership=Count("pk", filter=Q(leadership_group=True)),
-            seminars=Count("pk", filter=Q(kind=SessionKind.SEMINAR)),
-            party_lectures=Count("pk", filter=Q(kind=SessionKind.PARTY_LECTURE)),
-            law_lectures=Count("pk", filter=Q(kind=SessionKind.LAW_LECTURE)),
-        )
+    counts = year_records(StudySession, unit, year, "date").aggregate(
+        leadership=Count("pk", filter=Q(leadership_group=True)),
+        seminars=Count("pk", filter=Q(kind=SessionKind.SEMINAR)),
+        party_lectures=Count("pk", filter=Q(kind=SessionKind.PARTY_LECTURE)),
+        law_lectures=Count("pk", filter=Q(kind=SessionKind.LAW_LECTURE)),
     )
     return {
         "learning.leadership_sessions": Value.count(counts["leadership"]),
@@ -304,7 +291,7 @@ def _named_session(ctx: Context, s: StudySession, found) -> str:
 def _hours_and_exam(ctx: Context) -> Point | None:
     """The cadres' yearly hours and the online study and exam."""
     parts, sources = [], []
-    attended = Attendance.objects.in_subtree(ctx.unit).filter(session__date__year=ctx.year)
+    attended = ctx.records(Attendance, "session__date")
     if ctx.ok("learning.cadres_40h_rate") and attended.exists():
         required = number_text(services.rules_for(ctx.unit).required_hours)
         yoy = ctx.yoy("learning.cadres_40h_rate")

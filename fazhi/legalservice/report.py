@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from fazhi.core.models import Unit
 from fazhi.core.models.units import VILLAGE_KINDS
-from fazhi.indicators.registry import LOWER, Indicator, Value, group, indicator
+from fazhi.indicators.registry import LOWER, Indicator, Value, group, indicator, year_records
 from fazhi.reports.contrib import (
     Context,
     Contribution,
@@ -28,6 +28,7 @@ from fazhi.reports.contrib import (
     Source,
     below_target,
     joined,
+    most_frequent,
     register,
 )
 
@@ -81,45 +82,27 @@ def _covered(unit, year) -> int:
 def _figures(unit, year):
     advisers = _in_force(unit, year).count()
     covered = _covered(unit, year)
-    shifts = (
-        DutyShift.objects.in_subtree(unit)
-        .filter(date__year=year)
-        .aggregate(
-            held=Count("pk", filter=Q(status=ShiftStatus.HELD)),
-            hours=Sum("hours", filter=Q(status=ShiftStatus.HELD)),
-            missed=Count("pk", filter=Q(status=ShiftStatus.MISSED)),
-        )
+    shifts = year_records(DutyShift, unit, year, "date").aggregate(
+        held=Count("pk", filter=Q(status=ShiftStatus.HELD)),
+        hours=Sum("hours", filter=Q(status=ShiftStatus.HELD)),
+        missed=Count("pk", filter=Q(status=ShiftStatus.MISSED)),
     )
-    consult = (
-        Consultation.objects.in_subtree(unit)
-        .filter(date__year=year)
-        .aggregate(
-            all_persons=Sum("persons"),
-            business=Sum("persons", filter=Q(category__in=BUSINESS_CATEGORIES)),
-        )
+    consult = year_records(Consultation, unit, year, "date").aggregate(
+        all_persons=Sum("persons"),
+        business=Sum("persons", filter=Q(category__in=BUSINESS_CATEGORIES)),
     )
     persons = consult["all_persons"]
-    visits = (
-        EnterpriseVisit.objects.in_subtree(unit)
-        .filter(date__year=year)
-        .aggregate(
-            n=Count("pk"),
-            enterprises=Count("enterprise", distinct=True),
-            served=Sum("persons"),
-        )
+    visits = year_records(EnterpriseVisit, unit, year, "date").aggregate(
+        n=Count("pk"),
+        enterprises=Count("enterprise", distinct=True),
+        served=Sum("persons"),
     )
-    center = (
-        ServiceCenterDay.objects.in_subtree(unit)
-        .filter(date__year=year)
-        .aggregate(days=Count("pk"), visits=Sum("visits"), self_service=Sum("self_service"))
+    center = year_records(ServiceCenterDay, unit, year, "date").aggregate(
+        days=Count("pk"), visits=Sum("visits"), self_service=Sum("self_service")
     )
-    aid = (
-        LegalAidReferral.objects.in_subtree(unit)
-        .filter(date__year=year)
-        .aggregate(
-            n=Count("pk"),
-            accepted=Count("pk", filter=Q(outcome__in=(AidOutcome.ACCEPTED, AidOutcome.CLOSED))),
-        )
+    aid = year_records(LegalAidReferral, unit, year, "date").aggregate(
+        n=Count("pk"),
+        accepted=Count("pk", filter=Q(outcome__in=(AidOutcome.ACCEPTED, AidOutcome.CLOSED))),
     )
     return {
         "advisers.count": Value.count(advisers),
@@ -142,14 +125,8 @@ def _figures(unit, year):
 
 G = "legalservice_records"
 for ind in [
-    Indicator("advisers.count", "聘请法律顾问", "名", G, phrase="聘请法律顾问"),
-    Indicator(
-        "advisers.villages_covered",
-        "配备法律顾问的村（社区）",
-        "个",
-        G,
-        phrase="配备法律顾问的村（社区）",
-    ),
+    Indicator("advisers.count", "聘请法律顾问", "名", G),
+    Indicator("advisers.villages_covered", "配备法律顾问的村（社区）", "个", G),
     Indicator("advisers.duty_shifts", "法律顾问坐班值班", "次", G, phrase="坐班值班"),
     Indicator(
         "advisers.duty_hours",
@@ -161,21 +138,9 @@ for ind in [
         decimals=1,
     ),
     Indicator(
-        "advisers.shifts_missed",
-        "法律顾问未按计划坐班",
-        "次",
-        G,
-        direction=LOWER,
-        target=D("0"),
-        phrase="法律顾问未按计划坐班",
+        "advisers.shifts_missed", "法律顾问未按计划坐班", "次", G, direction=LOWER, target=D("0")
     ),
-    Indicator(
-        "advisers.consultation_persons",
-        "解答法律咨询",
-        "人次",
-        G,
-        phrase="解答法律咨询",
-    ),
+    Indicator("advisers.consultation_persons", "解答法律咨询", "人次", G),
     Indicator(
         "legalservice.consultations_business",
         "提供商事（涉企）法律咨询",
@@ -183,9 +148,7 @@ for ind in [
         G,
         phrase="提供商事法律咨询",
     ),
-    Indicator(
-        "legalservice.enterprise_visits", "开展入企法律服务", "次", G, phrase="开展入企法律服务"
-    ),
+    Indicator("legalservice.enterprise_visits", "开展入企法律服务", "次", G),
     Indicator("legalservice.enterprises_served", "入企服务企业", "家", G, phrase="走访企业"),
     Indicator(
         "legalservice.enterprise_visit_persons",
@@ -204,30 +167,16 @@ for ind in [
     Indicator(
         "legalservice.center_visits", "公共法律服务站接待群众", "人次", G, phrase="接待办事群众"
     ),
-    Indicator("legalservice.self_service", "自助服务终端使用", "件", G, phrase="自助服务终端使用"),
-    Indicator("legalaid.referrals", "转介法律援助", "件", G, phrase="转介法律援助"),
+    Indicator("legalservice.self_service", "自助服务终端使用", "件", G),
+    Indicator("legalaid.referrals", "转介法律援助", "件", G),
     Indicator("legalaid.accepted", "法律援助已受理或办结", "件", G, phrase="已受理或办结"),
 ]:
     indicator(ind)
 
 
 # --------------------------------------------------------------------------- points
-def _yoy(ctx: Context, code: str) -> str:
-    """The change on last year, only against a year whose ledger held something (a change
-    "from 0" more often means the ledger was not kept than that nothing happened)."""
-    old = ctx.previous.get(code)
-    return ctx.yoy(code) if old is not None and old.ok and old.value else ""
-
-
 def _top(qs, field: str, n: int = 3) -> list[str]:
-    return [
-        v
-        for v in qs.exclude(**{field: ""})
-        .values(field)
-        .annotate(k=Count("pk"))
-        .order_by("-k", field)
-        .values_list(field, flat=True)[:n]
-    ]
+    return list(most_frequent(qs.exclude(**{field: ""}), field)[:n])
 
 
 def _advisers_point(ctx: Context) -> Point | None:
@@ -256,12 +205,10 @@ def _advisers_point(ctx: Context) -> Point | None:
         )
     if ctx.n("advisers.consultation_persons"):
         s = f"解答群众法律咨询{ctx.fig('advisers.consultation_persons')}"
-        yoy = _yoy(ctx, "advisers.consultation_persons")
+        yoy = ctx.yoy_if_kept("advisers.consultation_persons")
         if yoy:
             s += f"，{yoy}"
-        topics = _top(
-            Consultation.objects.in_subtree(ctx.unit).filter(date__year=ctx.year), "topic"
-        )
+        topics = _top(ctx.records(Consultation, "date"), "topic")
         if topics:
             s += f"，咨询事项主要涉及{joined(topics)}等方面"
         clauses.append(s)
@@ -333,7 +280,7 @@ def _center_point(ctx: Context) -> Point | None:
 def _aid_point(ctx: Context) -> Point | None:
     if not ctx.n("legalaid.referrals"):
         return None
-    qs = LegalAidReferral.objects.in_subtree(ctx.unit).filter(date__year=ctx.year)
+    qs = ctx.records(LegalAidReferral, "date")
     to = _top(qs, "referred_to", 1)
     text = f"向{to[0] if to else '法律援助机构'}转介法律援助{ctx.fig('legalaid.referrals')}"
     if ctx.n("legalaid.accepted"):

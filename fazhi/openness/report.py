@@ -16,7 +16,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from fazhi.indicators.registry import LOWER, Indicator, Value, group, indicator
+from fazhi.indicators.registry import LOWER, Indicator, Value, group, indicator, year_records
 from fazhi.reports.contrib import (
     Context,
     Contribution,
@@ -25,6 +25,7 @@ from fazhi.reports.contrib import (
     Source,
     below_target,
     joined,
+    most_frequent,
     register,
 )
 
@@ -47,8 +48,8 @@ OUTCOME_CODES = {
 @group(G, "政务公开", reads=("openness.Disclosure", "openness.InformationRequest"))
 def _figures(unit, year):
     end = min(dt.date(year, 12, 31), timezone.localdate())
-    disclosed = Disclosure.objects.in_subtree(unit).filter(published_on__year=year).count()
-    qs = Request.objects.in_subtree(unit).filter(received_on__year=year)
+    disclosed = year_records(Disclosure, unit, year, "published_on").count()
+    qs = year_records(Request, unit, year, "received_on")
     agg = qs.aggregate(
         received=Count("pk"),
         replied=Count("pk", filter=Q(replied_on__isnull=False)),
@@ -73,7 +74,7 @@ def _figures(unit, year):
 
 
 for ind in [
-    Indicator("openness.disclosed", "主动公开政府信息", "条", G, phrase="主动公开政府信息"),
+    Indicator("openness.disclosed", "主动公开政府信息", "条", G),
     Indicator("openness.requests", "受理政府信息公开申请", "件", G, phrase="受理依申请公开"),
     Indicator("openness.replied", "答复政府信息公开申请", "件", G, phrase="已答复"),
     Indicator(
@@ -114,17 +115,11 @@ for ind in [
 
 # --------------------------------------------------------------------------- points
 def _top(qs, field: str, labels, n: int = 3) -> list[str]:
-    rows = (
-        qs.values_list(field)
-        .annotate(k=Count("pk"))
-        .order_by("-k", field)
-        .values_list(field, flat=True)
-    )
-    return [str(labels(v).label) for v in rows[:n] if v and v != "other"]
+    return [str(labels(v).label) for v in most_frequent(qs, field)[:n] if v and v != "other"]
 
 
 def _disclosed(ctx: Context) -> str:
-    qs = Disclosure.objects.in_subtree(ctx.unit).filter(published_on__year=ctx.year)
+    qs = ctx.records(Disclosure, "published_on")
     text = f"全年主动公开政府信息{ctx.fig('openness.disclosed')}"
     cats = _top(qs, "category", Category)
     if cats:

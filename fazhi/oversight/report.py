@@ -20,10 +20,9 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
-from django.utils import timezone
 
 from fazhi.core.models import Unit
-from fazhi.indicators.registry import Indicator, Value, group, indicator
+from fazhi.indicators.registry import Indicator, Value, cutoff, group, indicator
 from fazhi.reports.contrib import (
     INSPECTION_KINDS,
     Context,
@@ -53,10 +52,6 @@ from .models import (
 )
 
 D = Decimal
-
-
-def _cutoff(year: int) -> dt.date:
-    return min(dt.date(year, 12, 31), timezone.localdate())
 
 
 def _inspections(unit, year):
@@ -109,7 +104,7 @@ def _figures(unit, year):
         .aggregate(
             n=Count("pk"),
             signed_off=Count("pk", filter=signed),
-            overdue=Count("pk", filter=~signed & Q(deadline__lt=_cutoff(year))),
+            overdue=Count("pk", filter=~signed & Q(deadline__lt=cutoff(year))),
         )
     )
     out = {
@@ -129,27 +124,9 @@ def _figures(unit, year):
 
 G = "oversight_records"
 for ind in [
-    Indicator(
-        "funding.publicity", "普法经费", "万元", G, kind="amount", phrase="普法经费", decimals=2
-    ),
-    Indicator(
-        "funding.rule_of_law",
-        "法治建设工作经费",
-        "万元",
-        G,
-        kind="amount",
-        phrase="法治建设工作经费",
-        decimals=2,
-    ),
-    Indicator(
-        "funding.advisers",
-        "法律顾问经费",
-        "万元",
-        G,
-        kind="amount",
-        phrase="法律顾问经费",
-        decimals=2,
-    ),
+    Indicator("funding.publicity", "普法经费", "万元", G, kind="amount", decimals=2),
+    Indicator("funding.rule_of_law", "法治建设工作经费", "万元", G, kind="amount", decimals=2),
+    Indicator("funding.advisers", "法律顾问经费", "万元", G, kind="amount", decimals=2),
     Indicator(
         "funding.total",
         "法治建设相关经费预算",
@@ -168,16 +145,10 @@ for ind in [
         phrase="经费已支出",
         decimals=2,
     ),
-    Indicator("inspections.supervisions", "接受法治督察", "次", G, phrase="接受法治督察"),
-    Indicator("inspections.patrols", "接受巡察", "次", G, phrase="接受巡察"),
-    Indicator("inspections.self_checks", "开展法治建设自查", "次", G, phrase="开展法治建设自查"),
-    Indicator(
-        "inspections.findings",
-        "督察（巡察、自查）发现问题",
-        "个",
-        G,
-        phrase="督察（巡察、自查）发现问题",
-    ),
+    Indicator("inspections.supervisions", "接受法治督察", "次", G),
+    Indicator("inspections.patrols", "接受巡察", "次", G),
+    Indicator("inspections.self_checks", "开展法治建设自查", "次", G),
+    Indicator("inspections.findings", "督察（巡察、自查）发现问题", "个", G),
     Indicator("rectification.signed_off", "问题已整改销号", "个", G, phrase="已整改销号"),
     Indicator("rectification.open", "问题尚未整改销号", "个", G, phrase="尚未整改销号"),
     Indicator("rectification.overdue", "问题逾期未整改", "个", G, phrase="逾期未整改"),
@@ -461,7 +432,7 @@ def shortfalls(ctx: Context) -> list[Found]:
                 ],
             )
         )
-    if _cutoff(ctx.year) == dt.date(ctx.year, 12, 31):
+    if cutoff(ctx.year) == dt.date(ctx.year, 12, 31):
         missing = [
             r
             for r in DutyReport.objects.filter(

@@ -29,7 +29,7 @@ from django.urls import reverse
 from fazhi.core.models import Unit
 from fazhi.core.models.units import VILLAGE_KINDS
 from fazhi.indicators import registry
-from fazhi.indicators.registry import Indicator, Value, group, indicator
+from fazhi.indicators.registry import Indicator, Value, group, indicator, year_records
 from fazhi.reports.contrib import (
     Context,
     Contribution,
@@ -88,23 +88,17 @@ def _liaisons(unit, year: int):
     ),
 )
 def _figures(unit, year):
-    events = (
-        PublicityEvent.objects.in_subtree(unit)
-        .filter(date__year=year)
-        .aggregate(
-            themed=Count("pk", filter=~Q(theme=Theme.FREE)),
-            materials=Sum("materials", default=0),
-            banners=Sum("banners", default=0),
-            posters=Sum("posters", default=0),
-            led_screens=Sum("led_screens", default=0),
-            consultations=Sum("consultations", default=0),
-            duty_events=Count("pk", filter=Q(duty__isnull=False)),
-        )
+    events = year_records(PublicityEvent, unit, year, "date").aggregate(
+        themed=Count("pk", filter=~Q(theme=Theme.FREE)),
+        materials=Sum("materials", default=0),
+        banners=Sum("banners", default=0),
+        posters=Sum("posters", default=0),
+        led_screens=Sum("led_screens", default=0),
+        consultations=Sum("consultations", default=0),
+        duty_events=Count("pk", filter=Q(duty__isnull=False)),
     )
-    trainings = (
-        LiaisonTraining.objects.in_subtree(unit)
-        .filter(date__year=year)
-        .aggregate(n=Count("pk", distinct=True), trained=Count("liaisons"))
+    trainings = year_records(LiaisonTraining, unit, year, "date").aggregate(
+        n=Count("pk", distinct=True), trained=Count("liaisons")
     )
     titled = (
         ModelVillage.objects.in_subtree(unit)
@@ -191,16 +185,16 @@ for _ind in (
     Indicator("publicity.consultations", "现场法律咨询", "起", "publicity_report", phrase="现场接待群众法律咨询"),
     Indicator("publicity.duties", "普法责任清单执法单位", "个", "publicity_report", phrase="列入普法责任清单的执法单位"),
     Indicator("publicity.duty_events", "执法单位普法活动", "场", "publicity_report", phrase="按责任清单开展普法活动"),
-    Indicator("publicity.liaisons", "在册法律明白人", "名", "publicity_report", phrase="在册法律明白人"),
+    Indicator("publicity.liaisons", "在册法律明白人", "名", "publicity_report"),
     Indicator("publicity.liaison_trainings", "法律明白人培训", "场", "publicity_report", phrase="开展法律明白人培训"),
     Indicator("publicity.liaisons_trained", "法律明白人参训", "人次", "publicity_report", phrase="培训法律明白人"),
     Indicator("publicity.model_villages", "民主法治示范村（社区）", "个", "publicity_report", phrase="累计创建民主法治示范村（社区）"),
-    Indicator("publicity.materials_banners", "悬挂横幅", "条", "publicity_report", phrase="悬挂横幅"),
-    Indicator("publicity.materials_posters", "张贴海报", "张", "publicity_report", phrase="张贴海报"),
+    Indicator("publicity.materials_banners", "悬挂横幅", "条", "publicity_report"),
+    Indicator("publicity.materials_posters", "张贴海报", "张", "publicity_report"),
     Indicator("publicity.materials_led", "LED屏播放法治标语", "块次", "publicity_report", phrase="LED显示屏滚动播放法治标语"),
     Indicator("publicity.culture_sites", "法治文化阵地", "个", "publicity_report", phrase="建成法治文化阵地"),
     Indicator("publicity.vice_principals", "在任法治副校长", "名", "publicity_report", phrase="配备法治副校长"),
-    Indicator("publicity.vice_principal_schools", "配备法治副校长的学校", "所", "publicity_report", phrase="配备法治副校长的学校"),
+    Indicator("publicity.vice_principal_schools", "配备法治副校长的学校", "所", "publicity_report"),
 ):  # fmt: skip
     indicator(_ind)
 for _kind, (_name, _unit) in CHANNEL_UNITS.items():
@@ -283,7 +277,7 @@ def event_source(ev: PublicityEvent) -> Source:
 
 
 def _events(ctx: Context):
-    return PublicityEvent.objects.in_subtree(ctx.unit).filter(date__year=ctx.year)
+    return ctx.records(PublicityEvent, "date")
 
 
 # --------------------------------------------------------------------------- points
@@ -512,8 +506,7 @@ def _liaisons_and_models(ctx: Context) -> Point | None:
         lead.append("培育“法律明白人”队伍")
     topics: dict[str, LiaisonTraining] = {}
     for t in (
-        LiaisonTraining.objects.in_subtree(ctx.unit)
-        .filter(date__year=ctx.year)
+        ctx.records(LiaisonTraining, "date")
         .only("pk", "date", "topic", "trainer")
         .order_by("date", "pk")[:200]
     ):

@@ -34,6 +34,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Count
+
 from fazhi.core import discovery
 from fazhi.indicators import registry
 from fazhi.indicators.registry import Value
@@ -254,6 +256,16 @@ class Context:
             f"较上年{'增加' if diff > 0 else '减少'}{registry.number_text(abs(diff))}{ind.measure}"
         )
 
+    def records(self, model, dated: str):
+        """``model``'s records in the unit's subtree whose ``dated`` field falls in the year."""
+        return registry.year_records(model, self.unit, self.year, dated)
+
+    def yoy_if_kept(self, code: str) -> str:
+        """``yoy``, only against a year whose ledger held something (a change "from 0" more
+        often means the ledger was not kept than that nothing happened)."""
+        old = self.previous.get(code)
+        return self.yoy(code) if old is not None and old.ok and old.value else ""
+
     def indicator_source(self, code: str) -> Source:
         ind = registry.get(code)
         return Source(
@@ -288,6 +300,14 @@ INSPECTION_KINDS = (
     ("inspections.patrols", "巡察"),
     ("inspections.self_checks", "自查"),
 )
+
+
+def most_frequent(qs, field: str):
+    """``field``'s values among the records of ``qs``, the most frequent first (ties in the
+    field's order)."""
+    return (
+        qs.values(field).annotate(n=Count("pk")).order_by("-n", field).values_list(field, flat=True)
+    )
 
 
 def joined(items: list[str], limit: int = 3) -> str:
