@@ -190,6 +190,24 @@ def _jsonable(value) -> bool:
     return isinstance(value, str | int | float | bool | type(None) | list | dict)
 
 
+class Checklist(list):
+    """A procedure shown as its steps, rows of ``{label, state, note}``; a state is done,
+    todo, na (not applicable), blocked or optional, and ``mark_next`` marks the next one."""
+
+    def add(self, label: str, state: str, note="") -> None:
+        self.append({"label": label, "state": state, "note": note})
+
+    def mark_next(self) -> list[dict]:
+        """The rows, the first step left to do marked "next" (none when the first step
+        left is blocked)."""
+        for row in self:
+            if row["state"] in ("todo", "blocked"):
+                if row["state"] == "todo":
+                    row["state"] = "next"
+                break
+        return list(self)
+
+
 def timeline(obj):
     """The steps taken on ``obj``, oldest first."""
     return TransitionRecord.objects.filter(
