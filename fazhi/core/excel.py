@@ -301,6 +301,18 @@ def parse_int(value) -> int:
     return int(f)
 
 
+def parse_at_least(minimum: int, message: str) -> Callable[[object], int]:
+    """A parser of a whole number refusing one below ``minimum`` with ``message``."""
+
+    def parse(value) -> int:
+        n = parse_int(value)
+        if n < minimum:
+            raise ValueError(message)
+        return n
+
+    return parse
+
+
 def parse_decimal(value) -> Decimal:
     try:
         return Decimal(str(value).replace(",", "").replace("元", "").strip())

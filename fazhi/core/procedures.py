@@ -85,6 +85,21 @@ class Procedure:
             return t.guard(obj, data or {})
         return None
 
+    def refuse_now(self, obj, action: str, user, expected_version: int | None = None) -> None:
+        """Refuse a step before its input is read: a stale version first (409 "已被他人
+        修改"), then the order of steps and the role, so a step out of order is refused for
+        that, not for its input."""
+        self.get(action)
+        if (
+            expected_version is not None
+            and getattr(obj, "version", expected_version) != expected_version
+        ):
+            # the record changed since the form was shown: say so, not what the new state forbids
+            raise Conflict("该记录已被他人修改，请刷新页面后重试")
+        reason = self.check(obj, action, user, {"_preview": True})
+        if reason:
+            raise TransitionNotAllowed(reason)
+
     def available(self, obj, user) -> list[Option]:
         """Every action that could apply from some state, with why it is not allowed now."""
         status = getattr(obj, self.status_field)
@@ -173,6 +188,24 @@ def record_step(
 
 def _jsonable(value) -> bool:
     return isinstance(value, str | int | float | bool | type(None) | list | dict)
+
+
+class Checklist(list):
+    """A procedure shown as its steps, rows of ``{label, state, note}``; a state is done,
+    todo, na (not applicable), blocked or optional, and ``mark_next`` marks the next one."""
+
+    def add(self, label: str, state: str, note="") -> None:
+        self.append({"label": label, "state": state, "note": note})
+
+    def mark_next(self) -> list[dict]:
+        """The rows, the first step left to do marked "next" (none when the first step
+        left is blocked)."""
+        for row in self:
+            if row["state"] in ("todo", "blocked"):
+                if row["state"] == "todo":
+                    row["state"] = "next"
+                break
+        return list(self)
 
 
 def timeline(obj):

@@ -16,6 +16,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.utils import timezone
 
 from . import audit, discovery
@@ -44,6 +45,25 @@ def _discover() -> None:
 
 
 ANONYMISED = "（已匿名化）"
+BATCH = 5000  # records anonymised per ledger by one daily run
+
+
+def anonymise(qs, *, fields: dict, history: dict) -> list[int]:
+    """The first ``BATCH`` records of ``qs`` (past their retention period) not yet
+    anonymised: each saved one by one with ``fields`` and ``anonymised_at`` (their history
+    keeps the change), then their earlier history rows updated with ``history``. Returns
+    their ids."""
+    model = qs.model
+    ids = list(qs.filter(anonymised_at__isnull=True).values_list("pk", flat=True)[:BATCH])
+    now = timezone.now()
+    with transaction.atomic():
+        for obj in model.objects.filter(pk__in=ids):
+            for name, value in fields.items():
+                setattr(obj, name, value)
+            obj.anonymised_at = now
+            obj.save()
+        model.history.model.objects.filter(id__in=ids).update(**history)
+    return ids
 
 
 def run(now: dt.datetime | None = None) -> dict[str, int]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from functools import partial
 
 from django.utils import timezone
 
@@ -62,6 +63,14 @@ def _person(rng, township, villages, user, kind, **fields) -> SupervisedPerson:
     )
 
 
+def _in_community(person, eff, **fields) -> SupervisedPerson:
+    """A 社区矫正对象 whose judgment took effect on ``eff``: the ten days to report in and
+    the term run from that day."""
+    return person(
+        GroupKind.COMMUNITY, effective_on=eff, report_due=report_due(eff), term_start=eff, **fields
+    )
+
+
 def _community(rng, today, year, n_new, n_old):
     """(effective, term years, status) rows: this year's intake, and earlier ones (some
     of which end this year)."""
@@ -91,25 +100,19 @@ def gen(ctx) -> None:
     people: list[SupervisedPerson] = []
     for t_index, township in enumerate(ctx.townships):
         villages = list(ctx.villages[township.pk])
+        person = partial(_person, rng, township, villages, user)
         for eff, years in _community(rng, today, year, 3 + t_index % 3, 6 + t_index % 4):
-            due = report_due(eff)
             reported = eff + dt.timedelta(days=rng.randint(1, 9))
             term_end = years_after(eff, years) - dt.timedelta(days=1)
             status, ended, reason = Status.ACTIVE, None, ""
             if term_end < today:
                 status, ended, reason = Status.RELEASED, term_end, "期满解除"
             people.append(
-                _person(
-                    rng,
-                    township,
-                    villages,
-                    user,
-                    GroupKind.COMMUNITY,
+                _in_community(
+                    person,
+                    eff,
                     sentence_kind=rng.choice(SENTENCES),
-                    effective_on=eff,
-                    report_due=due,
                     reported_on=reported,
-                    term_start=eff,
                     term_end=term_end,
                     status=status,
                     ended_on=ended,
@@ -119,11 +122,7 @@ def gen(ctx) -> None:
         for _ in range(5 + t_index % 4):
             released = today - dt.timedelta(days=rng.randint(30, 5 * 365 - 30))
             people.append(
-                _person(
-                    rng,
-                    township,
-                    villages,
-                    user,
+                person(
                     GroupKind.RESETTLEMENT,
                     released_on=released,
                     term_start=released,
@@ -135,16 +134,10 @@ def gen(ctx) -> None:
         if t_index == 1:  # not reported in: the ten days have passed
             eff = today - dt.timedelta(days=16)
             people.append(
-                _person(
-                    rng,
-                    township,
-                    villages,
-                    user,
-                    GroupKind.COMMUNITY,
+                _in_community(
+                    person,
+                    eff,
                     sentence_kind=SentenceKind.PROBATION,
-                    effective_on=eff,
-                    report_due=report_due(eff),
-                    term_start=eff,
                     term_end=years_after(eff, 2),
                     status=Status.PENDING,
                 )
@@ -152,17 +145,11 @@ def gen(ctx) -> None:
         if t_index == 2:  # reported in three days late; one received back into prison
             eff = max(start, today - dt.timedelta(days=120))
             people.append(
-                _person(
-                    rng,
-                    township,
-                    villages,
-                    user,
-                    GroupKind.COMMUNITY,
+                _in_community(
+                    person,
+                    eff,
                     sentence_kind=SentenceKind.PAROLE,
-                    effective_on=eff,
-                    report_due=report_due(eff),
                     reported_on=report_due(eff) + dt.timedelta(days=3),
-                    term_start=eff,
                     term_end=years_after(eff, 1),
                     status=Status.ACTIVE,
                     notes="外出务工返回后报到",
@@ -170,17 +157,11 @@ def gen(ctx) -> None:
             )
             eff = dt.date(year - 1, 6, 10)
             people.append(
-                _person(
-                    rng,
-                    township,
-                    villages,
-                    user,
-                    GroupKind.COMMUNITY,
+                _in_community(
+                    person,
+                    eff,
                     sentence_kind=SentenceKind.PROBATION,
-                    effective_on=eff,
-                    report_due=report_due(eff),
                     reported_on=eff + dt.timedelta(days=4),
-                    term_start=eff,
                     term_end=years_after(eff, 3),
                     status=Status.REVOKED,
                     ended_on=max(start, today - dt.timedelta(days=60)),

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 
 from django.db import transaction
-from django.utils import timezone
 
 from fazhi.core import retention
 from fazhi.core.retention import ANONYMISED
@@ -21,19 +20,11 @@ from .models import ENDED, SupervisedPerson, SupervisionVisit
     years=int(os.environ.get("FAZHI_RETENTION_YEARS_CORRECTIONS", "5")),
 )
 def persons(cutoff) -> int:
-    ids = list(
-        SupervisedPerson.objects.filter(
-            status__in=ENDED, ended_on__lt=cutoff.date(), anonymised_at__isnull=True
-        ).values_list("pk", flat=True)[:5000]
-    )
-    now = timezone.now()
+    due = SupervisedPerson.objects.filter(status__in=ENDED, ended_on__lt=cutoff.date())
+    blank = {"name": ANONYMISED, "id_number": "", "phone": "", "notes": ""}
     with transaction.atomic():
-        for p in SupervisedPerson.objects.filter(pk__in=ids):
-            p.name, p.id_number, p.phone, p.notes = ANONYMISED, "", "", ""
-            p.anonymised_at = now
-            p.save()
-        SupervisedPerson.history.model.objects.filter(id__in=ids).update(
-            name=ANONYMISED, id_number="", id_number_bidx="", phone="", phone_bidx="", notes=""
+        ids = retention.anonymise(
+            due, fields=blank, history={**blank, "id_number_bidx": "", "phone_bidx": ""}
         )
         SupervisionVisit.objects.filter(person_id__in=ids).update(notes="")
         SupervisionVisit.history.model.objects.filter(person_id__in=ids).update(notes="")

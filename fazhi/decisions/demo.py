@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
@@ -274,45 +275,37 @@ def _decisions(ctx, t, cat, clerk, adviser, ct, end):
             created_by=clerk,
             version=6,
         )
+        step = partial(DecisionStep, unit=t, decision=d, created_by=clerk)
         steps = [
-            DecisionStep(
-                unit=t,
-                decision=d,
+            step(
                 kind=StepKind.PARTICIPATION,
                 started_on=start,
                 ended_on=start + dt.timedelta(days=30),
                 people="政府网站公开征求意见、座谈会",
                 opinions_count=ctx.rng.randint(3, 40),
                 handling="采纳合理意见，未采纳的已说明理由",
-                created_by=clerk,
             )
         ]
         if d.expert_applies:
             steps.append(
-                DecisionStep(
-                    unit=t,
-                    decision=d,
+                step(
                     kind=StepKind.EXPERT,
                     started_on=start + dt.timedelta(days=35),
                     people="高校教授、规划设计院工程师",
                     summary="方案可行，建议分期实施",
                     interest_excluded=True,
                     signed=True,
-                    created_by=clerk,
                 )
             )
         if d.risk_applies:
             steps.append(
-                DecisionStep(
-                    unit=t,
-                    decision=d,
+                step(
                     kind=StepKind.RISK,
                     started_on=start + dt.timedelta(days=38),
                     risk_level="low",
                     risk_points="少数群众对补偿标准有异议",
                     measures="公开补偿标准，逐户沟通",
                     plan="矛盾纠纷应急化解预案",
-                    created_by=clerk,
                 )
             )
         bulk.insert(DecisionStep, steps)

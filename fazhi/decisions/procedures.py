@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from fazhi.core import attachments, workdays
 from fazhi.core.errors import InvalidInput
-from fazhi.core.procedures import Procedure, Transition
+from fazhi.core.procedures import Checklist, Procedure, Transition
 from fazhi.ledgers.fields import Action, F, preview
 
 from . import services
@@ -567,13 +567,11 @@ DECISION_ACTIONS = {
 
 def checklist(decision) -> list[dict]:
     """The procedure as a checklist: done, required next, to do, not applicable (with reason)."""
-    rows: list[dict] = []
+    rows = Checklist()
+    add = rows.add
     steps = {}
     for s in decision.steps.all():
         steps[s.kind] = s  # latest wins (ordered by id)
-
-    def add(label, state, note=""):
-        rows.append({"label": label, "state": state, "note": note})
 
     cat = decision.catalog
     add(
@@ -637,13 +635,7 @@ def checklist(decision) -> list[dict]:
     add("归档", "done" if decision.archived_on else "todo", str(decision.archived_on or ""))
     ev = steps.get(StepKind.EVALUATION)
     add("决策后评估（可选）", "done" if ev else "optional", ev.summary[:60] if ev else "")
-    if decision.status != DecisionStatus.TERMINATED:
-        for r in rows:
-            if r["state"] in ("todo", "blocked"):
-                if r["state"] == "todo":
-                    r["state"] = "next"
-                break
-    return rows
+    return list(rows) if decision.status == DecisionStatus.TERMINATED else rows.mark_next()
 
 
 # === legality reviews ===================================================================
@@ -976,11 +968,8 @@ DOCUMENT_ACTIONS = {
 
 
 def document_checklist(doc) -> list[dict]:
-    rows = []
-
-    def add(label, state, note=""):
-        rows.append({"label": label, "state": state, "note": note})
-
+    rows = Checklist()
+    add = rows.add
     add("起草", "done", doc.drafting_office)
     if not doc.comment_required:
         add("公开征求意见", "na", doc.comment_reason)
@@ -1014,12 +1003,7 @@ def document_checklist(doc) -> list[dict]:
             "todo",
             f"期限 {doc.filing_due}" if doc.filing_due else "发布后按县规定期限报备",
         )
-    for r in rows:
-        if r["state"] in ("todo", "blocked"):
-            if r["state"] == "todo":
-                r["state"] = "next"
-            break
-    return rows
+    return rows.mark_next()
 
 
 # === contract reviews ===================================================================

@@ -259,43 +259,36 @@ def _walkthrough(ctx, today) -> None:
     t = ctx.townships[0]
     village = ctx.villages[t.pk][0]
     admin, mediator = ctx.users["admin_df"], ctx.users["mediator_df"]
-    with context.acting(mediator, channel="system"):
-        g = gs.report_case(
-            actor=mediator,
-            unit=village,
-            data={
+    reported = (  # what the grid worker saw, and the step taken on it
+        (
+            {
                 "grid": "第2网格",
                 "category": GridCategory.DISPUTE_LEAD,
                 "summary": "陈某与邻居林某因宅基地界址争执，双方多次发生口角（演示）",
                 "person_name": "陈某某",
                 "phone": mobile(ctx.rng),
             },
-        )
-        gs.act(
-            g,
             "escalate",
-            user=mediator,
-            data={"category": "宅基地", "parties": "陈某某、林某某", "note": "现场劝解未果"},
-        )
-        g = gs.report_case(
-            actor=mediator,
-            unit=village,
-            data={
+            {"category": "宅基地", "parties": "陈某某、林某某", "note": "现场劝解未果"},
+        ),
+        (
+            {
                 "grid": "第1网格",
                 "category": GridCategory.SAFETY,
                 "summary": "村道边电线裸露，存在触电隐患（演示）",
             },
-        )
-        gs.act(g, "handle", user=mediator, data={"handling": "已联系供电所断电处理，设置警示"})
-        g = gs.report_case(
-            actor=mediator,
-            unit=village,
-            data={
-                "grid": "第3网格",
-                "category": "livelihood",
-                "summary": "独居老人家中漏雨（演示）",
-            },
-        )
-        gs.act(g, "refer", user=mediator, data={"referred_to": "镇社会事务办公室"})
-    with context.acting(admin, channel="system"):
+            "handle",
+            {"handling": "已联系供电所断电处理，设置警示"},
+        ),
+        (
+            {"grid": "第3网格", "category": "livelihood", "summary": "独居老人家中漏雨（演示）"},
+            "refer",
+            {"referred_to": "镇社会事务办公室"},
+        ),
+    )
+    with context.acting(mediator, channel="system"):
+        for data, action, step in reported:
+            g = gs.report_case(actor=mediator, unit=village, data=data)
+            gs.act(g, action, user=mediator, data=step)
+    with context.acting(admin, channel="system"):  # the last one, the leaking roof
         gs.act(g, "supervise", user=admin, data={"note": "雨季来临，请三日内上门维修"})

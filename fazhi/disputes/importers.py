@@ -113,28 +113,25 @@ def _save_petition(*, unit, actor, row):
 
 NOTE = "多名当事人/信访人用“、”分隔；文件中任何一行有误，整份文件都不导入，并逐行列出错误。"
 
-DISPUTE_IMPORTER = Importer(
-    columns=DISPUTE_COLUMNS,
-    save=_save_dispute,
-    key=lambda unit, row: {
-        "unit__path__startswith": unit.path,  # a village's record is registered there
-        "registered_on": row.get("registered_on"),
-        "title": str(row.get("title") or "").strip(),
-    },
-    unit_column=False,  # the unit is the one chosen; 村(社区) names a village in it
-    note=NOTE,
-)
-PETITION_IMPORTER = Importer(
-    columns=PETITION_COLUMNS,
-    save=_save_petition,
-    key=lambda unit, row: {
-        "unit__path__startswith": unit.path,  # a village's record is registered there
-        "received_on": row.get("received_on"),
-        "matter": str(row.get("matter") or "").strip(),
-    },
-    unit_column=False,
-    note=NOTE,
-)
+
+def _importer(columns, save, date_field: str, text_field: str) -> Importer:
+    """A file of records of the unit chosen (the 村(社区) column names a village in it),
+    one already there being a record of its area on the same day with the same text."""
+    return Importer(
+        columns=columns,
+        save=save,
+        key=lambda unit, row: {
+            "unit__path__startswith": unit.path,  # a village's record is registered there
+            date_field: row.get(date_field),
+            text_field: str(row.get(text_field) or "").strip(),
+        },
+        unit_column=False,
+        note=NOTE,
+    )
+
+
+DISPUTE_IMPORTER = _importer(DISPUTE_COLUMNS, _save_dispute, "registered_on", "title")
+PETITION_IMPORTER = _importer(PETITION_COLUMNS, _save_petition, "received_on", "matter")
 
 
 def _run(importer, model, name, *, actor, unit: Unit, data: bytes, filename: str):

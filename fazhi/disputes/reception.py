@@ -9,7 +9,7 @@ petition alone, and a petition linked here is not counted again."""
 
 from __future__ import annotations
 
-from fazhi.core.excel import Column, parse_bool, parse_date, parse_int
+from fazhi.core.excel import Column, parse_at_least, parse_bool, parse_date
 from fazhi.ledgers import fields as flow
 from fazhi.ledgers.declare import Col, Filt, Ledger, display, model_fields
 from fazhi.ledgers.importing import Importer
@@ -51,13 +51,6 @@ def _choices(obj, name, user):
         qs = qs.filter(pk__in=Petition.objects.in_subtree(obj.unit).values("pk"))
     rows = qs.order_by("-received_on", "-pk").values_list("pk", "number", "matter")[:300]
     return [(pk, f"{number} {matter[:20]}") for pk, number, matter in rows]
-
-
-def _people(value):
-    n = parse_int(value)
-    if n < 1:
-        raise ValueError("接待群众人数应至少为1")
-    return n
 
 
 def _kind(value):
@@ -107,7 +100,12 @@ IMPORT = Importer(
         Column("kind", "接访方式", parse=_kind, aliases=("方式", "类型")),
         Column("place", "地点", required=True, aliases=("接访地点", "下访地点")),
         Column("matters", "接待事项", required=True, aliases=("反映问题", "群众反映问题")),
-        Column("people", "接待群众人数", parse=_people, aliases=("人数", "接待人数")),
+        Column(
+            "people",
+            "接待群众人数",
+            parse=parse_at_least(1, "接待群众人数应至少为1"),
+            aliases=("人数", "接待人数"),
+        ),
         Column("petitions", "关联信访件", aliases=("信访件编号",)),
         Column("outcome", "处理结果", aliases=("处理情况", "办理结果")),
         Column("resolved", "问题已解决", parse=parse_bool, aliases=("是否解决", "已解决")),

@@ -80,23 +80,9 @@ def petitions(cutoff) -> int:
 
 @retention.register("disputes.HotlineAppeal", years=_years("HOTLINE", 3))
 def hotline(cutoff) -> int:
-    ids = list(
-        HotlineAppeal.objects.filter(
-            closed_on__lt=cutoff.date(), legal_hold=False, anonymised_at__isnull=True
-        ).values_list("pk", flat=True)[:5000]
-    )
-    now = timezone.now()
-    with transaction.atomic():
-        for appeal in HotlineAppeal.objects.filter(pk__in=ids):
-            appeal.caller = ANONYMISED
-            appeal.phone = ""
-            appeal.address = ""
-            appeal.anonymised_at = now
-            appeal.save()
-        HotlineAppeal.history.model.objects.filter(id__in=ids).update(
-            caller=ANONYMISED, phone="", phone_bidx="", address=""
-        )
-    return len(ids)
+    due = HotlineAppeal.objects.filter(closed_on__lt=cutoff.date(), legal_hold=False)
+    blank = {"caller": ANONYMISED, "phone": "", "address": ""}
+    return len(retention.anonymise(due, fields=blank, history={**blank, "phone_bidx": ""}))
 
 
 @retention.register("disputes.GridCase", years=_years("GRID", 3))

@@ -5,7 +5,7 @@ export|import`` come from this declaration (docs/architecture.md "Ledgers")."""
 
 from __future__ import annotations
 
-from fazhi.core.excel import Column, parse_date, parse_decimal, parse_int
+from fazhi.core.excel import Column, parse_at_least, parse_date, parse_decimal
 from fazhi.ledgers import fields as flow
 from fazhi.ledgers.declare import Col, Ledger, display, model_fields
 from fazhi.ledgers.importing import Importer
@@ -52,13 +52,6 @@ def _positive_hours(value):
     return d
 
 
-def _trainees(value):
-    n = parse_int(value)
-    if n < 1:
-        raise ValueError("培训人次应至少为1")
-    return n
-
-
 def _import(*, unit, actor, row):
     return services.create_training(
         unit=unit,
@@ -95,7 +88,7 @@ IMPORT = Importer(
             "trainees",
             "培训人次",
             required=True,
-            parse=_trainees,
+            parse=parse_at_least(1, "培训人次应至少为1"),
             aliases=("参训人次", "人次", "参训人数", "培训人数"),
         ),
         Column("committees", "参训调委会", aliases=("调委会", "参训调解委员会")),

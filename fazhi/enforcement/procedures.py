@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from fazhi.core import attachments, workdays
-from fazhi.core.procedures import Procedure, Transition
+from fazhi.core.procedures import Checklist, Procedure, Transition
 from fazhi.core.roles import Perm
 from fazhi.decisions import services as decision_services
 from fazhi.decisions.models.reviews import SubjectKind
@@ -328,11 +328,8 @@ CASE_ACTIONS = {
 
 
 def case_checklist(case) -> list[dict]:
-    rows = []
-
-    def add(label, state, note=""):
-        rows.append({"label": label, "state": state, "note": note})
-
+    rows = Checklist()
+    add = rows.add
     officers = list(case.officers.all())
     add(
         "立案（两名以上持证执法人员）",
@@ -393,11 +390,7 @@ def case_checklist(case) -> list[dict]:
             "done" if case.withdrawn_on else "todo",
             f"期限 {case.withdrawal_due}",
         )
-    for r in rows:
-        if r["state"] == "todo":
-            r["state"] = "next"
-            break
-    return rows
+    return rows.mark_next()  # no step of a case is ever blocked
 
 
 # === certificates =======================================================================

@@ -36,34 +36,16 @@ def due(today, *, user=None, units=None, **_options):
         cases = cases.filter(Q(created_by=user) | Q(officers__holder=user)).distinct()
     for c in cases:
         url = reverse("enforcement:case_detail", kwargs={"pk": c.pk})
+        steps = []
         if c.decided_on is None:
-            yield _item(
-                "行政执法",
-                f"{c.number}：作出决定",
-                c.decision_due,
-                url,
-                c,
-                c.created_by_id,
-                c.decision_due_provisional,
-            )
+            steps.append(("作出决定", c.decision_due, c.decision_due_provisional))
         elif c.published_on is None:
-            yield _item(
-                "行政执法",
-                f"{c.number}：公示执法决定",
-                c.publication_due,
-                url,
-                c,
-                c.created_by_id,
-                c.publication_due_provisional,
-            )
+            steps.append(("公示执法决定", c.publication_due, c.publication_due_provisional))
         if c.changed_on and not c.withdrawn_on:
+            steps.append(("决定已变更/撤销，撤下公示", c.withdrawal_due, False))
+        for what, due_on, provisional in steps:
             yield _item(
-                "行政执法",
-                f"{c.number}：决定已变更/撤销，撤下公示",
-                c.withdrawal_due,
-                url,
-                c,
-                c.created_by_id,
+                "行政执法", f"{c.number}：{what}", due_on, url, c, c.created_by_id, provisional
             )
     # 及时提醒执法证件换发: from 30 days before expiry.
     certs = EnforcementCertificate.objects.filter(

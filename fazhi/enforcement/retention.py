@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import os
 
-from django.db import transaction
-from django.utils import timezone
-
 from fazhi.core import retention
 from fazhi.core.retention import ANONYMISED
 
@@ -20,21 +17,9 @@ from .models import EnforcementCase, SubjectType
     years=int(os.environ.get("FAZHI_RETENTION_YEARS_ENFORCEMENT", "10")),
 )
 def cases(cutoff) -> int:
-    ids = list(
-        EnforcementCase.objects.filter(
-            closed_on__lt=cutoff.date(),
-            legal_hold=False,
-            anonymised_at__isnull=True,
-            subject_type=SubjectType.NATURAL,
-        ).values_list("pk", flat=True)[:5000]
+    due = EnforcementCase.objects.filter(
+        closed_on__lt=cutoff.date(), legal_hold=False, subject_type=SubjectType.NATURAL
     )
-    now = timezone.now()
-    with transaction.atomic():
-        for case in EnforcementCase.objects.filter(pk__in=ids):
-            case.subject_name, case.id_number, case.phone = ANONYMISED, "", ""
-            case.anonymised_at = now
-            case.save()
-        EnforcementCase.history.model.objects.filter(id__in=ids).update(
-            subject_name=ANONYMISED, id_number="", id_number_bidx="", phone=""
-        )
+    blank = {"subject_name": ANONYMISED, "id_number": "", "phone": ""}
+    ids = retention.anonymise(due, fields=blank, history={**blank, "id_number_bidx": ""})
     return len(ids)

@@ -167,19 +167,7 @@ def perform(
     comment: str = "",
 ):
     """Parse the input, check the guard under a row lock, apply, record. Raises DomainError."""
-    from fazhi.core.errors import Conflict, TransitionNotAllowed
-
-    procedure.get(action)
-    if (
-        expected_version is not None
-        and getattr(obj, "version", expected_version) != expected_version
-    ):
-        # the record changed since the form was shown: say so, not what the new state forbids
-        raise Conflict("该记录已被他人修改，请刷新页面后重试")
-    # The order of steps first: a step out of order is refused for that, not for its input.
-    reason = procedure.check(obj, action, user, {"_preview": True})
-    if reason:
-        raise TransitionNotAllowed(reason)
+    procedure.refuse_now(obj, action, user, expected_version)
     spec = actions.get(action, Action())
     data = parse(spec.fields, raw)
 

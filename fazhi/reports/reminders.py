@@ -42,23 +42,17 @@ def due(today: dt.date, *, user=None, units=None, **_options):
             submitted = r is not None and r.submitted_on is not None
             published = r is not None and r.status == ReportStatus.PUBLISHED
             secret = r is not None and r.secrecy_conclusion == "secret"
-            if not submitted and today >= report_by - dt.timedelta(days=LEAD_DAYS):
-                yield reminders.DueItem(
-                    kind=KIND,
-                    label=f"{t.name}{year}年度法治政府建设报告：尚未报送",
-                    due=report_by,
-                    url=url,
-                    unit_id=t.pk,
-                    unit_path=t.path,
-                    assignee_id=m.user_id,
-                )
-            if not published and not secret and today >= publish_by - dt.timedelta(days=LEAD_DAYS):
-                yield reminders.DueItem(
-                    kind=KIND,
-                    label=f"{t.name}{year}年度法治政府建设报告：尚未公开",
-                    due=publish_by,
-                    url=url,
-                    unit_id=t.pk,
-                    unit_path=t.path,
-                    assignee_id=m.user_id,
-                )
+            for missing, by, pending in (
+                ("报送", report_by, not submitted),
+                ("公开", publish_by, not published and not secret),
+            ):
+                if pending and today >= by - dt.timedelta(days=LEAD_DAYS):
+                    yield reminders.DueItem(
+                        kind=KIND,
+                        label=f"{t.name}{year}年度法治政府建设报告：尚未{missing}",
+                        due=by,
+                        url=url,
+                        unit_id=t.pk,
+                        unit_path=t.path,
+                        assignee_id=m.user_id,
+                    )

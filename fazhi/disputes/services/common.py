@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from fazhi.core import audit, excel, scoping
-from fazhi.core.errors import Conflict, InvalidInput, TransitionNotAllowed
+from fazhi.core.errors import InvalidInput
 from fazhi.core.models import Membership, Notification
 from fazhi.core.roles import Perm, role_allows
 
@@ -43,16 +43,7 @@ def perform(
 ):
     """Take step ``action`` on ``obj``: a stale version first (409 "已被他人修改"), then state
     and role (409), then inputs (400), then apply."""
-    procedure.get(action)
-    if (
-        expected_version is not None
-        and getattr(obj, "version", expected_version) != expected_version
-    ):
-        # the record changed since the form was shown: say so, not what the new state forbids
-        raise Conflict("该记录已被他人修改，请刷新页面后重试")
-    reason = procedure.check(obj, action, user, {"_preview": True})
-    if reason:
-        raise TransitionNotAllowed(reason)
+    procedure.refuse_now(obj, action, user, expected_version)
     spec = actions[action]
     cleaned = clean(spec.fields, data or {}, obj)
     if spec.comment_field and not comment:

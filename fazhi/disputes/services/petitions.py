@@ -245,15 +245,25 @@ def _reply(p, cd, user):
     refresh_due(p)
 
 
+def _review_deadline(requested_on, answered_on, request_due, early: str, late: str):
+    """The deadline of a review (复查 or 复核) asked for on ``requested_on``: refused before
+    the answer it reviews (``early``) or after the 30 days to ask (``late``)."""
+    if requested_on < answered_on:
+        raise InvalidInput(early)
+    if requested_on > request_due:
+        raise InvalidInput(f"{late}（截至{request_due:%Y-%m-%d}），已超过期限")
+    return workdays.add_calendar_days(requested_on, REVIEW_DAYS)
+
+
 def _request_review(p, cd, user):
-    if cd["requested_on"] < p.replied_on:
-        raise InvalidInput("申请日期不能早于书面答复日期")
-    if cd["requested_on"] > p.review_request_due:
-        raise InvalidInput(
-            f"复查应在收到书面答复之日起30日内申请（截至{p.review_request_due:%Y-%m-%d}），已超过期限"
-        )
+    dl = _review_deadline(
+        cd["requested_on"],
+        p.replied_on,
+        p.review_request_due,
+        "申请日期不能早于书面答复日期",
+        "复查应在收到书面答复之日起30日内申请",
+    )
     p.review_requested_on = cd["requested_on"]
-    dl = workdays.add_calendar_days(cd["requested_on"], REVIEW_DAYS)
     p.review_due, p.review_due_provisional = dl.date, dl.provisional
     p.status = "under_review"
     refresh_due(p)
@@ -270,14 +280,14 @@ def _review(p, cd, user):
 
 
 def _request_re_review(p, cd, user):
-    if cd["requested_on"] < p.reviewed_on:
-        raise InvalidInput("申请日期不能早于复查答复日期")
-    if cd["requested_on"] > p.re_review_request_due:
-        raise InvalidInput(
-            f"复核应在收到复查意见之日起30日内申请（截至{p.re_review_request_due:%Y-%m-%d}），已超过期限"
-        )
+    dl = _review_deadline(
+        cd["requested_on"],
+        p.reviewed_on,
+        p.re_review_request_due,
+        "申请日期不能早于复查答复日期",
+        "复核应在收到复查意见之日起30日内申请",
+    )
     p.re_review_requested_on = cd["requested_on"]
-    dl = workdays.add_calendar_days(cd["requested_on"], REVIEW_DAYS)
     p.re_review_due, p.re_review_due_provisional = dl.date, dl.provisional
     p.status = "under_re_review"
     refresh_due(p)
