@@ -40,7 +40,7 @@ def grants(user) -> list[Grant]:
 
 def clear_cache(user) -> None:
     user.__dict__.pop("_fazhi_grants", None)
-    user.__dict__.pop("_fazhi_unit_ids", None)
+    user.__dict__.pop("_fazhi_units", None)
 
 
 def paths_for(user, perm: str = Perm.VIEW) -> list[str]:
@@ -81,26 +81,41 @@ def unit_tree_changed(**_kwargs) -> None:
     _unit_tree_version += 1
 
 
-def unit_ids(user, perm: str = Perm.VIEW) -> list[int]:
-    """Ids of every unit in the subtrees where ``user`` holds ``perm`` (not for a global
-    user, who is not scoped): one query per request, kept on the user object as the
-    grants are."""
-    memo = user.__dict__.setdefault("_fazhi_unit_ids", {})
+def units(user, perm: str = Perm.VIEW) -> list:
+    """Every unit in the subtrees where ``user`` holds ``perm`` (every unit for a global
+    user), ordered by path: one query per request, kept on the user object as the grants
+    are, so that the unit switcher, the filter forms and the scope of every list on a page
+    do not each ask the database again. Read again after a unit is saved or deleted in
+    this process. Treat the units as read-only."""
+    memo = user.__dict__.setdefault("_fazhi_units", {})
     key = (perm, _unit_tree_version)
-    ids = memo.get(key)
-    if ids is None:
+    found = memo.get(key)
+    if found is None:
         from .models.units import Unit
 
         paths = paths_for(user, perm)
-        if not paths:
-            ids = []
+        view = paths_for(user, Perm.VIEW)
+        if is_global(user):
+            found = list(Unit.objects.order_by("path"))
+        elif not paths:
+            found = []
+        elif perm != Perm.VIEW and all(any(p.startswith(v) for v in view) for p in paths):
+            # inside what the user sees: taken from that list, not read again
+            found = [u for u in units(user) if u.path.startswith(tuple(paths))]
         else:
-            units = Q()
+            q = Q()
             for p in paths:
-                units |= Q(path__startswith=p)
-            ids = list(Unit.objects.filter(units).order_by("pk").values_list("pk", flat=True))
-        memo[key] = ids
-    return ids
+                q |= Q(path__startswith=p)
+            found = list(Unit.objects.filter(q).order_by("path"))
+        for old in [k for k in memo if k[1] != _unit_tree_version]:
+            del memo[old]
+        memo[key] = found
+    return found
+
+
+def unit_ids(user, perm: str = Perm.VIEW) -> list[int]:
+    """Ids of :func:`units` (the scope of a ledger: ``field IN (ids)``)."""
+    return [u.pk for u in units(user, perm)]
 
 
 def unit_scope_q(user, perm: str = Perm.VIEW) -> Q:

@@ -4,31 +4,31 @@ categories, handlers, statuses), built for the user: the list page's ``list_cont
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from fazhi.core import scoping
+from fazhi.core.models.units import TOWNSHIP_KINDS, VILLAGE_KINDS
 from fazhi.core.params import query
 from fazhi.core.roles import Perm
 
 
-def _options(rows, chosen: str | None) -> list[dict]:
-    """(pk, label) pairs as the filter selects render them, the chosen one marked: one
-    comparison here instead of a template expression per option (a county has 300
-    villages)."""
-    return [{"pk": pk, "name": name, "selected": str(pk) == chosen} for pk, name in rows]
+def _options(rows, chosen: str | None) -> SafeString:
+    """(pk, label) pairs as a filter select's ``<option>`` elements, the chosen one
+    marked: written here in one pass rather than by the template per option (a county
+    has 300 villages)."""
+    return mark_safe(  # noqa: S308 - every value is escaped
+        "".join(
+            f'<option value="{pk}"{" selected" if str(pk) == chosen else ""}>{escape(name)}</option>'
+            for pk, name in rows
+        )
+    )
 
 
 def filter_choices(request, ledger, statuses):
-    units = scoping.visible_units(request.user)
-    villages = (
-        units.filter(kind__in=("village", "community"))
-        .order_by("path")
-        .values_list("pk", "name")[:300]
-    )
-    townships = list(
-        units.filter(kind__in=("township", "subdistrict", "development_zone")).values_list(
-            "pk", "name"
-        )
-    )
+    units = scoping.units(request.user)  # read once per request
+    villages = [(u.pk, u.name) for u in units if u.kind in VILLAGE_KINDS][:300]
+    townships = [(u.pk, u.name) for u in units if u.kind in TOWNSHIP_KINDS]
     category = next(f for f in ledger.filters if f.name == "category")
     categories = list(category.choices_for(request.user))
     cases = ledger.scoped(request.user)

@@ -26,20 +26,17 @@ def current_unit(request) -> Unit | None:
     cached = getattr(request, "_fazhi_unit", None)
     if cached is not None:
         return cached
-    visible = scoping.visible_units(request.user)
+    visible = scoping.units(request.user)  # read once per request, shared with the page
     unit = None
-    unit_id = request.session.get(SESSION_UNIT)
+    unit_id = parse_int(request.session.get(SESSION_UNIT))
     if unit_id:
-        unit = visible.filter(pk=unit_id).first()
-    if unit is None:
-        unit = visible.order_by("depth", "path").first()
+        unit = next((u for u in visible if u.pk == unit_id), None)
+    if unit is None and visible:
+        unit = min(visible, key=lambda u: (u.depth, u.path))
     request._fazhi_unit = unit
     return unit
 
 
 def switch_choices(request) -> list[Unit]:
-    return list(
-        scoping.visible_units(request.user)
-        .filter(kind__in={UnitKind.COUNTY, UnitKind.DEPARTMENT, *TOWNSHIP_KINDS})
-        .order_by("path")[:200]
-    )
+    kinds = {UnitKind.COUNTY, UnitKind.DEPARTMENT, *TOWNSHIP_KINDS}
+    return [u for u in scoping.units(request.user) if u.kind in kinds][:200]

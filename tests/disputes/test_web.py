@@ -330,3 +330,20 @@ def test_export_through_the_framework_filters_as_the_list(world, client_for):
     assert len(rows) == 2 and rows[1][7] == "王某与赵某借贷纠纷"
     assert quote("矛盾纠纷台账-") in r["Content-Disposition"]
     assert AuditEvent.objects.filter(event="export").count() == 1
+
+
+def test_a_list_page_reads_the_users_units_once(world, client_for):
+    """The unit switcher, the filter form's townships and villages, the 登记 button and
+    the scope of the list all take the user's units from one read per request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    dispute(world)
+    client = client_for(world.supervisor)
+    client.get("/disputes/cases/")
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get("/disputes/cases/").content.decode()
+    unit_reads = [q["sql"] for q in ctx.captured_queries if 'FROM "core_unit"' in q["sql"]]
+    assert len(unit_reads) == 1, unit_reads
+    assert f'<option value="{world.township_b.pk}">乙乡</option>' in page
+    assert f'<option value="{world.village_a.pk}">甲村</option>' in page
