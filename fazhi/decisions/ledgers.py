@@ -378,7 +378,6 @@ MATTER = Ledger(
 )
 
 LEDGERS = [CATALOG, DECISION, DOCUMENT, REVIEW, CONTRACT, MATTER]
-BY_KEY = {lg.key: lg for lg in LEDGERS}
 TABS = [
     ("index", "概览"),
     ("catalog_list", "决策目录"),

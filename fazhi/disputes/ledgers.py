@@ -509,6 +509,9 @@ def _report_case(*, unit, actor, raw):
     return grid_services.report_case(actor=actor, unit=unit, data=dict(raw))
 
 
+DISPUTE_IN = {"create_in": schemas.DisputeIn, "action_in": schemas.DisputeActionIn}
+
+
 def _declare(
     key: str,
     *,
@@ -518,17 +521,20 @@ def _declare(
     columns,
     export,
     people,
-    people_title: str,
-    personal,
     year_field: str,
     services,
     procedure,
     create,
-    api: dict,
-    out,
+    people_title: str = "当事人",
+    personal=("id_number", "phone"),
+    api: dict | None = None,
+    refused: str = "您无权在该单位登记",
+    out=schemas.CaseOut,
     related=(),
     **kw,
 ):
+    """A case ledger of the mechanism; ``refused``: why the API refuses a create in a unit
+    the user sees but may not register in."""
     lg = framework.Ledger(
         app="disputes",
         key=key,
@@ -554,7 +560,14 @@ def _declare(
         export_title=f"{title}台账",
         templates={"list": "disputes/case_list.html"},
         names={"act": f"{key}_action"},
-        api={"slash": False, "param": "case_id", "options": True, **api},
+        api={
+            "slash": False,
+            "param": "case_id",
+            "options": True,
+            **DISPUTE_IN,
+            "unit": _api_unit(refused),
+            **(api or {}),
+        },
         out=out,
         tag="disputes",
         **kw,
@@ -562,8 +575,6 @@ def _declare(
     lg.list_context = choices.list_context(lg, STATUSES[key], FLAGS[key])
     return lg
 
-
-DISPUTE_IN = {"create_in": schemas.DisputeIn, "action_in": schemas.DisputeActionIn}
 
 LEDGERS = {
     "dispute": _declare(
@@ -574,19 +585,11 @@ LEDGERS = {
         columns=DISPUTE_COLUMNS,
         export=DISPUTE_EXPORT,
         people=_dispute_people,
-        people_title="当事人",
-        personal=("id_number", "phone"),
         year_field="registered_on",
         services=dispute_services,
         procedure=DISPUTE,
         create=_register_dispute,
-        api={
-            "path": "disputes",
-            "thing": "disputes",
-            **DISPUTE_IN,
-            "unit": _api_unit("您无权在该单位登记"),
-        },
-        out=schemas.CaseOut,
+        api={"path": "disputes", "thing": "disputes"},
         related=("category",),
         prefetch=("parties",),
         page_prefetch=(),  # the list's columns show no party: nothing to decrypt
@@ -601,18 +604,11 @@ LEDGERS = {
         export=PETITION_EXPORT,
         people=_petition_people,
         people_title="信访人",
-        personal=("id_number", "phone"),
         year_field="received_on",
         services=petition_services,
         procedure=PETITION,
         create=_register_petition,
-        api={
-            "thing": "petitions",
-            **DISPUTE_IN,
-            "create_in": schemas.PetitionIn,
-            "unit": _api_unit("您无权在该单位登记"),
-        },
-        out=schemas.CaseOut,
+        api={"thing": "petitions", "create_in": schemas.PetitionIn},
         visible=queries.petitions_visible_to,
         prefetch=("petitioners",),
         page_prefetch=(),
@@ -632,8 +628,7 @@ LEDGERS = {
         services=hotline_services,
         procedure=HOTLINE,
         create=_create_appeal,
-        api={**DISPUTE_IN, "create_in": schemas.HotlineIn, "unit": _api_unit("您无权在该单位登记")},
-        out=schemas.CaseOut,
+        api={"create_in": schemas.HotlineIn},
         related=("category",),
     ),
     "grid": _declare(
@@ -644,17 +639,13 @@ LEDGERS = {
         columns=GRID_COLUMNS,
         export=GRID_EXPORT,
         people=_grid_people,
-        people_title="当事人",
         personal=("phone",),
         year_field="reported_on",
         services=grid_services,
         procedure=GRID,
         create=_report_case,
-        api={
-            **DISPUTE_IN,
-            "create_in": schemas.GridCaseIn,
-            "unit": _api_unit("您无权在该单位上报"),
-        },
+        api={"create_in": schemas.GridCaseIn},
+        refused="您无权在该单位上报",
         out=schemas.GridCaseOut,
         related=("dispute",),
     ),

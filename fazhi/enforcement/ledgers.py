@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.urls import reverse
 from django.utils import timezone
 
@@ -287,8 +289,20 @@ LITIGATION = _challenge(
 # procedure) with create, edit, Excel import, API and CLI from these declarations.
 
 
-# Where the supervision ledgers are registered, and what a user with nowhere to register is told.
-SUPERVISION = dict(unit_kinds=services.SUPERVISION_UNIT_KINDS, refused=services.SUPERVISION_REFUSED)
+# A supervision ledger: where it is registered, what a user with nowhere to register is
+# told, and who registered each record read with it.
+_supervision = partial(
+    Ledger,
+    app="enforcement",
+    unit_kinds=services.SUPERVISION_UNIT_KINDS,
+    refused=services.SUPERVISION_REFUSED,
+    related=("unit", "created_by"),
+)
+
+
+def _registered_detail(*names):
+    """A supervision record's detail: its unit, the model fields ``names``, who registered it."""
+    return lambda o: [("单位", o.unit.name)] + model_fields(o, names) + registered(o)
 
 
 def _review_cases(o) -> str:
@@ -341,8 +355,7 @@ def _review_detail(o):
     return rows + model_fields(o, ["notes"]) + registered(o)
 
 
-CASE_REVIEW = Ledger(
-    app="enforcement",
+CASE_REVIEW = _supervision(
     key="casereview",
     plural="casereviews",
     model=CaseReview,
@@ -371,7 +384,6 @@ CASE_REVIEW = Ledger(
     update=services.update_case_review,
     choices_for=_review_choices,
     create_units=services.review_units,
-    **SUPERVISION,
     importer=Importer(
         columns=[
             Column("year", "年度", required=True),
@@ -397,8 +409,7 @@ CASE_REVIEW = Ledger(
 )
 
 
-STANDARD = Ledger(
-    app="enforcement",
+STANDARD = _supervision(
     key="discretion",
     plural="discretion",
     model=DiscretionStandard,
@@ -417,13 +428,11 @@ STANDARD = Ledger(
         Filt("status", "状态", tuple(StandardStatus.choices)),
     ],
     search=("title", "doc_number"),
-    related=("unit", "created_by"),
     ordering=("-adopted_on", "-id"),
     date_field="adopted_on",
     create_fields=services.STANDARD_FIELDS,
     create=services.create_standard,
     update=services.update_standard,
-    **SUPERVISION,
     importer=Importer(
         columns=[
             Column("title", "基准名称", required=True, aliases=("名称",)),
@@ -438,19 +447,14 @@ STANDARD = Ledger(
         note="每行一项基准；执法领域填安全生产、食品药品、生态环境等；状态填现行、已修订"
         "或已废止（不填为现行）。同一单位同一名称、同一制定日期的基准视为已导入。",
     ),
-    detail=lambda o: (
-        [("单位", o.unit.name)]
-        + model_fields(
-            o, ["title", "doc_number", "sector", "adopted_on", "revised_on", "status", "notes"]
-        )
-        + registered(o)
+    detail=_registered_detail(
+        "title", "doc_number", "sector", "adopted_on", "revised_on", "status", "notes"
     ),
     empty="下一步：登记本单位制定、修订的行政裁量权基准。",
 )
 
 
-VISIT = Ledger(
-    app="enforcement",
+VISIT = _supervision(
     key="visit",
     plural="visits",
     model=SupervisionVisit,
@@ -466,13 +470,11 @@ VISIT = Ledger(
     ],
     filters=[Filt("kind", "形式", tuple(VisitKind.choices))],
     search=("subject",),
-    related=("unit", "created_by"),
     ordering=("-held_on", "-id"),
     year_field="held_on__year",
     create_fields=services.VISIT_FIELDS,
     create=services.create_visit,
     update=services.update_visit,
-    **SUPERVISION,
     importer=Importer(
         columns=[
             Column("held_on", "日期", required=True, parse=parse_date, aliases=("时间",)),
@@ -487,19 +489,14 @@ VISIT = Ledger(
         note="每行一次监督活动；形式填视察、评议、旁听或座谈；人大代表、政协委员填参加人数"
         "（至少一项）。同一单位同一日期、同一事项视为已导入。",
     ),
-    detail=lambda o: (
-        [("单位", o.unit.name)]
-        + model_fields(
-            o, ["held_on", "kind", "subject", "deputies", "members", "opinions", "notes"]
-        )
-        + registered(o)
+    detail=_registered_detail(
+        "held_on", "kind", "subject", "deputies", "members", "opinions", "notes"
     ),
     empty="下一步：登记人大代表、政协委员视察、评议、旁听本单位行政执法的活动。",
 )
 
 
-STAFF_TRAINING = Ledger(
-    app="enforcement",
+STAFF_TRAINING = _supervision(
     key="stafftraining",
     plural="stafftrainings",
     model=StaffTraining,
@@ -522,13 +519,11 @@ STAFF_TRAINING = Ledger(
         )
     ],
     search=("title",),
-    related=("unit", "created_by"),
     ordering=("-held_on", "-id"),
     year_field="held_on__year",
     create_fields=services.STAFF_TRAINING_FIELDS,
     create=services.create_staff_training,
     update=services.update_staff_training,
-    **SUPERVISION,
     importer=Importer(
         columns=[
             Column("held_on", "日期", required=True, parse=parse_date, aliases=("培训日期",)),
@@ -543,10 +538,8 @@ STAFF_TRAINING = Ledger(
         note="每行一期培训或一次资格考试；资格考试填“是”并填合格人数。"
         "同一单位同一日期、同一名称视为已导入。",
     ),
-    detail=lambda o: (
-        [("单位", o.unit.name)]
-        + model_fields(o, ["held_on", "title", "is_exam", "hours", "attendees", "passed", "notes"])
-        + registered(o)
+    detail=_registered_detail(
+        "held_on", "title", "is_exam", "hours", "attendees", "passed", "notes"
     ),
     empty="下一步：登记行政执法人员培训和执法资格考试。",
 )
@@ -566,8 +559,7 @@ def _responsibility_choices(obj, name, user):
     return [(c.pk, f"{c.holder_name}（{c.number}）") for c in qs.order_by("holder_name")[:300]]
 
 
-RESPONSIBILITY = Ledger(
-    app="enforcement",
+RESPONSIBILITY = _supervision(
     key="responsibility",
     plural="responsibilities",
     model=Responsibility,
@@ -600,7 +592,6 @@ RESPONSIBILITY = Ledger(
     create=services.create_responsibility,
     update=services.update_responsibility,
     choices_for=_responsibility_choices,
-    **SUPERVISION,
     importer=Importer(
         columns=[
             Column("post", "执法岗位", required=True, aliases=("岗位",)),
@@ -637,7 +628,6 @@ LEDGERS = [
     STAFF_TRAINING,
     RESPONSIBILITY,
 ]
-BY_KEY = {lg.key: lg for lg in LEDGERS}
 TABS = [
     ("index", "概览"),
     ("case_list", "执法案件"),

@@ -485,4 +485,3 @@ EXAM = Ledger(
 )
 
 LEDGERS = [SESSION, CADRE, EXAM]
-BY_KEY = {lg.key: lg for lg in LEDGERS}

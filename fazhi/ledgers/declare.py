@@ -119,7 +119,10 @@ class Ledger:
     # what the list page's columns read of ``prefetch`` (None: all of it); the API and
     # the export read the whole of it
     page_prefetch: tuple[str, ...] | None = None
-    names: dict = field(default_factory=dict)  # URL-name overrides: {"list": "advisers"}
+    names: dict = field(default_factory=dict)  # URL-name overrides: {"edit": "group_update"}
+    # Pages named after the plural, as an app's URLs were before the framework:
+    # ("list", "import") names them <plural> and <plural>_import (advisers, aid_import).
+    plural_names: tuple[str, ...] = ()
     templates: dict = field(default_factory=dict)  # {"list"|"detail"|"new"|"edit": name}
     unit_kinds: tuple | None = None  # kinds of unit records are registered in
     out: type | None = None  # the API's record schema; default built from the model
@@ -224,8 +227,13 @@ class Ledger:
         return self.annotate(qs) if self.annotate else qs
 
     def name(self, suffix: str) -> str:
-        """The URL name of a page of this ledger: ``<key>_<suffix>`` unless overridden."""
-        return self.names.get(suffix, f"{self.key}_{suffix}")
+        """The URL name of a page of this ledger: ``<key>_<suffix>`` unless overridden
+        (``names``) or named after the plural (``plural_names``)."""
+        if suffix in self.names:
+            return self.names[suffix]
+        if suffix in self.plural_names:
+            return self.plural if suffix == "list" else f"{self.plural}_{suffix}"
+        return f"{self.key}_{suffix}"
 
     def url(self, suffix: str) -> str:
         return f"{self.app}:{self.name(suffix)}"

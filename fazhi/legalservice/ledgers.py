@@ -4,6 +4,8 @@ the monthly duty compliance, the index and the settings are plain views (views.p
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.utils import timezone
 
 from fazhi.core import pii, scoping
@@ -74,6 +76,19 @@ def choices_for(obj, name, user):
     return ()
 
 
+# What every legal-services ledger says: registered in a village or a township (refused
+# otherwise), advisers and villages to choose from, and its pages named after the plural
+# as they were before the framework (``shifts``, ``shifts_import``).
+_ledger = partial(
+    Ledger,
+    app=APP,
+    unit_kinds=PLACES,
+    refused=REFUSED,
+    choices_for=choices_for,
+    plural_names=("list", "import"),
+)
+
+
 # ---------------------------------------------------------------- advisers
 
 ADVISER_FIELDS = (
@@ -128,8 +143,7 @@ def _adviser_detail(a):
     ]
 
 
-ADVISER = Ledger(
-    app=APP,
+ADVISER = _ledger(
     key="adviser",
     plural="advisers",
     model=LegalAdviser,
@@ -162,7 +176,6 @@ ADVISER = Ledger(
     create=create_adviser,
     edit_fields=ADVISER_EDIT_FIELDS,
     update=update_adviser,
-    choices_for=choices_for,
     detail=_adviser_detail,
     extra_template="legalservice/_adviser_shifts.html",
     extra_context=lambda a, request: {
@@ -170,8 +183,6 @@ ADVISER = Ledger(
     },
     unit_kinds=tuple(TOWNSHIP_KINDS),
     personal=("phone",),
-    names={"list": "advisers"},
-    refused=REFUSED,
     empty="还没有登记法律顾问。点击“登记”，填写姓名、律师事务所、聘用期和服务的村(社区)。",
 )
 
@@ -215,8 +226,7 @@ SHIFT_ACTIONS = {
 }
 
 
-SHIFT_LEDGER = Ledger(
-    app=APP,
+SHIFT_LEDGER = _ledger(
     key="shift",
     plural="shifts",
     model=DutyShift,
@@ -237,7 +247,6 @@ SHIFT_LEDGER = Ledger(
     actions=SHIFT_ACTIONS,
     create_fields=SHIFT_FIELDS,
     create=create_shift,
-    choices_for=choices_for,
     detail=lambda s: [
         ("日期", s.date),
         ("村(社区)", s.unit.name),
@@ -247,9 +256,6 @@ SHIFT_LEDGER = Ledger(
         ("情况记录", s.note),
     ],
     importer=importers.SHIFTS,
-    unit_kinds=PLACES,
-    names={"list": "shifts", "import": "shifts_import"},
-    refused=REFUSED,
     empty="还没有坐班值班记录。点击“登记”，为法律顾问安排到村(社区)坐班的日期。",
 )
 
@@ -299,8 +305,7 @@ def update_consultation(obj, *, actor, raw):
     return services.update_consultation(obj, actor=actor, **_consultation(obj.unit, raw))
 
 
-CONSULTATION = Ledger(
-    app=APP,
+CONSULTATION = _ledger(
     key="consultation",
     plural="consultations",
     model=Consultation,
@@ -327,7 +332,6 @@ CONSULTATION = Ledger(
     create_fields=CONSULTATION_FIELDS,
     create=create_consultation,
     update=update_consultation,
-    choices_for=choices_for,
     detail=lambda c: [
         ("日期", c.date),
         ("村(社区)/乡镇", c.unit.name),
@@ -340,9 +344,6 @@ CONSULTATION = Ledger(
         ("解答意见", c.answer),
     ],
     importer=importers.CONSULTATIONS,
-    unit_kinds=PLACES,
-    names={"list": "consultations", "import": "consultations_import"},
-    refused=REFUSED,
     empty="还没有法律咨询记录。点击“登记”，或从 Excel 导入台账。",
 )
 
@@ -369,8 +370,7 @@ def update_visit(obj, *, actor, raw):
     return services.update_enterprise_visit(obj, actor=actor, **data)
 
 
-ENTERPRISE_VISIT = Ledger(
-    app=APP,
+ENTERPRISE_VISIT = _ledger(
     key="enterprise_visit",
     plural="enterprise-visits",
     model=EnterpriseVisit,
@@ -391,7 +391,6 @@ ENTERPRISE_VISIT = Ledger(
     create_fields=VISIT_FIELDS,
     create=create_visit,
     update=update_visit,
-    choices_for=choices_for,
     detail=lambda v: [
         ("日期", v.date),
         ("登记单位", v.unit.name),
@@ -402,8 +401,7 @@ ENTERPRISE_VISIT = Ledger(
         ("备注", v.note),
     ],
     importer=importers.ENTERPRISE_VISITS,
-    unit_kinds=PLACES,
-    refused=REFUSED,
+    plural_names=(),  # added on the framework: enterprise_visit_list …
     empty="还没有入企法律服务记录。法律顾问走访企业、提供法律体检或咨询后，点击“登记”。",
 )
 
@@ -429,8 +427,7 @@ def update_center_day(obj, *, actor, raw):
     return services.record_center_day(unit=obj.unit, actor=actor, date=obj.date, **data)
 
 
-CENTER = Ledger(
-    app=APP,
+CENTER = _ledger(
     key="center_day",
     plural="center",
     model=ServiceCenterDay,
@@ -459,8 +456,6 @@ CENTER = Ledger(
     ],
     importer=importers.CENTER_DAYS,
     unit_kinds=tuple(TOWNSHIP_KINDS),
-    names={"list": "center", "import": "center_import"},
-    refused=REFUSED,
     empty="还没有日统计。点击“登记”填写某日的接待人次和自助服务机使用件数（同一天再次登记即更正），或从 Excel 导入。",
 )
 
@@ -495,8 +490,7 @@ def update_referral(obj, *, actor, raw):
     return services.update_referral(obj, actor=actor, **data)
 
 
-REFERRAL = Ledger(
-    app=APP,
+REFERRAL = _ledger(
     key="referral",
     plural="aid",
     model=LegalAidReferral,
@@ -527,22 +521,13 @@ REFERRAL = Ledger(
         ("备注", r.note),
     ],
     importer=importers.REFERRALS,
-    unit_kinds=PLACES,
     personal=("phone",),
-    names={
-        "list": "aid",
-        "new": "aid_new",
-        "detail": "aid_detail",
-        "edit": "aid_edit",
-        "import": "aid_import",
-    },
-    refused=REFUSED,
+    plural_names=("list", "new", "detail", "edit", "import"),
     empty="还没有法律援助转介记录。群众需要法律援助时，点击“登记”。",
 )
 
 
 LEDGERS = [ADVISER, SHIFT_LEDGER, CONSULTATION, ENTERPRISE_VISIT, CENTER, REFERRAL]
-BY_KEY = {lg.key: lg for lg in LEDGERS}
 TABS = [
     ("index", "概览"),
     ("advisers", "法律顾问"),

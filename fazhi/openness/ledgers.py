@@ -3,6 +3,8 @@ proactively (主动公开) and requests for disclosure (依申请公开) with th
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -37,6 +39,12 @@ APP = "openness"
 PLACES = (*sorted(TOWNSHIP_KINDS), UnitKind.COUNTY, UnitKind.DEPARTMENT)
 REFUSED = "请先在右上角切换到您有登记权限的乡镇(街道)"
 YES = (("1", "是"),)
+
+# What every openness ledger says: where it is kept, the refusal elsewhere, no personal
+# field unless it names one, and its list named after the plural (``disclosures``).
+_ledger = partial(
+    Ledger, app=APP, unit_kinds=PLACES, refused=REFUSED, personal=(), plural_names=("list",)
+)
 
 
 # ---------------------------------------------------------------- 主动公开
@@ -103,8 +111,7 @@ DISCLOSURES_IN = Importer(
     note="同一单位同一公开日期、同一信息名称的记录视为已导入。",
 )
 
-DISCLOSURE = Ledger(
-    app=APP,
+DISCLOSURE = _ledger(
     key="disclosure",
     plural="disclosures",
     model=Disclosure,
@@ -140,10 +147,6 @@ DISCLOSURE = Ledger(
         ("备注", d.note),
     ],
     importer=DISCLOSURES_IN,
-    names={"list": "disclosures"},
-    unit_kinds=PLACES,
-    personal=(),
-    refused=REFUSED,
     empty="还没有主动公开记录。点击“登记”，或从 Excel 导入已公开信息目录。",
 )
 
@@ -264,8 +267,7 @@ def _detail(r) -> list[tuple[str, object]]:
     return rows
 
 
-REQUEST_LEDGER = Ledger(
-    app=APP,
+REQUEST_LEDGER = _ledger(
     key="request",
     plural="requests",
     model=InformationRequest,
@@ -317,10 +319,7 @@ REQUEST_LEDGER = Ledger(
     ],
     people=_people,
     people_title="申请人",
-    names={"list": "requests"},
     personal=("applicant_name", "id_number", "phone"),
-    unit_kinds=PLACES,
-    refused=REFUSED,
     notices={"created": "已登记。答复期限已按收到申请之日起20个工作日计算。"},
     empty="还没有政府信息公开申请。收到申请后点击“登记”，系统按工作日计算补正和答复期限。",
 )
@@ -360,8 +359,7 @@ def _annual_due(r):
     return r.due if r.editable else None
 
 
-ANNUAL_LEDGER = Ledger(
-    app=APP,
+ANNUAL_LEDGER = _ledger(
     key="annual",
     plural="reports",
     model=OpennessReport,
@@ -399,17 +397,12 @@ ANNUAL_LEDGER = Ledger(
     extra_template="openness/_annual_extra.html",
     extra_context=_annual_context,
     documents=[("report", "年度报告")],
-    names={"list": "reports"},
-    unit_kinds=PLACES,
-    personal=(),
-    refused=REFUSED,
     notices={"created": "已按台账起草。请核对表格，改写第一、五、六部分后公开。"},
     empty="还没有政府信息公开工作年度报告。点击“登记”选择年度，系统按台账起草表格和文字。",
 )
 
 
 LEDGERS = [DISCLOSURE, REQUEST_LEDGER, ANNUAL_LEDGER]
-BY_KEY = {lg.key: lg for lg in LEDGERS}
 TABS = [
     ("index", "概览"),
     ("disclosures", "主动公开"),

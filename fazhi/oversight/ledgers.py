@@ -4,6 +4,8 @@ rectification of their findings. The dashboards (index, by township) stay plain 
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.db.models import Count
 from django.utils import timezone
 
@@ -40,6 +42,26 @@ def _year(data: dict) -> dict:
     return data
 
 
+def _by_year(fields, create, update, detail) -> dict:
+    """What a ledger kept by year declares (领导小组, 述法, 经费): 年度 asked on create only
+    (this year when left empty), ``fields`` on create and edit through the services
+    ``create`` and ``update``, and a detail of 年度, 单位 and the model fields ``detail``."""
+    return dict(
+        year_field="year",
+        create_fields=(YEAR, *fields),
+        create=lambda *, unit, actor, raw: create(
+            unit=unit, actor=actor, **_year(parse((YEAR, *fields), raw))
+        ),
+        edit_fields=fields,
+        update=lambda obj, *, actor, raw: update(obj, actor=actor, **parse(fields, raw)),
+        detail=lambda o: [("年度", str(o.year)), ("单位", o.unit.name)] + model_fields(o, detail),
+    )
+
+
+# Every oversight ledger's list is named after its plural (``groups``, ``funding``).
+_ledger = partial(Ledger, app=APP, plural_names=("list",))
+
+
 # ---------------------------------------------------------------- leading groups
 
 GROUP_FIELDS = (
@@ -57,20 +79,11 @@ MEMBER_FIELDS = (
 )
 
 
-def _create_group(*, unit, actor, raw):
-    return services.create_group(unit=unit, actor=actor, **_year(parse((YEAR, *GROUP_FIELDS), raw)))
-
-
-def _update_group(obj, *, actor, raw):
-    return services.update_group(obj, actor=actor, **parse(GROUP_FIELDS, raw))
-
-
 def _group_context(obj, request):
     return {"members": obj.members.all(), "member_fields": [{"f": f} for f in MEMBER_FIELDS]}
 
 
-GROUP = Ledger(
-    app=APP,
+GROUP = _ledger(
     key="group",
     plural="groups",
     model=LeadingGroup,
@@ -86,23 +99,18 @@ GROUP = Ledger(
     ],
     filters=[UNIT_ID],
     search=("name", "doc_number", "office"),
-    year_field="year",
     annotate=lambda qs: qs.annotate(member_count=Count("members")),  # one query, not one a row
     prefetch=("members",),  # the API answers each group with its members
-    create_fields=(YEAR, *GROUP_FIELDS),
-    create=_create_group,
-    edit_fields=GROUP_FIELDS,
-    update=_update_group,
-    detail=lambda o: (
-        [("年度", str(o.year)), ("单位", o.unit.name)]
-        + model_fields(
-            o, ["name", "doc_number", "established_on", "office", "office_director", "duties"]
-        )
+    **_by_year(
+        GROUP_FIELDS,
+        services.create_group,
+        services.update_group,
+        ["name", "doc_number", "established_on", "office", "office_director", "duties"],
     ),
     extra_template="oversight/_group_extra.html",
     extra_context=_group_context,
     ordering=("-year", "-id"),
-    names={"list": "groups", "detail": "group_detail", "new": "group_new", "edit": "group_update"},
+    names={"edit": "group_update"},
     empty="还没有领导小组。点击“登记”，填写年度、成立文号、办公室，再在领导小组页面添加组长、副组长和成员。",
 )
 
@@ -117,16 +125,6 @@ REPORT_FIELDS = (
     F("report_text", "述法报告", "textarea", required=False),
     F("report_date", "述法日期", "date", required=False),
 )
-
-
-def _create_report(*, unit, actor, raw):
-    return services.create_duty_report(
-        unit=unit, actor=actor, **_year(parse((YEAR, *REPORT_FIELDS), raw))
-    )
-
-
-def _update_report(obj, *, actor, raw):
-    return services.update_duty_report(obj, actor=actor, **parse(REPORT_FIELDS, raw))
 
 
 def _save_report_row(*, unit, actor, row):
@@ -158,8 +156,7 @@ REPORT_IMPORT = Importer(
     note="每行一位第一责任人的一个年度；同一单位、年度、姓名已登记的行不重复登记。多条学法或议题在单元格内换行。",
 )
 
-REPORT = Ledger(
-    app=APP,
+REPORT = _ledger(
     key="report",
     plural="reports",
     model=DutyReport,
@@ -176,18 +173,14 @@ REPORT = Ledger(
     ],
     filters=[UNIT_ID],
     search=("person_name", "post", "topics"),
-    year_field="year",
-    create_fields=(YEAR, *REPORT_FIELDS),
-    create=_create_report,
-    edit_fields=REPORT_FIELDS,
-    update=_update_report,
-    importer=REPORT_IMPORT,
-    detail=lambda o: (
-        [("年度", str(o.year)), ("单位", o.unit.name)]
-        + model_fields(o, ["person_name", "post", "study", "topics", "report_date", "report_text"])
+    **_by_year(
+        REPORT_FIELDS,
+        services.create_duty_report,
+        services.update_duty_report,
+        ["person_name", "post", "study", "topics", "report_date", "report_text"],
     ),
+    importer=REPORT_IMPORT,
     ordering=("-year", "id"),
-    names={"list": "reports"},
     empty="还没有第一责任人履职记录。为党委书记、乡镇长等主要负责人登记本人学法、听取汇报议题和年终述法报告。",
 )
 
@@ -201,16 +194,6 @@ FUNDING_FIELDS = (
     F("spent", "已支出(元)", "decimal", required=False),
     F("note", "备注", required=False),
 )
-
-
-def _create_funding(*, unit, actor, raw):
-    return services.create_funding(
-        unit=unit, actor=actor, **_year(parse((YEAR, *FUNDING_FIELDS), raw))
-    )
-
-
-def _update_funding(obj, *, actor, raw):
-    return services.update_funding(obj, actor=actor, **parse(FUNDING_FIELDS, raw))
 
 
 def _save_funding_row(*, unit, actor, row):
@@ -248,8 +231,7 @@ FUNDING_IMPORT = Importer(
     note="类别填“普法经费”“法治建设经费”“法律顾问经费”或“其他”；同一单位、年度、类别、项目已登记的行不重复登记。",
 )
 
-FUNDING = Ledger(
-    app=APP,
+FUNDING = _ledger(
     key="funding",
     plural="funding",
     model=Funding,
@@ -266,18 +248,14 @@ FUNDING = Ledger(
     ],
     filters=[Filt("kind", "类别", tuple(FundingKind.choices)), UNIT_ID],
     search=("item", "note"),
-    year_field="year",
-    create_fields=(YEAR, *FUNDING_FIELDS),
-    create=_create_funding,
-    edit_fields=FUNDING_FIELDS,
-    update=_update_funding,
-    importer=FUNDING_IMPORT,
-    detail=lambda o: (
-        [("年度", str(o.year)), ("单位", o.unit.name)]
-        + model_fields(o, ["kind", "item", "amount", "spent", "note"])
+    **_by_year(
+        FUNDING_FIELDS,
+        services.create_funding,
+        services.update_funding,
+        ["kind", "item", "amount", "spent", "note"],
     ),
+    importer=FUNDING_IMPORT,
     ordering=("-year", "kind", "id"),
-    names={"list": "funding"},
     empty="还没有经费记录。点击“登记”录入普法经费、法治建设经费等预算项目。",
 )
 
@@ -326,8 +304,7 @@ def _inspection_context(obj, request):
     }
 
 
-INSPECTION = Ledger(
-    app=APP,
+INSPECTION = _ledger(
     key="inspection",
     plural="inspections",
     model=Inspection,
@@ -361,7 +338,6 @@ INSPECTION = Ledger(
     extra_template="oversight/_inspection_extra.html",
     extra_context=_inspection_context,
     ordering=("-date", "-id"),
-    names={"list": "inspections"},
     empty="还没有督察或自查记录。县级督察后登记督察及发现的问题；乡镇自查也在此登记。",
 )
 
@@ -415,8 +391,7 @@ def _rectification_detail(o):
     ]
 
 
-RECTIFICATION = Ledger(
-    app=APP,
+RECTIFICATION = _ledger(
     key="rectification",
     plural="rectifications",
     model=Rectification,
@@ -474,12 +449,10 @@ RECTIFICATION = Ledger(
     extra_context=lambda o, request: {"overdue": o.overdue_on(timezone.localdate())},
     due=lambda o: o.deadline if o.status != RectificationStatus.SIGNED_OFF else None,
     ordering=("deadline", "id"),
-    names={"list": "rectifications"},
     empty="没有符合条件的整改事项。督察或自查登记发现的问题后，每个问题在这里整改到销号。",
 )
 
 LEDGERS = [GROUP, REPORT, FUNDING, INSPECTION, RECTIFICATION]
-BY_KEY = {lg.key: lg for lg in LEDGERS}
 TABS = [
     ("index", "概览"),
     ("groups", "领导小组"),

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.db.models import Count, F, Q
 from django.utils import timezone
@@ -42,12 +44,31 @@ APP = "publicity"
 # for its villages (the 村(社区) column).
 VILLAGE_LEVELS = (UnitKind.COUNTY, *TOWNSHIP_KINDS, *VILLAGE_KINDS)
 
+# A publicity record's detail page links to its history unless the ledger shows more there.
+_ledger = partial(Ledger, app=APP, extra_template="publicity/_history_link.html")
+
 
 def _values(fields, raw, *, create: bool) -> dict:
     """``raw`` as the services take it: an empty number or choice is the service's default
     on create and unchanged on edit (an empty date clears it)."""
     omit = flow.KINDS if create else tuple(k for k in flow.KINDS if k != "date")
     return flow.values(fields, raw, omit=omit)
+
+
+def _in_use_forms(fields, create, update) -> dict:
+    """The forms of a register of things kept while in use (渠道, 阵地, 法治副校长): the
+    in-use box (``active``) on the edit form only; both through the services ``create``
+    and ``update``."""
+    return dict(
+        create_fields=tuple(f for f in fields if f.name != "active"),
+        create=lambda *, unit, actor, raw: create(
+            unit=unit, actor=actor, **_values(fields, raw, create=True)
+        ),
+        edit_fields=fields,
+        update=lambda obj, *, actor, raw: update(
+            obj, actor=actor, **_values(fields, raw, create=False)
+        ),
+    )
 
 
 def _annotated(obj, name: str, count):
@@ -193,8 +214,7 @@ EVENTS_IMPORT = Importer(
     "尚未举行的活动请在页面登记。同一单位同日同名的活动视为已导入。",
 )
 
-EVENT = Ledger(
-    app=APP,
+EVENT = _ledger(
     key="event",
     plural="events",
     model=PublicityEvent,
@@ -251,7 +271,6 @@ EVENT = Ledger(
         ),
         *registered(o),
     ],
-    extra_template="publicity/_history_link.html",
     names={"new": "event_create"},
     out=EventOut,
     empty="下一步：登记一次普法宣传活动（或从 Excel 导入、调整筛选条件）。",
@@ -271,8 +290,7 @@ def _update_duty(obj, *, actor, raw):
     )
 
 
-DUTY = Ledger(
-    app=APP,
+DUTY = _ledger(
     key="duty",
     plural="duties",
     model=PublicityDuty,
@@ -305,7 +323,6 @@ DUTY = Ledger(
         model_fields(o, ["year", "body", "laws", "tasks", "target_events", "contact"])
         + [("已开展（次）", str(o.events.filter(date__year=o.year).count()))]
     ),
-    extra_template="publicity/_history_link.html",
     names={"new": "duty_create"},
     out=DutyOut,
     empty="下一步：为派出所、市场监管所、自然资源所等执法单位登记负责宣传的法律法规。",
@@ -377,8 +394,7 @@ LIAISONS_IMPORT = Importer(
     note="每行一名法律明白人；“单位”填村(社区)名称或代码。同一村(社区)同名的视为已导入。",
 )
 
-LIAISON = Ledger(
-    app=APP,
+LIAISON = _ledger(
     key="liaison",
     plural="liaisons",
     model=LegalLiaison,
@@ -445,8 +461,7 @@ def _update_training(obj, *, actor, raw):
 
 TRAINING_FORM = (*services.TRAINING_FIELDS, services.TRAINING_LIAISONS)
 
-TRAINING = Ledger(
-    app=APP,
+TRAINING = _ledger(
     key="training",
     plural="trainings",
     model=LiaisonTraining,
@@ -525,8 +540,7 @@ MODELS_IMPORT = Importer(
     "称号不填时按村或社区自动确定。同一村(社区)同级别的称号视为已导入。",
 )
 
-MODEL = Ledger(
-    app=APP,
+MODEL = _ledger(
     key="model",
     plural="models",
     model=ModelVillage,
@@ -552,7 +566,6 @@ MODEL = Ledger(
     importer=MODELS_IMPORT,
     unit_kinds=VILLAGE_LEVELS,
     detail=lambda o: model_fields(o, ["kind", "level", "year", "awarded_by", "document_no"]),
-    extra_template="publicity/_history_link.html",
     list_template="publicity/_model_coverage.html",
     list_context=_models_above,
     names={"new": "model_create"},
@@ -586,8 +599,7 @@ CHANNELS_IMPORT = Importer(
     note="每个村(社区)每类渠道一行（村村响、宣传栏、宣传车、微信群、LED显示屏）；已登记的类别视为已导入。",
 )
 
-CHANNEL = Ledger(
-    app=APP,
+CHANNEL = _ledger(
     key="channel",
     plural="channels",
     model=PublicityChannel,
@@ -603,18 +615,10 @@ CHANNEL = Ledger(
     filters=[Filt("kind", "渠道类别", tuple(ChannelKind.choices)), IN_USE],
     search=("note",),
     ordering=("unit__path", "kind"),
-    create_fields=tuple(f for f in services.CHANNEL_FIELDS if f.name != "active"),
-    create=lambda *, unit, actor, raw: services.create_channel(
-        unit=unit, actor=actor, **_values(services.CHANNEL_FIELDS, raw, create=True)
-    ),
-    edit_fields=services.CHANNEL_FIELDS,
-    update=lambda obj, *, actor, raw: services.update_channel(
-        obj, actor=actor, **_values(services.CHANNEL_FIELDS, raw, create=False)
-    ),
+    **_in_use_forms(services.CHANNEL_FIELDS, services.create_channel, services.update_channel),
     importer=CHANNELS_IMPORT,
     unit_kinds=VILLAGE_LEVELS,
     detail=lambda o: model_fields(o, ["kind", "count", "reach", "note", "active"]),
-    extra_template="publicity/_history_link.html",
     empty="下一步：为每个村(社区)登记常用的普法宣传渠道及数量（村村响、宣传栏、宣传车、微信群）。",
 )
 
@@ -641,8 +645,7 @@ SITES_IMPORT = Importer(
     note="每行一处阵地；同一单位同名的阵地视为已导入。",
 )
 
-SITE = Ledger(
-    app=APP,
+SITE = _ledger(
     key="site",
     plural="sites",
     model=CultureSite,
@@ -658,25 +661,16 @@ SITE = Ledger(
     filters=[Filt("kind", "阵地类别", tuple(SiteKind.choices)), IN_USE],
     search=("name", "note"),
     ordering=("unit__path", "kind", "name"),
-    create_fields=tuple(f for f in services.SITE_FIELDS if f.name != "active"),
-    create=lambda *, unit, actor, raw: services.create_site(
-        unit=unit, actor=actor, **_values(services.SITE_FIELDS, raw, create=True)
-    ),
-    edit_fields=services.SITE_FIELDS,
-    update=lambda obj, *, actor, raw: services.update_site(
-        obj, actor=actor, **_values(services.SITE_FIELDS, raw, create=False)
-    ),
+    **_in_use_forms(services.SITE_FIELDS, services.create_site, services.update_site),
     importer=SITES_IMPORT,
     unit_kinds=VILLAGE_LEVELS,
     detail=lambda o: model_fields(o, ["kind", "name", "built_year", "area", "note", "active"]),
-    extra_template="publicity/_history_link.html",
     empty="下一步：登记辖区的法治文化公园、法治长廊、法治广场等阵地。",
 )
 
 
 # --------------------------------------------------------------------------- vice principals
-VICE_PRINCIPAL = Ledger(
-    app=APP,
+VICE_PRINCIPAL = _ledger(
     key="vice_principal",
     plural="vice-principals",
     model=VicePrincipal,
@@ -693,13 +687,10 @@ VICE_PRINCIPAL = Ledger(
     search=("school", "holder"),
     ordering=("unit__path", "school", "-appointed_on"),
     date_field="appointed_on",
-    create_fields=tuple(f for f in services.VICE_PRINCIPAL_FIELDS if f.name != "active"),
-    create=lambda *, unit, actor, raw: services.create_vice_principal(
-        unit=unit, actor=actor, **_values(services.VICE_PRINCIPAL_FIELDS, raw, create=True)
-    ),
-    edit_fields=services.VICE_PRINCIPAL_FIELDS,
-    update=lambda obj, *, actor, raw: services.update_vice_principal(
-        obj, actor=actor, **_values(services.VICE_PRINCIPAL_FIELDS, raw, create=False)
+    **_in_use_forms(
+        services.VICE_PRINCIPAL_FIELDS,
+        services.create_vice_principal,
+        services.update_vice_principal,
     ),
     importer=Importer(
         columns=[
@@ -727,7 +718,6 @@ VICE_PRINCIPAL = Ledger(
     detail=lambda o: model_fields(
         o, ["school", "holder", "appointed_on", "term_end", "note", "active"]
     ),
-    extra_template="publicity/_history_link.html",
     empty="下一步：为辖区每所中小学登记法治副校长（单位及职务、聘任日期）。",
 )
 
