@@ -59,10 +59,13 @@ def _in_use_forms(fields, create, update) -> dict:
     """The forms of a register of things kept while in use (渠道, 阵地, 法治副校长): the
     in-use box (``active``) on the edit form only; both through the services ``create``
     and ``update``."""
+    create_fields = tuple(f for f in fields if f.name != "active")
     return dict(
-        create_fields=tuple(f for f in fields if f.name != "active"),
+        create_fields=create_fields,
+        # the create form's fields only: a box the form does not show is not "unchecked"
+        # (a new channel, site or vice principal is in use, the services' default)
         create=lambda *, unit, actor, raw: create(
-            unit=unit, actor=actor, **_values(fields, raw, create=True)
+            unit=unit, actor=actor, **_values(create_fields, raw, create=True)
         ),
         edit_fields=fields,
         update=lambda obj, *, actor, raw: update(

@@ -218,3 +218,15 @@ def test_no_position_or_school_point_without_records(world):
     _event(world)
     keys = {p.key for p in preport.points(_ctx(world.township_a))}
     assert "publicity.positions" not in keys and "publicity.schools" not in keys
+
+
+def test_a_channel_site_or_vice_principal_registered_through_the_form_is_in_use(world):
+    """The create forms do not show the in-use box: what they register is in use (the form's
+    missing box is not an unchecked one)."""
+    for ledger, raw in (
+        (CHANNEL, {"kind": "board", "count": "2"}),
+        (SITE, {"kind": "park", "name": "甲村法治公园"}),
+    ):
+        obj = ledger.create(unit=world.village_a, actor=world.admin_a, raw=raw)
+        obj.refresh_from_db()
+        assert obj.active, ledger.key
