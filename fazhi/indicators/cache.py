@@ -233,17 +233,8 @@ def _read(unit, stamps: dict[str, str]) -> tuple[dict[str, object], dict]:
             out[what] = found[key][1]
     missing = [what for what in stamps if what not in out]
     if missing and w is not None and w.max_age > 0:
-        latest = {what: _latest_key(unit, what) for what in missing}
-        found = cache.get_many(list(latest.values()))
-        now = time.time()
-        for what, key in latest.items():
-            if key in found:
-                computed_at, value = found[key]
-                if now - computed_at <= w.max_age:
-                    out[what] = value
-                    w.saw(computed_at)
-                else:
-                    stale[what] = found[key]
+        recent, stale = _latest(unit, missing, w)
+        out.update(recent)
     return out, stale
 
 
@@ -314,6 +305,25 @@ def _fill(unit, missing: dict[str, tuple], stale: dict) -> dict[str, object]:
     return out
 
 
+def _latest(unit, whats, w: Window) -> tuple[dict[str, object], dict]:
+    """The newest values of ``whats`` whatever their tokens: those computed less than the
+    window's age ago (``w`` notes their time), and the older ones ``{what: (computed at,
+    value)}``."""
+    latest = {what: _latest_key(unit, what) for what in whats}
+    found = cache.get_many(list(latest.values()))
+    now = time.time()
+    recent, older = {}, {}
+    for what, key in latest.items():
+        if key in found:
+            computed_at, value = found[key]
+            if now - computed_at <= w.max_age:
+                recent[what] = value
+                w.saw(computed_at)
+            else:
+                older[what] = found[key]
+    return recent, older
+
+
 def _recent(unit, whats) -> dict[str, object]:
     """Inside a window: the values of ``whats`` computed less than its age ago, read
     without the tokens (whatever a write has changed since, the window may serve them).
@@ -322,17 +332,7 @@ def _recent(unit, whats) -> dict[str, object]:
     w = _window.get()
     if w is None or w.max_age <= 0 or not whats:
         return {}
-    latest = {what: _latest_key(unit, what) for what in whats}
-    found = cache.get_many(list(latest.values()))
-    now = time.time()
-    out = {}
-    for what, key in latest.items():
-        if key in found:
-            computed_at, value = found[key]
-            if now - computed_at <= w.max_age:
-                out[what] = value
-                w.saw(computed_at)
-    return out
+    return _latest(unit, whats, w)[0]
 
 
 def _confirmed(unit, exact: dict[str, object]) -> None:
